@@ -1,0 +1,39 @@
+# Wangge — the two everyday commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_CASES ?= 400
+BOUNDARIES := $(wildcard ../shared/data/geo/pingdingshan_410400.geojson)
+
+.PHONY: install run demo serve test lint check-services
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	$(BIN)/python manage.py demo $(if $(BOUNDARIES),--boundaries $(BOUNDARIES)) --cases $(DEMO_CASES)
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Wangge is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy wangge config
+	$(BIN)/lint-imports

@@ -1,0 +1,53 @@
+"""The only module that reads ``os.environ``.
+
+Every setting that may differ between machines is read here, typed, with a default that runs the
+embedded configuration (SQLite under ``var/``) on a fresh checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'wangge.sqlite3'}")
+REDIS_URL = env_str("REDIS_URL", "")
+SECRET_KEY = env_str("WANGGE_SECRET_KEY", "")
+DEBUG = env_bool("WANGGE_DEBUG", False)
+ALLOWED_HOSTS = env_list("WANGGE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+FIELD_KEY = env_str("WANGGE_FIELD_KEY", "")
+CODE_SEGMENTS = [int(x) for x in env_list("WANGGE_CODE_SEGMENTS", ["6", "3", "3", "3", "3"])]
+TIME_ZONE = env_str("WANGGE_TIME_ZONE", "Asia/Shanghai")
+TASK_BACKEND = env_str("WANGGE_TASK_BACKEND", "database")
+MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+STATIC_ROOT = env_str("WANGGE_STATIC_ROOT", str(BASE_DIR / "var" / "static"))
+EMAIL_URL = env_str("WANGGE_EMAIL_BACKEND", "")
+SHARED_DATA_DIR = env_str("WANGGE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data"))
+MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")
+MAP_TILE_CRS = env_str("WANGGE_MAP_TILE_CRS", "wgs84")
+MAP_TILE_ATTRIBUTION = env_str("WANGGE_MAP_TILE_ATTRIBUTION", "")

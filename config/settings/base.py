@@ -1,0 +1,296 @@
+"""Settings shared by every environment. Values that vary come from ``config.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from config import env
+
+BASE_DIR: Path = env.BASE_DIR
+SECRET_KEY = env.SECRET_KEY or "insecure-development-key-change-me"
+DEBUG = env.DEBUG
+ALLOWED_HOSTS = env.ALLOWED_HOSTS
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "treebeard",
+    "django_tasks",
+    "django_tasks_db",
+    "wangge.core",
+    "wangge.accounts",
+    "wangge.territory",
+    "wangge.places",
+    "wangge.workcalendar",
+    "wangge.notifications",
+    "wangge.workorders",
+    "wangge.intel",
+    "wangge.reports",
+    "wangge.api",
+    "wangge.open311",
+    "wangge.web",
+    "wangge.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "wangge" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["wangge.accounts.backends.LockoutBackend"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.TIME_ZONE
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.STATIC_ROOT
+STATICFILES_DIRS = [BASE_DIR / "wangge" / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.MEDIA_ROOT
+
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wangge API",
+    "DESCRIPTION": "Territory, organisation, points and the closed loop of work orders.",
+    "VERSION": "0.1.0",
+}
+
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": ["default"]}
+        if env.TASK_BACKEND == "rq"
+        else {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}
+    )
+}
+if env.TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+RQ_QUEUES = {"default": {"URL": env.REDIS_URL or "redis://127.0.0.1:6379/0"}}
+
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.REDIS_URL}}
+    if env.REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}
+
+# Wangge settings --------------------------------------------------------------------------------
+# Territory code segment lengths: district, street, community, grid, building.
+WANGGE_CODE_SEGMENTS = env.CODE_SEGMENTS
+# Key for protected personal fields (phone, ID number). Derived from SECRET_KEY when unset.
+WANGGE_FIELD_KEY = env.FIELD_KEY or SECRET_KEY
+WANGGE_SHARED_DATA = env.SHARED_DATA_DIR
+# Sibling polygons may overlap by this share of the smaller one's area before import refuses them.
+WANGGE_OVERLAP_TOLERANCE = 0.001
+# Office hours for working-time arithmetic: list of (start, end) windows each working day.
+WANGGE_OFFICE_HOURS = [("08:30", "12:00"), ("14:30", "18:00")]
+# Login-failure lockout (等保 2.0): this many consecutive failures lock an account for that long.
+WANGGE_LOCKOUT_ATTEMPTS = 5
+WANGGE_LOCKOUT_MINUTES = 15
+# Closed loop: warn when this share of a step's time has passed; 三率 weights; 满意率 definition
+# ("top3": 非常满意+满意+基本满意, "top2": 非常满意+满意); 差评 rectification limit; on-site sampling.
+WANGGE_WARN_SHARE = 0.8
+WANGGE_SANLV_WEIGHTS = {"response": 30, "resolution": 35, "satisfaction": 35}
+WANGGE_SATISFACTION_DEFINITION = "top3"
+WANGGE_BAD_RATING_RECTIFY_DAYS = 15
+WANGGE_ONSITE_SAMPLE_RATE = 0.2
+WANGGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# Open311 GeoReport v2 (/open311/v2/) --------------------------------------------------------------
+# Requests per window ("N/s", "N/min", "N/h", "N/day") per api_key (POST) and per client address (every
+# request); None switches a limit off. Counters live in the default cache (share Redis between workers).
+WANGGE_OPEN311_THROTTLE_KEY = "120/min"
+WANGGE_OPEN311_THROTTLE_IP = "600/min"
+# META key holding the client address when a trusted proxy sets it (e.g. "HTTP_X_REAL_IP"); "" = REMOTE_ADDR.
+WANGGE_OPEN311_CLIENT_IP_HEADER = ""
+# Request bodies larger than this are refused with 413 before they are parsed.
+WANGGE_OPEN311_MAX_BODY_BYTES = 64 * 1024
+# Dispatch a new request at once to the suggested unit (otherwise the suggestion waits for a dispatcher).
+WANGGE_OPEN311_AUTO_DISPATCH = False
+# Channels whose cases are not published through GET requests (internal follow-ups).
+WANGGE_OPEN311_HIDDEN_CHANNELS = ["rating"]
+# Service discovery texts.
+WANGGE_OPEN311_CONTACT = "区城市运行管理指挥中心 12345"
+WANGGE_OPEN311_KEY_SERVICE = "请向区城市运行管理指挥中心申请接口密钥（api_key）"
+
+# Web pages (wangge.web) -----------------------------------------------------------------------------
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+# Map background tiles. Empty: a neutral background with the territory outlines only (no request leaves
+# the platform). Otherwise a Leaflet URL template, e.g. an intranet 天地图 mirror
+# "https://tiles.example.gov.cn/vec_w/{z}/{x}/{y}.png", with its datum: "wgs84" (天地图 CGCS2000, OSM) or
+# "gcj02" (Amap/Tencent style tiles); with "gcj02" every coordinate is shifted for display (core.geo).
+WANGGE_MAP_TILE_URL = env.MAP_TILE_URL
+WANGGE_MAP_TILE_CRS = env.MAP_TILE_CRS
+WANGGE_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
+WANGGE_MAP_TILE_MAX_ZOOM = 18
+# Citizen appeal form: submissions per client address per hour (0 switches the limit off).
+WANGGE_CITIZEN_APPEALS_PER_HOUR = 10
+
+# REST API (wangge.api, /api/) ---------------------------------------------------------------------
+# One error body for every failure; schema with error responses; throttles per client; offline docs.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "wangge.api.exceptions.exception_handler"
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "wangge.api.schema.WanggeAutoSchema"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+# Counters live in the default cache (share Redis between workers). "login": token requests per address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "60/min", "user": "1200/min", "login": "10/min"}
+# Request bodies, refused with 413 before parsing: API JSON/form bodies up to 1 MB, multipart (photos) up
+# to six attachments of the maximum size. Django's own limits for every form: non-file fields 2.5 MB, at
+# most 1000 fields and 20 files per request; uploads above 2.5 MB spool to a temporary file.
+WANGGE_API_MAX_BODY_BYTES = 1024 * 1024
+WANGGE_API_MAX_UPLOAD_BODY_BYTES = 6 * WANGGE_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Swagger UI and Redoc are served from the sidecar package's static files: no CDN (政务外网).
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+_API_SCHEMA_SETTINGS: dict[str, object] = {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "TerritoryKindEnum": "wangge.territory.choices.TerritoryKind",
+        "UnitKindEnum": "wangge.accounts.choices.UnitKind",
+        "CategoryKindEnum": "wangge.workorders.choices.CategoryKind",
+        "AttachmentKindEnum": "wangge.workorders.choices.AttachmentKind",
+        "WorkOrderStatusEnum": "wangge.workorders.choices.Status",
+        "ChannelEnum": "wangge.workorders.choices.Channel",
+        "IntakeChannelEnum": "wangge.api.serializers.INTAKE_CHANNELS",
+        "SupervisionLevelEnum": "wangge.workorders.choices.SupervisionLevel",
+        "ReplyResultEnum": "wangge.workorders.choices.ReplyResult",
+        "DurationUnitEnum": "wangge.workorders.choices.DurationUnit",
+        "ClockStateEnum": "wangge.workorders.choices.ClockState",
+        "TransitionNameEnum": "wangge.api.serializers.TRANSITION_NAMES",
+    },
+}
+SPECTACULAR_SETTINGS.update(_API_SCHEMA_SETTINGS)  # type: ignore[arg-type]
+
+# Supervision and assessment (wangge.reports) --------------------------------------------------------
+# Daily bulletins (日通报) are generated once a day after this local time, before the 18:00 meeting, for
+# every territory of these levels; overdue and 督办 lists keep this many cases (the PDF prints the first
+# WANGGE_BULLETIN_PDF_ROWS). A category or grid is a rising hot spot when the day's count is at least
+# FACTOR × the previous 7 days' daily average and exceeds it by MIN_INCREASE cases.
+WANGGE_BULLETIN_TIME = "17:30"
+WANGGE_BULLETIN_KINDS = ["district", "street"]
+WANGGE_BULLETIN_LIST_LIMIT = 200
+WANGGE_BULLETIN_PDF_ROWS = 50
+WANGGE_BULLETIN_HOTSPOT_COUNT = 10
+WANGGE_BULLETIN_RISING_FACTOR = 1.5
+WANGGE_BULLETIN_RISING_MIN_INCREASE = 3
+# Monthly rankings: units and streets with fewer 应结案 cases are listed apart as 样本不足.
+WANGGE_RANKING_MIN_DUE = 10
+# PDF font: "" picks a TrueType Chinese font through fontconfig (else reportlab's STSong-Light);
+# or "path" / "path#index" of a .ttf/.ttc with TrueType outlines.
+WANGGE_PDF_FONT = ""
+# Grid worker assessment (一考评, 100 points): automatic items (points, target) and manual items entered by
+# the community; ≥ REWARD_SCORE 积分定优, < PASS_SCORE unqualified; ladder promotion of this share of each
+# street's grid workers (rounded half up), among those scoring at least LADDER_MIN_SCORE.
+WANGGE_ASSESSMENT_AUTO_ITEMS = {
+    "patrol_checkins": {"label": "巡查签到", "points": 15, "target_per_working_day": 2},
+    "reports": {"label": "事件上报", "points": 10, "target": 20},
+    "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95, "when_empty": "zero"},
+    "on_site_resolutions": {"label": "现场解决", "points": 10, "target": 5},
+    "on_time_verification": {"label": "按时核查回访", "points": 10, "target": 1.0, "when_empty": "full"},
+    "daily_log_completeness": {"label": "工作日志完整率", "points": 10, "target": 1.0, "when_empty": "full"},
+}
+WANGGE_ASSESSMENT_MANUAL_ITEMS = [
+    {"key": "discipline", "label": "工作纪律与作风", "points": 10},
+    {"key": "residents", "label": "群众评价", "points": 10},
+    {"key": "tasks", "label": "专项工作完成情况", "points": 15},
+]
+WANGGE_ASSESSMENT_REWARD_SCORE = 80
+WANGGE_ASSESSMENT_PASS_SCORE = 70
+WANGGE_LADDER_PROPORTION = 0.10
+WANGGE_LADDER_MIN_SCORE = 80

@@ -1,0 +1,25 @@
+"""Project-wide pytest fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The third-party data beside the checkout; tests that need it skip where it is absent."""
+    path = Path(settings.WANGGE_SHARED_DATA)
+    if not path.is_dir():
+        pytest.skip(f"../shared/data is not present at {path}; this test needs the real third-party data")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Per-process caches keyed by primary keys must not leak between tests (ids are reused)."""
+    from wangge.workorders.deadlines import clear_limit_cache
+
+    clear_limit_cache()

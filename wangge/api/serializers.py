@@ -1,0 +1,744 @@
+"""Serializers of the REST API. They validate the shape of input (400); rules live in the services.
+
+Personal numbers (a staff member's mobile, a reporter's phone, a point's responsible phone) leave the API
+masked unless the requester may ``reveal`` that very object (``Model.objects.restrict(user, "reveal")``).
+Coordinates are WGS-84 unless a field says otherwise; input coordinates name their datum in ``crs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wangge.accounts.models import Unit, User
+from wangge.accounts.roles import REVEAL
+from wangge.core.geo import CRS_CHOICES
+from wangge.core.validators import mask_phone
+from wangge.places.models import Point, PointType
+from wangge.territory.choices import TerritoryKind
+from wangge.territory.models import Territory
+from wangge.workorders.choices import (
+    CLOCK_COLOURS,
+    AppealType,
+    AttachmentKind,
+    Channel,
+    ClockState,
+    DurationUnit,
+    ReplyResult,
+    ResolutionMode,
+    SupervisionLevel,
+    Urgency,
+)
+from wangge.workorders.measures import GROUPS
+from wangge.workorders.models import Attachment, Category, Event, WorkOrder
+from wangge.workorders.workflow import TRANSITIONS
+
+CRS_FIELD_HELP = _("坐标系：wgs84（GPS）、gcj02（高德/腾讯）或 bd09（百度）")
+# Channels a client may file under; the rating channel is opened by the callback step itself.
+INTAKE_CHANNELS = [(v, label) for v, label in Channel.choices if v != Channel.RATING]
+SUPERVISION_LEVELS = [(v, label) for v, label in SupervisionLevel.choices if v]
+TRANSITION_NAMES = sorted(TRANSITIONS)
+
+
+def _user(serializer: Any) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class PagedListSerializer(serializers.ListSerializer[Any]):
+    """Lets the child look up what a whole page needs in one query (``prepare``)."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all()) if isinstance(data, models.manager.BaseManager) else list(data)
+        self.child.prepare(items)  # type: ignore[union-attr]
+        return [self.child.to_representation(item) for item in items]  # type: ignore[union-attr]
+
+
+class PreparedMixin:
+    """``prepare(items)`` fills ``self.page`` with per-page lookups; a lone object prepares itself."""
+
+    page: dict[str, Any]
+    _prepared: set[Any]
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        return {}
+
+    def prepare(self, items: list[Any]) -> None:
+        self.page = self.collect(items)
+        self._prepared = {item.pk for item in items}
+
+    def page_for(self, obj: Any) -> dict[str, Any]:
+        if obj.pk not in getattr(self, "_prepared", set()):
+            self.prepare([obj])
+        return self.page
+
+
+def revealed_ids(model: Any, user: Any, items: list[Any]) -> set[Any]:
+    if not items or user is None:
+        return set()
+    pks = [item.pk for item in items]
+    return set(model.objects.restrict(user, REVEAL).filter(pk__in=pks).values_list("pk", flat=True))
+
+
+# --- territory -----------------------------------------------------------------------------------
+
+
+class TerritorySerializer(PreparedMixin, serializers.ModelSerializer[Territory]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    parent = serializers.SerializerMethodField(help_text=_("上级节点 id"))  # type: ignore[assignment]
+    parent_code = serializers.SerializerMethodField()
+    has_children = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Territory
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "depth",
+            "parent",
+            "parent_code",
+            "has_children",
+            "centroid_lng",
+            "centroid_lat",
+            "area_m2",
+            "is_synthetic",
+        ]
+        list_serializer_class = PagedListSerializer
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        step = Territory.steplen
+        paths = {t.path[:-step] for t in items if t.depth > 1}
+        rows = Territory.objects.filter(path__in=paths).values_list("path", "id", "code") if paths else []
+        return {"parents": {path: (pk, code) for path, pk, code in rows}}
+
+    def _parent(self, obj: Territory) -> tuple[int, str] | None:
+        parents: dict[str, tuple[int, str]] = self.page_for(obj)["parents"]
+        return parents.get(obj.path[: -Territory.steplen])
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_parent(self, obj: Territory) -> int | None:
+        parent = self._parent(obj)
+        return parent[0] if parent else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_parent_code(self, obj: Territory) -> str | None:
+        parent = self._parent(obj)
+        return parent[1] if parent else None
+
+    def get_has_children(self, obj: Territory) -> bool:
+        return bool(obj.numchild)
+
+
+class TerritoryDetailSerializer(TerritorySerializer):
+    geometry = serializers.SerializerMethodField(help_text=_("GeoJSON 几何，坐标系见 crs 参数"))
+
+    class Meta(TerritorySerializer.Meta):
+        fields = [*TerritorySerializer.Meta.fields, "geometry", "attributes"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_geometry(self, obj: Territory) -> dict[str, Any] | None:
+        from wangge.core.geo import transform_geometry_from_wgs84
+
+        crs = self.context.get("crs", "wgs84")
+        if not obj.geometry or crs == "wgs84":
+            return obj.geometry  # type: ignore[no-any-return]
+        return transform_geometry_from_wgs84(obj.geometry, crs)
+
+
+class TerritoryBriefSerializer(serializers.ModelSerializer[Territory]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Territory
+        fields = ["id", "code", "name", "kind", "kind_label", "depth"]
+
+
+class CrsQuerySerializer(serializers.Serializer[Any]):
+    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
+
+
+class GeoJSONQuerySerializer(CrsQuerySerializer):
+    kinds = serializers.MultipleChoiceField(
+        choices=TerritoryKind.choices, required=False, help_text=_("只导出这些层级（可重复）")
+    )
+
+
+class FeatureSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=["Feature"])
+    id = serializers.CharField(required=False)
+    geometry = serializers.JSONField(allow_null=True)
+    properties = serializers.DictField()
+
+
+class FeatureCollectionSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = FeatureSerializer(many=True)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer[Unit]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    territory_code = serializers.CharField(source="territory.code", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "territory",
+            "territory_code",
+            "parent",
+            "phone",
+            "is_active",
+        ]
+
+
+class GrantSerializer(serializers.Serializer[Any]):
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    territory = serializers.CharField(allow_null=True, help_text=_("授权辖区编码"))
+    unit = serializers.IntegerField(allow_null=True, help_text=_("授权单位 id"))
+
+
+class StaffSerializer(PreparedMixin, serializers.ModelSerializer[User]):
+    roles = serializers.SerializerMethodField()
+    mobile = serializers.SerializerMethodField(help_text=_("手机号；无查看权限时脱敏"))
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "unit", "roles", "mobile"]
+        list_serializer_class = PagedListSerializer
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        return {"revealed": revealed_ids(User, _user(self), items)}
+
+    @extend_schema_field(GrantSerializer(many=True))
+    def get_roles(self, obj: User) -> list[dict[str, Any]]:
+        return [
+            {
+                "role": g.role,
+                "role_label": str(g.get_role_display()),
+                "territory": g.territory.code if g.territory is not None else None,
+                "unit": g.unit_id,
+            }
+            for g in obj.grants.all()
+        ]
+
+    def get_mobile(self, obj: User) -> str:
+        value = obj.mobile or ""
+        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "unit", "is_superuser", "roles"]
+
+    @extend_schema_field(GrantSerializer(many=True))
+    def get_roles(self, obj: User) -> list[dict[str, Any]]:
+        return StaffSerializer(context=self.context).get_roles(obj)
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+class PointTypeSerializer(serializers.ModelSerializer[PointType]):
+    class Meta:
+        model = PointType
+        fields = ["id", "key", "name", "is_hazard", "ordering"]
+
+
+class PointSerializer(PreparedMixin, serializers.ModelSerializer[Point]):
+    type: serializers.SlugRelatedField[PointType] = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    type_name = serializers.CharField(source="type.name", read_only=True)
+    is_hazard = serializers.BooleanField(source="type.is_hazard", read_only=True)
+    territory_code = serializers.CharField(source="territory.code", read_only=True, allow_null=True, default=None)
+    grid_code = serializers.CharField(source="grid.code", read_only=True, allow_null=True, default=None)
+    responsible_phone = serializers.SerializerMethodField(help_text=_("责任人电话；无查看权限时脱敏"))
+
+    class Meta:
+        model = Point
+        fields = [
+            "id",
+            "code",
+            "name",
+            "type",
+            "type_name",
+            "is_hazard",
+            "lng",
+            "lat",
+            "address",
+            "territory",
+            "territory_code",
+            "grid",
+            "grid_code",
+            "responsible_name",
+            "responsible_phone",
+            "responsible_unit",
+            "responsible_user",
+            "notes",
+            "attributes",
+            "is_synthetic",
+            "created_at",
+            "updated_at",
+        ]
+        list_serializer_class = PagedListSerializer
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        return {"revealed": revealed_ids(Point, _user(self), items)}
+
+    def get_responsible_phone(self, obj: Point) -> str:
+        value = obj.responsible_phone or ""
+        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
+
+
+class PointWriteSerializer(serializers.Serializer[Any]):
+    """Input of ``point_create`` / ``point_update``; the territory and grid come from the coordinates."""
+
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=120)
+    type = serializers.SlugRelatedField(slug_field="key", queryset=PointType.objects.all(), help_text=_("类型键"))
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    responsible_name = serializers.CharField(max_length=50)
+    responsible_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.partial and ("lng" in attrs) != ("lat" in attrs):
+            raise serializers.ValidationError({"lat": [_("经度和纬度须同时修改")]}, code="coordinates_incomplete")
+        if self.partial and "code" in attrs:
+            raise serializers.ValidationError({"code": [_("点位编码不能修改")]}, code="read_only")
+        return attrs
+
+
+class PointGeoJSONQuerySerializer(CrsQuerySerializer):
+    pass
+
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer[Category]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    version = serializers.IntegerField(source="category_set.version", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "parent",
+            "handling_class",
+            "resolution_mode",
+            "default_unit_code",
+            "is_active",
+            "ordering",
+            "version",
+        ]
+
+
+class CategoryTreeSerializer(CategorySerializer):
+    children = serializers.SerializerMethodField()
+
+    class Meta(CategorySerializer.Meta):
+        fields = [*CategorySerializer.Meta.fields, "children"]
+
+    @extend_schema_field(CategorySerializer(many=True))
+    def get_children(self, obj: Category) -> list[dict[str, Any]]:
+        kids = self.context.get("children", {}).get(obj.pk, [])
+        return CategorySerializer(kids, many=True, context=self.context).data  # type: ignore[return-value]
+
+
+# --- work orders ---------------------------------------------------------------------------------
+
+
+def clock_state(wo: WorkOrder, now: Any) -> str | None:
+    """The state of the running step clock (None when no clock runs or it is paused)."""
+    if wo.step_due_at is None or wo.paused_at is not None:
+        return None
+    if wo.step_due_at <= now:
+        return ClockState.OVERDUE
+    if wo.step_warn_at is not None and wo.step_warn_at <= now:
+        return ClockState.APPROACHING
+    return ClockState.NORMAL
+
+
+class WorkOrderSerializer(PreparedMixin, serializers.ModelSerializer[WorkOrder]):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    category_code = serializers.CharField(source="category.code", read_only=True, allow_null=True, default=None)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
+    assigned_unit_name = serializers.CharField(
+        source="assigned_unit.name", read_only=True, allow_null=True, default=None
+    )
+    grid_code = serializers.CharField(source="grid.code", read_only=True, allow_null=True, default=None)
+    community_code = serializers.CharField(source="community.code", read_only=True, allow_null=True, default=None)
+    street_code = serializers.CharField(source="street.code", read_only=True, allow_null=True, default=None)
+    district_code = serializers.CharField(source="district.code", read_only=True)
+    clock = serializers.SerializerMethodField(
+        help_text=_("本环节时限状态：normal 正常、approaching 临期、overdue 超期")
+    )
+    clock_colour = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "tracking_code",
+            "title",
+            "status",
+            "status_label",
+            "version",
+            "channel",
+            "appeal_type",
+            "category",
+            "category_code",
+            "category_name",
+            "urgency",
+            "handling_class",
+            "resolution_mode",
+            "supervision",
+            "assigned_unit",
+            "assigned_unit_name",
+            "grid",
+            "grid_code",
+            "community_code",
+            "street_code",
+            "district_code",
+            "received_at",
+            "due_at",
+            "step_due_at",
+            "closed_at",
+            "clock",
+            "clock_colour",
+        ]
+        list_serializer_class = PagedListSerializer
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        from django.utils import timezone
+
+        return {"now": timezone.now()}
+
+    @extend_schema_field(serializers.ChoiceField(choices=ClockState.choices, allow_null=True))
+    def get_clock(self, obj: WorkOrder) -> str | None:
+        state = clock_state(obj, self.page_for(obj)["now"])
+        return str(state) if state else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_clock_colour(self, obj: WorkOrder) -> str | None:
+        state = clock_state(obj, self.page_for(obj)["now"])
+        return CLOCK_COLOURS[ClockState(state)] if state else None
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    reporter_phone = serializers.SerializerMethodField(help_text=_("诉求人电话；无查看权限时脱敏"))
+    territory_code = serializers.CharField(source="territory.code", read_only=True, allow_null=True, default=None)
+    parent_tracking_code = serializers.CharField(
+        source="parent.tracking_code", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = [
+            *WorkOrderSerializer.Meta.fields,
+            "description",
+            "reporter_name",
+            "reporter_phone",
+            "is_real_name",
+            "lng",
+            "lat",
+            "address",
+            "territory",
+            "territory_code",
+            "community",
+            "street",
+            "district",
+            "point",
+            "parent",
+            "parent_tracking_code",
+            "relation",
+            "assignee",
+            "supervised_at",
+            "dispatched_at",
+            "accepted_at",
+            "replied_at",
+            "verified_at",
+            "callback_at",
+            "due_provisional",
+            "step_started_at",
+            "paused_at",
+            "accepted_on_time",
+            "handled_on_time",
+            "handling_seconds",
+            "return_count",
+            "rework_count",
+            "extension_count",
+            "reopen_count",
+            "extension_pending",
+            "reply_text",
+            "reply_result",
+            "sampled_for_verification",
+            "rating",
+            "resolved",
+            "callback_unreachable",
+            "invalid_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        page = super().collect(items)
+        page["revealed"] = revealed_ids(WorkOrder, _user(self), items)
+        return page
+
+    def get_reporter_phone(self, obj: WorkOrder) -> str:
+        value = obj.reporter_phone or ""
+        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A primary key among the objects the requester may see (others are "does not exist")."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        return self.model.objects.restrict(_user(self))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DistrictField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    def get_queryset(self) -> Any:
+        return Territory.objects.restrict(_user(self)).filter(kind=TerritoryKind.DISTRICT)
+
+
+class WorkOrderCreateSerializer(serializers.Serializer[Any]):
+    """受理: the fields of ``work_order_create``. A case without coordinates names its district."""
+
+    channel = serializers.ChoiceField(choices=INTAKE_CHANNELS)
+    appeal_type = serializers.ChoiceField(choices=AppealType.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(category_set__is_active=True, is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("当前字典中的分类 id"),
+    )
+    reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    is_real_name = serializers.BooleanField(required=False, default=False)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    district = DistrictField(slug_field="code", required=False, allow_null=True, help_text=_("区编码（无坐标时必填）"))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    point = ScopedPrimaryKeyField(Point, required=False, allow_null=True, help_text=_("关联点位 id"))
+    resolution_mode = serializers.ChoiceField(choices=ResolutionMode.choices, required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        lng, lat = attrs.get("lng"), attrs.get("lat")
+        if (lng is None) != (lat is None):
+            raise serializers.ValidationError({"lat": [_("经度和纬度须同时提供")]}, code="coordinates_incomplete")
+        if lng is None and attrs.get("district") is None:
+            raise serializers.ValidationError({"district": [_("无坐标时须填写所属区")]}, code="required")
+        return attrs
+
+
+class TransitionRequestSerializer(serializers.Serializer[Any]):
+    """One step of the closed loop. Which payload fields a step needs: ``GET …/transitions/`` (``requires``)."""
+
+    name = serializers.ChoiceField(choices=TRANSITION_NAMES, help_text=_("操作名，如 dispatch、accept、reply"))
+    expected_version = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("读取时的 version；工单已被他人改动时返回 409")
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, help_text=_("派遣：承办单位 id")
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(category_set__is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("派遣：改判分类 id"),
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    amount = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, help_text=_("申请延期：时长"))
+    unit_of_time = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
+    text = serializers.CharField(max_length=5000, required=False, allow_blank=True, help_text=_("办理结果"))
+    result = serializers.ChoiceField(choices=ReplyResult.choices, required=False)
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text=_("回访评价 1-5"))
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    unreachable = serializers.BooleanField(required=False, default=False)
+    level = serializers.ChoiceField(choices=SUPERVISION_LEVELS, required=False, help_text=_("督办等级"))
+    parent = serializers.IntegerField(min_value=1, required=False, help_text=_("合并：主工单 id"))  # type: ignore[assignment]
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+    before_photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+    after_photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+
+
+class AvailableTransitionSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    requires = serializers.ListField(child=serializers.CharField())
+    colour = serializers.CharField()
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    attachments: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)  # type: ignore[assignment]
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "name",
+            "label",
+            "actor",
+            "actor_label",
+            "at",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+            "attachments",
+        ]
+
+    def get_label(self, obj: Event) -> str:
+        t = TRANSITIONS.get(obj.name)
+        if t is not None:
+            return str(t.label)
+        return {"create": str(_("受理")), "follow_parent": str(_("随主工单办结"))}.get(obj.name, obj.name)
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    name = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text=_("下载地址（需登录）"))
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "name", "content_type", "size", "event", "uploaded_by", "uploaded_at", "url"]
+
+    def get_name(self, obj: Attachment) -> str:
+        return obj.file.name.rsplit("/", 1)[-1]
+
+    def get_url(self, obj: Attachment) -> str:
+        from django.urls import reverse
+
+        path = reverse("api:work-order-attachment-file", kwargs={"pk": obj.work_order_id, "attachment_id": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices, default=AttachmentKind.PHOTO)
+
+
+# --- measures and locate -------------------------------------------------------------------------
+
+
+class MeasuresQuerySerializer(serializers.Serializer[Any]):
+    start = serializers.DateField(help_text=_("起始日期（含）"))
+    end = serializers.DateField(help_text=_("截止日期（含）"))
+    group_by = serializers.ChoiceField(choices=sorted(GROUPS), required=False, help_text=_("分组"))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [_("截止日期不能早于起始日期")]}, code="invalid_range")
+        if (attrs["end"] - attrs["start"]).days > 366 * 3:
+            raise serializers.ValidationError({"end": [_("统计区间不能超过三年")]}, code="range_too_long")
+        return attrs
+
+
+def _rate_field() -> serializers.FloatField:
+    return serializers.FloatField(allow_null=True)
+
+
+class RatesSerializer(serializers.Serializer[Any]):
+    closure = _rate_field()
+    on_time_closure = _rate_field()
+    on_time_handling = _rate_field()
+    rework = _rate_field()
+    extension = _rate_field()
+    # "return" is a keyword: declared below through the field map.
+    reopen = _rate_field()
+    response = _rate_field()
+    resolution = _rate_field()
+    satisfaction = _rate_field()
+    satisfaction_top3 = _rate_field()
+    satisfaction_top2 = _rate_field()
+    composite = _rate_field()
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["return"] = _rate_field()
+        return fields
+
+
+class MeasuresSerializer(serializers.Serializer[Any]):
+    key = serializers.IntegerField(allow_null=True, help_text=_("分组对象 id（不分组时为空）"))
+    label = serializers.CharField(allow_null=True, help_text=_("分组对象名称"))  # type: ignore[assignment]
+    received = serializers.IntegerField()
+    dispatched = serializers.IntegerField()
+    due = serializers.IntegerField(help_text=_("应结案数"))
+    closed = serializers.IntegerField()
+    closed_on_time = serializers.IntegerField()
+    handled_on_time = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    reworked = serializers.IntegerField()
+    extended = serializers.IntegerField()
+    reopened = serializers.IntegerField()
+    overdue_open = serializers.IntegerField()
+    responded_on_time = serializers.IntegerField()
+    callbacks = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    satisfied_top3 = serializers.IntegerField()
+    satisfied_top2 = serializers.IntegerField()
+    bad_ratings = serializers.IntegerField()
+    avg_handling_hours = serializers.FloatField(allow_null=True)
+    rates = RatesSerializer()
+
+
+class LocateQuerySerializer(serializers.Serializer[Any]):
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
+
+
+class LocateSerializer(serializers.Serializer[Any]):
+    lng = serializers.FloatField(help_text=_("WGS-84 经度"))
+    lat = serializers.FloatField(help_text=_("WGS-84 纬度"))
+    path = TerritoryBriefSerializer(many=True, help_text=_("自上而下的辖区节点（仅您可见的部分）"))
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()

@@ -1,0 +1,30 @@
+"""Routes of the REST API (mounted at /api/), its OpenAPI schema and the offline documentation pages."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from wangge.api import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("territories", views.TerritoryViewSet, basename="territory")
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("staff", views.StaffViewSet, basename="staff")
+router.register("point-types", views.PointTypeViewSet, basename="point-type")
+router.register("points", views.PointViewSet, basename="point")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("work-orders", views.WorkOrderViewSet, basename="work-order")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("measures/", views.MeasuresView.as_view(), name="measures"),
+    path("locate/", views.LocateView.as_view(), name="locate"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+    path("", include(router.urls)),
+    re_path(r"", views.not_found),
+]

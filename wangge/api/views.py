@@ -1,0 +1,436 @@
+"""The REST API. Every queryset starts from the requester's scope, so an object outside it answers 404
+exactly like a missing one; writes go through the domain services, whose rule errors the exception
+handler maps to 400/403/404/409."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+
+from wangge.accounts.filtersets import StaffFilterSet, UnitFilterSet
+from wangge.accounts.models import RoleGrant, Unit, User
+from wangge.api import serializers as s
+from wangge.api.base import ApiView, ScopedViewSet, check_body_size
+from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wangge.places.filtersets import PointFilterSet, PointTypeFilterSet
+from wangge.places.models import Point, PointType
+from wangge.places.services import point_create, point_update, points_export_geojson
+from wangge.territory.filtersets import TerritoryFilterSet
+from wangge.territory.models import Territory
+from wangge.territory.selectors import territory_ancestors
+from wangge.territory.services import territory_export_geojson
+from wangge.workorders import workflow
+from wangge.workorders.filtersets import CategoryFilterSet, WorkOrderFilterSet
+from wangge.workorders.measures import measures
+from wangge.workorders.models import Category, WorkOrder
+from wangge.workorders.services import attachment_add, work_order_create, work_order_transition
+
+
+class ApiPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ListViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    pagination_class = ApiPagination
+
+
+def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    """Validated query parameters (400 on malformed ones)."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- territory -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="辖区节点列表", description="?parent= 列出直接下级，?kind= 按层级，?within= 按编码前缀。"
+    ),
+    retrieve=extend_schema(summary="辖区节点详情（含边界）", parameters=[s.CrsQuerySerializer]),
+)
+class TerritoryViewSet(ListViewSet):
+    filterset_class = TerritoryFilterSet
+    serializer_class = s.TerritorySerializer
+
+    def base_queryset(self) -> QuerySet[Territory]:
+        qs = Territory.objects.restrict(self.request.user)
+        return qs if self.action != "list" else qs.defer("geometry", "attributes")
+
+    def get_serializer_class(self) -> Any:
+        return s.TerritoryDetailSerializer if self.action == "retrieve" else s.TerritorySerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        params = _query(s.CrsQuerySerializer, request)
+        serializer = self.get_serializer(self.get_object(), context={**self.get_serializer_context(), **params})
+        return Response(serializer.data)
+
+    @extend_schema(
+        summary="辖区子树 GeoJSON",
+        parameters=[s.GeoJSONQuerySerializer],
+        responses=s.FeatureCollectionSerializer,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def geojson(self, request: Request, pk: str | None = None) -> Response:
+        params = _query(s.GeoJSONQuerySerializer, request)
+        data = territory_export_geojson(root=self.get_object(), crs=params["crs"], kinds=params.get("kinds") or None)
+        return Response(data)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="单位列表"), retrieve=extend_schema(summary="单位详情"))
+class UnitViewSet(ListViewSet):
+    filterset_class = UnitFilterSet
+    serializer_class = s.UnitSerializer
+
+    def base_queryset(self) -> QuerySet[Unit]:
+        return Unit.objects.restrict(self.request.user).select_related("territory")
+
+
+@extend_schema_view(list=extend_schema(summary="工作人员列表"), retrieve=extend_schema(summary="工作人员详情"))
+class StaffViewSet(ListViewSet):
+    filterset_class = StaffFilterSet
+    serializer_class = s.StaffSerializer
+
+    def base_queryset(self) -> QuerySet[User]:
+        grants = RoleGrant.objects.select_related("territory").order_by("id")
+        return (
+            User.objects.restrict(self.request.user)
+            .prefetch_related(Prefetch("grants", queryset=grants))
+            .order_by("username")
+        )
+
+
+class MeView(ApiView):
+    @extend_schema(summary="当前用户", responses=s.MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = User.objects.prefetch_related(
+            Prefetch("grants", queryset=RoleGrant.objects.select_related("territory").order_by("id"))
+        ).get(pk=request.user.pk)
+        return Response(s.MeSerializer(user, context={"request": request}).data)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (the same lockout rules as the login page)."""
+
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        check_body_size(request)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(summary="获取接口令牌", request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="点位类型"), retrieve=extend_schema(summary="点位类型详情"))
+class PointTypeViewSet(ListViewSet):
+    filterset_class = PointTypeFilterSet
+    serializer_class = s.PointTypeSerializer
+
+    def base_queryset(self) -> QuerySet[PointType]:
+        return PointType.objects.all()  # a shared dictionary, not scoped
+
+
+@extend_schema_view(
+    list=extend_schema(summary="责任点位列表"),
+    retrieve=extend_schema(summary="责任点位详情"),
+    create=extend_schema(summary="新建点位", request=s.PointWriteSerializer, responses={201: s.PointSerializer}),
+    partial_update=extend_schema(summary="修改点位", request=s.PointWriteSerializer, responses=s.PointSerializer),
+)
+class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    filterset_class = PointFilterSet
+    serializer_class = s.PointSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self) -> QuerySet[Point]:
+        return Point.objects.restrict(self.request.user).select_related("type", "territory", "grid")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.PointWriteSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        point = point_create(actor=request.user, **data.validated_data)
+        point = self.base_queryset().get(pk=point.pk)
+        return Response(self.get_serializer(point).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        point = self.get_object()
+        data = s.PointWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        point_update(actor=request.user, point=point, **data.validated_data)
+        return Response(self.get_serializer(self.base_queryset().get(pk=point.pk)).data)
+
+    @extend_schema(
+        summary="点位 GeoJSON（按筛选条件）",
+        parameters=[s.PointGeoJSONQuerySerializer],
+        responses=s.FeatureCollectionSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def geojson(self, request: Request) -> Response:
+        params = _query(s.PointGeoJSONQuerySerializer, request)
+        queryset = self.filter_queryset(self.get_queryset())
+        return Response(points_export_geojson(queryset=queryset, crs=params["crs"]))
+
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="诉求分类（当前字典版本）"), retrieve=extend_schema(summary="诉求分类详情")
+)
+class CategoryViewSet(ListViewSet):
+    filterset_class = CategoryFilterSet
+    serializer_class = s.CategorySerializer
+
+    def base_queryset(self) -> QuerySet[Category]:
+        qs = Category.objects.select_related("category_set")  # a shared dictionary, not scoped
+        if self.action == "list" and "version" not in self.request.query_params:
+            qs = qs.filter(category_set__is_active=True)
+        return qs.order_by("category_set__version", "ordering", "code")
+
+    @extend_schema(summary="诉求分类树（当前字典版本）", responses=s.CategoryTreeSerializer(many=True))
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def tree(self, request: Request) -> Response:
+        rows = list(
+            Category.objects.filter(category_set__is_active=True)
+            .select_related("category_set")
+            .order_by("ordering", "code")
+        )
+        children: dict[int, list[Category]] = {}
+        for cat in rows:
+            if cat.parent_id:
+                children.setdefault(cat.parent_id, []).append(cat)
+        roots = [c for c in rows if c.parent_id is None]
+        context = {**self.get_serializer_context(), "children": children}
+        return Response(s.CategoryTreeSerializer(roots, many=True, context=context).data)
+
+
+# --- work orders ---------------------------------------------------------------------------------
+
+
+def _transition_payload(request: Request, validated: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields the client sent: an absent field must read as missing to the service."""
+    return {k: v for k, v in validated.items() if k in request.data and k not in ("name", "expected_version")}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="工单列表"),
+    retrieve=extend_schema(summary="工单详情"),
+    create=extend_schema(
+        summary="受理工单", request=s.WorkOrderCreateSerializer, responses={201: s.WorkOrderDetailSerializer}
+    ),
+)
+class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
+    filterset_class = WorkOrderFilterSet
+    serializer_class = s.WorkOrderSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def base_queryset(self) -> QuerySet[WorkOrder]:
+        qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(self.request.user).select_related(
+            "category", "assigned_unit", "grid", "community", "street", "district"
+        )
+        if self.action != "list":
+            qs = qs.select_related("territory", "parent")
+        return qs
+
+    def get_serializer_class(self) -> Any:
+        return s.WorkOrderSerializer if self.action == "list" else s.WorkOrderDetailSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.WorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            wo = work_order_create(actor=request.user, **data.validated_data)
+            # Scope is re-checked after the save: nobody files a case they could not see.
+            if not WorkOrder.objects.restrict(request.user).filter(pk=wo.pk).exists():
+                raise PermissionDenied(_("该位置不在您的管辖范围内"), code="out_of_scope")
+        return Response(self.get_serializer(self.base_queryset().get(pk=wo.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="当前可执行的操作",
+        responses=s.AvailableTransitionSerializer(many=True),
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="执行操作（派遣、签收、反馈、核查、回访、结案……）",
+        request={
+            "application/json": s.TransitionRequestSerializer,
+            "multipart/form-data": s.TransitionRequestSerializer,
+        },
+        responses={200: s.WorkOrderDetailSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        wo = self.get_object()
+        if request.method == "GET":
+            rows = [
+                {"name": t.name, "label": str(t.label), "requires": list(t.requires), "colour": t.colour}
+                for t in workflow.available(request.user, wo)
+            ]
+            return Response(s.AvailableTransitionSerializer(rows, many=True).data)
+        body = s.TransitionRequestSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        payload = _transition_payload(request, dict(body.validated_data))
+        if "parent" in payload:
+            parent: WorkOrder | None = WorkOrder.objects.restrict(request.user).filter(pk=payload["parent"]).first()
+            if parent is None:
+                raise ValidationFailed(_("主工单不存在"), code="invalid_parent", details=[{"field": "parent"}])
+            payload["parent"] = parent
+        updated = work_order_transition(
+            actor=request.user,
+            work_order_id=wo.pk,
+            name=body.validated_data["name"],
+            expected_version=body.validated_data.get("expected_version"),
+            **payload,
+        )
+        return Response(s.WorkOrderDetailSerializer(updated, context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="工单流转记录", responses=s.EventSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        wo = self.get_object()
+        rows = wo.events.prefetch_related("attachments").order_by("at", "id")
+        return Response(s.EventSerializer(rows, many=True).data)
+
+    @extend_schema(methods=["GET"], summary="工单附件", responses=s.AttachmentSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"],
+        summary="上传附件",
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[MultiPartParser],
+    )
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        wo = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            return Response(
+                s.AttachmentSerializer(wo.attachments.order_by("uploaded_at", "id"), many=True, context=context).data
+            )
+        body = s.AttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        att = attachment_add(
+            actor=request.user, work_order=wo, upload=body.validated_data["file"], kind=body.validated_data["kind"]
+        )
+        return Response(s.AttachmentSerializer(att, context=context).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="下载附件",
+        parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容")},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment-file",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def attachment_file(self, request: Request, pk: str | None = None, attachment_id: str | None = None) -> Any:
+        wo = self.get_object()
+        att = wo.attachments.filter(pk=attachment_id).first()
+        if att is None:
+            raise NotFound(_("附件不存在"))
+        name = att.file.name.rsplit("/", 1)[-1]
+        return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=name)
+
+
+# --- measures and locate -------------------------------------------------------------------------
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def measure_labels(group_by: str | None, keys: list[Any]) -> dict[Any, str]:
+    wanted = [k for k in keys if k is not None]
+    if not group_by or not wanted:
+        return {}
+    if group_by == "unit":
+        return dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    if group_by == "category":
+        return dict(Category.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    return dict(Territory.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+
+class MeasuresView(ApiView):
+    @extend_schema(
+        summary="考核指标",
+        description="在您的管辖范围内，按期间 [start, end]（含两端，按本地日期）统计；分母为“应结案数”。",
+        parameters=[s.MeasuresQuerySerializer],
+        responses=s.MeasuresSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        params = _query(s.MeasuresQuerySerializer, request)
+        start = _local_midnight(params["start"])
+        end = _local_midnight(params["end"] + dt.timedelta(days=1))
+        group_by = params.get("group_by")
+        rows = measures(WorkOrder.objects.restrict(request.user), start, end, group_by=group_by)
+        labels = measure_labels(group_by, [m.key for m in rows])
+        out = [{**m.as_dict(), "label": labels.get(m.key)} for m in rows]
+        return Response(s.MeasuresSerializer(out, many=True).data)
+
+
+class LocateView(ApiView):
+    @extend_schema(
+        summary="坐标定位到辖区",
+        description="返回包含该点的辖区节点，自上而下；只含您管辖范围内的节点，范围外与不在任何辖区同为 404。",
+        parameters=[s.LocateQuerySerializer],
+        responses=s.LocateSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        from wangge.core.geo import to_wgs84
+        from wangge.territory import locator
+
+        params = _query(s.LocateQuerySerializer, request)
+        lng, lat = to_wgs84(params["lng"], params["lat"], params["crs"])
+        node = locator.locate(lng, lat)
+        chain_ids = [t.pk for t in territory_ancestors(node)] if node is not None else []
+        visible = list(Territory.objects.restrict(request.user).filter(pk__in=chain_ids).order_by("depth"))
+        if not visible:
+            raise NotFound(_("该位置不在您的管辖范围内"))
+        return Response(s.LocateSerializer({"lng": lng, "lat": lat, "path": visible}).data)
+
+
+@csrf_exempt  # nothing is written; a token client's POST to a wrong address must read 404, not 403
+def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other address under /api/: the error body, not the site's HTML page."""
+    return JsonResponse({"code": "not_found", "message": _("接口地址不存在")}, status=404)

@@ -1,0 +1,85 @@
+"""Explicit audit trail, written by services inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from wangge.core.models import AuditEntry
+
+# Fields never copied into the audit trail in clear text.
+SECRET_FIELDS = {"password"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model | None, *, protected: set[str] | None = None) -> dict[str, Any] | None:
+    """The concrete field values of ``obj``. Protected personal fields are masked as "***"."""
+    if obj is None:
+        return None
+    protected = protected or set(getattr(obj, "audit_protected_fields", ()))
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in SECRET_FIELDS:
+            continue
+        value = getattr(obj, f.attname)
+        if f.name in protected and value:
+            data[f.name] = "***"
+        elif f.name == "geometry" and value:
+            data[f.name] = {"type": value.get("type"), "size": len(str(value))}
+        else:
+            data[f.name] = _jsonable(value)
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, on both sides."""
+    before = before or {}
+    after = after or {}
+    keys = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    ip: str | None = None,
+    only_changes: bool = True,
+) -> AuditEntry:
+    if only_changes and before is not None and after is not None:
+        before, after = diff(before, after)
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_name=str(getattr(actor, "username", "") or (actor or "system"))[:150],
+        action=action,
+        app_label=obj._meta.app_label if obj is not None else "",
+        model=obj._meta.model_name or "" if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=before,
+        after=after,
+        note=note,
+        ip=ip,
+    )

@@ -1,0 +1,155 @@
+"""Registering and activating appeal classifiers, and the category suggestion used at intake."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wangge.core import audit
+from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.intel import textclf
+from wangge.intel.models import ClassifierModel
+
+logger = logging.getLogger(__name__)
+
+
+def _snapshot(row: ClassifierModel) -> dict[str, Any] | None:
+    data = audit.snapshot(row)
+    if data is not None:
+        data["file"] = row.file.name or ""  # the stored name, not the file object
+    return data
+
+
+def _require_admin(actor: Any) -> None:
+    """Classifiers are managed by the system (commands) or by administrators."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    from wangge.accounts.choices import Role
+    from wangge.accounts.selectors import user_roles
+
+    if getattr(actor, "is_authenticated", False) and Role.ADMIN in user_roles(actor):
+        return
+    raise PermissionDenied(_("只有管理员可以管理分类模型"), code="classifier_forbidden")
+
+
+def _read(path_or_model: str | Path | textclf.TrainedModel) -> textclf.TrainedModel:
+    if isinstance(path_or_model, textclf.TrainedModel):
+        return path_or_model
+    try:
+        return textclf.load(path_or_model)
+    except (textclf.ModelFormatError, FileNotFoundError) as exc:
+        raise ValidationFailed(
+            _("无法读取分类模型文件"),
+            code="classifier_unreadable",
+            details=[{"path": str(path_or_model), "reason": str(exc)}],
+        ) from exc
+
+
+@transaction.atomic
+def classifier_register(
+    *,
+    actor: Any,
+    path_or_model: str | Path | textclf.TrainedModel,
+    activate: bool = False,
+    name: str = "",
+) -> ClassifierModel:
+    """Store a trained classifier with its parameters and evaluation; optionally make it the active one."""
+    _require_admin(actor)
+    model = _read(path_or_model)
+    if ClassifierModel.objects.filter(version=model.version).exists():
+        raise Conflict(_("该版本的分类模型已登记"), code="classifier_exists", details={"version": model.version})
+    description = model.describe()
+    row = ClassifierModel(
+        version=model.version,
+        name=name[:100],
+        labels=list(model.labels),
+        params=description["params"],
+        metrics={k: v for k, v in description.items() if k not in {"params", "labels", "version"}},
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    row.file.save(f"{model.version}.joblib", ContentFile(textclf.dumps(model)), save=False)
+    row.save()
+    audit.record(actor=actor, action="intel.classifier_register", obj=row, after=_snapshot(row))
+    if activate:
+        row = _activate(actor, row)
+    return row
+
+
+@transaction.atomic
+def classifier_activate(*, actor: Any, classifier: ClassifierModel) -> ClassifierModel:
+    """Make ``classifier`` the one used for suggestions (the previous one is switched off)."""
+    _require_admin(actor)
+    row = ClassifierModel.objects.select_for_update().filter(pk=classifier.pk).first()
+    if row is None:
+        raise NotFound(_("分类模型不存在"), code="classifier_not_found")
+    return _activate(actor, row)
+
+
+def _activate(actor: Any, row: ClassifierModel) -> ClassifierModel:
+    previous = list(ClassifierModel.objects.select_for_update().filter(is_active=True).exclude(pk=row.pk))
+    for other in previous:
+        before = _snapshot(other)
+        other.is_active = False
+        other.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor, action="intel.classifier_deactivate", obj=other, before=before, after=_snapshot(other)
+        )
+    if not row.is_active:
+        before = _snapshot(row)
+        row.is_active = True
+        row.save(update_fields=["is_active"])
+        audit.record(actor=actor, action="intel.classifier_activate", obj=row, before=before, after=_snapshot(row))
+    transaction.on_commit(forget_active_model)
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# Suggestions from the active classifier, loaded once per process.
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, Any] = {}
+
+
+def forget_active_model() -> None:
+    """Drop the cached classifier; the next suggestion reloads the active one."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def active_model() -> textclf.TrainedModel | None:
+    """The active classifier, loaded from storage on first use and whenever another one is activated."""
+    current = ClassifierModel.objects.filter(is_active=True).values_list("pk", "version", "file").first()
+    if current is None:
+        return None
+    key = f"{current[0]}:{current[1]}"
+    with _LOCK:
+        if _CACHE.get("key") == key:
+            return _CACHE["model"]
+        row = ClassifierModel(pk=current[0], version=current[1], file=current[2])
+        try:
+            with row.file.open("rb") as handle:
+                model = textclf.load(handle)
+        except (OSError, textclf.ModelFormatError) as exc:
+            logger.warning("active classifier %s cannot be loaded: %s", current[1], exc)
+            return None
+        _CACHE.clear()
+        _CACHE.update(key=key, model=model)
+        return model
+
+
+def suggest_category(text: textclf.Text, k: int = 3) -> list[tuple[str, float]]:
+    """Ranked (category, confidence) pairs for an appeal (title on the first line, then the body),
+    from the active classifier; empty when none is active or the text is blank."""
+    title, body = textclf.split_text(text)
+    if not (title or body):
+        return []
+    model = active_model()
+    if model is None:
+        return []
+    return model.predict_one((title, body), k=k).top

@@ -1,0 +1,75 @@
+"""Notify people and group robots. Rows are written in the caller's transaction; sending happens after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from wangge.notifications.backends import webhook_payload
+from wangge.notifications.models import Notification, WebhookDelivery, WebhookEndpoint
+
+
+def notify(
+    *,
+    key: str,
+    subject: str,
+    body: str = "",
+    link: str = "",
+    recipients: Iterable[Any] = (),
+    territory_path: str | None = None,
+    unit_id: int | None = None,
+) -> list[Notification]:
+    """Create inbox rows (once per recipient and key) and robot deliveries (once per endpoint and key).
+
+    Idempotent: calling again with the same key creates nothing new and sends nothing twice.
+    """
+    from wangge.notifications import tasks
+
+    created: list[Notification] = []
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        obj, new = Notification.objects.get_or_create(
+            recipient=user,
+            key=key[:120],
+            defaults={"subject": subject[:200], "body": body, "link": link[:300]},
+        )
+        if new:
+            created.append(obj)
+    endpoints = WebhookEndpoint.objects.filter(is_active=True)
+    cond = Q(pk__in=[])
+    if territory_path:
+        # An endpoint on a node covers cases anywhere in its subtree.
+        prefixes = [territory_path[:i] for i in range(4, len(territory_path) + 1, 4)]
+        cond |= Q(territory__path__in=prefixes)
+    if unit_id:
+        cond |= Q(unit_id=unit_id)
+    deliveries: list[WebhookDelivery] = []
+    for endpoint in endpoints.filter(cond):
+        delivery, new = WebhookDelivery.objects.get_or_create(
+            endpoint=endpoint,
+            key=key[:120],
+            defaults={"payload": webhook_payload(endpoint.kind, subject, body, link)},
+        )
+        if new:
+            deliveries.append(delivery)
+    email_ids = [n.pk for n in created if n.recipient.email]
+    delivery_ids = [d.pk for d in deliveries]
+
+    def _enqueue() -> None:
+        for pk in email_ids:
+            tasks.send_notification_email.enqueue(pk)
+        for pk in delivery_ids:
+            tasks.deliver_webhook.enqueue(pk)
+
+    transaction.on_commit(_enqueue)
+    return created
+
+
+def notification_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> int:
+    from django.utils import timezone
+
+    return Notification.objects.filter(recipient=actor, pk__in=list(notification_ids), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,64 @@
+"""Background delivery. Tasks take ids and are idempotent: a sent item is never sent again."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from wangge.notifications.backends import DeliveryError, EmailBackend, post_webhook
+from wangge.notifications.choices import DeliveryState
+from wangge.notifications.models import Notification, WebhookDelivery
+
+MAX_ATTEMPTS = 5
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery_id).first()
+        if delivery is None or delivery.state == DeliveryState.SENT or delivery.attempts >= MAX_ATTEMPTS:
+            return "skipped"
+        delivery.attempts += 1
+        try:
+            post_webhook(delivery.endpoint, delivery.payload)
+        except DeliveryError as exc:
+            delivery.state = DeliveryState.FAILED
+            delivery.last_error = str(exc)[:300]
+            delivery.save(update_fields=["state", "attempts", "last_error"])
+            return "failed"
+        delivery.state = DeliveryState.SENT
+        delivery.sent_at = timezone.now()
+        delivery.last_error = ""
+        delivery.save(update_fields=["state", "attempts", "sent_at", "last_error"])
+        return "sent"
+
+
+@task()
+def send_notification_email(notification_id: int) -> str:
+    with transaction.atomic():
+        n = Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        if n is None or n.emailed == DeliveryState.SENT:
+            return "skipped"
+        try:
+            EmailBackend().deliver(n)
+        except Exception as exc:  # SMTP errors of any kind: recorded, retried by a later sweep
+            n.emailed = DeliveryState.FAILED
+            n.save(update_fields=["emailed"])
+            return f"failed: {exc}"[:200]
+        n.emailed = DeliveryState.SENT
+        n.save(update_fields=["emailed"])
+        return "sent"
+
+
+@task()
+def retry_failed_deliveries() -> int:
+    """Periodic: try failed robot deliveries again, up to MAX_ATTEMPTS each."""
+    ids = list(
+        WebhookDelivery.objects.filter(state=DeliveryState.FAILED, attempts__lt=MAX_ATTEMPTS).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        deliver_webhook.enqueue(pk)
+    return len(ids)

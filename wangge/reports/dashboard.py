@@ -1,0 +1,121 @@
+"""Data of the leader dashboard (领导驾驶舱 / 大屏), always through ``restrict(user)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from wangge.reports.assessment import month_bounds
+from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds, overdue_q
+from wangge.territory.choices import TerritoryKind
+from wangge.territory.models import Territory
+from wangge.workorders.choices import OPEN_STATUSES, Status, SupervisionLevel
+from wangge.workorders.measures import measures_total, satisfaction_definition
+from wangge.workorders.models import WorkOrder
+
+TOP_CATEGORIES = 8
+
+
+def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30) -> dict[str, Any]:
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    tz = timezone.get_current_timezone()
+    first_day = today - dt.timedelta(days=days - 1)
+    start, _ = day_bounds(first_day)
+    today_start, today_end = day_bounds(today)
+    qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(user)
+
+    received = {
+        r["d"]: r["n"]
+        for r in qs.filter(received_at__gte=start)
+        .annotate(d=TruncDate("received_at", tzinfo=tz))
+        .order_by()
+        .values("d")
+        .annotate(n=Count("pk"))
+    }
+    closed = {
+        r["d"]: r["n"]
+        for r in qs.filter(closed_at__gte=start, status=Status.CLOSED)
+        .annotate(d=TruncDate("closed_at", tzinfo=tz))
+        .order_by()
+        .values("d")
+        .annotate(n=Count("pk"))
+    }
+    dates = [first_day + dt.timedelta(days=i) for i in range(days)]
+
+    recent = qs.filter(received_at__gte=start)
+    mix = list(
+        recent.annotate(top=Coalesce(F("category__parent__name"), F("category__name")))
+        .order_by()
+        .values("top")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "top")
+    )
+    categories = [{"name": r["top"] or "未分类", "value": r["n"]} for r in mix[:TOP_CATEGORIES]]
+    rest = sum(r["n"] for r in mix[TOP_CATEGORIES:])
+    if rest:
+        categories.append({"name": "其他", "value": rest})
+
+    grid_counts = {r["grid_id"]: r["n"] for r in recent.order_by().values("grid_id").annotate(n=Count("pk"))}
+    grids = Territory.objects.restrict(user).filter(kind=TerritoryKind.GRID).values("pk", "code", "name")
+    heat = [{"name": g["code"], "label": g["name"], "value": grid_counts.get(g["pk"], 0)} for g in grids]
+
+    month_start, month_end = month_bounds(today)
+    month = measures_total(qs, month_start, min(month_end, now))
+    overdue = qs.filter(overdue_q(now))
+    overdue_units = [
+        {"name": r["assigned_unit__name"] or NOT_DISPATCHED, "value": r["n"]}
+        for r in overdue.order_by()
+        .values("assigned_unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "assigned_unit__name")[:8]
+    ]
+    open_cases = qs.filter(status__in=OPEN_STATUSES)
+    return {
+        "as_of": timezone.localtime(now).isoformat(),
+        "days": days,
+        "kpis": {
+            "today_received": qs.filter(received_at__gte=today_start, received_at__lt=today_end).count(),
+            "month_received": month.received,
+            "open": open_cases.count(),
+            "overdue": sum(u["value"] for u in overdue_units) if len(overdue_units) < 8 else overdue.count(),
+            "supervised": open_cases.filter(
+                Q(supervision=SupervisionLevel.YELLOW) | Q(supervision=SupervisionLevel.RED)
+            ).count(),
+            "month_due": month.due,
+            "month_closed": month.closed,
+        },
+        "trend": {
+            "dates": [d.isoformat() for d in dates],
+            "received": [received.get(d, 0) for d in dates],
+            "closed": [closed.get(d, 0) for d in dates],
+        },
+        "categories": categories,
+        "heat": heat,
+        "gauges": {
+            "on_time_closure": month.rates["on_time_closure"],
+            "closure": month.rates["closure"],
+            "response": month.rates["response"],
+            "satisfaction": month.rates["satisfaction"],
+            "composite": month.rates["composite"],
+        },
+        "satisfaction_definition": satisfaction_definition(),
+        "overdue_units": overdue_units,
+    }
+
+
+def grid_outlines(user: Any) -> dict[str, Any]:
+    """The user's grids as a GeoJSON FeatureCollection (WGS-84) for the heat map; ``name`` is the grid code."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": t.code, "label": t.name},
+            "geometry": t.geometry,
+        }
+        for t in Territory.objects.restrict(user).filter(kind=TerritoryKind.GRID, geometry__isnull=False)
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,278 @@
+"""The tables of a bulletin, described once and drawn by the page, the .xlsx and the PDF alike.
+
+A :class:`Table` is a title, columns (header, how to read a row, number format, width) and rows; every
+renderer walks the same description, so the three outputs cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from wangge.reports.choices import Trend
+
+# Number formats: names shared by the renderers.
+INT = "int"
+PCT = "pct"
+DAYS = "days"
+DEC2 = "dec2"
+TEXT = "text"
+WHEN = "when"
+SIGNED_INT = "signed_int"
+SIGNED_PCT = "signed_pct"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    get: Callable[[dict[str, Any]], Any]
+    fmt: str | Callable[[dict[str, Any]], str] = TEXT
+    width: float = 10  # characters (xlsx); the PDF scales the same proportions to the page
+    wrap: bool = False
+
+    def format_of(self, row: dict[str, Any]) -> str:
+        return self.fmt(row) if callable(self.fmt) else self.fmt
+
+
+@dataclass
+class Table:
+    key: str
+    title: str  # sheet name and section heading
+    heading: str  # full title above the table
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    freeze_cols: int = 0
+
+
+def when(value: str | None) -> dt.datetime | None:
+    """ISO text → naive local datetime (spreadsheets have no time zones)."""
+    if not value:
+        return None
+    return timezone.localtime(dt.datetime.fromisoformat(value)).replace(tzinfo=None)
+
+
+def display(value: Any, fmt: str) -> str:
+    """A cell as text (web page and PDF)."""
+    if value is None:
+        return "" if fmt == TEXT else "—"
+    if value == "":
+        return ""
+    if fmt == INT:
+        return f"{int(value):,}"
+    if fmt == PCT:
+        return f"{float(value):.2%}"
+    if fmt == SIGNED_INT:
+        return f"{int(value):+,}" if value else "0"
+    if fmt == SIGNED_PCT:
+        return f"{float(value) * 100:+.2f}个百分点" if value else "持平"
+    if fmt == DAYS:
+        return f"{float(value):.1f}"
+    if fmt == DEC2:
+        return f"{float(value):.2f}"
+    if fmt == WHEN:
+        if isinstance(value, dt.datetime):
+            moment: dt.datetime | None = timezone.localtime(value) if timezone.is_aware(value) else value
+        else:
+            moment = when(value)
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+    return str(value)
+
+
+def as_of_text(data: dict[str, Any]) -> str:
+    """The moment the figures were taken; the end of the day reads "24:00" of that day."""
+    moment = when(data["as_of"])
+    if moment is None:
+        return ""
+    if moment.time() == dt.time.min and moment.date() == dt.date.fromisoformat(data["date"]) + dt.timedelta(days=1):
+        return f"{data['date']} 24:00"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _rate(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda r: r["rates"].get(name)
+
+
+def measure_columns(label: str) -> list[Column]:
+    return [
+        Column("序号", lambda r: r.get("_n", ""), INT, 6),
+        Column(label, lambda r: r["name"], TEXT, 28, wrap=True),
+        Column("受理", lambda r: r["received"], INT, 8),
+        Column("派遣", lambda r: r["dispatched"], INT, 8),
+        Column("应结案", lambda r: r["due"], INT, 9),
+        Column("结案", lambda r: r["closed"], INT, 8),
+        Column("按期结案", lambda r: r["closed_on_time"], INT, 10),
+        Column("超期未结", lambda r: r["overdue_open"], INT, 10),
+        Column("退回", lambda r: r["returned"], INT, 8),
+        Column("返工", lambda r: r["reworked"], INT, 8),
+        Column("结案率", _rate("closure"), PCT, 10),
+        Column("按期结案率", _rate("on_time_closure"), PCT, 12),
+        Column("满意率", _rate("satisfaction"), PCT, 10),
+    ]
+
+
+def case_columns(*, overdue: bool) -> list[Column]:
+    cols = [
+        Column("序号", lambda r: r.get("_n", ""), INT, 6),
+        Column("工单编号", lambda r: r["tracking_code"], TEXT, 17),
+        Column("标题", lambda r: r["title"], TEXT, 28, wrap=True),
+        Column("承办单位", lambda r: r["unit"], TEXT, 22, wrap=True),
+    ]
+    if overdue:
+        cols += [
+            Column("街道", lambda r: r["street"], TEXT, 13, wrap=True),
+            Column("网格", lambda r: r["grid"], TEXT, 20, wrap=True),
+            Column("诉求分类", lambda r: r["category"], TEXT, 13, wrap=True),
+            Column("办结时限", lambda r: when(r["due_at"]), WHEN, 17),
+            Column("超期天数", lambda r: r["days_over"], DAYS, 10),
+            Column("状态", lambda r: r["status_label"], TEXT, 9),
+            Column("督办", lambda r: r["supervision_label"], TEXT, 10),
+        ]
+    else:
+        cols += [
+            Column("督办等级", lambda r: r["supervision_label"], TEXT, 10),
+            Column("督办时间", lambda r: when(r["supervised_at"]), WHEN, 17),
+            Column("办结时限", lambda r: when(r["due_at"]), WHEN, 17),
+            Column("状态", lambda r: r["status_label"], TEXT, 9),
+        ]
+    return cols
+
+
+TREND_LABELS = {Trend.RISING: "↑ 上升", Trend.STEADY: "→ 持平", Trend.FALLING: "↓ 下降"}
+
+HOT_COLUMNS = [
+    Column("类型", lambda r: r["_type"], TEXT, 10),
+    Column("名称", lambda r: r["name"], TEXT, 30, wrap=True),
+    Column("当日件数", lambda r: r["count"], INT, 10),
+    Column("前7日日均", lambda r: r["avg_7d"], DEC2, 11),
+    Column("较日均", lambda r: r["change"], DEC2, 9),
+    Column("趋势", lambda r: TREND_LABELS.get(r["trend"], r["trend"]), TEXT, 9),
+]
+
+SUMMARY_ROWS = [
+    ("受理数", "received", INT),
+    ("派遣数", "dispatched", INT),
+    ("应结案数", "due", INT),
+    ("结案数", "closed", INT),
+    ("按期结案数", "closed_on_time", INT),
+    ("超期未结数", "overdue_open", INT),
+    ("退回数", "returned", INT),
+    ("返工数", "reworked", INT),
+    ("结案率", "rate_closure", PCT),
+    ("按期结案率", "rate_on_time_closure", PCT),
+    ("响应率", "rate_response", PCT),
+    ("解决率", "rate_resolution", PCT),
+    ("满意率", "rate_satisfaction", PCT),
+    ("三率综合得分率", "rate_composite", PCT),
+]
+
+
+def _signed(r: dict[str, Any]) -> str:
+    return SIGNED_PCT if r["_fmt"] == PCT else SIGNED_INT
+
+
+SUMMARY_COLUMNS = [
+    Column("指标", lambda r: r["_label"], TEXT, 18),
+    Column("当日", lambda r: r["today"], lambda r: r["_fmt"], 14),
+    Column("前一日", lambda r: r["previous_day"], lambda r: r["_fmt"], 14),
+    Column("较前一日", lambda r: r["vs_previous_day"], _signed, 16),
+    Column("上周同日", lambda r: r["last_week"], lambda r: r["_fmt"], 14),
+    Column("较上周同日", lambda r: r["vs_last_week"], _signed, 16),
+]
+
+
+def _numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(r, _n=i) for i, r in enumerate(rows, start=1)]
+
+
+def bulletin_tables(data: dict[str, Any]) -> list[Table]:
+    """The bulletin's tables in reading order."""
+    scope = data["scope"]["name"]
+    day = dt.date.fromisoformat(data["date"])
+    date_text = f"{day.year}年{day.month}月{day.day}日"
+    summary_rows = [dict(data["changes"][key], _label=label, _fmt=fmt) for label, key, fmt in SUMMARY_ROWS]
+    total = dict(data["totals"], name="合计", _n="")
+    overdue, supervised = data["overdue"], data["supervised"]
+    hot = [dict(r, _type="诉求分类") for r in data["hotspots"]["categories"]] + [
+        dict(r, _type="网格") for r in data["hotspots"]["grids"]
+    ]
+    rising = [dict(r, _type="诉求分类") for r in data["hotspots"].get("rising_categories", [])] + [
+        dict(r, _type="网格") for r in data["hotspots"].get("rising_grids", [])
+    ]
+    definition_note = (
+        "注：应结案数为办结时限落在当日的工单数；结案率 = 结案数 ÷ 应结案数；按期结案率 = 按期结案数 ÷ 应结案数；"
+        f"满意率按“{data['satisfaction_label']}”计；超期未结数为当日到期且截至统计时点未办结的工单。"
+    )
+    tables = [
+        Table(
+            "summary",
+            "日通报",
+            f"{scope}网格化服务管理日通报（{date_text}）",
+            SUMMARY_COLUMNS,
+            summary_rows,
+            notes=[definition_note],
+        ),
+        Table(
+            "units",
+            "分单位",
+            f"{scope}各承办单位办理情况（{date_text}）",
+            measure_columns("承办单位"),
+            _numbered(data["units"]),
+            total=total,
+            freeze_cols=2,
+        ),
+        Table(
+            "areas",
+            f"分{data['area_label']}",
+            f"{scope}各{data['area_label']}诉求办理情况（{date_text}）",
+            measure_columns(data["area_label"]),
+            _numbered(data["areas"]),
+            total=total,
+            freeze_cols=2,
+        ),
+        Table(
+            "overdue",
+            "超期工单",
+            f"{scope}超期未办结工单清单（截至{as_of_text(data)}）",
+            case_columns(overdue=True),
+            _numbered(overdue["rows"]),
+            notes=[
+                f"共 {overdue['total']} 件"
+                + (f"，本表列出超期最久的 {len(overdue['rows'])} 件" if overdue["total"] > len(overdue["rows"]) else "")
+                + "；超期天数按自然日计。"
+                + (
+                    "按单位：" + "，".join(f"{u['unit']} {u['count']} 件" for u in overdue["by_unit"][:20]) + "。"
+                    if overdue["by_unit"]
+                    else ""
+                )
+            ],
+            freeze_cols=2,
+        ),
+        Table(
+            "supervised",
+            "督办工单",
+            f"{scope}督办工单清单（红牌 {supervised['red']} 件、黄牌 {supervised['yellow']} 件）",
+            case_columns(overdue=False),
+            _numbered(supervised["rows"]),
+            notes=[f"督办中共 {supervised['total']} 件，其中当日新增督办 {supervised['new_today']} 件。"],
+            freeze_cols=2,
+        ),
+        Table(
+            "hotspots",
+            "热点分析",
+            f"{scope}当日诉求热点（与前7日日均比较）",
+            HOT_COLUMNS,
+            hot,
+            notes=(
+                ["明显上升：" + "，".join(f"{r['_type']}“{r['name']}”" for r in rising) + "。"]
+                if rising
+                else ["当日无明显上升的诉求分类或网格。"]
+            ),
+        ),
+    ]
+    return tables

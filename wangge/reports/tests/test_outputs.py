@@ -1,0 +1,118 @@
+"""Bulletin outputs: the .xlsx laid out as a 台账 (read back with openpyxl), the PDF with Chinese text, the command."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from wangge.reports.models import Bulletin
+from wangge.reports.pdf import bulletin_pdf
+from wangge.reports.services import bulletin_generate
+from wangge.reports.xlsx import bulletin_xlsx
+
+from .test_bulletin import AT, DAY, day  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def bulletin(world: SimpleNamespace, day: SimpleNamespace) -> Bulletin:  # noqa: F811
+    return bulletin_generate(actor=None, date=DAY, scope_code=world.district.code, now=AT)
+
+
+def test_xlsx_sheets_titles_and_frozen_headers(bulletin: Bulletin) -> None:
+    wb = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))
+    assert wb.sheetnames == ["日通报", "分单位", "分街道", "超期工单", "督办工单", "热点分析"]
+    units = wb["分单位"]
+    assert units["A1"].value == "卫东区各承办单位办理情况（2025年6月11日）"
+    assert "A1:M1" in {str(r) for r in units.merged_cells.ranges}
+    assert "A2:M2" in {str(r) for r in units.merged_cells.ranges}
+    assert [c.value for c in units[3]][:5] == ["序号", "承办单位", "受理", "派遣", "应结案"]
+    assert units.freeze_panes == "C4"
+    assert wb["日通报"].freeze_panes == "A4"
+
+
+def test_xlsx_rows_carry_the_figures_with_number_formats(bulletin: Bulletin) -> None:
+    units = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))["分单位"]
+    data = bulletin.data
+    rows = list(units.iter_rows(min_row=4, max_row=3 + len(data["units"]) + 1, values_only=True))
+    assert [r[1] for r in rows] == [u["name"] for u in data["units"]] + ["合计"]
+    total = rows[-1]
+    assert total[2:10] == tuple(
+        data["totals"][f]
+        for f in ("received", "dispatched", "due", "closed", "closed_on_time", "overdue_open", "returned", "reworked")
+    )
+    assert total[11] == pytest.approx(1 / 3, abs=1e-6)
+    assert units.cell(4, 3).number_format == "#,##0"
+    assert units.cell(4, 12).number_format == "0.00%"
+    summary = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))["日通报"]
+    assert summary["A4"].value == "受理数" and summary["B4"].value == 6 and summary["D4"].value == 5
+    assert summary["D4"].number_format == "+#,##0;-#,##0;0"
+    assert summary["A13"].value == "按期结案率" and summary["B13"].number_format == "0.00%"
+
+
+def test_xlsx_print_setup(bulletin: Bulletin) -> None:
+    wb = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+        assert ws.print_title_rows == "$3:$3"
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert "日通报" in ws.oddHeader.center.text
+    assert wb["超期工单"].column_dimensions["C"].width == 28
+
+
+def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed; install it to check the PDF text")
+    path = tmp_path / "b.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_holds_the_chinese_headings(bulletin: Bulletin, tmp_path: Path) -> None:
+    pdf = bulletin_pdf(bulletin)
+    assert pdf.startswith(b"%PDF-")
+    text = _pdftotext(pdf, tmp_path)
+    for heading in (
+        "卫东区网格化服务管理日通报",
+        "主要指标",
+        "卫东区各承办单位办理情况",
+        "卫东区超期未办结工单清单",
+        "督办工单清单",
+        "当日诉求热点",
+        "生态环境分局",
+    ):
+        assert heading in text, heading
+    assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)
+    assert "共受理群众诉求 6 件" in text
+
+
+def test_command_writes_xlsx_and_pdf(world: SimpleNamespace, day: SimpleNamespace, tmp_path: Path) -> None:  # noqa: F811
+    out = io.StringIO()
+    call_command(
+        "bulletin", "--date", DAY.isoformat(), "--scope", world.district.code, "--out", str(tmp_path), stdout=out
+    )
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["日通报_410403_20250611.pdf", "日通报_410403_20250611.xlsx"]
+    call_command(
+        "bulletin", "--date", DAY.isoformat(), "--scope", world.district.code, "--out", str(tmp_path), stdout=out
+    )
+    assert Bulletin.objects.count() == 1
+    load_workbook(tmp_path / names[1])  # opens
+
+
+def test_command_refuses_an_unknown_scope(world: SimpleNamespace, tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("bulletin", "--date", DAY.isoformat(), "--scope", "000000", "--out", str(tmp_path))
+    assert not list(tmp_path.iterdir()) and not Bulletin.objects.exists()

@@ -1,0 +1,44 @@
+"""Small template helpers of the staff and citizen pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _span(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d小时%(m)d分") % {"h": hours, "m": mins}
+    return _("%(m)d分钟") % {"m": max(mins, 1)}
+
+
+@register.filter
+def timeleft(value: dt.timedelta | None) -> str:
+    """剩余 2天3小时 / 超时 5小时 for the time left on a step."""
+    if value is None:
+        return ""
+    seconds = value.total_seconds()
+    if seconds >= 0:
+        return _("剩余 %(span)s") % {"span": _span(seconds)}
+    return _("超时 %(span)s") % {"span": _span(-seconds)}
+
+
+@register.simple_tag(takes_context=True)
+def active(context: Any, *names: str) -> str:
+    match = getattr(context.get("request"), "resolver_match", None)
+    return "active" if match is not None and match.url_name in names else ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None

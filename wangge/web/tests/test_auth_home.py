@@ -1,0 +1,115 @@
+"""Login with lockout message, logout, and the role-aware home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from wangge.accounts.models import User
+from wangge.web.tests.conftest import PASSWORD, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders_in_chinese_and_logs_in(client: Client, world: Any) -> None:
+    page = client.get(reverse("web:login"))
+    assert page.status_code == 200
+    assert "工作人员登录" in page.content.decode()
+
+    response = client.post(reverse("web:login"), {"username": "dispatcher", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:home")
+
+
+def test_wrong_password_says_so_without_logging_in(client: Client, world: Any) -> None:
+    response = client.post(reverse("web:login"), {"username": "dispatcher", "password": "wrong-password-1"})
+
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_locked_account_is_told_how_many_minutes_to_wait(client: Client, world: Any) -> None:
+    User.objects.filter(pk=world.dispatcher.pk).update(
+        locked_until=timezone.now() + dt.timedelta(minutes=9, seconds=30)
+    )
+
+    response = client.post(reverse("web:login"), {"username": "dispatcher", "password": PASSWORD})
+
+    assert "账号已锁定，请 10 分钟后再试" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_fifth_wrong_password_locks_and_the_page_says_so(client: Client, world: Any, settings: Any) -> None:
+    settings.WANGGE_LOCKOUT_ATTEMPTS = 5
+    settings.WANGGE_LOCKOUT_MINUTES = 15
+    for _ in range(4):
+        client.post(reverse("web:login"), {"username": "handler", "password": "nope-nope-nope"})
+
+    response = client.post(reverse("web:login"), {"username": "handler", "password": "nope-nope-nope"})
+
+    assert "账号已锁定，请 15 分钟后再试" in response.content.decode()
+    assert User.objects.get(pk=world.handler.pk).is_locked
+
+
+def test_logout_needs_post_and_ends_the_session(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    response = client.post(reverse("web:logout"))
+
+    assert response.status_code == 302
+    assert client.get(reverse("web:home")).status_code == 302
+
+
+def test_anonymous_is_sent_to_login(client: Client, world: Any) -> None:
+    response = client.get(reverse("web:workbench"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+@pytest.mark.parametrize(
+    ("who", "heading"),
+    [
+        ("dispatcher", "派遣队列"),
+        ("caller", "派遣队列"),
+        ("handler", "本单位待办"),
+        ("worker", "我的网格"),
+        ("leader", "运行概览"),
+        ("inspector", "运行概览"),
+    ],
+)
+def test_home_page_follows_the_role(client: Client, world: Any, who: str, heading: str) -> None:
+    client.force_login(getattr(world, who))
+
+    body = client.get(reverse("web:home")).content.decode()
+
+    assert f"<h1>{heading}</h1>" in body
+
+
+def test_grid_worker_home_lists_own_grid_cases_and_a_report_button(client: Client, world: Any) -> None:
+    mine = new_case(world, lng=113.01, lat=33.01)
+    other = new_case(world, lng=113.07, lat=33.01)
+    client.force_login(world.worker)
+
+    body = client.get(reverse("web:home")).content.decode()
+
+    assert mine.tracking_code in body
+    assert other.tracking_code not in body
+    assert reverse("web:case_report") in body
+
+
+def test_dispatcher_home_counts_the_queue(client: Client, world: Any) -> None:
+    new_case(world)
+    new_case(world)
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:home"))
+
+    assert response.context["queue_count"] == 2

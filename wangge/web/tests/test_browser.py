@@ -1,0 +1,168 @@
+"""End to end in a real Chromium (Debian's, never a downloaded one) against the live server:
+a citizen submits → the command centre dispatches → the unit accepts and replies → the verifier passes →
+the citizen rates. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from wangge.web.tests.conftest import PASSWORD, act, new_case
+from wangge.workorders.choices import Status
+from wangge.workorders.models import WorkOrder
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium fonts-noto-cjk); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def staff_page(browser: Any, live_server: Any, username: str) -> Any:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def open_action(page: Any, label: str) -> None:
+    page.locator("summary", has_text=label).click()
+
+
+def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world: Any) -> None:
+    # A citizen on a phone submits an appeal, positioned by the phone's geolocation (WGS-84).
+    citizen = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"longitude": 113.012, "latitude": 33.013},
+        permissions=["geolocation"],
+    )
+    phone = citizen.new_page()
+    phone.goto(f"{live_server.url}/appeal/")
+    phone.select_option("#id_category", str(world.category.pk))
+    phone.fill("#id_description", "小区东门外有人私搭彩钢棚，占用人行道。")
+    phone.click("#locate-btn")
+    phone.wait_for_function("document.querySelector('[name=lng]').value !== ''")
+    phone.fill("#id_reporter_name", "王先生")
+    phone.fill("#id_reporter_phone", "13812341234")
+    shot(phone, "01-citizen-appeal")
+    phone.click("button[type=submit]")
+    code = phone.locator("#tracking-code").inner_text().strip()
+    shot(phone, "02-citizen-code")
+    wo = WorkOrder.objects.get(tracking_code=code)
+    assert wo.grid == world.grid1 and abs((wo.lng or 0) - 113.012) < 1e-6
+
+    # The command centre dispatches it from the dispatch screen.
+    desk = staff_page(browser, live_server, "dispatcher")
+    desk.goto(f"{live_server.url}/workbench/")
+    desk.click(f"text={code}")
+    desk.click("a:has-text('派遣 →')")
+    desk.select_option("#action-dispatch select[name=unit]", str(world.dept.pk))
+    shot(desk, "03-dispatch-screen")
+    desk.click("#action-dispatch button[type=submit]")
+    desk.wait_for_url(f"**/cases/{wo.pk}/")
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.DISPATCHED
+
+    # The unit accepts and replies.
+    unit = staff_page(browser, live_server, "handler")
+    unit.goto(f"{live_server.url}/cases/{wo.pk}/")
+    open_action(unit, "签收")
+    unit.click("#action-accept button[type=submit]")
+    unit.wait_for_function("document.body.innerText.includes('办理中')")
+    open_action(unit, "办结反馈")
+    unit.fill("#action-reply textarea[name=text]", "已联系业主拆除彩钢棚，人行道恢复通行。")
+    unit.check("#action-reply input[name=result][value=resolved]")
+    shot(unit, "04-unit-reply")
+    unit.click("#action-reply button[type=submit]")
+    unit.wait_for_function("document.body.innerText.includes('待核查')")
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.REPLIED
+
+    # The verifier passes it.
+    check = staff_page(browser, live_server, "inspector")
+    check.goto(f"{live_server.url}/cases/{wo.pk}/")
+    open_action(check, "核查通过")
+    check.click("#action-verify_pass button[type=submit]")
+    check.wait_for_function("document.body.innerText.includes('待回访')")
+    shot(check, "05-verified")
+
+    # The citizen rates it (好差评) on the tracking page.
+    phone.goto(f"{live_server.url}/track/{code}/")
+    phone.check("#rating-form input[name=rating][value='5']")
+    phone.check("#rating-form input[name=resolved][value='1']")
+    shot(phone, "06-citizen-rating")
+    phone.click("#rating-form button[type=submit]")
+    phone.wait_for_selector("text=感谢您的评价")
+    shot(phone, "07-citizen-rated")
+
+    final = WorkOrder.objects.get(pk=wo.pk)
+    assert final.status == Status.TO_CLOSE and final.rating == 5 and final.resolved is True
+
+
+def test_a_stale_page_gets_a_clear_conflict_message(browser: Any, live_server: Any, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    page = staff_page(browser, live_server, "handler")
+    page.goto(f"{live_server.url}/cases/{wo.pk}/")
+    act(world, wo, "accept", "handler", timezone.now())  # a colleague accepts first, in another tab
+
+    open_action(page, "签收")
+    page.click("#action-accept button[type=submit]")
+
+    page.wait_for_selector("#action-accept .msg.error")
+    assert "已被他人处理" in page.locator("#action-accept .msg.error").inner_text()
+    shot(page, "08-conflict")
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.HANDLING and fresh.version == wo.version + 1
+
+
+def test_map_page_draws_outlines_and_opens_a_grid_panel(browser: Any, live_server: Any, world: Any) -> None:
+    new_case(world, lng=113.01, lat=33.01)
+    page = staff_page(browser, live_server, "dispatcher")
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_selector("#map[data-ready='1']")
+    page.locator("path.leaflet-interactive").first.wait_for()
+
+    page.evaluate(
+        """() => { const g = [...document.querySelectorAll('path.leaflet-interactive')]; g[g.length - 1]
+        .dispatchEvent(new MouseEvent('click', {bubbles: true})); }"""
+    )
+
+    page.wait_for_selector("#panel h3")
+    shot(page, "09-map")
+    assert "网格人员" in page.locator("#panel").inner_text()

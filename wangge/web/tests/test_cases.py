@@ -1,0 +1,230 @@
+"""Case detail: only the actions the user may take now, conflicts, masking, photos; dispatch screen; report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from wangge.core.models import AuditEntry
+from wangge.web.tests.conftest import act, new_case
+from wangge.workorders.choices import Channel, Status
+from wangge.workorders.models import Attachment, WorkOrder
+from wangge.workorders.services import attachment_add
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png(name: str = "a.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def action_names(response: Any) -> set[str]:
+    return {item["transition"].name for item in response.context["actions"]}
+
+
+def test_detail_shows_only_the_actions_of_this_user_now(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+    assert "dispatch" in action_names(client.get(reverse("web:case_detail", args=[wo.pk])))
+    act(world, wo, "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+
+    client.force_login(world.handler)
+    names = action_names(client.get(reverse("web:case_detail", args=[wo.pk])))
+
+    assert names == {"accept", "return"}
+
+
+def test_case_out_of_scope_is_not_found(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.force_login(world.stranger)
+
+    assert client.get(reverse("web:case_detail", args=[wo.pk])).status_code == 404
+    assert client.get(reverse("web:case_dispatch", args=[wo.pk])).status_code == 404
+
+
+def test_accept_through_the_page_moves_the_case(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.handler)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "accept"]),
+        {"expected_version": wo.version},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("web:case_detail", args=[wo.pk])
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.HANDLING
+
+
+def test_stale_version_answers_409_with_a_clear_message_and_changes_nothing(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.handler)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "accept"]),
+        {"expected_version": wo.version - 1},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 409
+    assert "已被他人处理" in response.content.decode()
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.DISPATCHED and fresh.version == wo.version
+
+
+def test_action_not_allowed_for_the_user_is_refused_and_changes_nothing(client: Client, world: Any) -> None:
+    wo = new_case(world, lng=113.01, lat=33.01)
+    client.force_login(world.worker)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "dispatch"]), {"expected_version": wo.version, "unit": world.dept.pk}
+    )
+
+    assert response.status_code == 403
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.REGISTERED and fresh.version == wo.version
+
+
+def test_missing_required_note_is_a_400_with_the_form(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.handler)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "return"]),
+        {"expected_version": wo.version},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 400
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.DISPATCHED
+
+
+def test_reply_with_a_photo_attaches_it_to_the_event(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    wo = act(world, wo, "accept", "handler", timezone.now())
+    client.force_login(world.handler)
+
+    client.post(
+        reverse("web:case_act", args=[wo.pk, "reply"]),
+        {"expected_version": wo.version, "text": "已拆除", "result": "resolved", "attachments": [png()]},
+    )
+
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.REPLIED
+    assert Attachment.objects.filter(work_order=wo, event__name="reply").count() == 1
+
+
+def test_phone_is_masked_and_revealing_it_is_audited(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+    assert "138****1234" in body and "13812341234" not in body
+    revealed = client.post(reverse("web:case_reveal_phone", args=[wo.pk]))
+
+    assert "13812341234" in revealed.content.decode()
+    assert AuditEntry.objects.filter(action="workorders.reveal_reporter_phone", object_id=str(wo.pk)).count() == 1
+
+
+def test_user_without_reveal_right_cannot_see_the_number(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.handler)
+
+    body = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+    response = client.post(reverse("web:case_reveal_phone", args=[wo.pk]))
+
+    assert "13812341234" not in body
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="workorders.reveal_reporter_phone").exists()
+
+
+def test_photos_are_served_only_within_scope(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    att = attachment_add(actor=world.caller, work_order=wo, upload=png())
+    url = reverse("web:case_attachment", args=[wo.pk, att.pk])
+    client.force_login(world.dispatcher)
+    assert client.get(url).status_code == 200
+
+    client.force_login(world.stranger)
+
+    assert client.get(url).status_code == 404
+
+
+def test_dispatch_screen_offers_the_routing_suggestion_and_dispatches(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    page = client.get(reverse("web:case_dispatch", args=[wo.pk]))
+    assert page.status_code == 200
+    assert 'id="suggestions"' in page.content.decode()
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "dispatch"]), {"expected_version": wo.version, "unit": world.dept2.pk}
+    )
+
+    assert response.status_code == 302
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.DISPATCHED and fresh.assigned_unit == world.dept2
+
+
+def test_grid_worker_reports_a_case_found_on_patrol(client: Client, world: Any) -> None:
+    client.force_login(world.worker)
+
+    response = client.post(
+        reverse("web:case_report"),
+        {
+            "category": world.category.pk,
+            "appeal_type": "report",
+            "description": "河道边有人倾倒建筑垃圾",
+            "lng": "113.02",
+            "lat": "33.02",
+            "crs": "wgs84",
+            "photos": [png()],
+        },
+    )
+
+    wo = WorkOrder.objects.get()
+    assert response.status_code == 302
+    assert wo.channel == Channel.PATROL and wo.reporter_user == world.worker and wo.grid == world.grid1
+    assert wo.attachments.count() == 1
+
+
+def test_dispatch_screen_says_when_no_classifier_is_installed(
+    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "wangge.intel.services", None)  # import fails as if the module were absent
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:case_dispatch", args=[wo.pk]))
+
+    assert response.context["suggestion"]["classifier"] is False
+    assert "分类模型未启用" in response.content.decode()
+
+
+def test_dispatch_screen_shows_the_classifier_suggestion(
+    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    fake = types.ModuleType("wangge.intel.services")
+    fake.suggest_category = lambda text: [(world.category, 0.87)]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "wangge.intel.services", fake)
+    wo = new_case(world, category=None)
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:case_dispatch", args=[wo.pk]))
+
+    assert response.context["suggestion"]["category"] == world.category
+    assert "0.87" in response.content.decode()
+    assert response.context["dispatch"]["form"].initial["category"] == world.category.pk

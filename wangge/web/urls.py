@@ -1,0 +1,39 @@
+from django.urls import path, re_path
+
+from wangge.web.views import auth, cases, citizen, home, map, qr, registry, workbench
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    # Staff: workbench and cases.
+    path("workbench/", workbench.workbench, name="workbench"),
+    path("workbench/dispatch/", workbench.bulk_dispatch, name="bulk_dispatch"),
+    path("workbench/views/", workbench.saved_view_create, name="saved_view_create"),
+    path("workbench/views/<int:pk>/delete/", workbench.saved_view_delete, name="saved_view_delete"),
+    path("cases/new/", cases.case_report, name="case_report"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/dispatch/", cases.case_dispatch, name="case_dispatch"),
+    path("cases/<int:pk>/act/<slug:name>/", cases.case_act, name="case_act"),
+    path("cases/<int:pk>/files/<int:attachment_pk>/", cases.case_attachment, name="case_attachment"),
+    path("cases/<int:pk>/phone/", cases.case_reveal_phone, name="case_reveal_phone"),
+    # Map.
+    path("map/", map.map_page, name="map"),
+    path("map/territories.geojson", map.map_territories, name="map_territories"),
+    path("map/cases.json", map.map_cases, name="map_cases"),
+    path("map/points.json", map.map_points, name="map_points"),
+    path("map/territory/<int:pk>/", map.map_grid_panel, name="map_panel"),
+    path("map/public-outlines.geojson", map.map_public_outlines, name="public_outlines"),
+    # Registries.
+    path("registry/<slug:key>/", registry.registry_list, name="registry"),
+    # Citizens (no login).
+    path("appeal/", citizen.appeal, name="appeal"),
+    path("appeal/done/", citizen.appeal_done, name="appeal_done"),
+    path("track/", citizen.track, name="track"),
+    path("track/<str:code>/", citizen.track_detail, name="track_detail"),
+    path("track/<str:code>/rate/", citizen.rate, name="rate"),
+    re_path(r"^qr/point/(?P<code>[\w.-]+)\.(?P<fmt>png|svg)$", qr.point_qr, name="qr_point"),
+    re_path(r"^qr/window/(?P<window>[\w-]{1,60})\.(?P<fmt>png|svg)$", qr.window_qr, name="qr_window"),
+]

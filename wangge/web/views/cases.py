@@ -1,0 +1,252 @@
+"""One case: detail with timeline, map pin and photos, the actions this user may take now, and dispatch."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.roles import REVEAL
+from wangge.core import audit
+from wangge.core.errors import Conflict, DomainError
+from wangge.core.validators import mask_phone
+from wangge.web import selectors, services
+from wangge.web.forms import AppealForm, TransitionForm
+from wangge.web.maps import display_point, map_settings
+from wangge.web.views.common import client_ip, is_htmx
+from wangge.workorders.choices import Channel
+from wangge.workorders.models import Attachment, Category, WorkOrder
+from wangge.workorders.services import suggest_unit, work_order_transition
+from wangge.workorders.workflow import TRANSITIONS, Transition, available
+
+EVENT_LABELS = {
+    "create": gettext_lazy("受理登记"),
+    "follow_parent": gettext_lazy("随主工单办结"),
+    **{name: t.label for name, t in TRANSITIONS.items()},
+}
+
+
+def get_case(user: Any, pk: int) -> WorkOrder:
+    """A case in the user's scope; out of scope answers exactly like a missing case."""
+    wo: WorkOrder | None = (
+        WorkOrder.objects.restrict(user)
+        .select_related("category", "category__parent", "assigned_unit", "grid", "community", "street", "district")
+        .filter(pk=pk)
+        .first()
+    )
+    if wo is None:
+        raise Http404(_("工单不存在"))
+    return wo
+
+
+def may_reveal(user: Any, wo: WorkOrder) -> bool:
+    return WorkOrder.objects.restrict(user, REVEAL).filter(pk=wo.pk).exists()
+
+
+def action_forms(user: Any, wo: WorkOrder, bound: dict[str, TransitionForm] | None = None) -> list[dict[str, Any]]:
+    """One form per transition the user may take now (dispatch lives on its own screen)."""
+    out = []
+    for t in available(user, wo):
+        form = (bound or {}).get(t.name) or TransitionForm(transition=t, work_order=wo, user=user)
+        out.append({"transition": t, "form": form, "multipart": form.is_multipart()})
+    return out
+
+
+def suggestion_for(wo: WorkOrder) -> dict[str, Any]:
+    """Routing and classifier suggestions for the dispatch screen. The classifier (wangge.intel) is optional:
+    without it the slot says so; its answer may be a category, a (category, score) pair, an object with
+    ``category``/``score`` attributes, or a ranked list of those."""
+    out: dict[str, Any] = {"unit": None, "category": None, "category_score": None, "classifier": False}
+    try:
+        from wangge.intel.services import suggest_category  # type: ignore[import-not-found,attr-defined,unused-ignore]
+    except ImportError:
+        suggest_category = None
+    if suggest_category is not None:
+        out["classifier"] = True
+        text = f"{wo.title}\n{wo.description}"
+        params = inspect.signature(suggest_category).parameters
+        result = suggest_category(text=text) if "text" in params else suggest_category(text)
+        if isinstance(result, list) and result:
+            result = result[0]
+        if isinstance(result, tuple):
+            out["category"], out["category_score"] = result[0], (result[1] if len(result) > 1 else None)
+        elif hasattr(result, "category"):
+            out["category"] = result.category
+            out["category_score"] = getattr(result, "score", None) or getattr(result, "probability", None)
+        elif isinstance(result, Category):
+            out["category"] = result
+    category = wo.category or (out["category"] if isinstance(out["category"], Category) else None)
+    out["unit"] = suggest_unit(category=category, territory=wo.territory or wo.grid or wo.district)
+    return out
+
+
+def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, TransitionForm] | None = None) -> dict[str, Any]:
+    user = request.user
+    events = list(wo.events.select_related("actor").order_by("at", "id"))
+    for ev in events:
+        ev.label = EVENT_LABELS.get(ev.name, ev.name)  # type: ignore[attr-defined]
+    photos = [a for a in wo.attachments.all() if a.content_type.startswith("image/")]
+    files = [a for a in wo.attachments.all() if not a.content_type.startswith("image/")]
+    selectors.decorate([wo], timezone.now())
+    pin = display_point(wo.lng, wo.lat) if wo.lng is not None and wo.lat is not None else None
+    return {
+        "wo": wo,
+        "events": events,
+        "photos": photos,
+        "files": files,
+        "actions": action_forms(user, wo, bound),
+        "can_dispatch": any(t.name == "dispatch" for t in available(user, wo)),
+        "phone_masked": mask_phone(wo.reporter_phone),
+        "can_reveal": bool(wo.reporter_phone) and may_reveal(user, wo),
+        "pin": pin,
+        "map": map_settings(),
+        "children": list(wo.children.all()[:20]),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    wo = get_case(request.user, pk)
+    return render(request, "web/case_detail.html", case_context(request, wo))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Every action of the detail page posts here; the transition service decides. A stale version answers
+    409 with a clear message, other refusals with their own status."""
+    user = request.user
+    wo = get_case(user, pk)
+    t: Transition | None = TRANSITIONS.get(name)
+    if t is None:
+        raise Http404
+    form = TransitionForm(request.POST, request.FILES, transition=t, work_order=wo, user=user)
+    status, message = 200, ""
+    if not form.is_valid():
+        status, message = 400, _("请检查填写的内容")
+    else:
+        try:
+            work_order_transition(
+                actor=user,
+                work_order_id=wo.pk,
+                name=name,
+                expected_version=form.cleaned_data["expected_version"],
+                **form.payload(),
+            )
+        except Conflict:
+            status, message = 409, _("该工单已被他人处理（版本已变化），请刷新页面后查看最新状态再操作。")
+        except DomainError as exc:
+            status, message = exc.http_status, exc.message
+            for detail in exc.details if isinstance(exc.details, list) else []:
+                field = detail.get("field") if isinstance(detail, dict) else None
+                if field in form.fields:
+                    form.add_error(field, _("请检查此项"))
+        else:
+            messages.success(request, _("已完成：%(label)s") % {"label": t.label})
+            target = reverse("web:case_detail", args=[wo.pk])
+            if is_htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+    if is_htmx(request):
+        context = {"item": {"transition": t, "form": form, "multipart": True}, "wo": wo, "error": message}
+        return render(request, "web/partials/action_form.html", context, status=status)
+    messages.error(request, message)
+    wo = get_case(user, pk)
+    return render(request, "web/case_detail.html", case_context(request, wo, {name: form}), status=status)
+
+
+@login_required
+def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    """派遣 screen: the case, the routing suggestion, the classifier's suggestion when available, the form."""
+    user = request.user
+    wo = get_case(user, pk)
+    t = TRANSITIONS["dispatch"]
+    if t not in available(user, wo):
+        messages.warning(request, _("该工单当前不能由您派遣"))
+        return redirect("web:case_detail", pk=wo.pk)
+    suggestion = suggestion_for(wo)
+    form = TransitionForm(transition=t, work_order=wo, user=user)
+    if suggestion["unit"] is not None:
+        form.initial["unit"] = suggestion["unit"].pk
+    if wo.category_id is None and suggestion["category"] is not None:
+        form.initial["category"] = getattr(suggestion["category"], "pk", None)
+    context = case_context(request, wo)
+    context.update({"suggestion": suggestion, "dispatch": {"transition": t, "form": form, "multipart": False}})
+    return render(request, "web/case_dispatch.html", context)
+
+
+@login_required
+def case_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Photos are served through the case's scope, never from a public media URL."""
+    wo = get_case(request.user, pk)
+    att = Attachment.objects.filter(pk=attachment_pk, work_order=wo).first()
+    if att is None:
+        raise Http404
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def case_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the reporter's full number to an entitled user, and write that to the audit trail."""
+    wo = get_case(request.user, pk)
+    if not may_reveal(request.user, wo):
+        return HttpResponse(_("无权查看完整号码"), status=403)
+    audit.record(
+        actor=request.user,
+        action="workorders.reveal_reporter_phone",
+        obj=wo,
+        note="case detail page",
+        ip=client_ip(request),
+        only_changes=False,
+    )
+    return HttpResponse(f'<a href="tel:{wo.reporter_phone}">{wo.reporter_phone}</a>')
+
+
+@login_required
+def case_report(request: HttpRequest) -> HttpResponse:
+    """上报: a grid worker (or any staff member) registers a case found on patrol."""
+    if request.method == "POST":
+        form = AppealForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                wo = services.appeal_submit(
+                    actor=request.user,
+                    channel=Channel.PATROL,
+                    appeal_type=d["appeal_type"],
+                    description=d["description"],
+                    category=d["category"],
+                    address=d["address"],
+                    lng=d["lng"],
+                    lat=d["lat"],
+                    crs=d["crs"] or "wgs84",
+                    point_code=d["point"],
+                    reporter_name=d["reporter_name"],
+                    reporter_phone=d["reporter_phone"],
+                    photos=d["photos"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已上报，查询码 %(code)s") % {"code": wo.tracking_code})
+                if WorkOrder.objects.restrict(request.user).filter(pk=wo.pk).exists():
+                    return redirect("web:case_detail", pk=wo.pk)
+                return redirect("web:home")
+    else:
+        form = AppealForm(initial={"point": request.GET.get("point", "")})
+    return render(request, "web/case_report.html", {"form": form, "map": map_settings(), "staff": True})

@@ -1,0 +1,188 @@
+"""Citizen pages, no login: submit an appeal, follow it by tracking code, rate it (好差评). Mobile first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from wangge.core.errors import DomainError
+from wangge.places.models import Point
+from wangge.web import services
+from wangge.web.forms import AppealForm, RatingForm, TrackForm
+from wangge.web.maps import display_point, map_settings
+from wangge.web.views.common import client_ip
+from wangge.workorders.choices import Channel, Status
+from wangge.workorders.models import WorkOrder
+from wangge.workorders.services import work_order_transition
+
+# What a citizen sees of each step: the public name of the transition, never who did it.
+PUBLIC_STEPS = {
+    "create": gettext_lazy("已受理"),
+    "dispatch": gettext_lazy("已派发至承办单位"),
+    "accept": gettext_lazy("承办单位已签收"),
+    "return": gettext_lazy("重新派发中"),
+    "suspend": gettext_lazy("暂缓办理"),
+    "resume": gettext_lazy("恢复办理"),
+    "approve_extension": gettext_lazy("办理时限已延长"),
+    "reply": gettext_lazy("承办单位已答复"),
+    "verify_pass": gettext_lazy("办理结果已核查"),
+    "verify_fail": gettext_lazy("核查未通过，重新办理"),
+    "callback": gettext_lazy("已评价"),
+    "close": gettext_lazy("已办结"),
+    "reopen": gettext_lazy("重新办理"),
+    "merge": gettext_lazy("已与同类诉求合并办理"),
+    "invalidate": gettext_lazy("不予受理"),
+    "resolve_on_site": gettext_lazy("已现场解决"),
+}
+
+
+def _limit_key(request: HttpRequest) -> str:
+    return f"web:appeal:{client_ip(request) or '-'}"
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    limit = int(getattr(settings, "WANGGE_CITIZEN_APPEALS_PER_HOUR", 10))
+    return limit > 0 and int(cache.get(_limit_key(request), 0)) >= limit
+
+
+def _count_submission(request: HttpRequest) -> None:
+    key = _limit_key(request)
+    if not cache.add(key, 1, 3600):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)
+
+
+@require_http_methods(["GET", "POST"])
+def appeal(request: HttpRequest) -> HttpResponse:
+    point_code = (request.POST.get("point") or request.GET.get("point") or "").strip()
+    window = (request.POST.get("window") or request.GET.get("window") or "").strip()
+    point = Point.objects.select_related("type").filter(code=point_code).first() if point_code else None
+    if request.method == "POST":
+        form = AppealForm(request.POST, request.FILES)
+        if _over_limit(request):
+            form.is_valid()
+            form.add_error(None, _("提交过于频繁，请稍后再试或拨打 12345"))
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                wo = services.appeal_submit(
+                    actor=None,
+                    channel=Channel.QR if (point or window) else Channel.H5,
+                    appeal_type=d["appeal_type"],
+                    description=d["description"],
+                    category=d["category"],
+                    address=d["address"],
+                    lng=d["lng"],
+                    lat=d["lat"],
+                    crs=d["crs"] or "wgs84",
+                    point_code=d["point"],
+                    window=d["window"][:60],
+                    reporter_name=d["reporter_name"],
+                    reporter_phone=d["reporter_phone"],
+                    photos=d["photos"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                _count_submission(request)
+                request.session["appeal_code"] = wo.tracking_code
+                return redirect("web:appeal_done")
+    else:
+        form = AppealForm(initial={"point": point_code, "window": window})
+    context = {
+        "form": form,
+        "point": point,
+        "point_xy": display_point(point.lng, point.lat) if point else None,
+        "window": window,
+        "map": map_settings(),
+    }
+    return render(request, "web/citizen/appeal.html", context)
+
+
+def appeal_done(request: HttpRequest) -> HttpResponse:
+    code = request.session.get("appeal_code")
+    if not code:
+        return redirect("web:appeal")
+    return render(request, "web/citizen/appeal_done.html", {"code": code})
+
+
+def _case_by_code(code: str) -> WorkOrder | None:
+    return WorkOrder.objects.select_related("category").filter(tracking_code=code.strip().upper()).first()
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        wo = _case_by_code(form.cleaned_data["code"])
+        if wo is not None:
+            return redirect("web:track_detail", code=wo.tracking_code)
+        form.add_error("code", _("未找到该查询码对应的诉求，请核对后重试"))
+    return render(request, "web/citizen/track.html", {"form": form})
+
+
+def public_steps(wo: WorkOrder) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = [{"label": PUBLIC_STEPS["create"], "at": wo.received_at}]
+    for ev in wo.events.order_by("at", "id").only("name", "at"):
+        if ev.name in PUBLIC_STEPS and ev.name != "create":
+            steps.append({"label": PUBLIC_STEPS[ev.name], "at": ev.at})
+    return steps
+
+
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    wo = _case_by_code(code)
+    if wo is None:
+        raise Http404(_("未找到该查询码对应的诉求"))
+    context = {
+        "wo": wo,
+        "steps": public_steps(wo),
+        "can_rate": wo.status == Status.CALLBACK,
+        "rated": wo.rating is not None,
+        "rating_form": RatingForm(),
+    }
+    return render(request, "web/citizen/track_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """好差评: the citizen's callback, through the transition service with ``actor=None`` and the code."""
+    wo = _case_by_code(code)
+    if wo is None:
+        raise Http404(_("未找到该查询码对应的诉求"))
+    if request.method == "GET":
+        return redirect("web:track_detail", code=wo.tracking_code)
+    form = RatingForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            work_order_transition(
+                actor=None,
+                work_order_id=wo.pk,
+                name="callback",
+                tracking_code=wo.tracking_code,
+                rating=form.cleaned_data["rating"],
+                resolved=form.cleaned_data["resolved"] == "1",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(reverse("web:track_detail", args=[wo.tracking_code]) + "?rated=1")
+    context = {
+        "wo": wo,
+        "steps": public_steps(wo),
+        "can_rate": wo.status == Status.CALLBACK,
+        "rated": wo.rating is not None,
+        "rating_form": form,
+        "rating_error": error,
+    }
+    return render(request, "web/citizen/track_detail.html", context, status=400)

@@ -1,0 +1,50 @@
+"""The home page: what a user sees first depends on their role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from wangge.web import selectors
+from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
+from wangge.workorders.filtersets import clock_q
+from wangge.workorders.models import WorkOrder
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    kind = selectors.home_kind(user)
+    now = timezone.now()
+    queue = selectors.action_queue(user)
+    in_scope: QuerySet[WorkOrder] = WorkOrder.objects.restrict(user)
+    open_cases = in_scope.filter(status__in=OPEN_STATUSES)
+    context: dict[str, object] = {
+        "kind": kind,
+        "queue_count": queue.count(),
+        "overdue_count": queue.filter(clock_q(ClockState.OVERDUE, now)).count(),
+        "approaching_count": queue.filter(clock_q(ClockState.APPROACHING, now)).count(),
+        "roles": sorted(selectors.roles_of(user)),
+    }
+    if kind == selectors.HOME_GRID:
+        cases = list(selectors.list_rows(open_cases).order_by(*selectors.DUE_ORDER)[:20])
+        context["cases"] = selectors.decorate(cases, now)
+        context["cases_title"] = "grid"
+    elif kind == selectors.HOME_OVERVIEW:
+        counts = selectors.status_counts(open_cases)
+        context["status_rows"] = [(s.label, counts.get(s.value, 0), s.value) for s in Status if s in OPEN_STATUSES]
+        context["open_total"] = sum(counts.values())
+        context["open_overdue"] = open_cases.filter(clock_q(ClockState.OVERDUE, now)).count()
+        month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        context["month_received"] = in_scope.filter(received_at__gte=month_start).count()
+        context["month_closed"] = in_scope.filter(closed_at__gte=month_start, status=Status.CLOSED).count()
+        overdue = selectors.list_rows(open_cases.filter(clock_q(ClockState.OVERDUE, now)))
+        context["cases"] = selectors.decorate(list(overdue.order_by(*selectors.DUE_ORDER)[:20]), now)
+        context["cases_title"] = "overdue"
+    else:
+        context["cases"] = selectors.decorate(list(selectors.list_rows(queue)[:20]), now)
+        context["cases_title"] = "queue"
+    return render(request, "web/home.html", context)

@@ -1,0 +1,142 @@
+"""The map page (Leaflet): territory outlines, cases, points, and a side panel per grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from wangge.accounts.models import User
+from wangge.places.models import Point, PointType
+from wangge.territory.choices import TerritoryKind
+from wangge.territory.models import Territory
+from wangge.web import selectors
+from wangge.web.maps import display_points, map_settings, public_collection, territory_collection
+from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
+from wangge.workorders.models import WorkOrder
+
+# Closed cases on the heat/cluster layer: at most this many, newest first.
+MAX_CASES = 20_000
+OUTLINE_KINDS = [TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COMMUNITY, TerritoryKind.GRID]
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    labels = {
+        "outlines": _("辖区边界"),
+        "cases": _("在办工单"),
+        "points": _("点位"),
+        "responsible": _("责任人"),
+        "status": {s.value: str(s.label) for s in Status},
+        "clock": {c.value: str(c.label) for c in ClockState},
+    }
+    context = {"map": map_settings(), "point_types": PointType.objects.all(), "labels": labels}
+    return render(request, "web/map.html", context)
+
+
+@login_required
+@require_GET
+def map_territories(request: HttpRequest) -> JsonResponse:
+    kinds = [k for k in request.GET.get("kinds", ",".join(OUTLINE_KINDS)).split(",") if k]
+    return JsonResponse(territory_collection(request.user, kinds))
+
+
+def columns(rows: list[tuple[Any, ...]], names: tuple[str, ...], xy: tuple[int, int]) -> dict[str, Any]:
+    """Rows as one list per column (no container per row: ten thousand markers stay cheap to build and send),
+    the coordinates in the datum of the tiles."""
+    out: dict[str, Any] = {"count": len(rows)}
+    for i, name in enumerate(names):
+        out[name] = [r[i] for r in rows]
+    out[names[xy[0]]], out[names[xy[1]]] = display_points(
+        [float(v or 0) for v in out[names[xy[0]]]], [float(v or 0) for v in out[names[xy[1]]]]
+    )
+    return out
+
+
+def clock_case(now: dt.datetime) -> Case:
+    """The clock state in SQL (the rule of ``selectors.clock_state``): no datetimes leave the database."""
+    return Case(
+        When(Q(step_due_at__isnull=True) | Q(paused_at__isnull=False), then=Value("")),
+        When(step_due_at__lte=now, then=Value(ClockState.OVERDUE.value)),
+        When(step_warn_at__lte=now, then=Value(ClockState.APPROACHING.value)),
+        default=Value(ClockState.NORMAL.value),
+        output_field=CharField(),
+    )
+
+
+@login_required
+@require_GET
+def map_cases(request: HttpRequest) -> JsonResponse:
+    """Cases with a position as compact rows: open ones by default, ``?scope=all`` adds the closed ones."""
+    qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user).filter(lng__isnull=False, lat__isnull=False)
+    if request.GET.get("scope") != "all":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    rows = list(
+        qs.annotate(clock=clock_case(timezone.now()))
+        .order_by("-received_at")
+        .values_list("pk", "lng", "lat", "status", "clock", "tracking_code")[:MAX_CASES]
+    )
+    return JsonResponse(columns(rows, ("id", "lng", "lat", "status", "clock", "code"), xy=(1, 2)))
+
+
+@login_required
+@require_GET
+def map_points(request: HttpRequest) -> JsonResponse:
+    qs: QuerySet[Point] = Point.objects.restrict(request.user).select_related("type")
+    if request.GET.get("type"):
+        qs = qs.filter(type__key=request.GET["type"])
+    rows = list(qs.values_list("pk", "code", "name", "lng", "lat", "type__key", "type__name", "responsible_name"))
+    names = ("id", "code", "name", "lng", "lat", "type", "type_name", "responsible")
+    return JsonResponse(columns(rows, names, xy=(3, 4)))
+
+
+@login_required
+@require_GET
+def map_grid_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Side panel of one grid (or any node): its staff, its points and its open cases."""
+    node = Territory.objects.restrict(request.user).filter(pk=pk).first()
+    if node is None:
+        raise Http404
+    staff = (
+        User.objects.filter(grants__territory=node, is_active=True)
+        .prefetch_related("grants")
+        .order_by("display_name")
+        .distinct()
+    )
+    people = []
+    for person in staff[:50]:
+        roles = sorted({g.get_role_display() for g in person.grants.all() if g.territory_id == node.pk})
+        people.append({"name": str(person), "roles": "、".join(str(r) for r in roles)})
+    field = "grid" if node.kind == TerritoryKind.GRID else None
+    points: QuerySet[Point] = Point.objects.restrict(request.user).select_related("type")
+    cases: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user).filter(status__in=OPEN_STATUSES)
+    if field:
+        points, cases = points.filter(grid=node), cases.filter(grid=node)
+    else:
+        points = points.filter(territory__path__startswith=node.path)
+        cases = cases.filter(scope_path__startswith=node.path)
+    open_cases = list(selectors.list_rows(cases).order_by(*selectors.DUE_ORDER)[:30])
+    context = {
+        "node": node,
+        "people": people,
+        "points": list(points.order_by("code")[:50]),
+        "point_count": points.count(),
+        "cases": selectors.decorate(open_cases),
+        "case_count": cases.count(),
+    }
+    return render(request, "web/partials/grid_panel.html", context)
+
+
+@require_GET
+def map_public_outlines(request: HttpRequest) -> JsonResponse:
+    """Public (citizen pages): district, street and community outlines, no personal data."""
+    response = JsonResponse(public_collection())
+    response["Cache-Control"] = "public, max-age=600"
+    return response

@@ -1,0 +1,193 @@
+"""Registry lists (辖区、点位、单位、人员): filters, paging and export to .xlsx or CSV, scoped to the user."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from wangge.accounts.models import Unit, User
+from wangge.core.validators import mask_phone
+from wangge.places.models import Point
+from wangge.territory.models import Territory
+from wangge.web.filters import REGISTRY_FILTERSETS, tune_form
+from wangge.web.views.common import paginate, querystring_without
+
+EXPORT_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Promise
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Registry:
+    key: str
+    title: Promise
+    queryset: Callable[[Any], QuerySet[Any]]
+    filterset: type[Any]
+    columns: tuple[Column, ...]
+
+
+def _territories(user: Any) -> QuerySet[Any]:
+    return Territory.objects.restrict(user).order_by("path")
+
+
+def _points(user: Any) -> QuerySet[Any]:
+    return Point.objects.restrict(user).select_related("type", "grid", "responsible_unit").order_by("code")
+
+
+def _units(user: Any) -> QuerySet[Any]:
+    return (
+        Unit.objects.restrict(user)
+        .select_related("territory", "parent")
+        .annotate(staff_count=Count("staff", distinct=True))
+        .order_by("code")
+    )
+
+
+def _staff(user: Any) -> QuerySet[Any]:
+    return User.objects.restrict(user).select_related("unit").prefetch_related("grants__territory").order_by("username")
+
+
+def _roles(person: Any) -> str:
+    return "、".join(
+        f"{g.get_role_display()}@{g.territory.name}" if g.territory_id else str(g.get_role_display())
+        for g in person.grants.all()
+    )
+
+
+REGISTRIES: dict[str, Registry] = {
+    r.key: r
+    for r in (
+        Registry(
+            "territories",
+            _("辖区"),
+            _territories,
+            REGISTRY_FILTERSETS["territories"],
+            (
+                Column(_("编码"), lambda t: t.code),
+                Column(_("名称"), lambda t: t.name),
+                Column(_("层级"), lambda t: t.get_kind_display()),
+                Column(_("下级数"), lambda t: t.numchild),
+                Column(_("面积(平方公里)"), lambda t: round(t.area_m2 / 1e6, 3) if t.area_m2 else ""),
+                Column(_("演示合成"), lambda t: _("是") if t.is_synthetic else ""),
+            ),
+        ),
+        Registry(
+            "points",
+            _("责任点位"),
+            _points,
+            REGISTRY_FILTERSETS["points"],
+            (
+                Column(_("编码"), lambda p: p.code),
+                Column(_("名称"), lambda p: p.name),
+                Column(_("类型"), lambda p: p.type.name),
+                Column(_("所在网格"), lambda p: p.grid.name if p.grid_id else ""),
+                Column(_("责任人"), lambda p: p.responsible_name),
+                Column(_("责任人电话"), lambda p: mask_phone(p.responsible_phone)),
+                Column(_("责任单位"), lambda p: p.responsible_unit.name if p.responsible_unit_id else ""),
+                Column(_("经度"), lambda p: round(p.lng, 6)),
+                Column(_("纬度"), lambda p: round(p.lat, 6)),
+            ),
+        ),
+        Registry(
+            "units",
+            _("单位"),
+            _units,
+            REGISTRY_FILTERSETS["units"],
+            (
+                Column(_("编码"), lambda u: u.code),
+                Column(_("名称"), lambda u: u.name),
+                Column(_("类型"), lambda u: u.get_kind_display()),
+                Column(_("所属辖区"), lambda u: u.territory.name),
+                Column(_("上级单位"), lambda u: u.parent.name if u.parent_id else ""),
+                Column(_("人员数"), lambda u: u.staff_count),
+                Column(_("启用"), lambda u: _("是") if u.is_active else _("否")),
+            ),
+        ),
+        Registry(
+            "staff",
+            _("工作人员"),
+            _staff,
+            REGISTRY_FILTERSETS["staff"],
+            (
+                Column(_("账号"), lambda s: s.username),
+                Column(_("姓名"), lambda s: s.display_name),
+                Column(_("所属单位"), lambda s: s.unit.name if s.unit_id else ""),
+                Column(_("角色"), _roles),
+                Column(_("手机号"), lambda s: mask_phone(s.mobile)),
+                Column(_("启用"), lambda s: _("是") if s.is_active else _("否")),
+            ),
+        ),
+    )
+}
+
+
+def _export(registry: Registry, rows: QuerySet[Any], fmt: str) -> HttpResponse:
+    headers = [str(c.label) for c in registry.columns]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"{registry.key}-{stamp}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        for obj in rows.iterator(chunk_size=2000):
+            writer.writerow([str(c.value(obj)) for c in registry.columns])
+        # A byte-order mark makes Excel read UTF-8 Chinese correctly.
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(str(registry.title))
+        sheet.append(headers)
+        for obj in rows.iterator(chunk_size=2000):
+            sheet.append([_cell(c.value(obj)) for c in registry.columns])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _cell(value: Any) -> Any:
+    return value if isinstance(value, int | float) else str(value)
+
+
+@login_required
+def registry_list(request: HttpRequest, key: str) -> HttpResponse:
+    registry = REGISTRIES.get(key)
+    if registry is None:
+        raise Http404
+    base = registry.queryset(request.user)
+    filterset = registry.filterset(request.GET or None, queryset=base, request=request)
+    tune_form(filterset.form)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    fmt = request.GET.get("export")
+    if fmt in {"xlsx", "csv"}:
+        return _export(registry, rows[:EXPORT_LIMIT], fmt)
+    page = paginate(request, rows, per_page=50)
+    table = [[c.value(obj) for c in registry.columns] for obj in page.object_list]
+    context = {
+        "registry": registry,
+        "registries": REGISTRIES.values(),
+        "filterset": filterset,
+        "page": page,
+        "table": zip(page.object_list, table, strict=True),
+        "querystring": querystring_without(request, "page", "export"),
+    }
+    return render(request, "web/registry.html", context)

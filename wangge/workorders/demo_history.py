@@ -1,0 +1,264 @@
+"""Demo history: cases over the past year taken through the real loop with realistic shares of outcomes.
+
+Every case goes through ``work_order_create`` and ``work_order_transition`` with back-dated instants, so
+the clocks, events and measures are exactly what the platform would have produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import Point, shape
+
+from wangge.accounts.choices import UnitKind
+from wangge.accounts.models import Unit, User
+from wangge.territory.choices import TerritoryKind
+from wangge.territory.models import Territory
+from wangge.workorders import catalog
+from wangge.workorders.choices import AppealType, Channel, Status, Urgency
+from wangge.workorders.models import Category, WorkOrder
+from wangge.workorders.services import suggest_unit, work_order_create, work_order_transition
+
+SYSTEM_USERNAME = "system_demo_history"
+
+TITLES = {
+    "E0101": ("私搭乱建", "小区内有住户在楼顶搭建彩钢棚，影响安全和美观，请尽快处理。"),
+    "E0102": ("垃圾未及时清运", "路边垃圾堆放两天无人清运，气味很大。"),
+    "E0103": ("渣土堆积", "道路旁堆放大量渣土，下雨后泥泞难行。"),
+    "E0104": ("道路脏乱", "路面油污和落叶较多，需要清扫。"),
+    "E0201": ("小广告乱贴", "楼道和电线杆上贴满小广告。"),
+    "E0301": ("夜间施工扰民", "工地晚上十一点后仍在施工，噪音很大。"),
+    "E0403": ("道路积水", "下雨后路口积水严重，车辆无法通行。"),
+    "E0502": ("占道经营", "早市摊贩占用人行道和机动车道。"),
+    "C0102": ("井盖破损", "人行道上污水井盖破损，存在安全隐患。"),
+    "C0201": ("路灯不亮", "小区门口路灯已坏多日，夜间出行不便。"),
+    "C0203": ("道路破损", "路面出现大坑，电动车经过容易摔倒。"),
+    "S0101": ("物业服务差", "物业不作为，电梯经常故障无人维修。"),
+    "S0103": ("停水", "小区突然停水，没有提前通知。"),
+    "S0201": ("噪声扰民", "楼下商户音响声音过大。"),
+    "S0401": ("拖欠工资", "在工地干活三个月，工资一直未结清。"),
+    "S0601": ("消费纠纷", "预付卡商家关门，余额无法退还。"),
+    "S0801": ("社区服务咨询", "咨询社区老年食堂的开放时间和办理条件。"),
+    "S0803": ("邻里纠纷", "楼上住户漏水到我家，协商无果。"),
+    "S0902": ("安全隐患", "小区充电桩附近堆放杂物，存在火灾隐患。"),
+}
+
+
+@dataclass
+class Shares:
+    """Approximate shares of outcomes among finished cases (published district practice)."""
+
+    invalid: float = 0.03
+    merged: float = 0.02
+    returned: float = 0.08
+    late_accept: float = 0.06
+    extended: float = 0.06
+    suspended: float = 0.03
+    late_reply: float = 0.10
+    reworked: float = 0.05
+    ratings: dict[int, float] = field(default_factory=lambda: {5: 0.55, 4: 0.25, 3: 0.10, 2: 0.06, 1: 0.04})
+    unresolved: float = 0.08
+    reopened_of_failed: float = 0.5
+
+
+def system_actor() -> User:
+    user, _ = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"display_name": "演示历史数据", "is_superuser": True, "is_staff": False, "is_demo": True},
+    )
+    if not user.has_usable_password():
+        return user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user
+
+
+def _grid_points(district: Territory) -> list[tuple[Territory, Any]]:
+    grids = list(
+        Territory.objects.filter(path__startswith=district.path, kind=TerritoryKind.GRID).exclude(geometry=None)
+    )
+    return [(g, shape(g.geometry)) for g in grids]
+
+
+def _random_point(rng: random.Random, geom: Any) -> tuple[float, float]:
+    minx, miny, maxx, maxy = geom.bounds
+    for _ in range(20):
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if geom.contains(Point(x, y)):
+            return x, y
+    p = geom.representative_point()
+    return p.x, p.y
+
+
+def _working_instant(rng: random.Random, day: dt.date) -> dt.datetime:
+    tz = timezone.get_current_timezone()
+    minute = rng.choice([*range(8 * 60 + 40, 11 * 60 + 50), *range(14 * 60 + 40, 17 * 60 + 50)])
+    return dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=tz)
+
+
+def generate_history(
+    *, district: Territory, count: int, now: dt.datetime | None = None, seed: int = 20231, shares: Shares | None = None
+) -> dict[str, int]:
+    """Add ``count`` cases received over the 365 days before ``now`` in ``district``. Returns counts by status."""
+    rng = random.Random(seed)
+    shares = shares or Shares()
+    now = now or timezone.now()
+    cs = catalog.active_set()
+    leaves = list(Category.objects.filter(category_set=cs, parent__isnull=False).select_related("parent"))
+    weighted = [c for c in leaves if c.code in TITLES]
+    fallback_units = list(
+        Unit.objects.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.COMPANY], is_active=True, territory=district)
+    ) or list(Unit.objects.filter(is_active=True, kind__in=[UnitKind.DEPARTMENT, UnitKind.COMPANY]))
+    grids = _grid_points(district)
+    if not grids or not fallback_units:
+        raise ValueError("the district needs grids and units before history can be generated")
+    actor = system_actor()
+    outcome: dict[str, int] = {}
+    open_parents: list[WorkOrder] = []
+    for _ in range(count):
+        category = rng.choice(weighted if weighted and rng.random() < 0.85 else leaves)
+        title, text = TITLES.get(category.code, (category.name, f"群众反映{category.name}问题，请核实处理。"))
+        _grid, geom = rng.choice(grids)
+        lng, lat = _random_point(rng, geom)
+        days_ago = int(rng.triangular(0, 365, 0))  # more recent cases are more frequent
+        received = _working_instant(rng, (now - dt.timedelta(days=days_ago)).date())
+        if received >= now:
+            received = now - dt.timedelta(hours=2)
+        with transaction.atomic():
+            wo = _one_case(
+                rng, shares, actor, category, title, text, lng, lat, received, now, fallback_units, open_parents
+            )
+        outcome[wo.status] = outcome.get(wo.status, 0) + 1
+    return outcome
+
+
+def _one_case(
+    rng: random.Random,
+    shares: Shares,
+    actor: User,
+    category: Category,
+    title: str,
+    text: str,
+    lng: float,
+    lat: float,
+    received: dt.datetime,
+    now: dt.datetime,
+    units: list[Unit],
+    open_parents: list[WorkOrder],
+) -> WorkOrder:
+    channel = rng.choices(
+        [Channel.HOTLINE, Channel.WEB, Channel.H5, Channel.QR, Channel.PATROL, Channel.API],
+        weights=[50, 10, 15, 5, 15, 5],
+    )[0]
+    appeal = rng.choices(
+        [
+            AppealType.COMPLAINT,
+            AppealType.HELP,
+            AppealType.CONSULT,
+            AppealType.SUGGESTION,
+            AppealType.REPORT,
+            AppealType.PRAISE,
+        ],
+        weights=[35, 30, 15, 10, 8, 2],
+    )[0]
+    phone = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}" if channel != Channel.PATROL else ""
+    wo = work_order_create(
+        actor=actor,
+        channel=channel,
+        appeal_type=appeal,
+        title=title,
+        description=text,
+        category=category,
+        reporter_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["先生", "女士"]) if phone else "",
+        reporter_phone=phone,
+        is_real_name=bool(phone) and rng.random() < 0.6,
+        lng=lng,
+        lat=lat,
+        urgency=Urgency.URGENT if rng.random() < 0.03 else Urgency.NORMAL,
+        now=received,
+    )
+    t = received
+    pk = wo.pk
+
+    def step(name: str, minutes: float, **payload: Any) -> bool:
+        nonlocal t, wo
+        nxt = t + dt.timedelta(minutes=max(1.0, minutes))
+        if nxt >= now:
+            return False
+        t = nxt
+        wo = work_order_transition(actor=actor, work_order_id=pk, name=name, now=t, **payload)
+        return True
+
+    r = rng.random
+    if r() < shares.invalid:
+        step("invalidate", rng.uniform(5, 60), note="非诉求类来电")
+        return wo
+    if open_parents and r() < shares.merged:
+        parent = rng.choice(open_parents)
+        if parent.status not in {Status.CLOSED, Status.MERGED, Status.INVALID} and parent.district_id == wo.district_id:
+            step("merge", rng.uniform(5, 60), parent=parent)
+            return wo
+    unit = suggest_unit(category=category, territory=wo.territory) or rng.choice(units)
+    if r() < shares.returned:
+        other = rng.choice(units)
+        if not step("dispatch", rng.uniform(5, 90), unit=other):
+            return wo
+        if not step("return", rng.uniform(20, 240), note="不属于本单位职责范围"):
+            return wo
+    if not step("dispatch", rng.uniform(5, 90), unit=unit):
+        return wo
+    if len(open_parents) < 50:
+        open_parents.append(wo)
+    if not step("accept", rng.uniform(130, 600) if r() < shares.late_accept else rng.uniform(5, 100)):
+        return wo
+    wo.refresh_from_db()
+    limit_minutes = max(60.0, (wo.due_at - t).total_seconds() / 60.0) if wo.due_at else 600.0
+    if r() < shares.extended:
+        if not step(
+            "request_extension", limit_minutes * 0.5, amount=3, unit_of_time="working_days", note="需协调相关单位"
+        ):
+            return wo
+        if not step("approve_extension", rng.uniform(30, 240)):
+            return wo
+        wo.refresh_from_db()
+        limit_minutes = max(60.0, (wo.due_at - t).total_seconds() / 60.0) if wo.due_at else 600.0
+    if r() < shares.suspended:
+        if not step("suspend", limit_minutes * 0.2, note="等待第三方鉴定"):
+            return wo
+        if not step("resume", rng.uniform(600, 3000)):
+            return wo
+        wo.refresh_from_db()
+        limit_minutes = max(60.0, (wo.due_at - t).total_seconds() / 60.0) if wo.due_at else 600.0
+    late = r() < shares.late_reply
+    reply_after = limit_minutes * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.2, 0.9))
+    if not step("reply", reply_after, text="已到现场核实并处理完毕。", result="resolved"):
+        return wo
+    if r() < shares.reworked:
+        if not step("verify_fail", rng.uniform(60, 600), note="现场复核未整改到位"):
+            return wo
+        if not step("reply", rng.uniform(120, 1200), text="已按要求重新整改。", result="resolved"):
+            return wo
+    if not step("verify_pass", rng.uniform(30, 900)):
+        return wo
+    if wo.status == Status.CALLBACK:
+        ratings, weights = zip(*shares.ratings.items(), strict=True)
+        rating = rng.choices(ratings, weights=weights)[0]
+        resolved = rating >= 3 and r() >= shares.unresolved
+        if not step("callback", rng.uniform(60, 1400), rating=rating, resolved=resolved):
+            return wo
+        if (not resolved or rating <= 2) and r() < shares.reopened_of_failed:
+            if not step("reopen", rng.uniform(30, 300), note="回访未解决，重办"):
+                return wo
+            if not step("reply", rng.uniform(240, 3000), text="重办完成。", result="resolved"):
+                return wo
+            if not step("verify_pass", rng.uniform(30, 600)):
+                return wo
+            if wo.status == Status.CALLBACK and not step("callback", rng.uniform(60, 900), rating=4, resolved=True):
+                return wo
+    step("close", rng.uniform(10, 600))
+    return wo

@@ -1,0 +1,45 @@
+"""Periodic work for the closed loop. Idempotent: each step run is warned and flagged at most once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from wangge.workorders import notifications
+from wangge.workorders.choices import OPEN_STATUSES, Status
+from wangge.workorders.models import WorkOrder
+
+CLOCKED = [s for s in OPEN_STATUSES if s not in {Status.SUSPENDED, Status.TO_CLOSE}]
+
+
+def flag_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
+    """Mark and notify cases whose current step is approaching its deadline or past it."""
+    now = now or timezone.now()
+    counts = {"approaching": 0, "overdue": 0}
+    due_soon = WorkOrder.objects.filter(
+        status__in=CLOCKED, step_warn_at__lte=now, step_due_at__gt=now, warned_step_at__isnull=True
+    ).values_list("pk", flat=True)
+    overdue = WorkOrder.objects.filter(
+        status__in=CLOCKED, step_due_at__lte=now, breached_step_at__isnull=True
+    ).values_list("pk", flat=True)
+    for what, ids, field in (
+        ("approaching", list(due_soon), "warned_step_at"),
+        ("overdue", list(overdue), "breached_step_at"),
+    ):
+        for pk in ids:
+            with transaction.atomic():
+                # The conditional update is the idempotency guard: a concurrent sweep updates 0 rows.
+                if not WorkOrder.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
+                    continue
+                wo = WorkOrder.objects.get(pk=pk)
+                notifications.on_deadline(wo, what)
+                counts[what] += 1
+    return counts
+
+
+@task()
+def sweep_deadlines() -> dict[str, int]:
+    return flag_deadlines()

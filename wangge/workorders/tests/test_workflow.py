@@ -1,0 +1,491 @@
+"""Every transition allowed and forbidden; forbidden ones change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.workorders.choices import Relation, Status
+from wangge.workorders.models import Event, WorkOrder
+from wangge.workorders.services import InvalidTransition
+from wangge.workorders.workflow import TRANSITIONS, available
+
+from .conftest import act, local, new_case, to_closed
+
+T0 = local(2025, 6, 3, 9, 0)  # a Tuesday
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def photo(name: str = "p.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def at_state(w: SimpleNamespace, status: str) -> WorkOrder:
+    wo = new_case(w, at=T0)
+    t = T0 + dt.timedelta(minutes=5)
+    if status == Status.REGISTERED:
+        return wo
+    if status == Status.INVALID:
+        return act(w, wo, "invalidate", "caller", t, note="测试电话")
+    if status == Status.MERGED:
+        parent = new_case(w, at=T0)
+        return act(w, wo, "merge", "caller", t, parent=parent)
+    act(w, wo, "dispatch", "dispatcher", t, unit=w.dept)
+    if status == Status.DISPATCHED:
+        return WorkOrder.objects.get(pk=wo.pk)
+    if status == Status.RETURNED:
+        return act(w, wo, "return", "handler", t, note="不属于本单位职责")
+    act(w, wo, "accept", "handler", t)
+    if status == Status.HANDLING:
+        return WorkOrder.objects.get(pk=wo.pk)
+    if status == Status.SUSPENDED:
+        return act(w, wo, "suspend", "handler", t, note="等待产权单位确认")
+    act(w, wo, "reply", "handler", t, text="已处理", result="resolved")
+    if status == Status.REPLIED:
+        return WorkOrder.objects.get(pk=wo.pk)
+    act(w, wo, "verify_pass", "inspector", t)
+    if status == Status.CALLBACK:
+        return WorkOrder.objects.get(pk=wo.pk)
+    act(w, wo, "callback", "caller", t, rating=1, resolved=False)
+    if status == Status.TO_CLOSE:
+        return WorkOrder.objects.get(pk=wo.pk)
+    return act(w, wo, "close", "dispatcher", t)
+
+
+def fingerprint(wo: WorkOrder) -> tuple[Any, ...]:
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    return (
+        fresh.status,
+        fresh.version,
+        fresh.due_at,
+        fresh.step_due_at,
+        fresh.assigned_unit_id,
+        fresh.supervision,
+        fresh.extension_pending,
+        fresh.rework_count,
+        fresh.return_count,
+        fresh.reopen_count,
+        Event.objects.filter(work_order=fresh).count(),
+        WorkOrder.objects.count(),
+    )
+
+
+# (transition, starting state, actor, payload, expected status after)
+ALLOWED: list[tuple[str, str, str, dict[str, Any], str]] = [
+    ("dispatch", Status.REGISTERED, "dispatcher", {"unit": "dept"}, Status.DISPATCHED),
+    ("dispatch", Status.RETURNED, "dispatcher", {"unit": "dept2"}, Status.DISPATCHED),
+    ("accept", Status.DISPATCHED, "handler", {}, Status.HANDLING),
+    ("return", Status.DISPATCHED, "handler", {"note": "非本单位职责"}, Status.RETURNED),
+    ("return", Status.HANDLING, "handler", {"note": "非本单位职责"}, Status.RETURNED),
+    (
+        "request_extension",
+        Status.HANDLING,
+        "handler",
+        {"amount": 3, "unit_of_time": "working_days", "note": "需采购"},
+        Status.HANDLING,
+    ),
+    ("suspend", Status.HANDLING, "handler", {"note": "等待鉴定"}, Status.SUSPENDED),
+    ("resume", Status.SUSPENDED, "handler", {}, Status.HANDLING),
+    ("reply", Status.HANDLING, "handler", {"text": "已处理", "result": "explained"}, Status.REPLIED),
+    ("verify_pass", Status.REPLIED, "inspector", {}, Status.CALLBACK),
+    ("verify_fail", Status.REPLIED, "worker", {"note": "现场仍有彩钢棚"}, Status.HANDLING),
+    ("callback", Status.CALLBACK, "caller", {"rating": 4, "resolved": True}, Status.TO_CLOSE),
+    ("close", Status.TO_CLOSE, "dispatcher", {}, Status.CLOSED),
+    ("reopen", Status.TO_CLOSE, "dispatcher", {"note": "群众反映未解决"}, Status.HANDLING),
+    ("reopen", Status.CLOSED, "dispatcher", {"note": "群众反映未解决"}, Status.HANDLING),
+    ("merge", Status.REGISTERED, "caller", {"parent": "other"}, Status.MERGED),
+    ("invalidate", Status.REGISTERED, "caller", {"note": "骚扰电话"}, Status.INVALID),
+    ("supervise", Status.HANDLING, "leader", {"level": "yellow", "note": "群众反映强烈"}, Status.HANDLING),
+    ("supervise", Status.DISPATCHED, "inspector", {"level": "red", "note": "超期未签收"}, Status.DISPATCHED),
+]
+
+
+def _payload(w: SimpleNamespace, p: dict[str, Any]) -> dict[str, Any]:
+    out = dict(p)
+    if out.get("unit") in {"dept", "dept2"}:
+        out["unit"] = getattr(w, out["unit"])
+    if out.get("parent") == "other":
+        out["parent"] = new_case(w, at=T0)
+    return out
+
+
+@pytest.mark.parametrize(("name", "state", "who", "payload", "after"), ALLOWED, ids=lambda v: str(v)[:20])
+def test_allowed_transition(
+    world: SimpleNamespace, name: str, state: str, who: str, payload: dict[str, Any], after: str
+) -> None:
+    wo = at_state(world, state)
+    version = wo.version
+    result = act(world, wo, name, who, T0 + dt.timedelta(hours=1), **_payload(world, payload))
+    assert result.status == after
+    assert result.version == version + 1
+    event = Event.objects.filter(work_order=wo).last()
+    assert event is not None and event.name == name and event.from_status == state and event.to_status == after
+
+
+def test_every_transition_has_an_allowed_case() -> None:
+    covered = {a[0] for a in ALLOWED} | {"approve_extension", "reject_extension", "resolve_on_site"}
+    assert covered == set(TRANSITIONS)
+
+
+# A state each transition may NOT start from.
+WRONG_STATE = {
+    "dispatch": Status.HANDLING,
+    "accept": Status.HANDLING,
+    "return": Status.REPLIED,
+    "request_extension": Status.DISPATCHED,
+    "approve_extension": Status.REPLIED,
+    "reject_extension": Status.REPLIED,
+    "suspend": Status.SUSPENDED,
+    "resume": Status.HANDLING,
+    "reply": Status.DISPATCHED,
+    "verify_pass": Status.HANDLING,
+    "verify_fail": Status.CALLBACK,
+    "callback": Status.REPLIED,
+    "close": Status.CALLBACK,
+    "reopen": Status.HANDLING,
+    "merge": Status.HANDLING,
+    "invalidate": Status.DISPATCHED,
+    "supervise": Status.CLOSED,
+    "resolve_on_site": Status.DISPATCHED,
+}
+ACTOR_FOR = {
+    "dispatch": "dispatcher",
+    "accept": "handler",
+    "return": "handler",
+    "request_extension": "handler",
+    "approve_extension": "dispatcher",
+    "reject_extension": "dispatcher",
+    "suspend": "handler",
+    "resume": "handler",
+    "reply": "handler",
+    "verify_pass": "inspector",
+    "verify_fail": "inspector",
+    "callback": "caller",
+    "close": "dispatcher",
+    "reopen": "dispatcher",
+    "merge": "caller",
+    "invalidate": "caller",
+    "supervise": "leader",
+    "resolve_on_site": "worker",
+}
+FULL_PAYLOAD = {
+    "unit": "dept",
+    "note": "说明",
+    "amount": 2,
+    "unit_of_time": "working_days",
+    "text": "已处理",
+    "result": "resolved",
+    "rating": 5,
+    "resolved": True,
+    "parent": "other",
+    "level": "yellow",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_transition_from_wrong_state_changes_nothing(world: SimpleNamespace, name: str) -> None:
+    wo = at_state(world, WRONG_STATE[name])
+    payload = _payload(world, FULL_PAYLOAD)
+    before = fingerprint(wo)
+    with pytest.raises(InvalidTransition):
+        act(world, wo, name, ACTOR_FOR[name], T0 + dt.timedelta(hours=1), **payload)
+    assert fingerprint(wo) == before
+
+
+# (transition, state, a user who may not take it, expected error)
+WRONG_ACTOR = [
+    ("dispatch", Status.REGISTERED, "handler", NotFound),  # a unit sees only what was dispatched to it
+    ("dispatch", Status.REGISTERED, "worker", PermissionDenied),
+    ("accept", Status.DISPATCHED, "other_handler", NotFound),
+    ("accept", Status.DISPATCHED, "dispatcher", PermissionDenied),
+    ("reply", Status.HANDLING, "worker", PermissionDenied),
+    ("verify_pass", Status.REPLIED, "handler", PermissionDenied),
+    ("verify_pass", Status.REPLIED, "other_worker", NotFound),
+    ("callback", Status.CALLBACK, "handler", PermissionDenied),
+    ("close", Status.TO_CLOSE, "caller", PermissionDenied),
+    ("close", Status.TO_CLOSE, "stranger", NotFound),
+    ("supervise", Status.HANDLING, "worker", PermissionDenied),
+    ("invalidate", Status.REGISTERED, "leader", PermissionDenied),
+]
+
+
+@pytest.mark.parametrize(("name", "state", "who", "error"), WRONG_ACTOR, ids=lambda v: str(v)[:20])
+def test_transition_by_wrong_actor_changes_nothing(
+    world: SimpleNamespace, name: str, state: str, who: str, error: type[Exception]
+) -> None:
+    wo = at_state(world, state)
+    payload = _payload(world, FULL_PAYLOAD)
+    before = fingerprint(wo)
+    with pytest.raises(error):
+        act(world, wo, name, who, T0 + dt.timedelta(hours=1), **payload)
+    assert fingerprint(wo) == before
+
+
+def test_missing_payload_is_rejected_and_changes_nothing(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.HANDLING)
+    before = fingerprint(wo)
+    with pytest.raises(ValidationFailed) as err:
+        act(world, wo, "reply", "handler", T0 + dt.timedelta(hours=1), text="")
+    assert {d["field"] for d in err.value.details} == {"text", "result"}
+    assert fingerprint(wo) == before
+
+
+def test_full_loop_records_every_step(world: SimpleNamespace) -> None:
+    wo = to_closed(world, new_case(world, at=T0), T0 + dt.timedelta(minutes=30))
+    assert wo.status == Status.CLOSED
+    assert wo.accepted_on_time is True and wo.handled_on_time is True
+    assert wo.rating == 5 and wo.resolved is True
+    names = list(Event.objects.filter(work_order=wo).values_list("name", flat=True))
+    assert names == ["create", "dispatch", "accept", "reply", "verify_pass", "callback", "close"]
+
+
+def test_extension_approved_moves_the_deadline(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.HANDLING)
+    due = wo.due_at
+    act(
+        world,
+        wo,
+        "request_extension",
+        "handler",
+        T0 + dt.timedelta(hours=1),
+        amount=3,
+        unit_of_time="working_days",
+        note="需采购材料",
+    )
+    with pytest.raises(InvalidTransition):  # one request at a time
+        act(
+            world,
+            wo,
+            "request_extension",
+            "handler",
+            T0 + dt.timedelta(hours=1),
+            amount=1,
+            unit_of_time="working_days",
+            note="再延",
+        )
+    wo = act(world, wo, "approve_extension", "dispatcher", T0 + dt.timedelta(hours=2))
+    assert wo.extension_count == 1 and wo.extension_pending is None
+    assert wo.due_at is not None and due is not None and wo.due_at > due
+    assert wo.step_due_at == wo.due_at
+
+
+def test_extension_rejected_keeps_the_deadline(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.HANDLING)
+    due = wo.due_at
+    act(
+        world,
+        wo,
+        "request_extension",
+        "handler",
+        T0 + dt.timedelta(hours=1),
+        amount=3,
+        unit_of_time="working_days",
+        note="需采购材料",
+    )
+    wo = act(world, wo, "reject_extension", "dispatcher", T0 + dt.timedelta(hours=2), note="时限内可完成")
+    assert wo.due_at == due and wo.extension_count == 0 and wo.extension_pending is None
+
+
+def test_return_then_redispatch_counts_the_return(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.RETURNED)
+    assert wo.return_count == 1 and wo.assigned_unit is None
+    wo = act(world, wo, "dispatch", "dispatcher", T0 + dt.timedelta(hours=1), unit=world.dept2)
+    assert wo.assigned_unit == world.dept2 and wo.status == Status.DISPATCHED
+
+
+def test_verify_fail_is_rework(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.REPLIED)
+    wo = act(world, wo, "verify_fail", "inspector", T0 + dt.timedelta(hours=1), note="未整改到位")
+    assert wo.rework_count == 1 and wo.status == Status.HANDLING and wo.replied_at is None
+
+
+def test_bad_rating_opens_a_rectification_case(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.CALLBACK)
+    wo = act(world, wo, "callback", "caller", T0 + dt.timedelta(hours=1), rating=2, resolved=False, note="态度差")
+    child = WorkOrder.objects.get(parent=wo, relation=Relation.RECTIFICATION)
+    assert child.status == Status.DISPATCHED and child.assigned_unit == world.dept
+    assert child.due_at is not None and child.due_at > T0 + dt.timedelta(days=15)
+
+
+def test_reopen_is_refused_after_a_good_callback(world: SimpleNamespace) -> None:
+    wo = to_closed(world, new_case(world, at=T0), T0, rating=5, resolved=True)
+    before = fingerprint(wo)
+    with pytest.raises(InvalidTransition):
+        act(world, wo, "reopen", "dispatcher", T0 + dt.timedelta(days=1), note="再办")
+    assert fingerprint(wo) == before
+
+
+def test_reopen_after_failed_callback_counts(world: SimpleNamespace) -> None:
+    wo = to_closed(world, new_case(world, at=T0), T0, rating=3, resolved=False)
+    wo = act(world, wo, "reopen", "dispatcher", T0 + dt.timedelta(days=1), note="群众反映未解决")
+    assert wo.reopen_count == 1 and wo.status == Status.HANDLING and wo.closed_at is None
+
+
+def test_merged_children_follow_the_parent(world: SimpleNamespace) -> None:
+    parent = new_case(world, at=T0)
+    child = new_case(world, at=T0)
+    act(world, child, "merge", "caller", T0 + dt.timedelta(minutes=1), parent=parent)
+    to_closed(world, parent, T0 + dt.timedelta(minutes=2))
+    child.refresh_from_db()
+    assert child.status == Status.MERGED and child.parent == parent and child.closed_at is not None
+    assert Event.objects.filter(work_order=child, name="follow_parent").count() == 1
+
+
+def test_merge_into_a_closed_case_is_refused(world: SimpleNamespace) -> None:
+    parent = to_closed(world, new_case(world, at=T0), T0)
+    child = new_case(world, at=T0)
+    before = fingerprint(child)
+    with pytest.raises(InvalidTransition):
+        act(world, child, "merge", "caller", T0 + dt.timedelta(days=1), parent=parent)
+    assert fingerprint(child) == before
+
+
+def test_red_card_cannot_be_downgraded(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.HANDLING)
+    act(world, wo, "supervise", "leader", T0 + dt.timedelta(hours=1), level="red", note="超期")
+    before = fingerprint(wo)
+    with pytest.raises(InvalidTransition):
+        act(world, wo, "supervise", "inspector", T0 + dt.timedelta(hours=2), level="yellow", note="降级")
+    assert fingerprint(wo) == before
+
+
+def test_resolve_on_site_needs_before_and_after_photos(world: SimpleNamespace) -> None:
+    wo = new_case(world, at=T0, actor=world.worker, channel="patrol", reporter_phone="")
+    before = fingerprint(wo)
+    with pytest.raises(ValidationFailed):
+        act(
+            world,
+            wo,
+            "resolve_on_site",
+            "worker",
+            T0 + dt.timedelta(minutes=20),
+            text="已清理",
+            before_photos=[photo()],
+        )
+    assert fingerprint(wo) == before
+    wo = act(
+        world,
+        wo,
+        "resolve_on_site",
+        "worker",
+        T0 + dt.timedelta(minutes=20),
+        text="已清理",
+        before_photos=[photo("b.png")],
+        after_photos=[photo("a.png")],
+    )
+    assert wo.status in {Status.CLOSED, Status.REPLIED}
+    assert wo.status == (Status.REPLIED if wo.sampled_for_verification else Status.CLOSED)
+    assert wo.attachments.filter(kind="before").count() == 1 and wo.attachments.filter(kind="after").count() == 1
+
+
+def test_resolve_on_site_by_another_grid_worker_is_not_found(world: SimpleNamespace) -> None:
+    wo = new_case(world, at=T0, actor=world.worker, channel="patrol")
+    with pytest.raises(NotFound):
+        act(
+            world,
+            wo,
+            "resolve_on_site",
+            "other_worker",
+            T0,
+            text="x",
+            before_photos=[photo()],
+            after_photos=[photo()],
+        )
+
+
+def test_approve_and_reject_extension_need_a_request(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.HANDLING)
+    before = fingerprint(wo)
+    for name in ("approve_extension", "reject_extension"):
+        with pytest.raises(InvalidTransition):
+            act(world, wo, name, "dispatcher", T0 + dt.timedelta(hours=1), note="x")
+    assert fingerprint(wo) == before
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(world: SimpleNamespace) -> None:
+    from wangge.workorders.services import work_order_transition
+
+    wo = at_state(world, Status.DISPATCHED)
+    stale = wo.version
+    act(world, wo, "accept", "handler", T0 + dt.timedelta(hours=1))
+    before = fingerprint(wo)
+    with pytest.raises(Conflict):
+        work_order_transition(
+            actor=world.handler,
+            work_order_id=wo.pk,
+            name="return",
+            expected_version=stale,
+            note="x",
+            now=T0 + dt.timedelta(hours=1),
+        )
+    assert fingerprint(wo) == before
+
+
+def test_second_of_two_simultaneous_accepts_is_refused(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.DISPATCHED)
+    act(world, wo, "accept", "handler", T0 + dt.timedelta(hours=1))
+    before = fingerprint(wo)
+    with pytest.raises(InvalidTransition) as err:
+        act(world, wo, "accept", "handler", T0 + dt.timedelta(hours=1))
+    assert err.value.http_status == 409
+    assert fingerprint(wo) == before
+
+
+def test_citizen_rates_with_the_tracking_code_only(world: SimpleNamespace) -> None:
+    from wangge.workorders.services import work_order_transition
+
+    wo = at_state(world, Status.CALLBACK)
+    with pytest.raises(NotFound):
+        work_order_transition(
+            actor=None, work_order_id=wo.pk, name="callback", tracking_code="WRONG", rating=5, resolved=True
+        )
+    wo = work_order_transition(
+        actor=None,
+        work_order_id=wo.pk,
+        name="callback",
+        tracking_code=wo.tracking_code,
+        rating=5,
+        resolved=True,
+    )
+    assert wo.status == Status.TO_CLOSE and wo.rating == 5
+    with pytest.raises(PermissionDenied):
+        work_order_transition(actor=None, work_order_id=wo.pk, name="close", tracking_code=wo.tracking_code)
+
+
+def test_available_lists_only_what_the_user_may_do_now(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.DISPATCHED)
+    assert {t.name for t in available(world.handler, wo)} == {"accept", "return"}
+    assert {t.name for t in available(world.dispatcher, wo)} == {"merge", "supervise"}
+    assert available(world.worker, wo) == []
+
+
+def test_scope_paths_follow_a_renumbered_tree(world: SimpleNamespace) -> None:
+    from wangge.territory.models import Territory
+    from wangge.territory.services import territory_import_geojson
+
+    wo = new_case(world, at=T0)
+    assert wo.scope_path == world.grid1.path
+    # A new district whose code sorts first is inserted before the others and shifts their paths.
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "110101", "name": "东城区", "kind": "district"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[116.0, 39.0], [116.1, 39.0], [116.1, 39.1], [116.0, 39.0]]],
+                },
+            }
+        ],
+    }
+    territory_import_geojson(actor=None, data=data, crs="wgs84")
+    grid = Territory.objects.get(pk=world.grid1.pk)
+    wo.refresh_from_db()
+    assert grid.path != world.grid1.path and wo.scope_path == grid.path
+    assert WorkOrder.objects.restrict(world.worker).filter(pk=wo.pk).exists()
