@@ -9,6 +9,7 @@ several states, points and attachments.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +19,8 @@ import schemathesis
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
@@ -66,7 +69,21 @@ def test_schema_documents_the_error_body(db: Any) -> None:
 
 
 @pytest.fixture
-def fuzz_world(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+def _keep_test_connection() -> Iterator[None]:
+    """The application is called in-process through WSGI, so Django's request signals fire and would close
+    the connection holding the test's transaction (PostgreSQL); Django's own test client detaches the same
+    handler."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, _keep_test_connection: None) -> SimpleNamespace:
     """Data in every shape the API answers: cases registered, handling, closed and supervised, points,
     an attachment; throttles lifted so hundreds of generated requests are not cut short."""
     monkeypatch.setattr(
