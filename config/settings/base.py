@@ -179,6 +179,10 @@ WANGGE_SATISFACTION_DEFINITION = "top3"
 WANGGE_BAD_RATING_RECTIFY_DAYS = 15
 WANGGE_ONSITE_SAMPLE_RATE = 0.2
 WANGGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Intake aids: a case without coordinates is placed by matching its address against territory and point
+# names (empty: off); a classifier's category suggestion below this confidence is shown, never pre-filled.
+WANGGE_ADDRESS_LOCATOR = "wangge.intel.geocode.locate_by_address"
+WANGGE_CLASSIFIER_MIN_CONFIDENCE = 0.5
 
 # Open311 GeoReport v2 (/open311/v2/) --------------------------------------------------------------
 # Requests per window ("N/s", "N/min", "N/h", "N/day") per api_key (POST) and per client address (every

@@ -31,6 +31,7 @@ from wangge.workorders.choices import (
     DurationUnit,
     ReplyResult,
     ResolutionMode,
+    Status,
     SupervisionLevel,
     Urgency,
 )
@@ -742,3 +743,72 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
+
+
+# --- intake suggestions ------------------------------------------------------------------------
+
+
+class SuggestRequestSerializer(serializers.Serializer[Any]):
+    """An appeal being taken in: what the classifier, routing, duplicate search and address matching need."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=5000)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(category_set__is_active=True, is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("已选分类 id（有则按它路由）"),
+    )
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    district = DistrictField(slug_field="code", required=False, allow_null=True, help_text=_("区编码（无坐标时必填）"))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        lng, lat = attrs.get("lng"), attrs.get("lat")
+        if (lng is None) != (lat is None):
+            raise serializers.ValidationError({"lat": [_("经度和纬度须同时提供")]}, code="coordinates_incomplete")
+        if lng is None and attrs.get("district") is None:
+            raise serializers.ValidationError({"district": [_("无坐标时须填写所属区")]}, code="required")
+        return attrs
+
+
+class CodeNameSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CategoryGuessSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField(help_text=_("模型输出的标签"))  # type: ignore[assignment]
+    confidence = serializers.FloatField(help_text=_("置信度 0–1（经校准）"))
+    category = CodeNameSerializer(allow_null=True, help_text=_("对应的现行分类；无对应时为 null"))
+
+
+class DuplicateSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    received_at = serializers.DateTimeField()
+    score = serializers.FloatField(help_text=_("相似度得分（内容为主，位置为辅）"))
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class AddressMatchSerializer(serializers.Serializer[Any]):
+    territory = CodeNameSerializer(help_text=_("地址匹配到的辖区节点"))
+    confidence = serializers.FloatField()
+    matched_on = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestionSerializer(serializers.Serializer[Any]):
+    classifier = serializers.BooleanField(help_text=_("是否有启用的分类模型"))
+    threshold = serializers.FloatField(help_text=_("预填分类所需的最低置信度"))
+    confident = serializers.BooleanField(help_text=_("最佳建议是否达到阈值；否则由派遣员决定"))
+    category = CodeNameSerializer(allow_null=True, help_text=_("达到阈值的建议分类"))
+    categories = CategoryGuessSerializer(many=True, help_text=_("候选分类，按置信度降序"))
+    unit = CodeNameSerializer(allow_null=True, help_text=_("路由建议的承办单位"))
+    unit_category = CodeNameSerializer(allow_null=True, help_text=_("路由所依据的分类"))
+    duplicates = DuplicateSerializer(many=True, help_text=_("疑似重复的工单（可合并）"))
+    address_match = AddressMatchSerializer(allow_null=True, help_text=_("无坐标时地址匹配的辖区"))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("measures/", views.MeasuresView.as_view(), name="measures"),
     path("locate/", views.LocateView.as_view(), name="locate"),
+    path("intake/suggestions/", views.SuggestView.as_view(), name="intake-suggestions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),

@@ -29,6 +29,7 @@ from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.api import serializers as s
 from wangge.api.base import ApiView, ScopedViewSet, check_body_size
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wangge.intel import intake
 from wangge.places.filtersets import PointFilterSet, PointTypeFilterSet
 from wangge.places.models import Point, PointType
 from wangge.places.services import point_create, point_update, points_export_geojson
@@ -314,6 +315,18 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
         )
         return Response(s.WorkOrderDetailSerializer(updated, context=self.get_serializer_context()).data)
 
+    @extend_schema(
+        summary="智能建议：分类、承办单位、疑似重复",
+        description="启用的分类模型给出的候选分类（含置信度，低于阈值时不预填）、路由建议的承办单位，"
+        "以及您管辖范围内可合并的疑似重复工单。",
+        responses=s.SuggestionSerializer,
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def suggestions(self, request: Request, pk: str | None = None) -> Response:
+        wo = self.get_object()
+        return Response(s.SuggestionSerializer(intake.as_dict(intake.suggest_for_case(wo, user=request.user))).data)
+
     @extend_schema(summary="工单流转记录", responses=s.EventSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def events(self, request: Request, pk: str | None = None) -> Response:
@@ -407,6 +420,40 @@ class MeasuresView(ApiView):
         labels = measure_labels(group_by, [m.key for m in rows])
         out = [{**m.as_dict(), "label": labels.get(m.key)} for m in rows]
         return Response(s.MeasuresSerializer(out, many=True).data)
+
+
+class SuggestView(ApiView):
+    @extend_schema(
+        summary="受理前的智能建议",
+        description="对尚未登记的诉求给出候选分类（含置信度）、承办单位、疑似重复工单，"
+        "无坐标时给出地址匹配的辖区。不写入任何数据。",
+        request=s.SuggestRequestSerializer,
+        responses=s.SuggestionSerializer,
+    )
+    def post(self, request: Request) -> Response:
+        from wangge.core.geo import to_wgs84
+        from wangge.territory import locator
+
+        body = s.SuggestRequestSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        district = data.get("district")  # DistrictField reads only districts in the requester's scope
+        lng, lat, node = data.get("lng"), data.get("lat"), None
+        if lng is not None and lat is not None:
+            lng, lat = to_wgs84(lng, lat, data["crs"])
+            node = locator.locate(lng, lat)
+        suggestion = intake.suggest(
+            user=request.user,
+            title=data["title"],
+            description=data["description"],
+            category=data.get("category"),
+            territory=node,
+            district=district,
+            lng=lng,
+            lat=lat,
+            address=data["address"],
+        )
+        return Response(s.SuggestionSerializer(intake.as_dict(suggestion)).data)
 
 
 class LocateView(ApiView):

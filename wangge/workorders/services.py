@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from wangge.accounts.choices import UnitKind
 from wangge.accounts.models import Unit
@@ -140,16 +141,34 @@ class Location:
     community: Territory | None
     street: Territory | None
     district: Territory
+    address_confidence: float | None = None  # set when the address, not coordinates, placed the case
+
+
+def locate_address(address: str, district: Territory | None) -> tuple[Territory, float] | None:
+    """The territory a free-text address names, through the locator ``WANGGE_ADDRESS_LOCATOR`` (a dotted
+    path to ``f(address, district) -> (territory, confidence) | None``; empty turns matching off)."""
+    path = getattr(settings, "WANGGE_ADDRESS_LOCATOR", "")
+    if not path or not address.strip():
+        return None
+    found = import_string(path)(address, district)
+    if found is None:
+        return None
+    node, confidence = found
+    if district is not None and not node.path.startswith(district.path):
+        return None
+    return node, float(confidence)
 
 
 def resolve_location(
-    *, lng: float | None, lat: float | None, crs: str, district: Territory | None
+    *, lng: float | None, lat: float | None, crs: str, district: Territory | None, address: str = ""
 ) -> tuple[float | None, float | None, Location]:
-    """WGS-84 coordinates and the territory chain of a case; a case without coordinates stays at district level."""
+    """WGS-84 coordinates and the territory chain of a case. Without coordinates the address is matched
+    against territory and point names; a case with neither stays at district level."""
     from wangge.core.geo import to_wgs84
     from wangge.territory import locator
 
     node: Territory | None = None
+    by_address: float | None = None
     if lng is not None and lat is not None:
         lng, lat = to_wgs84(float(lng), float(lat), crs)
         node = locator.locate(lng, lat)
@@ -157,6 +176,10 @@ def resolve_location(
             raise ValidationFailed(
                 "该位置不在本平台任何辖区内", code="outside_territory", details=[{"field": "location"}]
             )
+    elif address:
+        found = locate_address(address, district)
+        if found is not None:
+            node, by_address = found
     chain: dict[str, Territory] = {}
     if node is not None:
         prefixes = [node.path[:i] for i in range(4, len(node.path) + 1, 4)]
@@ -174,6 +197,7 @@ def resolve_location(
             community=chain.get(TerritoryKind.COMMUNITY),
             street=chain.get(TerritoryKind.STREET),
             district=dist,
+            address_confidence=by_address,
         ),
     )
 
@@ -221,7 +245,7 @@ def work_order_create(
         raise ValidationFailed("工单信息不完整或格式不正确", details=errors)
     at = _now(now)
     with transaction.atomic():
-        wgs_lng, wgs_lat, loc = resolve_location(lng=lng, lat=lat, crs=crs, district=district)
+        wgs_lng, wgs_lat, loc = resolve_location(lng=lng, lat=lat, crs=crs, district=district, address=address)
         mode = resolution_mode or (category.resolution_mode if category else ResolutionMode.DEADLINE)
         wo = WorkOrder(
             tracking_code=new_tracking_code(at),
@@ -254,7 +278,10 @@ def work_order_create(
         wo.save()
         _start_step(wo, Step.DISPATCH, at)
         wo.save()
-        _event(wo, "create", actor, at, "", Status.REGISTERED, data={"channel": channel})
+        created: dict[str, Any] = {"channel": channel}
+        if loc.address_confidence is not None and loc.territory is not None:
+            created["located_by_address"] = {"code": loc.territory.code, "confidence": loc.address_confidence}
+        _event(wo, "create", actor, at, "", Status.REGISTERED, data=created)
     return wo
 
 

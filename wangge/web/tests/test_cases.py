@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.core.models import AuditEntry
-from wangge.web.tests.conftest import act, new_case
+from wangge.web.tests.conftest import act, local, new_case
 from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import Attachment, WorkOrder
 from wangge.workorders.services import attachment_add
@@ -196,35 +196,38 @@ def test_grid_worker_reports_a_case_found_on_patrol(client: Client, world: Any) 
     assert wo.attachments.count() == 1
 
 
-def test_dispatch_screen_says_when_no_classifier_is_installed(
-    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "wangge.intel.services", None)  # import fails as if the module were absent
+def test_dispatch_screen_says_when_no_classifier_is_active(client: Client, world: Any) -> None:
     wo = new_case(world)
     client.force_login(world.dispatcher)
 
     response = client.get(reverse("web:case_dispatch", args=[wo.pk]))
 
-    assert response.context["suggestion"]["classifier"] is False
-    assert "分类模型未启用" in response.content.decode()
+    assert response.context["suggestion"].classifier is False
+    html = response.content.decode()
+    assert "分类模型未启用" in html and "城市管理局" in html  # routing still suggests the unit
 
 
-def test_dispatch_screen_shows_the_classifier_suggestion(
-    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-    import types
+def test_dispatch_screen_shows_the_classifier_suggestion_and_the_duplicates(client: Client, world: Any) -> None:
+    from wangge.intel import services, textclf
+    from wangge.intel.tests.synthetic_appeals import dataset
 
-    fake = types.ModuleType("wangge.intel.services")
-    fake.suggest_category = lambda text: [(world.category, 0.87)]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "wangge.intel.services", fake)
-    wo = new_case(world, category=None)
+    texts, labels = dataset(20, seed=7)
+    codes = {"环境保护": "S0201", "交通运输": "S0301", "教育文体": "S0501"}
+    model = textclf.train(texts, [codes[x] for x in labels], params=textclf.Params(embedding_dim=8, min_df=2))
+    services.forget_active_model()
+    services.classifier_register(actor=None, path_or_model=model, activate=True)
+    text = "小区东门外有人长期排放废水，河道有异味，严重影响居民生活，请环保局尽快处理。"
+    earlier = new_case(world, category=None, title="河道排放废水", description=text, at=local(2025, 6, 2, 9))
+    wo = new_case(world, category=None, title="河道排放废水", description=text)
     client.force_login(world.dispatcher)
 
     response = client.get(reverse("web:case_dispatch", args=[wo.pk]))
+    services.forget_active_model()
 
-    assert response.context["suggestion"]["category"] == world.category
-    assert "0.87" in response.content.decode()
-    assert response.context["dispatch"]["form"].initial["category"] == world.category.pk
+    suggestion = response.context["suggestion"]
+    assert suggestion.confident and suggestion.category.code == "S0201"
+    form = response.context["dispatch"]["form"]
+    assert form.initial["category"] == suggestion.category.pk and form.initial["unit"] == world.dept2.pk
+    html = response.content.decode()
+    assert f"{suggestion.best.confidence:.2f}" in html and "噪声污染" in html
+    assert earlier.tracking_code in html and "合并到此工单" in html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -19,14 +19,17 @@ from wangge.accounts.roles import REVEAL
 from wangge.core import audit
 from wangge.core.errors import Conflict, DomainError
 from wangge.core.validators import mask_phone
+from wangge.intel import intake
 from wangge.web import selectors, services
 from wangge.web.forms import AppealForm, TransitionForm
 from wangge.web.maps import display_point, map_settings
 from wangge.web.views.common import client_ip, is_htmx
 from wangge.workorders.choices import Channel
-from wangge.workorders.models import Attachment, Category, WorkOrder
-from wangge.workorders.services import suggest_unit, work_order_transition
+from wangge.workorders.models import Attachment, WorkOrder
+from wangge.workorders.services import work_order_transition
 from wangge.workorders.workflow import TRANSITIONS, Transition, available
+
+logger = logging.getLogger(__name__)
 
 EVENT_LABELS = {
     "create": gettext_lazy("受理登记"),
@@ -61,32 +64,13 @@ def action_forms(user: Any, wo: WorkOrder, bound: dict[str, TransitionForm] | No
     return out
 
 
-def suggestion_for(wo: WorkOrder) -> dict[str, Any]:
-    """Routing and classifier suggestions for the dispatch screen. The classifier (wangge.intel) is optional:
-    without it the slot says so; its answer may be a category, a (category, score) pair, an object with
-    ``category``/``score`` attributes, or a ranked list of those."""
-    out: dict[str, Any] = {"unit": None, "category": None, "category_score": None, "classifier": False}
+def suggestion_for(user: Any, wo: WorkOrder) -> intake.IntakeSuggestion | None:
+    """Routing, classifier and duplicate suggestions for the dispatch screen; the screen works without them."""
     try:
-        from wangge.intel.services import suggest_category  # type: ignore[import-not-found,attr-defined,unused-ignore]
-    except ImportError:
-        suggest_category = None
-    if suggest_category is not None:
-        out["classifier"] = True
-        text = f"{wo.title}\n{wo.description}"
-        params = inspect.signature(suggest_category).parameters
-        result = suggest_category(text=text) if "text" in params else suggest_category(text)
-        if isinstance(result, list) and result:
-            result = result[0]
-        if isinstance(result, tuple):
-            out["category"], out["category_score"] = result[0], (result[1] if len(result) > 1 else None)
-        elif hasattr(result, "category"):
-            out["category"] = result.category
-            out["category_score"] = getattr(result, "score", None) or getattr(result, "probability", None)
-        elif isinstance(result, Category):
-            out["category"] = result
-    category = wo.category or (out["category"] if isinstance(out["category"], Category) else None)
-    out["unit"] = suggest_unit(category=category, territory=wo.territory or wo.grid or wo.district)
-    return out
+        return intake.suggest_for_case(wo, user=user)
+    except Exception:  # an aid must never stop a dispatch: log it and show the screen without it
+        logger.exception("intake suggestions failed for work order %s", wo.pk)
+        return None
 
 
 def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, TransitionForm] | None = None) -> dict[str, Any]:
@@ -175,14 +159,22 @@ def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     if t not in available(user, wo):
         messages.warning(request, _("该工单当前不能由您派遣"))
         return redirect("web:case_detail", pk=wo.pk)
-    suggestion = suggestion_for(wo)
+    suggestion = suggestion_for(user, wo)
     form = TransitionForm(transition=t, work_order=wo, user=user)
-    if suggestion["unit"] is not None:
-        form.initial["unit"] = suggestion["unit"].pk
-    if wo.category_id is None and suggestion["category"] is not None:
-        form.initial["category"] = getattr(suggestion["category"], "pk", None)
+    if suggestion is not None and suggestion.unit is not None:
+        form.initial["unit"] = suggestion.unit.pk
+    if suggestion is not None and wo.category_id is None and suggestion.category is not None:
+        form.initial["category"] = suggestion.category.pk
+    merge = TRANSITIONS["merge"]
+    can_merge = merge in available(user, wo)
     context = case_context(request, wo)
-    context.update({"suggestion": suggestion, "dispatch": {"transition": t, "form": form, "multipart": False}})
+    context.update(
+        {
+            "suggestion": suggestion,
+            "can_merge": can_merge,
+            "dispatch": {"transition": t, "form": form, "multipart": False},
+        }
+    )
     return render(request, "web/case_dispatch.html", context)
 
 
