@@ -11,7 +11,7 @@ import pytest
 
 from wangge.intel import intake, services, textclf
 from wangge.intel.tests.synthetic_appeals import dataset
-from wangge.workorders.tests.conftest import local, new_case, world  # noqa: F401
+from wangge.workorders.tests.conftest import local, new_case
 
 pytestmark = pytest.mark.django_db
 
