@@ -106,6 +106,7 @@ class LocatorIndex:
         self._geom_list: list[Any] = self._geoms.tolist()
         self._id_list: list[int] = self._ids.tolist()
         self.rows: dict[int, tuple[Any, ...]] = rows or {}
+        self.by_path: dict[str, int] = {row[1]: node_id for node_id, row in self.rows.items()}
         self.stamp = stamp
         self.cache_version = cache_version
 
@@ -272,6 +273,20 @@ def locate(lng: float, lat: float, crs: str = "wgs84") -> Territory | None:
     if node_id not in index.rows:  # rebuilt in between; fall back to the database
         return Territory.objects.filter(pk=node_id).first()
     return _instance(index, node_id)
+
+
+def chain(node: Territory) -> list[Territory] | None:
+    """``node``'s ancestors and ``node`` itself, root first, from the index (no query).
+
+    None when one of them is not in the index (a node without a polygon) or the index no longer
+    matches ``node`` (rebuilt after a renumbering): the caller then asks the database.
+    """
+    index = _get_index()
+    step = Territory.steplen
+    ids = [index.by_path.get(node.path[:i]) for i in range(step, len(node.path) + 1, step)]
+    if not ids or ids[-1] != node.pk or None in ids:
+        return None
+    return [_instance(index, node_id) for node_id in ids if node_id is not None]
 
 
 def locate_ids_array(lngs: Any, lats: Any, crs: str = "wgs84") -> npt.NDArray[np.int64]:

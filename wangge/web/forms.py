@@ -12,7 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Unit, User
-from wangge.workorders.choices import AppealType, DurationUnit, Rating, ReplyResult, SupervisionLevel, Urgency
+from wangge.territory.models import Territory
+from wangge.workorders.choices import (
+    AppealType,
+    Channel,
+    DurationUnit,
+    Rating,
+    ReplyResult,
+    SupervisionLevel,
+    Urgency,
+)
 from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.workflow import Transition
 
@@ -254,6 +263,38 @@ class AppealForm(forms.Form):
         has_xy = data.get("lng") is not None and data.get("lat") is not None
         if not has_xy and not data.get("point"):
             raise ValidationError(_("请在地图上点选位置，或使用“定位我的位置”"), code="location_required")
+        return data
+
+
+STAFF_CHANNELS = [
+    (c.value, c.label) for c in (Channel.HOTLINE, Channel.WEB, Channel.ENTERPRISE, Channel.INSPECTION, Channel.PATROL)
+]
+
+
+class IntakeForm(AppealForm):
+    """受理登记 by the command centre: a hotline call, a letter, an inspection finding. The caller often gives
+    only an address: the map position is optional when there is one (it is matched to a grid)."""
+
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=STAFF_CHANNELS, initial=Channel.HOTLINE)
+    title = forms.CharField(label=_("标题（选填，默认取诉求内容）"), max_length=200, required=False)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    district = forms.ModelChoiceField(label=_("所属区"), queryset=Territory.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from wangge.web.selectors import intake_districts
+
+        districts = intake_districts(user)
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        if len(districts) == 1:
+            self.fields["district"].widget = forms.HiddenInput()
+            self.initial.setdefault("district", districts[0].pk)
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.Form.clean(self) or {}
+        has_xy = data.get("lng") is not None and data.get("lat") is not None
+        if not has_xy and not data.get("point") and not (data.get("address") or "").strip():
+            raise ValidationError(_("请填写地址，或在地图上点选位置"), code="location_required")
         return data
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from wangge.accounts.choices import Role
 from wangge.accounts.selectors import user_grant_rows
+from wangge.territory.choices import TerritoryKind
+from wangge.territory.models import Territory
 from wangge.workorders.choices import CLOCK_COLOURS, ClockState, Status
 from wangge.workorders.models import WorkOrder
 
@@ -141,3 +143,17 @@ def status_counts(qs: QuerySet[WorkOrder]) -> dict[str, int]:
     from django.db.models import Count
 
     return {row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("pk"))}
+
+
+def intake_districts(user: Any) -> QuerySet[Territory]:
+    """The districts a staff member registers cases in: those in their scope, else the districts above their
+    grants (a grid worker's case without coordinates belongs to the worker's district)."""
+    visible = Territory.objects.restrict(user).filter(kind=TerritoryKind.DISTRICT)
+    if visible.exists():
+        return visible.order_by("path")
+    step = Territory.steplen
+    prefixes: set[str] = set()
+    for _role, path, _unit in user_grant_rows(user):
+        for i in range(step, len(path or "") + 1, step):
+            prefixes.add(path[:i])  # type: ignore[index]
+    return Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.DISTRICT).order_by("path")

@@ -74,6 +74,9 @@ def appeal_submit(
     reporter_name: str = "",
     reporter_phone: str = "",
     photos: list[Any] | None = None,
+    title: str = "",
+    urgency: str = "normal",
+    district: Any = None,
 ) -> Any:
     """An appeal from the citizen page (``actor=None``) or a grid worker's report: the case and its photos in
     one transaction. A QR code of a point fills in the point and its position; a window code is noted."""
@@ -93,7 +96,7 @@ def appeal_submit(
     if window:
         address = f"{address}（办事窗口：{window}）" if address else f"办事窗口：{window}"
     text = " ".join(description.split())
-    title = (category.name + "：" if category is not None else "") + text[:30]
+    title = title.strip() or (category.name + "：" if category is not None else "") + text[:30]
     with transaction.atomic():
         wo = work_order_create(
             actor=actor,
@@ -110,6 +113,8 @@ def appeal_submit(
             crs=crs,
             address=address[:200],
             point=point,
+            urgency=urgency,
+            district=district,
         )
         for upload in photos or ():
             attachment_add(actor=actor, work_order=wo, upload=upload, kind=AttachmentKind.PHOTO)

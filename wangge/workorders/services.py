@@ -103,8 +103,13 @@ def suggest_unit(*, category: Category | None, territory: Territory | None) -> U
 
 
 def _ancestor_of_kind(node: Territory, kind: str) -> Territory | None:
+    from wangge.territory import locator
+
     if node.kind == kind:
         return node
+    nodes = locator.chain(node)
+    if nodes is not None:
+        return next((n for n in nodes[:-1] if n.kind == kind), None)
     prefixes = [node.path[:i] for i in range(4, len(node.path), 4)]
     return Territory.objects.filter(path__in=prefixes, kind=kind).first()
 
@@ -182,8 +187,11 @@ def resolve_location(
             node, by_address = found
     chain: dict[str, Territory] = {}
     if node is not None:
-        prefixes = [node.path[:i] for i in range(4, len(node.path) + 1, 4)]
-        for anc in Territory.objects.filter(path__in=prefixes):
+        nodes = locator.chain(node)
+        if nodes is None:
+            prefixes = [node.path[:i] for i in range(4, len(node.path) + 1, 4)]
+            nodes = list(Territory.objects.filter(path__in=prefixes))
+        for anc in nodes:
             chain[anc.kind] = anc
     dist = chain.get(TerritoryKind.DISTRICT) or district
     if dist is None:
@@ -275,9 +283,10 @@ def work_order_create(
             status=Status.REGISTERED,
             received_at=at,
         )
+        # The dispatch clock's fields go in with the INSERT; the clock row needs the case's id.
+        due = _set_step_fields(wo, Step.DISPATCH, at)
         wo.save()
-        _start_step(wo, Step.DISPATCH, at)
-        wo.save()
+        _clock_create(wo, Step.DISPATCH, at, due)
         created: dict[str, Any] = {"channel": channel}
         if loc.address_confidence is not None and loc.territory is not None:
             created["located_by_address"] = {"code": loc.territory.code, "confidence": loc.address_confidence}
@@ -329,6 +338,11 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def _start_step(wo: WorkOrder, step: str, at: dt.datetime) -> StepClock:
+    return _clock_create(wo, step, at, _set_step_fields(wo, step, at))
+
+
+def _set_step_fields(wo: WorkOrder, step: str, at: dt.datetime) -> deadlines.Due:
+    """Put the step's start, deadline and warning time on the case (not saved)."""
     limit = deadlines.step_limit(wo.category, step, wo.urgency)
     due = deadlines.due_from(at, limit)
     wo.step_started_at = at
@@ -336,6 +350,10 @@ def _start_step(wo: WorkOrder, step: str, at: dt.datetime) -> StepClock:
     wo.step_warn_at = due.warn_at
     wo.warned_step_at = None
     wo.breached_step_at = None
+    return due
+
+
+def _clock_create(wo: WorkOrder, step: str, at: dt.datetime, due: deadlines.Due) -> StepClock:
     return StepClock.objects.create(work_order=wo, step=step, started_at=at, due_at=due.at, provisional=due.provisional)
 
 

@@ -72,6 +72,7 @@
       lng.value = latlng.lng.toFixed(6); lat.value = latlng.lat.toFixed(6);
       if (crs) { crs.value = source === "gps" ? "wgs84" : (el.dataset.crs || "wgs84"); }
       if (status) { status.textContent = (el.dataset.picked || "") + " " + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5); }
+      form.dispatchEvent(new CustomEvent("wangge:picked", { bubbles: true }));
     }
     map.on("click", function (e) { place(e.latlng, "map"); });
     outlines(map, el.dataset.outlines).then(function (layer) {

@@ -42,3 +42,12 @@ def active(context: Any, *names: str) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def takes_intake(user: Any) -> bool:
+    """Whether the 受理登记 page is for this user (the command centre's call takers and dispatchers)."""
+    from wangge.accounts.choices import Role
+    from wangge.web.selectors import roles_of
+
+    return bool(getattr(user, "is_superuser", False) or roles_of(user) & {Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN})

@@ -21,7 +21,7 @@ from wangge.core.errors import Conflict, DomainError
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
 from wangge.web import selectors, services
-from wangge.web.forms import AppealForm, TransitionForm
+from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
 from wangge.web.maps import display_point, map_settings
 from wangge.web.views.common import client_ip, is_htmx
 from wangge.workorders.choices import Channel
@@ -242,3 +242,78 @@ def case_report(request: HttpRequest) -> HttpResponse:
     else:
         form = AppealForm(initial={"point": request.GET.get("point", "")})
     return render(request, "web/case_report.html", {"form": form, "map": map_settings(), "staff": True})
+
+
+@login_required
+def case_intake(request: HttpRequest) -> HttpResponse:
+    """受理登记: the command centre registers a hotline call or another staff channel, with the suggestions
+    (category, unit, duplicates, address match) refreshed as the call taker types."""
+    user = request.user
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                wo = services.appeal_submit(
+                    actor=user,
+                    channel=d["channel"],
+                    appeal_type=d["appeal_type"],
+                    title=d["title"],
+                    description=d["description"],
+                    category=d["category"],
+                    address=d["address"],
+                    lng=d["lng"],
+                    lat=d["lat"],
+                    crs=d["crs"] or "wgs84",
+                    point_code=d["point"],
+                    reporter_name=d["reporter_name"],
+                    reporter_phone=d["reporter_phone"],
+                    photos=d["photos"],
+                    urgency=d["urgency"],
+                    district=d["district"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已受理，查询码 %(code)s") % {"code": wo.tracking_code})
+                if WorkOrder.objects.restrict(user).filter(pk=wo.pk).exists():
+                    return redirect("web:case_detail", pk=wo.pk)
+                return redirect("web:home")
+    else:
+        form = IntakeForm(user=user)
+    return render(request, "web/case_intake.html", {"form": form, "map": map_settings(), "staff": True})
+
+
+@login_required
+@require_POST
+def case_intake_suggest(request: HttpRequest) -> HttpResponse:
+    """The suggestion panel of the intake page for what has been typed so far (htmx; writes nothing)."""
+    from wangge.core.geo import to_wgs84
+    from wangge.territory import locator
+
+    form = IntakeForm(request.POST, user=request.user)
+    form.is_valid()  # a half-filled form still gets suggestions from what is valid in it
+    d = getattr(form, "cleaned_data", {})
+    text = (d.get("description") or request.POST.get("description", "")).strip()
+    if len(text) < 5:
+        return render(request, "web/partials/suggestions.html", {"suggestion": None, "waiting": True})
+    lng, lat, node = d.get("lng"), d.get("lat"), None
+    if lng is not None and lat is not None:
+        lng, lat = to_wgs84(lng, lat, d.get("crs") or "wgs84")
+        node = locator.locate(lng, lat)
+    try:
+        suggestion = intake.suggest(
+            user=request.user,
+            title=d.get("title") or "",
+            description=text,
+            category=d.get("category"),
+            territory=node,
+            district=d.get("district") or form.fields["district"].queryset.first(),  # type: ignore[attr-defined]
+            lng=lng,
+            lat=lat,
+            address=d.get("address") or "",
+        )
+    except Exception:  # an aid must never stop intake
+        logger.exception("intake suggestions failed")
+        suggestion = None
+    return render(request, "web/partials/suggestions.html", {"suggestion": suggestion, "intake": True})
