@@ -626,6 +626,30 @@ def demo_cases_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+def demo_classifier_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """A category classifier trained on 卫东区's closed demo cases and made active, so intake and dispatch show
+    suggestions; left alone when a classifier is already active (an operator's own model is never replaced)."""
+    from wangge.intel import services as intel
+    from wangge.intel import textclf
+    from wangge.intel.models import ClassifierModel
+
+    result = StepResult("classifier")
+    if ClassifierModel.objects.filter(is_active=True).exists():
+        result.unchanged += 1
+        return result
+    district = Territory.objects.filter(code=DISTRICTS[0].code).first()
+    table = intel.training_table_from_cases(district=district)
+    if len(set(table.labels or [])) < 2:
+        result.notes.append("too few closed cases")
+        return result
+    assert table.labels is not None
+    model = textclf.train(table.texts, table.labels)
+    intel.classifier_register(actor=actor, path_or_model=model, activate=True, name="演示：卫东区已结案工单")
+    result.created += 1
+    result.notes.append(f"{len(table.texts)} cases, {len(model.labels)} categories")
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -640,6 +664,7 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("calendar", demo_calendar_seed),
     ("categories", demo_categories_seed),
     ("cases", demo_cases_seed),
+    ("classifier", demo_classifier_seed),
 ]
 
 

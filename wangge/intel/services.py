@@ -153,3 +153,35 @@ def suggest_category(text: textclf.Text, k: int = 3) -> list[tuple[str, float]]:
     if model is None:
         return []
     return model.predict_one((title, body), k=k).top
+
+
+# --------------------------------------------------------------------------------------------
+# Training from the platform's own records.
+
+MIN_CASES_PER_CLASS = 5
+
+
+def training_table_from_cases(
+    *, district: Any = None, since: Any = None, min_per_class: int = MIN_CASES_PER_CLASS
+) -> textclf.Table:
+    """Closed cases with a category, as labelled texts: (title, description) → the category's code. A category
+    with fewer than ``min_per_class`` cases is left out (a classifier cannot learn it from so few)."""
+    from collections import Counter
+
+    from wangge.workorders.choices import Status
+    from wangge.workorders.models import WorkOrder
+
+    qs = WorkOrder.objects.filter(status=Status.CLOSED, category__isnull=False, parent__isnull=True)
+    if district is not None:
+        qs = qs.filter(scope_path__startswith=district.path)
+    if since is not None:
+        qs = qs.filter(closed_at__gte=since)
+    rows = list(qs.order_by("pk").values_list("pk", "title", "description", "category__code"))
+    counts = Counter(code for *_rest, code in rows)
+    kept = [r for r in rows if counts[r[3]] >= min_per_class]
+    return textclf.Table(
+        texts=[(title, description) for _pk, title, description, _code in kept],
+        labels=[code for *_rest, code in kept],
+        ids=[str(pk) for pk, *_rest in kept],
+        id_column="id",
+    )

@@ -73,7 +73,7 @@ def suggest_unit(*, category: Category | None, territory: Territory | None) -> U
         prefixes = [territory.path[:i] for i in range(4, len(territory.path) + 1, 4)]
         rule = (
             RoutingRule.objects.filter(category=category, territory__path__in=prefixes, unit__is_active=True)
-            .select_related("unit", "territory")
+            .select_related("unit")
             .order_by("-territory__depth", "priority")
             .first()
         )

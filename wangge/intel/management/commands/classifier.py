@@ -4,6 +4,7 @@
         [--unlabeled more.csv] --out m.joblib [--cv 5]
     classifier evaluate --model m.joblib --csv test.csv
     classifier predict --model m.joblib --csv new.csv --out predictions.csv
+    classifier train --from-cases [--district 410403] --out m.joblib --activate
     classifier cv --csv train.csv [--unlabeled more.csv] --folds 5 --repeats 2
 
 The first ``--text`` column is the title, the others together the body.
@@ -59,8 +60,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
 
-        def data_args(p: CommandParser, label: bool = True) -> None:
-            p.add_argument("--csv", type=Path, required=True, help="UTF-8 CSV 文件")
+        def data_args(p: CommandParser, label: bool = True, required: bool = True) -> None:
+            p.add_argument("--csv", type=Path, required=required, help="UTF-8 CSV 文件")
             p.add_argument("--text", default=DEFAULT_TEXT, help=f"文本列，逗号分隔，首列为标题（默认 {DEFAULT_TEXT}）")
             if label:
                 p.add_argument("--label", default=DEFAULT_LABEL, help=f"标签列（默认 {DEFAULT_LABEL}）")
@@ -72,7 +73,13 @@ class Command(BaseCommand):
             p.add_argument("--seed", type=int, default=0, help="交叉验证划分的随机种子")
 
         train = sub.add_parser("train", help="训练并保存模型")
-        data_args(train)
+        data_args(train, required=False)
+        train.add_argument(
+            "--from-cases",
+            action="store_true",
+            help="用本平台已结案工单训练（标签为分类编码），代替 --csv",
+        )
+        train.add_argument("--district", help="--from-cases 时只用该辖区（编码）的工单")
         training_args(train)
         train.add_argument("--out", type=Path, required=True, help="模型文件（joblib）")
         train.add_argument("--cv", type=int, default=0, metavar="K", help="先做 K 折分层交叉验证并打印宏平均 F1")
@@ -113,6 +120,24 @@ class Command(BaseCommand):
             raise CommandError(f"{options['csv']} 中没有带标签的行")
         return table
 
+    def _from_cases(self, options: dict[str, Any]) -> textclf.Table:
+        from wangge.territory.models import Territory
+
+        district = None
+        if options["district"]:
+            district = Territory.objects.filter(code=options["district"]).first()
+            if district is None:
+                raise CommandError(f"辖区 {options['district']} 不存在")
+        table = services.training_table_from_cases(district=district)
+        classes = len(set(table.labels or []))
+        if classes < 2:
+            raise CommandError(
+                f"已结案且有分类的工单不足：{len(table.texts)} 件、{classes} 类"
+                f"（每类至少 {services.MIN_CASES_PER_CLASS} 件，至少 2 类）"
+            )
+        self.stdout.write(f"from cases: {len(table.texts)} closed cases in {classes} categories")
+        return table
+
     def _unlabelled(self, options: dict[str, Any]) -> list[textclf.Text] | None:
         if not options.get("unlabeled"):
             return None
@@ -151,7 +176,9 @@ class Command(BaseCommand):
         return result
 
     def _train(self, options: dict[str, Any]) -> None:
-        table = self._labelled(options)
+        if options["from_cases"] == bool(options["csv"]):
+            raise CommandError("请给出 --csv 文件或 --from-cases（二选一）")
+        table = self._from_cases(options) if options["from_cases"] else self._labelled(options)
         unlabelled = self._unlabelled(options)
         params = _params(options["param"])
         cv_result = None
