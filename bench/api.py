@@ -274,20 +274,28 @@ def check_cases(ids: list[str]) -> str:
 
 def profile(raw_key: str, codes: list[str], points: list[tuple[float, float]], count: int) -> None:
     """The intake path in-process (no HTTP): parse → submission_create → work_order_create → routing."""
-    from django.test import Client
+    from django.test import Client, override_settings
 
+    # Throttling off, as on the bench server: otherwise most profiled requests would be 429s.
+    override_settings(WANGGE_OPEN311_THROTTLE_KEY=None, WANGGE_OPEN311_THROTTLE_IP=None).enable()
     client = Client(HTTP_HOST="127.0.0.1")
     payloads = [dict(urllib.parse.parse_qsl(b.decode())) for b in bodies(raw_key, codes, points, count + 20)]
     for data in payloads[:20]:  # warm caches
-        client.post("/open311/v2/requests.json", data)
+        response = client.post("/open311/v2/requests.json", data)
+        assert response.status_code == 200, response.content[:300]
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
+    statuses: dict[int, int] = {}
     for data in payloads[20:]:
-        client.post("/open311/v2/requests.json", data)
+        status = client.post("/open311/v2/requests.json", data).status_code
+        statuses[status] = statuses.get(status, 0) + 1
     prof.disable()
     elapsed = time.perf_counter() - t0
-    print(f"\nin-process intake: {count} requests, {elapsed / count * 1000:.2f} ms each (one thread, profiled)")
+    print(
+        f"\nin-process intake: {count} requests, {elapsed / count * 1000:.2f} ms each "
+        f"(one thread, profiled; HTTP statuses {statuses})"
+    )
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
     stats.print_stats(r"wangge|django/db/backends|psycopg|shapely", 35)
