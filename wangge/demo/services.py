@@ -606,6 +606,9 @@ def demo_categories_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+DEMO_WAITING_CASES = 12  # calls of the past three hours awaiting dispatch, so the dispatcher's queue is not empty
+
+
 def demo_cases_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     """Work-order history over the past year through the real loop, up to ``options.cases`` in 卫东区."""
     from wangge.workorders.demo_history import generate_history
@@ -620,7 +623,8 @@ def demo_cases_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     if missing <= 0:
         result.unchanged += have
         return result
-    counts = generate_history(district=district, count=missing, seed=20231 + have)
+    waiting = min(DEMO_WAITING_CASES, missing) if not have else 0
+    counts = generate_history(district=district, count=missing, seed=20231 + have, waiting=waiting)
     result.created += missing
     result.notes.append(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return result

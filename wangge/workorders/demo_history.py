@@ -166,9 +166,17 @@ def _working_instant(rng: random.Random, day: dt.date) -> dt.datetime:
 
 
 def generate_history(
-    *, district: Territory, count: int, now: dt.datetime | None = None, seed: int = 20231, shares: Shares | None = None
+    *,
+    district: Territory,
+    count: int,
+    now: dt.datetime | None = None,
+    seed: int = 20231,
+    shares: Shares | None = None,
+    waiting: int = 0,
 ) -> dict[str, int]:
-    """Add ``count`` cases received over the 365 days before ``now`` in ``district``. Returns counts by status."""
+    """Add ``count`` cases received over the 365 days before ``now`` in ``district``; the last ``waiting`` of
+    them came in during the past three hours and await dispatch, some repeating an earlier call from the same
+    place (what the dispatch queue and the duplicate hints show). Returns counts by status."""
     rng = random.Random(seed)
     shares = shares or Shares()
     now = now or timezone.now()
@@ -184,12 +192,22 @@ def generate_history(
     actor = system_actor()
     outcome: dict[str, int] = {}
     open_parents: list[WorkOrder] = []
-    for _ in range(count):
+    fresh: list[WorkOrder] = []
+    for i in range(count):
         category = rng.choice(weighted if weighted and rng.random() < 0.85 else leaves)
         phrasings = TITLES.get(category.code) or [(category.name, f"群众反映{category.name}问题，请核实处理。")]
         title, text = rng.choice(phrasings)
         _grid, geom = rng.choice(grids)
         lng, lat = _random_point(rng, geom)
+        if i >= count - waiting:
+            received = now - dt.timedelta(minutes=rng.uniform(5, 180))
+            if fresh and rng.random() < 0.35:  # the same problem called in again from next door
+                first = rng.choice(fresh)
+                category, title, text = first.category, first.title, first.description  # type: ignore[assignment]
+                lng, lat = first.lng + rng.uniform(-3e-4, 3e-4), first.lat + rng.uniform(-3e-4, 3e-4)  # type: ignore[operator]
+            fresh.append(_waiting_case(rng, actor, category, title, text, lng, lat, received))
+            outcome[Status.REGISTERED] = outcome.get(Status.REGISTERED, 0) + 1
+            continue
         days_ago = int(rng.triangular(0, 365, 0))  # more recent cases are more frequent
         received = _working_instant(rng, (now - dt.timedelta(days=days_ago)).date())
         if received >= now:
@@ -200,6 +218,32 @@ def generate_history(
             )
         outcome[wo.status] = outcome.get(wo.status, 0) + 1
     return outcome
+
+
+def _waiting_case(
+    rng: random.Random,
+    actor: User,
+    category: Category,
+    title: str,
+    text: str,
+    lng: float,
+    lat: float,
+    received: dt.datetime,
+) -> WorkOrder:
+    """A hotline call just registered: no category chosen yet half of the time (the classifier suggests one)."""
+    return work_order_create(
+        actor=actor,
+        channel=Channel.HOTLINE,
+        appeal_type=AppealType.COMPLAINT,
+        title=title,
+        description=text,
+        category=category if rng.random() < 0.5 else None,
+        reporter_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["先生", "女士"]),
+        reporter_phone=f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
+        lng=lng,
+        lat=lat,
+        now=received,
+    )
 
 
 def _one_case(
