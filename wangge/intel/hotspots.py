@@ -266,12 +266,23 @@ def _reporter_key(wo: Mapping[str, Any]) -> str:
     return ""
 
 
-def records_of(queryset: QuerySet[WorkOrder], *, start: dt.datetime, end: dt.datetime) -> list[AppealRecord]:
-    """The cases of both windows as :class:`AppealRecord` values (one query)."""
+def records_of(
+    queryset: QuerySet[WorkOrder], *, start: dt.datetime, end: dt.datetime, limit: int | None = None
+) -> list[AppealRecord]:
+    """The cases of both windows as :class:`AppealRecord` values; with ``limit``, at most that many of each
+    window, the latest ones (so a very busy week costs a bounded time)."""
+    if limit is None:
+        return _records(queryset, start - (end - start), end, None)
+    return _records(queryset, start - (end - start), start, limit) + _records(queryset, start, end, limit)
+
+
+def _records(
+    queryset: QuerySet[WorkOrder], start: dt.datetime, end: dt.datetime, limit: int | None
+) -> list[AppealRecord]:
     rows = (
-        queryset.filter(received_at__gte=start - (end - start), received_at__lt=end)
+        queryset.filter(received_at__gte=start, received_at__lt=end)
         .exclude(status=Status.INVALID)
-        .order_by()
+        .order_by("-received_at", "-id")
         .values(
             "id",
             "title",
@@ -284,6 +295,8 @@ def records_of(queryset: QuerySet[WorkOrder], *, start: dt.datetime, end: dt.dat
             "grid__name",
         )
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         AppealRecord(
             id=row["id"],
@@ -299,6 +312,10 @@ def records_of(queryset: QuerySet[WorkOrder], *, start: dt.datetime, end: dt.dat
     ]
 
 
-def hot_issues(queryset: QuerySet[WorkOrder], *, start: dt.datetime, end: dt.datetime, top: int = 10) -> list[HotIssue]:
-    """The ``top`` hottest issues among the cases of ``queryset`` received in ``[start, end)``."""
-    return rank_hot_issues(records_of(queryset, start=start, end=end), start=start, end=end, top=top)
+def hot_issues(
+    queryset: QuerySet[WorkOrder], *, start: dt.datetime, end: dt.datetime, top: int = 10, limit: int | None = None
+) -> list[HotIssue]:
+    """The ``top`` hottest issues among the cases of ``queryset`` received in ``[start, end)`` (with ``limit``:
+    among the latest ``limit`` cases of each window)."""
+    records = records_of(queryset, start=start, end=end, limit=limit)
+    return rank_hot_issues(records, start=start, end=end, top=top)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import Unit
 from wangge.core.errors import NotFound
+from wangge.intel.hotspots import hot_issues
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
 from wangge.territory.choices import TerritoryKind
@@ -170,6 +171,7 @@ def compute(scope: BulletinScope, day: dt.date, *, now: dt.datetime | None = Non
         "overdue": _overdue(qs, as_of),
         "supervised": _supervised(qs, start, end),
         "hotspots": _hotspots(qs, day),
+        "hot_issues": _hot_issues(qs, day),
     }
 
 
@@ -347,6 +349,33 @@ def _hotspots(qs: QuerySet[WorkOrder], day: dt.date) -> dict[str, Any]:
         out[key] = top[:n_top]
         out[f"rising_{key}"] = rising[:n_top]
     return out
+
+
+def _hot_issues(qs: QuerySet[WorkOrder], day: dt.date) -> dict[str, Any]:
+    """热点诉求: appeals clustered by topic and place over the days up to ``day``, against the days before."""
+    days = conf.hot_issue_days()
+    _start, end = day_bounds(day)
+    start = end - dt.timedelta(days=days)
+    limit = conf.hot_issue_cases()
+    issues = hot_issues(qs, start=start, end=end, top=conf.hotspot_count(), limit=limit)
+    return {
+        "days": days,
+        "limit": limit,
+        "rows": [
+            {
+                "label": h.label,
+                "keywords": h.keywords,
+                "size": h.size,
+                "previous": h.previous,
+                "growth": h.growth,
+                "support": h.support,
+                "heat": round(h.heat, 2),
+                "places": [list(p) for p in h.places],
+                "representatives": [list(r) for r in h.representatives],
+            }
+            for h in issues
+        ],
+    }
 
 
 def _counts(qs: QuerySet[WorkOrder], column: str) -> dict[Any, int]:

@@ -56,6 +56,14 @@ def hotspot_count() -> int:
     return int(_get("WANGGE_BULLETIN_HOTSPOT_COUNT", 10))
 
 
+def hot_issue_days() -> int:
+    return int(_get("WANGGE_BULLETIN_HOT_ISSUE_DAYS", 7))
+
+
+def hot_issue_cases() -> int:
+    return int(_get("WANGGE_BULLETIN_HOT_ISSUE_CASES", 1000))
+
+
 def rising_factor() -> float:
     return float(_get("WANGGE_BULLETIN_RISING_FACTOR", 1.5))
 

@@ -154,6 +154,24 @@ HOT_COLUMNS = [
     Column("趋势", lambda r: TREND_LABELS.get(r["trend"], r["trend"]), TEXT, 9),
 ]
 
+
+def _growth(r: dict[str, Any]) -> str:
+    if r["growth"] is None:
+        return "新出现" if r["size"] else ""
+    return f"{r['growth'] * 100:+.0f}%"
+
+
+HOT_ISSUE_COLUMNS = [
+    Column("序号", lambda r: r["_n"], INT, 6),
+    Column("热点诉求", lambda r: r["label"], TEXT, 22, wrap=True),
+    Column("件数", lambda r: r["size"], INT, 8),
+    Column("上期", lambda r: r["previous"], INT, 8),
+    Column("增长", _growth, TEXT, 9),
+    Column("诉求人数", lambda r: r["support"], INT, 9),
+    Column("主要地点", lambda r: "、".join(f"{name}（{n}）" for name, n in r["places"][:3]), TEXT, 30, wrap=True),
+    Column("代表诉求", lambda r: "；".join(title for _id, title in r["representatives"][:2]), TEXT, 40, wrap=True),
+]
+
 SUMMARY_ROWS = [
     ("受理数", "received", INT),
     ("派遣数", "dispatched", INT),
@@ -275,4 +293,23 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
             ),
         ),
     ]
+    issues = data.get("hot_issues")  # bulletins stored before hot issues were added have none
+    if issues is not None:
+        capped = f"（每期按最近 {issues['limit']} 件计）" if issues.get("limit") else ""
+        tables.append(
+            Table(
+                "hot_issues",
+                "热点诉求",
+                f"{scope}近{issues['days']}日热点诉求（按内容与地点聚类）",
+                HOT_ISSUE_COLUMNS,
+                _numbered(issues["rows"]),
+                notes=[
+                    f"热度 = 诉求人数 + 0.5 × 较上期（前{issues['days']}日）增加的件数；"
+                    f"“上期”为前{issues['days']}日内内容相近的件数{capped}。"
+                    if issues["rows"]
+                    else f"近{issues['days']}日未形成热点诉求（同一内容、同一社区至少 2 件）。"
+                ],
+                freeze_cols=2,
+            )
+        )
     return tables

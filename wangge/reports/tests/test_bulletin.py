@@ -212,3 +212,38 @@ def test_out_of_scope_is_not_found_and_writes_nothing(world: SimpleNamespace, da
         bulletin_generate(actor=world.dispatcher, date=DAY, scope_code="999999", now=AT)
     assert not Bulletin.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="bulletin.").exists()
+
+
+def test_hot_issues_cluster_the_weeks_appeals_by_topic_and_place(world: SimpleNamespace, day: SimpleNamespace) -> None:
+    data = _generate(world).data
+    issues = data["hot_issues"]
+
+    # every case of the fixture tells the same story; those located in 测试社区 in the 7 days up to June 11
+    # (invalid ones left out; D, not located, is a group of one and no issue) form one hot issue
+    week = WorkOrder.objects.filter(
+        received_at__gte=day_bounds(DAY)[1] - dt.timedelta(days=7),
+        received_at__lt=day_bounds(DAY)[1],
+        community=world.community,
+    ).exclude(status="invalid")
+    assert issues["days"] == 7 and len(issues["rows"]) == 1
+    top = issues["rows"][0]
+    assert top["size"] == week.count() and top["places"][0] == ["测试社区", week.count()]
+    assert {title for _id, title in top["representatives"]} <= set(week.values_list("title", flat=True))
+    assert top["support"] == len(set(week.values_list("reporter_phone_index", flat=True)))
+
+
+def test_hot_issues_take_the_latest_cases_when_capped(
+    world: SimpleNamespace, day: SimpleNamespace, settings: object
+) -> None:
+    settings.WANGGE_BULLETIN_HOT_ISSUE_CASES = 4  # type: ignore[attr-defined]
+    end = day_bounds(DAY)[1]
+    latest = list(
+        WorkOrder.objects.filter(received_at__gte=end - dt.timedelta(days=7), received_at__lt=end)
+        .exclude(status="invalid")
+        .order_by("-received_at", "-id")[:4]
+    )
+
+    rows = _generate(world).data["hot_issues"]["rows"]
+
+    located = [wo for wo in latest if wo.community_id == world.community.pk]
+    assert len(rows) == 1 and rows[0]["size"] == len(located) < 5

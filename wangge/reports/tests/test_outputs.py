@@ -28,7 +28,7 @@ def bulletin(world: SimpleNamespace, day: SimpleNamespace) -> Bulletin:  # noqa:
 
 def test_xlsx_sheets_titles_and_frozen_headers(bulletin: Bulletin) -> None:
     wb = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))
-    assert wb.sheetnames == ["日通报", "分单位", "分街道", "超期工单", "督办工单", "热点分析"]
+    assert wb.sheetnames == ["日通报", "分单位", "分街道", "超期工单", "督办工单", "热点分析", "热点诉求"]
     units = wb["分单位"]
     assert units["A1"].value == "卫东区各承办单位办理情况（2025年6月11日）"
     assert "A1:M1" in {str(r) for r in units.merged_cells.ranges}
@@ -89,11 +89,36 @@ def test_pdf_holds_the_chinese_headings(bulletin: Bulletin, tmp_path: Path) -> N
         "卫东区超期未办结工单清单",
         "督办工单清单",
         "当日诉求热点",
+        "近7日热点诉求",
         "生态环境分局",
     ):
         assert heading in text, heading
     assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)
     assert "共受理群众诉求 6 件" in text
+
+
+def test_xlsx_converts_with_libreoffice_and_keeps_the_chinese_headings(bulletin: Bulletin, tmp_path: Path) -> None:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui); conversion not checked")
+    source = tmp_path / "bulletin.xlsx"
+    source.write_bytes(bulletin_xlsx(bulletin))
+    profile = tmp_path / "lo-profile"  # a private profile: no clash with another running LibreOffice
+    subprocess.run(
+        [office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path), str(source)],
+        capture_output=True, check=True, timeout=180,
+    )  # fmt: skip
+    converted = (tmp_path / "bulletin.pdf").read_bytes()
+    text = _pdftotext(converted, tmp_path)
+    for heading in (
+        "卫东区各承办单位办理情况",
+        "卫东区超期未办结工单清单",
+        "当日诉求热点",
+        "近7日热点诉求",
+        "按期结案率",
+    ):
+        assert heading in text, heading
 
 
 def test_command_writes_xlsx_and_pdf(world: SimpleNamespace, day: SimpleNamespace, tmp_path: Path) -> None:  # noqa: F811
