@@ -163,7 +163,7 @@ def _growth(r: dict[str, Any]) -> str:
 
 HOT_ISSUE_COLUMNS = [
     Column("序号", lambda r: r["_n"], INT, 6),
-    Column("热点诉求", lambda r: r["label"], TEXT, 22, wrap=True),
+    Column("热点诉求", lambda r: "、".join(r["keywords"][:3]) or r["label"], TEXT, 22, wrap=True),
     Column("件数", lambda r: r["size"], INT, 8),
     Column("上期", lambda r: r["previous"], INT, 8),
     Column("增长", _growth, TEXT, 9),
