@@ -241,23 +241,37 @@ def public_work_orders(district: Territory) -> QuerySet[WorkOrder]:
 
 
 def parse_instant(name: str, value: str) -> dt.datetime | None:
-    """A W3C datetime (or date) parameter; a value without an offset is read in the platform's time zone."""
+    """A W3C datetime parameter (any of the note's profiles: YYYY, YYYY-MM, YYYY-MM-DD, or a date and time);
+    a value without an offset is read in the platform's time zone."""
     value = (value or "").strip()
     if not value:
         return None
     try:
         parsed = parse_datetime(value.replace(" ", "+")) if "T" in value else None
-        if parsed is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+        if parsed is None and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            year, month, day = [*(int(p) for p in value.split("-")), 1, 1][:3]
+            parsed = dt.datetime(year, month, day)
+        if parsed is not None:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            parsed.astimezone(dt.UTC)  # an instant the database can store: 0001-01-01T00:00+08:00 is not
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None:
         raise BadRequest(
             _("%(name)s 须为 W3C 日期时间，例如 2025-01-01T00:00:00+08:00") % {"name": name}, code="invalid_date"
         )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
     return parsed
+
+
+def _shifted(instant: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``instant + delta``, refused (400) where the default window would leave the calendar."""
+    try:
+        shifted = instant + delta
+        shifted.astimezone(dt.UTC)
+    except OverflowError:
+        raise BadRequest(_("start_date/end_date 超出可查询的日期范围"), code="invalid_date_range") from None
+    return shifted
 
 
 def request_query(
@@ -286,9 +300,9 @@ def request_query(
         if end_at - start_at > WINDOW:
             raise BadRequest(_("start_date 与 end_date 的间隔不能超过 90 天"), code="invalid_date_range")
     elif start_at is not None:
-        end_at = start_at + WINDOW
+        end_at = _shifted(start_at, WINDOW)
     elif end_at is not None:
-        start_at = end_at - WINDOW
+        start_at = _shifted(end_at, -WINDOW)
     else:
         start_at, end_at = now - WINDOW, now
     qs = qs.filter(received_at__gte=start_at, received_at__lte=end_at)

@@ -89,7 +89,8 @@ _key_cache: dict[str, tuple[float, ApiKey]] = {}
 
 
 def apikey_authenticate(raw: str) -> ApiKey | None:
-    """The active key matching ``raw``; stamps ``last_used_at`` at most once a minute."""
+    """The active key matching ``raw``. Reads only: a request refused later writes nothing, so the key's
+    ``last_used_at`` is stamped with the request it let in (``submission_create``)."""
     if not raw or not raw.startswith(KEY_PREFIX) or len(raw) > 100:
         return None
     digest = key_digest(raw)
@@ -100,10 +101,6 @@ def apikey_authenticate(raw: str) -> ApiKey | None:
     if key is None:
         _key_cache.pop(digest, None)
         return None
-    now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
     if len(_key_cache) > 1000:
         _key_cache.clear()
     _key_cache[digest] = (time.monotonic(), key)
@@ -112,6 +109,15 @@ def apikey_authenticate(raw: str) -> ApiKey | None:
 
 def clear_key_cache() -> None:
     _key_cache.clear()
+
+
+def _apikey_stamp_use(key: ApiKey) -> None:
+    """``last_used_at`` of a key that has just let a request in, at most once a minute (one write less on
+    every other POST of a busy client)."""
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
 
 
 # --- intake --------------------------------------------------------------------------------------
@@ -302,6 +308,7 @@ def submission_create(
             account_id=intake.account_id,
             suggested_unit=unit,
         )
+        _apikey_stamp_use(actor)
         if unit is not None and getattr(settings, "WANGGE_OPEN311_AUTO_DISPATCH", False):
             _auto_dispatch(submission, wo, unit, now)
     return submission

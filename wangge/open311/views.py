@@ -118,6 +118,9 @@ def endpoint(*methods: str) -> Callable[[View], View]:
             try:
                 if request.method == "POST" and len(request.body) > limit:
                     return render.errors(fmt, 413, [_("请求内容超过 %(limit)s 字节") % {"limit": limit}])
+                bad = _nul_parameter(request, kwargs)
+                if bad is not None:
+                    return render.errors(fmt, 400, [_("%(name)s 含有不允许的空字符（NUL）") % {"name": bad}])
                 return view(request, *args, fmt=fmt, **kwargs)
             except RequestDataTooBig:
                 return render.errors(fmt, 413, [_("请求内容超过 %(limit)s 字节") % {"limit": limit}])
@@ -131,9 +134,28 @@ def endpoint(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
+def _nul_parameter(request: HttpRequest, path_args: dict[str, Any]) -> str | None:
+    """The first parameter (query, form or path) holding a NUL character, which no text column can store or
+    be compared with (PostgreSQL refuses it): such a request is malformed, not a server error."""
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for data in sources:
+        for name, values in data.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "")[:40]
+    for name, value in path_args.items():
+        if "\x00" in str(value):
+            return name
+    return None
+
+
 def _param(data: QueryDict, name: str) -> str:
     """Optional arguments: an empty value is the same as no value."""
     return (data.get(name) or "").strip()
+
+
+def _list_param(data: QueryDict, name: str) -> str:
+    """A comma-delimited argument that may also be declared several times (``status=open&status=closed``)."""
+    return ",".join(value.strip() for value in data.getlist(name) if value.strip())
 
 
 def _district_of(data: QueryDict, key: ApiKey | None = None) -> Any:
@@ -173,11 +195,11 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     district = _district_of(data)
     orders = selectors.request_query(
         district,
-        ids=_param(data, "service_request_id"),
-        service_codes=_param(data, "service_code"),
+        ids=_list_param(data, "service_request_id"),
+        service_codes=_list_param(data, "service_code"),
         start=_param(data, "start_date"),
         end=_param(data, "end_date"),
-        status=_param(data, "status"),
+        status=_list_param(data, "status"),
     )
     return render.respond(fmt, "service_requests", selectors.request_rows(orders))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.test import Client, override_settings
 
 from wangge.core.geo import wgs84_to_gcj02
@@ -18,8 +19,14 @@ from wangge.workorders.models import Event, WorkOrder
 pytestmark = pytest.mark.django_db
 
 
-def counts() -> tuple[int, int, int]:
-    return WorkOrder.objects.count(), Event.objects.count(), Submission.objects.count()
+def counts() -> tuple[object, ...]:
+    """What a refused request must leave as it was: the rows of every table, and when each key was last used."""
+    rows = tuple(
+        (model._meta.label, model._base_manager.count())
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    )
+    return rows, tuple(ApiKey.objects.order_by("pk").values_list("pk", "last_used_at"))
 
 
 # --- the loop: POST, locate, route, read back --------------------------------------------------------
@@ -393,9 +400,42 @@ def test_get_on_a_post_only_path_and_put_are_refused(api: SimpleNamespace) -> No
     assert_error(api.client.post(f"{BASE}services.json"), 405)
 
 
-def test_key_last_used_is_stamped(api: SimpleNamespace) -> None:
+def test_key_last_used_is_stamped_by_the_request_it_lets_in(api: SimpleNamespace) -> None:
+    # given a key never used, and a request it lets in but that is refused for its content
+    assert_error(post(api.client, "json", **valid_post(api, lat=None, long=None)), 400)
+    assert ApiKey.objects.get(pk=api.key.pk).last_used_at is None
+    # when the client sends a valid one
     post(api.client, "json", **valid_post(api))
+    # then the key's last use is the accepted request
     assert ApiKey.objects.get(pk=api.key.pk).last_used_at is not None
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"description": "井盖\x00破损"},
+        {"address_string": "建设路\x00口", "lat": None, "long": None},
+        {"first_name": "\x00"},
+        {"device_id": "dev\x00"},
+        {"account_id": "acc\x00"},
+        {"media_url": "https://img.example.com/\x00.jpg"},
+        {"attribute[materi\x00al]": "steel"},
+        {"service_code": "E01\x0001"},
+        {"jurisdiction_id": "410403\x00"},
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_nul_character_in_any_argument_is_400_and_writes_nothing(
+    api: SimpleNamespace, fmt: str, extra: dict[str, str | None]
+) -> None:
+    # given a request carrying a NUL, which no text column can hold (PostgreSQL refuses it outright)
+    before = counts()
+    # when it is posted
+    response = post(api.client, fmt, **valid_post(api, **extra))
+    # then it is a malformed request naming the argument, not a server error, and nothing is written
+    description = assert_error(response, 400, fmt)
+    assert "NUL" in description and next(iter(extra)).replace("\x00", "") in description
+    assert counts() == before
 
 
 def test_clients_post_without_a_csrf_token(api: SimpleNamespace) -> None:

@@ -9,12 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from wangge.open311 import selectors
 from wangge.open311.choices import Datatype
 from wangge.open311.models import ServiceAttribute
 from wangge.open311.tests.conftest import BASE, assert_error, json_body, post, valid_post, xml_root
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.workorders.choices import Channel
+from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.tests.conftest import act, new_case, to_closed
 
@@ -227,6 +228,43 @@ def test_status_maps_to_open_and_closed(world: SimpleNamespace) -> None:
     assert len(both) == 3
 
 
+# Every step of the closed loop, as GeoReport v2 publishes it.
+PUBLISHED_STATUS = {
+    Status.REGISTERED: ("open", "待派遣"),
+    Status.RETURNED: ("open", "承办单位退回，重新派遣中"),
+    Status.DISPATCHED: ("open", "已派遣至城市管理局，待签收"),
+    Status.HANDLING: ("open", "办理中"),
+    Status.SUSPENDED: ("open", "已挂起"),
+    Status.REPLIED: ("open", "待核查：已拆除"),
+    Status.CALLBACK: ("open", "待回访：已拆除"),
+    Status.TO_CLOSE: ("open", "待结案：已拆除"),
+    Status.CLOSED: ("closed", "已拆除"),
+    Status.MERGED: ("closed", "重复诉求，已合并至 7 办理"),
+    Status.INVALID: ("closed", "无效诉求：非诉求"),
+}
+
+
+def test_every_status_maps_to_open_or_closed_with_notes(world: SimpleNamespace) -> None:
+    # given the mapping covers the whole status list
+    assert set(PUBLISHED_STATUS) == set(Status)
+    for status, (published, notes) in PUBLISHED_STATUS.items():
+        # given a case in that status, handled by the department, replied "已拆除"
+        wo = WorkOrder(
+            pk=1,
+            status=status,
+            category=world.category,
+            assigned_unit=world.dept,
+            reply_text="已拆除",
+            parent_id=7,
+            invalid_reason="非诉求",
+            received_at=timezone.now(),
+        )
+        # when it is published
+        (row,) = selectors.request_rows([wo])
+        # then open/closed and the notes follow the step
+        assert (row["status"], row["status_notes"]) == (published, notes), status
+
+
 def test_service_request_id_list_overrides_other_filters(world: SimpleNamespace) -> None:
     old = new_case(world, at=timezone.now() - dt.timedelta(days=200))
     recent = new_case(world, at=timezone.now() - dt.timedelta(days=1))
@@ -260,11 +298,62 @@ def test_date_window_and_service_code_filters(world: SimpleNamespace) -> None:
         {"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"},
         {"start_date": "2025-06-01T00:00:00Z", "end_date": "2025-01-01T00:00:00Z"},
         {"start_date": "yesterday"},
+        {"start_date": "2025-13"},
         {"status": "pending"},
+        {"status": "open", "service_code": "E0101\x00"},
+        # an instant the database cannot store, or a default window that would leave the calendar
+        {"start_date": "0001-01-01T00:00:00+14:00"},
+        {"end_date": "9999-12-31T23:59:59-12:00"},
+        {"end_date": "0001-01-05T00:00:00Z"},
+        {"start_date": "9999-12-30T00:00:00Z"},
     ],
 )
 def test_bad_query_parameters_are_400(world: SimpleNamespace, params: dict[str, str]) -> None:
     assert_error(Client().get(f"{BASE}requests.json", {**J, **params}), 400)
+
+
+def test_w3c_reduced_precision_dates_are_read_in_local_time(world: SimpleNamespace) -> None:
+    # given cases received in January, just before midnight on 31 May, and in June 2025 (local time)
+    january = new_case(world, at=timezone.make_aware(dt.datetime(2025, 1, 10, 9)))
+    new_case(world, at=timezone.make_aware(dt.datetime(2025, 5, 31, 23, 30)))
+    june = new_case(world, at=timezone.make_aware(dt.datetime(2025, 6, 3, 9)))
+    c = Client()
+    # when a client asks with the note's year-month and year profiles
+    from_june = json_body(c.get(f"{BASE}requests.json", {**J, "start_date": "2025-06", "end_date": "2025-06-30"}))
+    from_year = json_body(c.get(f"{BASE}requests.json", {**J, "start_date": "2025"}))
+    # then 2025-06 is 1 June 00:00 local, 2025 is 1 January (with the 90-day window from there)
+    assert [r["service_request_id"] for r in from_june] == [str(june.pk)]
+    assert [r["service_request_id"] for r in from_year] == [str(january.pk)]
+
+
+def test_list_arguments_may_be_declared_several_times(world: SimpleNamespace) -> None:
+    # given an open case of one service and a closed case of another, received yesterday
+    at = timezone.now() - dt.timedelta(days=1)
+    other_service = world.category.category_set.categories.get(code="E0102")
+    open_case = new_case(world, at=at)
+    closed = to_closed(world, new_case(world, at=at, category=other_service), at)
+    c = Client()
+    # when service_code and status are repeated instead of comma delimited
+    both_codes = json_body(c.get(f"{BASE}requests.json?jurisdiction_id=410403&service_code=E0101&service_code=E0102"))
+    both_states = json_body(c.get(f"{BASE}requests.json?jurisdiction_id=410403&status=open&status=closed"))
+    ids = json_body(
+        c.get(
+            f"{BASE}requests.json?jurisdiction_id=410403&service_request_id={open_case.pk}&service_request_id={closed.pk}"
+        )
+    )
+    # then every declared value counts, as the comma list does
+    assert {r["service_request_id"] for r in both_codes} == {str(open_case.pk), str(closed.pk)}
+    assert {r["service_request_id"] for r in both_states} == {str(open_case.pk), str(closed.pk)}
+    assert {r["service_request_id"] for r in ids} == {str(open_case.pk), str(closed.pk)}
+
+
+@pytest.mark.parametrize(
+    "path", ["services/E0101%00.json", "requests/1%00.json", "tokens/t%00.json", "services.json?jurisdiction_id=%00"]
+)
+def test_a_nul_character_in_a_read_is_400(world: SimpleNamespace, path: str) -> None:
+    sep = "&" if "?" in path else "?"
+    extra = "" if "jurisdiction_id" in path else f"{sep}jurisdiction_id=410403"
+    assert "NUL" in assert_error(Client().get(f"{BASE}{path}{extra}"), 400)
 
 
 def test_empty_optional_parameters_are_ignored(world: SimpleNamespace) -> None:
