@@ -158,8 +158,8 @@ def _list_param(data: QueryDict, name: str) -> str:
     return ",".join(value.strip() for value in data.getlist(name) if value.strip())
 
 
-def _district_of(data: QueryDict, key: ApiKey | None = None) -> Any:
-    return selectors.jurisdiction(_param(data, "jurisdiction_id"), default=key.district if key else None)
+def _district_of(data: QueryDict) -> Any:
+    return selectors.jurisdiction(_param(data, "jurisdiction_id"))
 
 
 # --- discovery and services ----------------------------------------------------------------------
@@ -226,6 +226,13 @@ def _api_key(request: HttpRequest) -> str:
     return _param(request.POST, "api_key") or _param(request.GET, "api_key")
 
 
+def _post_jurisdiction(request: HttpRequest, key: ApiKey) -> Any:
+    """The body's jurisdiction_id, else one in the query string (``requests.xml?jurisdiction_id=…``, as in the
+    spec's sample URLs), else the key's district."""
+    value = _param(request.POST, "jurisdiction_id") or _param(request.GET, "jurisdiction_id")
+    return selectors.jurisdiction(value, default=key.district)
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     raw_key = _api_key(request)
@@ -238,7 +245,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     wait = throttle.hit("key", str(key.pk), key_rate)
     if wait is not None:
         return too_many(fmt, wait)
-    district = _district_of(data, key)
+    district = _post_jurisdiction(request, key)
     if key.district_id is not None and key.district_id != district.pk:
         return render.errors(fmt, 403, [_("该 api_key 不能向此区（jurisdiction_id）提交诉求")])
     code = _param(data, "service_code")

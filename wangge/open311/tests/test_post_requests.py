@@ -312,6 +312,19 @@ def test_point_outside_the_jurisdiction_is_400_and_writes_nothing(api: SimpleNam
     assert counts() == before
 
 
+def test_jurisdiction_may_come_in_the_query_string(api: SimpleNamespace) -> None:
+    # given a client that names the jurisdiction in the URL, as the spec's sample URLs do
+    data = valid_post(api, jurisdiction_id=None)
+    # when it posts the rest in the body
+    response = api.client.post(f"{BASE}requests.json?jurisdiction_id=410403", data)
+    # then the case is taken in that district; an unknown one in the URL is 404 like one in the body
+    assert response.status_code == 200, response.content
+    assert WorkOrder.objects.get().district == api.world.district
+    before = counts()
+    assert_error(api.client.post(f"{BASE}requests.json?jurisdiction_id=999999", data), 404)
+    assert counts() == before
+
+
 def test_unknown_jurisdiction_is_404(api: SimpleNamespace) -> None:
     before = counts()
     assert_error(post(api.client, "json", **valid_post(api, jurisdiction_id="999999")), 404)
