@@ -277,6 +277,21 @@ def test_service_request_id_list_overrides_other_filters(world: SimpleNamespace)
     assert {r["service_request_id"] for r in picked} == {str(old.pk), str(recent.pk)}
 
 
+def test_at_most_the_limit_newest_first(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given five recent cases, and a limit of three (the platform's is the spec's 1000)
+    monkeypatch.setattr(selectors, "MAX_REQUESTS", 3)
+    now = timezone.now()
+    cases = [new_case(world, at=now - dt.timedelta(hours=h)) for h in (5, 1, 4, 2, 3)]
+    newest = [str(wo.pk) for wo in sorted(cases, key=lambda wo: wo.received_at, reverse=True)]
+    c = Client()
+    # when a client lists them, or asks for all five by id
+    listed = json_body(c.get(f"{BASE}requests.json", J))
+    by_id = json_body(c.get(f"{BASE}requests.json", {**J, "service_request_id": ",".join(newest)}))
+    # then it gets the three newest, newest first, either way
+    assert [r["service_request_id"] for r in listed] == newest[:3]
+    assert {r["service_request_id"] for r in by_id} == set(newest[:3])
+
+
 def test_date_window_and_service_code_filters(world: SimpleNamespace) -> None:
     at = timezone.now() - dt.timedelta(days=120)
     a = new_case(world, at=at)
