@@ -1,8 +1,10 @@
 """Monthly rankings of units and streets by the 三率 composite, 结案率 and 按期结案率.
 
-The figures are ``wangge.workorders.measures`` for the month. A minimum sample (``WANGGE_RANKING_MIN_DUE``
-应结案 cases, default 10) keeps one lucky case from topping a ranking: smaller units are listed apart as
-"样本不足". Equal values share a rank (1, 2, 2, 4).
+The figures are ``wangge.workorders.measures`` for the month. A minimum sample (``WANGGE_RANKING_MIN_DUE``,
+default 10) keeps one lucky case from topping a ranking: a unit takes part only when every rate behind the
+metric rests on at least that many cases (结案率 and 按期结案率: 应结案; the composite: 派遣 for 响应率,
+回访 for 解决率 and 评价 for 满意率). Smaller units are listed apart as "样本不足". Equal values share a rank
+(1, 2, 2, 4).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from wangge.accounts.models import Unit
 from wangge.reports import conf
 from wangge.reports.assessment import month_bounds
 from wangge.territory.models import Territory
-from wangge.workorders.measures import measures, sanlv_weights
+from wangge.workorders.measures import measures, sanlv_weights, satisfaction_definition
 from wangge.workorders.models import WorkOrder
 
 METRICS = {
@@ -27,6 +29,18 @@ METRICS = {
     "on_time_closure": "按期结案率",
 }
 GROUPS = {"unit": "承办单位", "street": "街道"}
+# The denominators each metric rests on: (count field, label of the cases counted).
+SAMPLES: dict[str, list[tuple[str, str]]] = {
+    "composite": [("dispatched", "派遣"), ("callbacks", "回访"), ("rated", "评价")],
+    "closure": [("due", "应结案")],
+    "on_time_closure": [("due", "应结案")],
+}
+# The rates a composite row shows beside its value, with their numerator and denominator.
+COMPONENTS = [
+    ("response", "响应率", "responded_on_time", "dispatched"),
+    ("resolution", "解决率", "resolved", "callbacks"),
+    ("satisfaction", "满意率", None, "rated"),
+]
 
 
 @dataclass
@@ -44,6 +58,25 @@ class RankedRow:
     def percent(self) -> str:
         return "—" if self.value is None else f"{self.value:.2%}"
 
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        """The 三率 behind a composite value: label, rate, numerator and denominator."""
+        rates = self.measures.get("rates", {})
+        out = []
+        for key, label, num, den in COMPONENTS:
+            numerator = self.measures.get(num) if num else _satisfied(self.measures)
+            rate = rates.get(key)
+            out.append(
+                {
+                    "label": label,
+                    "value": rate,
+                    "percent": "—" if rate is None else f"{rate:.2%}",
+                    "numerator": numerator,
+                    "denominator": self.measures.get(den, 0),
+                }
+            )
+        return out
+
 
 @dataclass
 class Ranking:
@@ -51,6 +84,16 @@ class Ranking:
     label: str
     ranked: list[RankedRow]
     insufficient: list[RankedRow]
+
+
+def _satisfied(m: dict[str, Any]) -> int:
+    return int(m["satisfied_top3"] if satisfaction_definition() == "top3" else m["satisfied_top2"])
+
+
+def _short_sample(metric: str, m: dict[str, Any], minimum: int) -> str:
+    """Why a row is too small to rank on ``metric`` ("" when every denominator reaches the minimum)."""
+    short = [f"{label} {m[f]} 件" for f, label in SAMPLES[metric] if m[f] < minimum]
+    return f"{'、'.join(short)}，少于 {minimum} 件" if short else ""
 
 
 def _names(by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
@@ -83,8 +126,9 @@ def monthly_rankings(
         for m in rows:
             code, name = names.get(m.key, ("", str(m.key)))
             row = RankedRow(m.key, code, name, m.due, m.rates.get(metric), measures=m.as_dict())
-            if m.due < minimum:
-                row.reason = f"应结案 {m.due} 件，少于 {minimum} 件"
+            short = _short_sample(metric, row.measures, minimum)
+            if short:
+                row.reason = short
                 insufficient.append(row)
             elif row.value is None:
                 row.reason = "无回访评价数据" if metric == "composite" else "无应结案工单"

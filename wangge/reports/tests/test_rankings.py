@@ -98,3 +98,31 @@ def test_ranking_follows_the_scope(month: SimpleNamespace, settings) -> None:  #
     settings.WANGGE_RANKING_MIN_DUE = 1
     mine = monthly_rankings(WorkOrder.objects.restrict(month.handler3), 2025, 6, now=NOW)
     assert [r.name for r in mine["closure"].ranked] == ["住房和城乡建设局"]
+
+
+def test_the_composite_needs_enough_callbacks_and_ratings(month: SimpleNamespace, settings) -> None:  # type: ignore[no-untyped-def]
+    # given 住房和城乡建设局 with five cases due in June, of which only the two closed ones were called back
+    w = month
+    for day in (16, 17, 18):
+        wo = new_case(w, at=local(2025, 6, day, 8, 50), category=w.category.category_set.categories.get(code="E0102"))
+        act(w, wo, "dispatch", "dispatcher", local(2025, 6, day, 9, 0), unit=w.dept3)
+        act(w, wo, "accept", "handler3", local(2025, 6, day, 9, 5))
+        act(w, wo, "reply", "handler3", local(2025, 6, day, 10, 0), text="已处理", result="resolved")
+    settings.WANGGE_RANKING_MIN_DUE = 3
+
+    # when ranked
+    result = _rank(w)
+
+    # then it ranks on 结案率 (five due) but not on the composite, whose 解决率 and 满意率 rest on two cases
+    assert "住房和城乡建设局" in [r.name for r in result["closure"].ranked]
+    (zjj,) = [r for r in result["composite"].insufficient if r.name == "住房和城乡建设局"]
+    assert zjj.due == 5 and zjj.value is not None
+    assert zjj.reason == "回访 2 件、评价 2 件，少于 3 件"
+    # 城市管理局 (three dispatched, called back and rated) is ranked, with the rates behind its composite
+    (cgj,) = result["composite"].ranked
+    assert cgj.name == "城市管理局"
+    assert [(c["label"], c["numerator"], c["denominator"]) for c in cgj.components] == [
+        ("响应率", 3, 3),
+        ("解决率", 3, 3),
+        ("满意率", 3, 3),
+    ]
