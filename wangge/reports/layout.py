@@ -7,7 +7,7 @@ renderer walks the same description, so the three outputs cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,12 @@ class Column:
     fmt: str | Callable[[dict[str, Any]], str] = TEXT
     width: float = 10  # characters (xlsx); the PDF scales the same proportions to the page
     wrap: bool = False
+    align: str = ""  # "left", "center" or "right"; by default text left, times centred, numbers right
+
+    def align_of(self, fmt: str) -> str:
+        if self.align:
+            return self.align
+        return "left" if fmt == TEXT else "center" if fmt == WHEN else "right"
 
     def format_of(self, row: dict[str, Any]) -> str:
         return self.fmt(row) if callable(self.fmt) else self.fmt
@@ -100,7 +106,7 @@ def _rate(name: str) -> Callable[[dict[str, Any]], Any]:
 
 def measure_columns(label: str) -> list[Column]:
     return [
-        Column("序号", lambda r: r.get("_n", ""), INT, 6),
+        Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
         Column(label, lambda r: r["name"], TEXT, 28, wrap=True),
         Column("受理", lambda r: r["received"], INT, 8),
         Column("派遣", lambda r: r["dispatched"], INT, 8),
@@ -118,7 +124,7 @@ def measure_columns(label: str) -> list[Column]:
 
 def case_columns(*, overdue: bool) -> list[Column]:
     cols = [
-        Column("序号", lambda r: r.get("_n", ""), INT, 6),
+        Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
         Column("工单编号", lambda r: r["tracking_code"], TEXT, 17),
         Column("标题", lambda r: r["title"], TEXT, 28, wrap=True),
         Column("承办单位", lambda r: r["unit"], TEXT, 22, wrap=True),
@@ -155,6 +161,11 @@ HOT_COLUMNS = [
 ]
 
 
+def _distinct(texts: Iterable[str]) -> list[str]:
+    """Texts in order, each once (representative appeals often share a title)."""
+    return list(dict.fromkeys(texts))
+
+
 def _growth(r: dict[str, Any]) -> str:
     if r["growth"] is None:
         return "新出现" if r["size"] else ""
@@ -162,14 +173,20 @@ def _growth(r: dict[str, Any]) -> str:
 
 
 HOT_ISSUE_COLUMNS = [
-    Column("序号", lambda r: r["_n"], INT, 6),
+    Column("序号", lambda r: r["_n"], INT, 6, align="center"),
     Column("热点诉求", lambda r: "、".join(r["keywords"][:3]) or r["label"], TEXT, 22, wrap=True),
     Column("件数", lambda r: r["size"], INT, 8),
     Column("上期", lambda r: r["previous"], INT, 8),
     Column("增长", _growth, TEXT, 9),
     Column("诉求人数", lambda r: r["support"], INT, 9),
     Column("主要地点", lambda r: "、".join(f"{name}（{n}）" for name, n in r["places"][:3]), TEXT, 30, wrap=True),
-    Column("代表诉求", lambda r: "；".join(title for _id, title in r["representatives"][:2]), TEXT, 40, wrap=True),
+    Column(
+        "代表诉求",
+        lambda r: "；".join(_distinct(title for _id, title in r["representatives"])[:2]),
+        TEXT,
+        40,
+        wrap=True,
+    ),
 ]
 
 SUMMARY_ROWS = [

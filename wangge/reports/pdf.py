@@ -201,8 +201,7 @@ def _table(table: Table, styles: dict[str, ParagraphStyle]) -> PdfTable:
     ]
     for i, col in enumerate(table.columns):
         fmt = col.fmt if isinstance(col.fmt, str) else layout.INT
-        align = "LEFT" if fmt == layout.TEXT else "CENTER" if fmt == layout.WHEN else "RIGHT"
-        style.append(("ALIGN", (i, 1), (i, -1), align))
+        style.append(("ALIGN", (i, 1), (i, -1), col.align_of(fmt).upper()))
     for r in range(2, len(body), 2):
         style.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F7F9FC")))
     if table.total is not None:

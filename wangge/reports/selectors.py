@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from wangge.accounts.choices import Role
-from wangge.accounts.models import User
+from wangge.accounts.models import RoleGrant, User
 from wangge.reports.bulletins import day_bounds
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.choices import TerritoryKind
@@ -34,12 +35,98 @@ def grid_workers(under: Territory) -> QuerySet[User]:
 def checkins_for(user: Any, *, worker_id: int, day: dt.date) -> QuerySet[PatrolCheckin]:
     """A worker's check-ins of one day: in the user's scope, or the user's own."""
     start, end = day_bounds(day)
-    visible: QuerySet[PatrolCheckin] = PatrolCheckin.objects.restrict(user) | PatrolCheckin.objects.filter(worker=user)
     return (
-        visible.filter(worker_id=worker_id, at__gte=start, at__lt=end)
+        visible_checkins(user)
+        .filter(worker_id=worker_id, at__gte=start, at__lt=end)
         .select_related("grid", "territory", "worker")
         .order_by("at", "pk")
     )
+
+
+PATROL_ROLES = (Role.GRID_WORKER, Role.GRID_LEADER)
+
+
+def patrol_workers(user: Any, *, under: Territory | None = None) -> QuerySet[User]:
+    """Active grid workers (and 网格长) responsible for a grid the user sees, optionally within ``under``."""
+    grids = Territory.objects.restrict(user).filter(kind=TerritoryKind.GRID)
+    if under is not None:
+        grids = grids.filter(path__startswith=under.path)
+    ids = User.objects.filter(
+        is_active=True, grants__role__in=PATROL_ROLES, grants__territory__in=grids.values("pk")
+    ).values("pk")
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def visible_worker(user: Any, worker_id: int) -> User | None:
+    """The worker whose log the user may read: oneself, or a worker of a grid in the user's scope."""
+    if worker_id == getattr(user, "pk", None):
+        return User.objects.filter(pk=worker_id).first()
+    return patrol_workers(user).filter(pk=worker_id).first()
+
+
+def visible_checkins(user: Any) -> QuerySet[PatrolCheckin]:
+    """Check-ins in the user's scope, and the user's own."""
+    return PatrolCheckin.objects.restrict(user) | PatrolCheckin.objects.filter(worker=user)
+
+
+@dataclass
+class WorkerDay:
+    """One line of the daily-log review: a worker's check-ins and log of one day."""
+
+    worker: User
+    grids: list[Territory]
+    checkins: int = 0
+    in_own_grid: int = 0
+    first_at: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+    log: DailyLog | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.log is not None and self.log.is_complete
+
+
+def worker_days(user: Any, *, day: dt.date, under: Territory | None = None) -> list[WorkerDay]:
+    """Every worker the user oversees with the day's check-ins (as far as the user sees them) and log,
+    in grid order; three queries whatever the number of workers."""
+    workers = list(patrol_workers(user, under=under))
+    ids = [w.pk for w in workers]
+    grids: dict[int, list[Territory]] = {}
+    for g in (
+        RoleGrant.objects.filter(user_id__in=ids, role__in=PATROL_ROLES, territory__kind=TerritoryKind.GRID)
+        .select_related("territory")
+        .order_by("territory__path")
+    ):
+        assert g.territory is not None
+        if all(t.pk != g.territory.pk for t in grids.setdefault(g.user_id, [])):
+            grids[g.user_id].append(g.territory)
+    start, end = day_bounds(day)
+    stats = {
+        r["worker_id"]: r
+        for r in visible_checkins(user)
+        .filter(worker_id__in=ids, at__gte=start, at__lt=end)
+        .order_by()
+        .values("worker_id")
+        .annotate(n=Count("pk"), own=Count("pk", filter=Q(in_own_grid=True)), first=Min("at"), last=Max("at"))
+    }
+    visible_logs: QuerySet[DailyLog] = DailyLog.objects.restrict(user) | DailyLog.objects.filter(worker=user)
+    logs = {log.worker_id: log for log in visible_logs.filter(worker_id__in=ids, date=day)}
+    rows = []
+    for w in workers:
+        s = stats.get(w.pk, {})
+        rows.append(
+            WorkerDay(
+                worker=w,
+                grids=grids.get(w.pk, []),
+                checkins=s.get("n", 0),
+                in_own_grid=s.get("own", 0),
+                first_at=s.get("first"),
+                last_at=s.get("last"),
+                log=logs.get(w.pk),
+            )
+        )
+    rows.sort(key=lambda r: (r.grids[0].path if r.grids else "~", r.worker.username))
+    return rows
 
 
 def daily_log_for(user: Any, *, worker_id: int, day: dt.date) -> DailyLog | None:

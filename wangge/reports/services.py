@@ -199,6 +199,15 @@ def _check_photo(upload: Any) -> None:
         raise ValidationFailed("现场照片须为 JPEG、PNG、GIF 或 WebP 图片", code="unsupported_file_type")
 
 
+LOG_GRACE_DAYS = 3
+
+
+def daily_log_open(date: dt.date, today: dt.date) -> bool:
+    """A log may be written or amended up to today, for the current month and the last few days before it."""
+    same_month = (date.year, date.month) == (today.year, today.month)
+    return date <= today and (same_month or date >= today - dt.timedelta(days=LOG_GRACE_DAYS))
+
+
 def daily_log_save(*, actor: Any, date: dt.date, summary: str, now: dt.datetime | None = None) -> DailyLog:
     """Write or amend one's own daily log. Only today and the previous days of the current month are open."""
     grids = _require_worker(actor)
@@ -206,7 +215,7 @@ def daily_log_save(*, actor: Any, date: dt.date, summary: str, now: dt.datetime 
     today = _local_date(at)
     if date > today:
         raise ValidationFailed("不能填写未来日期的工作日志", code="future_date", details=[{"field": "date"}])
-    if (date.year, date.month) != (today.year, today.month) and date < today - dt.timedelta(days=3):
+    if not daily_log_open(date, today):
         raise ValidationFailed("上月工作日志已归档，不能再修改", code="log_closed", details=[{"field": "date"}])
     text = summary.strip()
     if not text:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django_tasks import task
 
-from wangge.core.errors import DomainError
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind
 from wangge.reports.models import Bulletin
@@ -54,12 +53,14 @@ def due_bulletin_runs(now: dt.datetime) -> list[BulletinRun]:
 
 
 def _generate(runs: list[BulletinRun], now: dt.datetime | None = None) -> dict[str, int]:
+    """Each scope on its own: one that fails (logged, counted, retried at the next run) does not keep the
+    others from the meeting."""
     counts = {"generated": 0, "failed": 0}
     for run in runs:
         try:
             bulletin_generate(actor=None, date=run.date, scope_code=run.scope_code, now=now)
             counts["generated"] += 1
-        except DomainError:
+        except Exception:  # any failure of one scope is logged; the next scope goes on
             log.exception("bulletin %s %s failed", run.date, run.scope_code)
             counts["failed"] += 1
     return counts

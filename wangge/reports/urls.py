@@ -21,6 +21,9 @@ urlpatterns = [
     path("patrol/", views.patrol_page, name="patrol"),
     path("patrol/log/", views.daily_log_submit, name="daily_log"),
     path("patrol/checkins.json", views.checkins_json, name="checkins"),
+    path("patrol/checkins/<int:pk>/photo/", views.checkin_photo, name="checkin_photo"),
+    path("logs/", views.daily_logs, name="daily_logs"),
+    path("logs/<int:worker_id>/<str:day>/", views.worker_day, name="worker_day"),
     # 一考评
     path("assessments/", views.assessment_list, name="assessments"),
     path("assessments/prepare/", views.assessment_prepare, name="assessment_prepare"),

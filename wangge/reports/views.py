@@ -4,11 +4,12 @@ monthly assessment. Every query goes through ``restrict(user)``; writes go throu
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from wangge.reports.forms import BulletinForm, CheckinForm, DailyLogForm, MonthF
 from wangge.reports.models import Assessment, Bulletin
 from wangge.reports.pdf import bulletin_pdf
 from wangge.reports.xlsx import assessments_xlsx, bulletin_xlsx
+from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.models import WorkOrder
 
@@ -160,7 +162,11 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/dashboard.html", {"title": _("网格化服务管理指挥大屏")})
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"title": _("网格化服务管理指挥大屏"), "time_zone": timezone.get_current_timezone_name()},
+    )
 
 
 @login_required
@@ -193,8 +199,10 @@ def _day(raw: str | None) -> dt.date:
 
 @login_required
 def patrol_page(request: HttpRequest) -> HttpResponse:
-    """The grid worker's phone page: check in where one stands, see today's check-ins, write the day's log."""
+    """The grid worker's phone page: check in where one stands, see today's check-ins, write the day's log
+    (``?date=`` opens an earlier day's log for amending)."""
     today = timezone.localdate()
+    log_day = min(_day(request.GET.get("date")), today)
     if request.method == "POST":
         form = CheckinForm(request.POST, request.FILES)
         if form.is_valid():
@@ -211,15 +219,16 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
                 return redirect("reports:patrol")
     else:
         form = CheckinForm()
-    log = selectors.daily_log_for(request.user, worker_id=_uid(request), day=today)
+    log = selectors.daily_log_for(request.user, worker_id=_uid(request), day=log_day)
     return render(
         request,
         "reports/patrol.html",
         {
             "form": form,
-            "log_form": DailyLogForm(initial={"date": today, "summary": log.summary if log else ""}),
+            "log_form": DailyLogForm(initial={"date": log_day, "summary": log.summary if log else ""}),
             "checkins": selectors.checkins_for(request.user, worker_id=_uid(request), day=today),
             "log": log,
+            "log_day": log_day,
             "grids": services.worker_grids(request.user),
             "today": today,
         },
@@ -239,6 +248,9 @@ def daily_log_submit(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("工作日志已保存"))
+            day = form.cleaned_data["date"]
+            if day != timezone.localdate():
+                return redirect(f"{_url('reports:patrol')}?date={day.isoformat()}")
     else:
         messages.error(request, _("请填写日期和工作记录"))
     return redirect("reports:patrol")
@@ -267,11 +279,123 @@ def checkins_json(request: HttpRequest) -> JsonResponse:
                     "grid_name": c.grid.name if c.grid else None,
                     "in_own_grid": c.in_own_grid,
                     "note": c.note,
+                    "photo": _url("reports:checkin_photo", c.pk) if c.photo else None,
                 }
                 for c in rows
             ],
             "log": {"summary": log.summary, "patrol_count": log.patrol_count} if log else None,
         }
+    )
+
+
+@login_required
+def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A check-in's photo, to its worker and to those who see the grid it was taken in."""
+    c = selectors.visible_checkins(request.user).filter(pk=pk).exclude(photo="").first()
+    if c is None:
+        raise Http404
+    try:
+        handle = c.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = c.photo.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _territory_choice(request: HttpRequest, kinds: tuple[str, ...]) -> tuple[list[Territory], Territory | None]:
+    """The streets and communities the user sees (to narrow a list), and the one picked with ``?under=``."""
+    nodes = list(Territory.objects.restrict(request.user).filter(kind__in=kinds).order_by("path"))
+    code = request.GET.get("under") or ""
+    return nodes, next((n for n in nodes if n.code == code), None)
+
+
+@login_required
+def daily_logs(request: HttpRequest) -> HttpResponse:
+    """一日志 review: every grid worker the user oversees, with the day's check-ins and whether the log is in."""
+    day = min(_day(request.GET.get("date")), timezone.localdate())
+    nodes, under = _territory_choice(request, (TerritoryKind.STREET, TerritoryKind.COMMUNITY))
+    rows = selectors.worker_days(request.user, day=day, under=under)
+    return render(
+        request,
+        "reports/daily_logs.html",
+        {
+            "day": day,
+            "rows": rows,
+            "nodes": nodes,
+            "under": under,
+            "counts": {
+                "workers": len(rows),
+                "submitted": sum(1 for r in rows if r.submitted),
+                "checked_in": sum(1 for r in rows if r.checkins),
+                "checkins": sum(r.checkins for r in rows),
+            },
+            "previous": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1) if day < timezone.localdate() else None,
+        },
+    )
+
+
+@login_required
+def worker_day(request: HttpRequest, worker_id: int, day: str) -> HttpResponse:
+    """One worker's day: the check-ins on a map and in order, with notes and photos, and the daily log."""
+    from wangge.core import geo
+    from wangge.web import maps
+
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    worker = selectors.visible_worker(request.user, worker_id)
+    if worker is None:
+        raise Http404
+    checkins = list(selectors.checkins_for(request.user, worker_id=worker.pk, day=date))
+    log = selectors.daily_log_for(request.user, worker_id=worker.pk, day=date)
+    grids = services.worker_grids(worker)
+    crs = maps.tile_crs()
+    outlines = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": g.name},
+                "geometry": g.geometry if crs == "wgs84" else geo.transform_geometry_from_wgs84(g.geometry, crs),
+            }
+            for g in grids
+            if g.geometry
+        ],
+    }
+    points = []
+    for c in checkins:
+        lng, lat = maps.display_point(c.lng, c.lat)
+        points.append(
+            {
+                "lng": lng,
+                "lat": lat,
+                "time": timezone.localtime(c.at).strftime("%H:%M"),
+                "own": c.in_own_grid,
+                "note": c.note,
+            }
+        )
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/worker_day.html",
+        {
+            "worker": worker,
+            "day": date,
+            "checkins": checkins,
+            "log": log,
+            "grids": grids,
+            "map": {"outlines": outlines, "points": points, **maps.map_settings()},
+            "is_self": worker.pk == request.user.pk,
+            "editable": worker.pk == request.user.pk and services.daily_log_open(date, today),
+            "previous": date - dt.timedelta(days=1),
+            "next": date + dt.timedelta(days=1) if date < today else None,
+        },
     )
 
 

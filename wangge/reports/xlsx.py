@@ -19,14 +19,15 @@ from wangge.reports.layout import Column, Table
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
+# Numbers keep a space's width from the right border ("_ "): LibreOffice ignores an indent on the right.
 NUMBER_FORMATS = {
-    layout.INT: "#,##0",
-    layout.PCT: "0.00%",
-    layout.DAYS: "0.0",
-    layout.DEC2: "0.00",
+    layout.INT: "#,##0_ ",
+    layout.PCT: "0.00%_ ",
+    layout.DAYS: "0.0_ ",
+    layout.DEC2: "0.00_ ",
     layout.WHEN: "yyyy-mm-dd hh:mm",
-    layout.SIGNED_INT: "+#,##0;-#,##0;0",
-    layout.SIGNED_PCT: "+0.00%;-0.00%;0.00%",
+    layout.SIGNED_INT: "+#,##0_ ;-#,##0_ ;0_ ",
+    layout.SIGNED_PCT: "+0.00%_ ;-0.00%_ ;0.00%_ ",
     layout.TEXT: "@",
 }
 THIN = Side(style="thin", color="808080")
@@ -34,6 +35,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 TITLE_ROW, SUBTITLE_ROW = 1, 2
+MISSING = "—"
 
 
 def _cell_value(value: Any, fmt: str) -> Any:
@@ -76,7 +78,9 @@ def write_table(
         c.border = BORDER
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.row_dimensions[header_row].height = 24
+    # Tall enough for headers that wrap in narrow columns ("巡查签到（15）").
+    header_lines = max(math.ceil(text_width(col.title) / max(1.0, col.width - 1.5)) for col in table.columns)
+    ws.row_dimensions[header_row].height = max(24.0, header_lines * LINE_HEIGHT + 6)
 
     row_no = header_row
     for row in table.rows:
@@ -87,10 +91,13 @@ def write_table(
         _write_row(ws, row_no, table.columns, table.total, total=True)
     if not table.rows:
         row_no += 1
+        for i in range(1, ncols + 1):  # a merged cell draws the borders of the cells it covers
+            ws.cell(row_no, i).border = BORDER
         ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=ncols)
         c = ws.cell(row_no, 1, "（无）")
-        c.alignment = Alignment(horizontal="center")
+        c.alignment = Alignment(horizontal="center", vertical="center")
         c.font = Font(name=FONT, size=10, color="808080")
+        ws.row_dimensions[row_no].height = 20
     for note in table.notes:
         row_no += 2 if note is table.notes[0] else 1
         ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=ncols)
@@ -123,16 +130,17 @@ def _write_row(ws: Worksheet, row_no: int, columns: list[Column], row: dict[str,
         if col.wrap and isinstance(value, str):
             # Spreadsheets do not grow rows for wrapped text on their own: size the row for the longest cell.
             lines = max(lines, math.ceil(text_width(value) / max(1.0, col.width - 1.5)))
-        c = ws.cell(row_no, i, _cell_value(value, fmt))
-        c.number_format = NUMBER_FORMATS.get(fmt, "General")
+        cell_value = _cell_value(value, fmt)
+        align = col.align_of(fmt)
+        if cell_value is None and fmt != layout.TEXT:
+            # No figure (a rate without a denominator): a dash, as the page and the PDF show it.
+            cell_value, align = MISSING, "center"
+        c = ws.cell(row_no, i, cell_value)
+        c.number_format = NUMBER_FORMATS.get(fmt, "General") if cell_value is not MISSING else "@"
         c.border = BORDER
         c.font = Font(name=FONT, size=10, bold=total)
-        numeric = fmt not in {layout.TEXT}
         c.alignment = Alignment(
-            horizontal="right" if numeric and fmt != layout.WHEN else "center" if fmt == layout.WHEN else "left",
-            vertical="center",
-            wrap_text=col.wrap,
-            indent=0 if fmt == layout.WHEN else 1 if numeric else 0,
+            horizontal=align, vertical="center", wrap_text=col.wrap, indent=1 if align == "left" else 0
         )
         if total:
             c.fill = TOTAL_FILL
@@ -210,7 +218,7 @@ def assessments_xlsx(rows: list[Any], *, year: int, month: int) -> bytes:
         return lambda r: float(r["a"].manual_items[key]) if key in (r["a"].manual_items or {}) else None
 
     columns = [
-        Column("序号", lambda r: r["_n"], layout.INT, 6),
+        Column("序号", lambda r: r["_n"], layout.INT, 6, align="center"),
         Column("街道", lambda r: r["a"].street.name, layout.TEXT, 12, wrap=True),
         Column("社区", lambda r: r["a"].community.name, layout.TEXT, 12, wrap=True),
         Column("网格", lambda r: r["a"].grid.name, layout.TEXT, 12, wrap=True),

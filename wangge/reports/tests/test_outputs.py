@@ -49,12 +49,20 @@ def test_xlsx_rows_carry_the_figures_with_number_formats(bulletin: Bulletin) -> 
         for f in ("received", "dispatched", "due", "closed", "closed_on_time", "overdue_open", "returned", "reworked")
     )
     assert total[11] == pytest.approx(1 / 3, abs=1e-6)
-    assert units.cell(4, 3).number_format == "#,##0"
-    assert units.cell(4, 12).number_format == "0.00%"
+    # numbers keep a space from the right border: "_ " pads them in Excel and LibreOffice alike
+    assert units.cell(4, 3).number_format == "#,##0_ "
+    assert units.cell(4, 12).number_format == "0.00%_ "
     summary = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))["日通报"]
     assert summary["A4"].value == "受理数" and summary["B4"].value == 6 and summary["D4"].value == 5
-    assert summary["D4"].number_format == "+#,##0;-#,##0;0"
-    assert summary["A13"].value == "按期结案率" and summary["B13"].number_format == "0.00%"
+    assert summary["D4"].number_format == "+#,##0_ ;-#,##0_ ;0_ "
+    assert summary["A13"].value == "按期结案率" and summary["B13"].number_format == "0.00%_ "
+    # a rate without a denominator reads "—" (as on the page and in the PDF), not an empty cell
+    assert data["changes"]["rate_response"]["last_week"] is None
+    response_row = next(r for r in summary.iter_rows(min_row=4) if r[0].value == "响应率")
+    assert response_row[4].value == "—" and response_row[4].alignment.horizontal == "center"
+    # 序号 centred; text one indent from the left border
+    assert units.cell(4, 1).alignment.horizontal == "center"
+    assert (units.cell(4, 2).alignment.horizontal, units.cell(4, 2).alignment.indent) == ("left", 1)
 
 
 def test_xlsx_print_setup(bulletin: Bulletin) -> None:
@@ -141,3 +149,14 @@ def test_command_refuses_an_unknown_scope(world: SimpleNamespace, tmp_path: Path
     with pytest.raises(CommandError):
         call_command("bulletin", "--date", DAY.isoformat(), "--scope", "000000", "--out", str(tmp_path))
     assert not list(tmp_path.iterdir()) and not Bulletin.objects.exists()
+
+
+def test_hot_issue_representatives_are_listed_once() -> None:
+    from wangge.reports.layout import HOT_ISSUE_COLUMNS
+
+    # given a hot issue whose representative appeals share a title
+    row = {"representatives": [[1, "道路积水"], [2, "道路积水"], [3, "路口积水严重"]]}
+    column = next(c for c in HOT_ISSUE_COLUMNS if c.title == "代表诉求")
+
+    # then each title is shown once, the first two of them
+    assert column.get(row) == "道路积水；路口积水严重"

@@ -60,3 +60,22 @@ def test_tasks_through_the_task_framework(world: SimpleNamespace) -> None:
         assert generate_due_bulletins.enqueue().return_value == {"generated": 3, "failed": 0}
         assert generate_due_bulletins.enqueue().return_value == {"generated": 0, "failed": 0}
     assert Bulletin.objects.count() == 6
+
+
+def test_a_failing_scope_does_not_hold_up_the_others(world: SimpleNamespace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # given the street's bulletin breaks on an unexpected error
+    from wangge.reports import tasks
+
+    real = tasks.bulletin_generate
+
+    def flaky(**kw):  # type: ignore[no-untyped-def]
+        if kw["scope_code"] == "410403001":
+            raise RuntimeError("boom")
+        return real(**kw)
+
+    monkeypatch.setattr(tasks, "bulletin_generate", flaky)
+
+    # when the schedule runs, the districts are still generated and the street is due again next time
+    assert run_due_bulletins(local(2025, 6, 11, 17, 31)) == {"generated": 2, "failed": 1}
+    assert sorted(Bulletin.objects.values_list("scope_code", flat=True)) == ["410403", "410411"]
+    assert [r.scope_code for r in due_bulletin_runs(local(2025, 6, 11, 17, 32))] == ["410403001"]
