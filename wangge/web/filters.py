@@ -33,15 +33,46 @@ def case_filterset_class() -> type[WorkOrderFilterSet]:
     return WorkOrderFilterSet
 
 
+class Checklist(forms.CheckboxSelectMultiple):
+    """A multiple choice as a drop-down list of check boxes (web/includes/field.html draws the drop-down):
+    a list box cuts its options off mid-row and stands taller than the other filters."""
+
+    checklist = True
+
+
+def descending_labels(choices: Any) -> list[tuple[Any, Any]]:
+    """django-filter's "(descending)" is English under zh-hans (it ships zh_CN only): say 降序 instead."""
+    labels = {value: label for value, label in choices if isinstance(value, str) and not value.startswith("-")}
+    out = []
+    for value, label in choices:
+        if isinstance(value, str) and value.startswith("-") and value[1:] in labels:
+            label = _("%(label)s（降序）") % {"label": labels[value[1:]]}
+        out.append((value, label))
+    return out
+
+
 def tune_form(form: forms.Form) -> forms.Form:
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.NullBooleanSelect):
             widget.choices = NULL_BOOLEAN_CHOICES
         elif isinstance(widget, forms.SelectMultiple) and not isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs.setdefault("size", min(4, len(getattr(field, "choices", ())) or 4))
+            checklist = Checklist(attrs=widget.attrs)
+            checklist.choices = widget.choices
+            field.widget = checklist
         elif isinstance(widget, forms.DateInput):
             widget.input_type = "date"
+        has_empty = getattr(field, "empty_label", None) is not None
+        if not has_empty and isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+            choices = list(getattr(field, "choices", ()))
+            if choices and choices[0][0] == "" and str(choices[0][1]).strip("-") == "":
+                field.choices = [("", _("全部")), *choices[1:]]  # type: ignore[attr-defined]
+        if has_empty:
+            field.empty_label = _("默认排序") if name == "ordering" else _("全部")  # type: ignore[attr-defined]
+        if name == "ordering" and hasattr(field, "choices"):
+            # The field adds its empty choice itself when it has an empty label.
+            choices = [c for c in field.choices if not (has_empty and c[0] == "")]
+            field.choices = descending_labels(choices)  # type: ignore[attr-defined]
     return form
 
 

@@ -89,13 +89,22 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else str(obj.name)
 
 
-def unit_choices() -> Any:
-    return Unit.objects.filter(is_active=True).order_by("kind", "code")
-
-
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit, offered in groups by kind (指挥中心, 职能部门, 公共服务企业, 街道, 社区): a district has a hundred."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("请选择承办单位"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.code}）"
+
+    def offer(self, queryset: Any) -> None:
+        self.queryset = queryset
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for unit in queryset:
+            groups.setdefault(str(unit.get_kind_display()), []).append((unit.pk, self.label_from_instance(unit)))
+        self.choices = [("", self.empty_label or ""), *groups.items()]
 
 
 YES_NO = (("1", _("已解决")), ("0", _("未解决")))
@@ -115,7 +124,11 @@ class TransitionForm(forms.Form):
         name = transition.name
         f = self.fields
         if name == "dispatch":
-            f["unit"] = UnitChoiceField(label=_("承办单位"), queryset=unit_choices())
+            from wangge.web.selectors import dispatch_units
+
+            unit = UnitChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
+            unit.offer(dispatch_units([work_order.district.path] if work_order.district_id else None))
+            f["unit"] = unit
             f["category"] = CategoryChoiceField(
                 label=_("分类（可改）"), queryset=leaf_categories(), required=False, initial=work_order.category_id
             )
@@ -198,9 +211,11 @@ class BulkDispatchForm(forms.Form):
     cases = forms.Field(label=_("工单"), required=False, widget=forms.MultipleHiddenInput)
     unit = UnitChoiceField(label=_("派往单位"), queryset=Unit.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from wangge.web.selectors import dispatch_paths, dispatch_units
+
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices()  # type: ignore[attr-defined]
+        self.fields["unit"].offer(dispatch_units(dispatch_paths(user)))  # type: ignore[attr-defined]
 
     def valid_value(self, value: str) -> bool:
         pk, _sep, version = value.partition(":")

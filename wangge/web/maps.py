@@ -121,3 +121,30 @@ def public_collection() -> dict[str, Any]:
         every = _all_features(kind)
         features.extend(every[pk] for pk in sorted(every))
     return {"type": "FeatureCollection", "features": features}
+
+
+def grid_feature(grid_id: int | None) -> dict[str, Any] | None:
+    """The outline of one grid (the case detail's map names and highlights the case's grid); shown to
+    whoever may see the case, a department handler included, who sees no territory of their own."""
+    if grid_id is None:
+        return None
+    return _all_features(TerritoryKind.GRID).get(grid_id)
+
+
+FOCUS_KINDS = (TerritoryKind.STREET, TerritoryKind.COMMUNITY, TerritoryKind.GRID)
+
+
+def focus_bounds(user: Any) -> list[float] | None:
+    """Where a staff member's position picker opens: the street, community or grid they hold a role on
+    (west, south, east, north in the tiles' datum); None for district-wide roles, who see the whole area."""
+    nodes = list(
+        Territory.objects.filter(grants__user=user, kind__in=FOCUS_KINDS).values_list("pk", "kind").distinct()[:20]
+    )
+    shapes = []
+    for pk, kind in nodes:
+        feature = _all_features(kind).get(pk)
+        if feature is not None:
+            shapes.append(shapely.geometry.shape(feature["geometry"]))
+    if not shapes:
+        return None
+    return [round(v, DECIMALS) for v in shapely.union_all(shapes).bounds]

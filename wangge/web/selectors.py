@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from wangge.accounts.choices import Role
+from wangge.accounts.choices import Role, UnitKind
+from wangge.accounts.models import Unit
 from wangge.accounts.selectors import user_grant_rows
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -157,3 +158,30 @@ def intake_districts(user: Any) -> QuerySet[Territory]:
         for i in range(step, len(path or "") + 1, step):
             prefixes.add(path[:i])  # type: ignore[index]
     return Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.DISTRICT).order_by("path")
+
+
+def dispatch_units(paths: list[str] | None) -> QuerySet[Unit]:
+    """The active units a case in one of the territories at ``paths`` is sent to: the units inside those
+    territories and the units of the nodes above them (a city bureau); ``None`` means every unit. A 卫东区
+    dispatcher is not offered 湛河区's departments."""
+    qs = Unit.objects.filter(is_active=True).select_related("territory")
+    if paths is not None:
+        step = Territory.steplen
+        q = Q(pk__in=[])
+        for path in paths:
+            above = [path[:i] for i in range(step, len(path), step)]
+            q |= Q(territory__path__startswith=path) | Q(territory__path__in=above)
+        qs = qs.filter(q)
+    kind_order = {kind.value: i for i, kind in enumerate(UnitKind)}
+    return qs.order_by(
+        Case(*(When(kind=k, then=Value(i)) for k, i in kind_order.items()), default=Value(len(kind_order))),
+        "code",
+    )
+
+
+def dispatch_paths(user: Any) -> list[str] | None:
+    """The territories a user dispatches in (their dispatcher and administrator grants); None for a superuser."""
+    if user.is_superuser:
+        return None
+    roles = {Role.DISPATCHER, Role.ADMIN}
+    return sorted({path for role, path, _unit in user_grant_rows(user) if path and role in roles})

@@ -36,6 +36,7 @@ urlpatterns = [
     path("track/", citizen.track, name="track"),
     path("track/<str:code>/", citizen.track_detail, name="track_detail"),
     path("track/<str:code>/rate/", citizen.rate, name="rate"),
+    path("qr/", qr.qr_codes, name="qr_codes"),
     re_path(r"^qr/point/(?P<code>[\w.-]+)\.(?P<fmt>png|svg)$", qr.point_qr, name="qr_point"),
     re_path(r"^qr/window/(?P<window>[\w-]{1,60})\.(?P<fmt>png|svg)$", qr.window_qr, name="qr_window"),
 ]

@@ -3,15 +3,22 @@
 (function () {
   "use strict";
   var COLOURS = { normal: "#1e8e3e", approaching: "#e08600", overdue: "#d32f2f", "": "#7b8794" };
+  // Worst first: a cluster takes the colour of the most urgent case inside it.
+  var SEVERITY = { overdue: 3, approaching: 2, normal: 1, "": 0 };
+  var SEVERITY_CLOCK = ["", "normal", "approaching", "overdue"];
+  // Point types, in the order the server lists them: squares in colours apart from the clock's green,
+  // orange and red, so that a point is never read as a case.
+  var TYPE_PALETTE = ["#6b46c1", "#0b7285", "#1864ab", "#8d5524", "#ae3ec9", "#1c3d5a", "#15aabf", "#495057"];
   var KIND_STYLE = {
     district: { color: "#14325c", weight: 3, fill: false },
     street: { color: "#3e6fb0", weight: 2, fill: false, dashArray: "6 4" },
     community: { color: "#7aa2d6", weight: 1.5, fill: false },
     grid: { color: "#5b7083", weight: 1, fillColor: "#ffffff", fillOpacity: 0.55 },
   };
+  var SELECTED = { color: "#b7791f", weight: 3, fillColor: "#ffe08a", fillOpacity: 0.45 };
 
   function base(el, options) {
-    var map = L.map(el, Object.assign({ zoomControl: true, maxZoom: 19, minZoom: 3, attributionControl: !!el.dataset.tiles }, options || {}));
+    var map = L.map(el, Object.assign({ zoomControl: true, maxZoom: 19, minZoom: 3, zoomSnap: 0.5, attributionControl: !!el.dataset.tiles }, options || {}));
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
     }
@@ -20,15 +27,16 @@
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      if (r.redirected && window.Wangge && window.Wangge.isLogin(r.url)) { window.Wangge.toLogin(); }
       if (!r.ok) { throw new Error(r.status); }
       return r.json();
     });
   }
 
-  function outlines(map, url, onEach) {
+  function outlines(map, url, onEach, style) {
     return getJSON(url).then(function (fc) {
       var layer = L.geoJSON(fc, {
-        style: function (f) { return KIND_STYLE[f.properties.kind] || KIND_STYLE.grid; },
+        style: style || function (f) { return KIND_STYLE[f.properties.kind] || KIND_STYLE.grid; },
         onEachFeature: onEach,
       });
       layer.addTo(map);
@@ -50,56 +58,178 @@
     });
   }
 
-  /* A single pin (case detail). */
+  function squareIcon(colour) {
+    return L.divIcon({
+      className: "",
+      html: '<span style="display:block;width:11px;height:11px;background:' + colour + ';border:1.5px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.7)"></span>',
+      iconSize: [11, 11],
+      iconAnchor: [6, 6],
+    });
+  }
+
+  function jsonScript(id) {
+    var node = id && document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  /* A single pin (case detail, dispatch screen): the case's grid highlighted and named, the grids around it. */
   function pin(el) {
-    var ll = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
-    var map = base(el).setView(ll, 16);
-    if (el.dataset.outlines) { outlines(map, el.dataset.outlines).then(function (l) { l.bringToBack(); }).catch(function () {}); }
+    var ll = L.latLng(parseFloat(el.dataset.lat), parseFloat(el.dataset.lng));
+    var map = base(el);
+    var grid = jsonScript(el.dataset.grid);
+    if (grid) {
+      var own = L.geoJSON(grid, { style: SELECTED, interactive: false }).addTo(map);
+      var p = grid.properties || {}, box = own.getBounds();
+      L.tooltip({ permanent: true, direction: "top", className: "grid-name" })
+        .setLatLng([box.getNorth(), box.getCenter().lng]).setContent(escapeHtml(p.name + " · " + p.code)).addTo(map);
+      map.fitBounds(box.extend(ll), { padding: [30, 30], maxZoom: 17 });
+    } else {
+      map.setView(ll, 16);
+    }
+    if (el.dataset.outlines) {
+      outlines(map, el.dataset.outlines, null, function () { return Object.assign({}, KIND_STYLE.grid, { fillOpacity: 0, interactive: false }); })
+        .then(function (l) { l.bringToBack(); }).catch(function () {});
+    }
     L.marker(ll, { icon: dotIcon("#d32f2f", 18) }).addTo(map);
     return map;
   }
 
-  /* Pick a position by tapping, or from the phone (browser geolocation gives WGS-84). */
+  /* Pick a position by tapping inside the platform's districts, or from the phone (browser geolocation
+     gives WGS-84). A tap outside every district is not taken: the case would have no district. */
   function pick(el) {
     var form = el.closest("form");
     var lng = form.querySelector("[name=lng]"), lat = form.querySelector("[name=lat]"), crs = form.querySelector("[name=crs]");
     var status = document.getElementById(el.dataset.status);
     var map = base(el);
-    var marker = null;
+    var marker = null, bounded = false;
     var start = el.dataset.start ? el.dataset.start.split(",").map(parseFloat) : null;
+    var focus = el.dataset.focus ? el.dataset.focus.split(",").map(parseFloat) : null;  // the user's own area
+    function say(text, warn) {
+      if (status) { status.textContent = text; status.classList.toggle("warn", !!warn); }
+    }
     function place(latlng, source) {
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { icon: dotIcon("#d32f2f", 18) }).addTo(map); }
       lng.value = latlng.lng.toFixed(6); lat.value = latlng.lat.toFixed(6);
       if (crs) { crs.value = source === "gps" ? "wgs84" : (el.dataset.crs || "wgs84"); }
-      if (status) { status.textContent = (el.dataset.picked || "") + " " + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5); }
+      say((el.dataset.picked || "") + " " + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5));
       form.dispatchEvent(new CustomEvent("wangge:picked", { bubbles: true }));
     }
-    map.on("click", function (e) { place(e.latlng, "map"); });
-    outlines(map, el.dataset.outlines).then(function (layer) {
-      layer.eachLayer(function (l) { l.on("click", function (e) { place(e.latlng, "map"); }); });
+    map.on("click", function (e) {
+      if (bounded) { say(el.dataset.outside || "", true); } else { place(e.latlng, "map"); }
+    });
+    function style(f) {
+      // Districts are filled (almost invisibly) so that a tap anywhere inside them reaches the layer.
+      var s = Object.assign({}, KIND_STYLE[f.properties.kind] || KIND_STYLE.grid);
+      if (f.properties.kind === "district") { s.fill = true; s.fillColor = "#ffffff"; s.fillOpacity = 0.35; }
+      return s;
+    }
+    outlines(map, el.dataset.outlines, null, style).then(function (layer) {
+      bounded = layer.getLayers().length > 0;
+      layer.eachLayer(function (l) { l.on("click", function (e) { L.DomEvent.stopPropagation(e); place(e.latlng, "map"); }); });
       if (lng.value && lat.value) {
         var ll = L.latLng(parseFloat(lat.value), parseFloat(lng.value));
         place(ll, crs && crs.value === "wgs84" && el.dataset.crs !== "wgs84" ? "gps" : "map");
         map.setView(ll, 16);
       } else if (start) { map.setView([start[1], start[0]], 16); place(L.latLng(start[1], start[0]), "map"); }
-      else { map.fitBounds(layer.getBounds()); }
+      else if (focus) { map.fitBounds([[focus[1], focus[0]], [focus[3], focus[2]]], { padding: [20, 20] }); }
+      else if (bounded) { map.fitBounds(layer.getBounds()); }
+      else { map.fitWorld(); }
     }).catch(function () { map.fitWorld(); });
     var button = document.getElementById(el.dataset.locate);
     if (button) {
       if (!navigator.geolocation) { button.disabled = true; }
       button.addEventListener("click", function () {
-        if (status) { status.textContent = el.dataset.locating || "…"; }
+        say(el.dataset.locating || "…");
         navigator.geolocation.getCurrentPosition(function (p) {
           var ll = L.latLng(p.coords.latitude, p.coords.longitude);
           // The phone reports WGS-84; the marker is placed as sent, the server converts if needed.
           place(ll, "gps"); map.setView(ll, 16);
-        }, function () { if (status) { status.textContent = el.dataset.denied || ""; } }, { enableHighAccuracy: true, timeout: 10000 });
+        }, function () { say(el.dataset.denied || "", true); }, { enableHighAccuracy: true, timeout: 10000 });
       });
     }
     return map;
   }
 
-  /* The map page: outlines with grid codes, cases (clustered, coloured by time left), points. */
+  /* Heat of case density on a canvas: each case a blurred spot, the summed intensity coloured
+     green → yellow → red. Redrawn after every move; hidden while zooming. */
+  var HeatLayer = L.Layer.extend({
+    initialize: function (latlngs, options) {
+      this._latlngs = latlngs;
+      L.setOptions(this, Object.assign({ radius: 26, opacity: 0.8 }, options || {}));
+    },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "wangge-heat leaflet-zoom-hide");
+      this._canvas.style.position = "absolute";
+      this._canvas.style.pointerEvents = "none";
+      // Above the outlines (overlay pane, 400), below the points (marker pane, 600).
+      var pane = map.getPane("wangge-heat") || map.createPane("wangge-heat");
+      pane.style.zIndex = 450;
+      pane.appendChild(this._canvas);
+      map.on("moveend resize", this._draw, this);
+      this._draw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend resize", this._draw, this);
+    },
+    _stamp: function () {
+      if (this._spot) { return this._spot; }
+      var r = this.options.radius, c = document.createElement("canvas"), g;
+      c.width = c.height = r * 2;
+      g = c.getContext("2d").createRadialGradient(r, r, 0, r, r, r);
+      g.addColorStop(0, "rgba(0,0,0,0.5)"); g.addColorStop(0.5, "rgba(0,0,0,0.25)"); g.addColorStop(1, "rgba(0,0,0,0)");
+      var ctx = c.getContext("2d"); ctx.fillStyle = g; ctx.fillRect(0, 0, r * 2, r * 2);
+      this._spot = c;
+      return c;
+    },
+    _palette: function () {
+      if (this._colours) { return this._colours; }
+      var c = document.createElement("canvas"), ctx = c.getContext("2d"), g = ctx.createLinearGradient(0, 0, 256, 0);
+      c.width = 256; c.height = 1;
+      g.addColorStop(0, "#2b8a3e"); g.addColorStop(0.45, "#fab005"); g.addColorStop(0.75, "#f76707"); g.addColorStop(1, "#c92a2a");
+      ctx.fillStyle = g; ctx.fillRect(0, 0, 256, 1);
+      this._colours = ctx.getImageData(0, 0, 256, 1).data;
+      return this._colours;
+    },
+    _draw: function () {
+      var map = this._map, size = map.getSize(), canvas = this._canvas, r = this.options.radius;
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      canvas.width = size.x; canvas.height = size.y;
+      var ctx = canvas.getContext("2d"), spot = this._stamp(), i, p;
+      for (i = 0; i < this._latlngs.length; i++) {
+        p = map.latLngToContainerPoint(this._latlngs[i]);
+        if (p.x > -r && p.y > -r && p.x < size.x + r && p.y < size.y + r) { ctx.drawImage(spot, p.x - r, p.y - r); }
+      }
+      if (!size.x || !size.y) { return; }
+      var image = ctx.getImageData(0, 0, size.x, size.y), px = image.data, colours = this._palette(), a, j;
+      for (i = 3; i < px.length; i += 4) {
+        a = px[i];
+        if (!a) { continue; }
+        j = a * 4;
+        px[i - 3] = colours[j]; px[i - 2] = colours[j + 1]; px[i - 1] = colours[j + 2];
+        px[i] = Math.min(255, a * 2.5) * this.options.opacity;
+      }
+      ctx.putImageData(image, 0, 0);
+    },
+  });
+
+  function clusterIcon(cluster) {
+    var worst = 0;
+    cluster.getAllChildMarkers().forEach(function (m) { worst = Math.max(worst, SEVERITY[m.options.clock || ""] || 0); });
+    var n = cluster.getChildCount(), size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    return L.divIcon({
+      html: "<span>" + n + "</span>",
+      className: "case-cluster clock-" + (SEVERITY_CLOCK[worst] || "none"),
+      iconSize: [size, size],
+    });
+  }
+
+  function swatch(colour, round) {
+    return '<i class="swatch" style="background:' + colour + (round ? ";border-radius:50%" : "") + '"></i>';
+  }
+
+  /* The map page: outlines with grid codes; cases clustered, as single markers or as heat (coloured by
+     time left); points coloured by type with their responsible person; a side panel per grid. */
   function full(el) {
     var labels = JSON.parse(document.getElementById("map-labels").textContent);
     var map = base(el);
@@ -117,8 +247,8 @@
         layer.bindTooltip(escapeHtml(p.name), { sticky: true });
       }
       layer.on("click", function () {
-        if (selected) { selected.setStyle({ fillColor: "#ffffff", weight: KIND_STYLE.grid.weight }); }
-        if (p.kind === "grid") { layer.setStyle({ fillColor: "#ffe08a", weight: 2 }); selected = layer; }
+        if (selected) { selected.setStyle({ fillColor: "#ffffff", weight: KIND_STYLE.grid.weight, color: KIND_STYLE.grid.color }); }
+        if (p.kind === "grid") { layer.setStyle(SELECTED); selected = layer; }
         if (panel && window.htmx) { htmx.ajax("GET", el.dataset.panelUrl.replace("/0/", "/" + p.id + "/"), { target: panel }); }
       });
     }).then(function (layer) {
@@ -128,34 +258,46 @@
     }).catch(function () { map.fitWorld(); }).then(function () {
       return getJSON(el.dataset.cases);
     }).then(function (data) {
-      var cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45 });
-      var markers = [];
+      var cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
+      var single = L.layerGroup(), points = [], clustered = [];
       for (var i = 0; i < data.count; i++) {
-        var m = L.marker([data.lat[i], data.lng[i]], { icon: dotIcon(COLOURS[data.clock[i]] || COLOURS[""], 14) });
-        m.bindPopup('<a href="' + el.dataset.caseUrl.replace("/0/", "/" + data.id[i] + "/") + '">' + data.code[i] + "</a><br>" + (labels.status[data.status[i]] || data.status[i]) + (data.clock[i] ? " · " + labels.clock[data.clock[i]] : ""));
-        markers.push(m);
+        var clock = data.clock[i] || "";
+        var popup = '<a href="' + el.dataset.caseUrl.replace("/0/", "/" + data.id[i] + "/") + '">' + escapeHtml(data.code[i]) + "</a><br>" + escapeHtml(labels.status[data.status[i]] || data.status[i]) + (clock ? " · " + escapeHtml(labels.clock[clock]) : "");
+        var ll = [data.lat[i], data.lng[i]];
+        clustered.push(L.marker(ll, { icon: dotIcon(COLOURS[clock] || COLOURS[""], 14), clock: clock }).bindPopup(popup));
+        single.addLayer(L.circleMarker(ll, { radius: 6, color: "#fff", weight: 1.5, fillColor: COLOURS[clock] || COLOURS[""], fillOpacity: 0.95 }).bindPopup(popup));
+        points.push(L.latLng(ll[0], ll[1]));
       }
-      cluster.addLayers(markers);
+      cluster.addLayers(clustered);
       cluster.addTo(map);
-      control.addOverlay(cluster, labels.cases + " (" + data.count + ")");
+      // The three ways of showing the cases exclude each other: radio buttons of the layer control.
+      var suffix = " (" + data.count + ")";
+      control.addBaseLayer(cluster, labels.cases + " · " + labels.modes.cluster + suffix);
+      control.addBaseLayer(single, labels.cases + " · " + labels.modes.markers + suffix);
+      control.addBaseLayer(new HeatLayer(points), labels.cases + " · " + labels.modes.heat + suffix);
       if (!map._loaded || !map.getBounds().isValid()) { map.fitBounds(cluster.getBounds()); }
       return getJSON(el.dataset.points);
     }).then(function (data) {
-      var byType = {};
+      var colours = {}, byType = {};
+      (labels.point_types || []).forEach(function (t, i) { colours[t.key] = TYPE_PALETTE[i % TYPE_PALETTE.length]; });
       for (var i = 0; i < data.count; i++) {
-        var layer = byType[data.type[i]] || (byType[data.type[i]] = { name: data.type_name[i], group: L.layerGroup() });
-        var m = L.circleMarker([data.lat[i], data.lng[i]], { radius: 6, color: "#fff", weight: 1.5, fillColor: "#6b46c1", fillOpacity: 0.9 });
-        m.bindPopup("<strong>" + escapeHtml(data.name[i]) + "</strong><br>" + escapeHtml(data.type_name[i]) + "<br>" + labels.responsible + "：" + escapeHtml(data.responsible[i] || "—"));
+        var key = data.type[i], colour = colours[key] || TYPE_PALETTE[TYPE_PALETTE.length - 1];
+        var layer = byType[key] || (byType[key] = { name: data.type_name[i], colour: colour, group: L.layerGroup() });
+        var m = L.marker([data.lat[i], data.lng[i]], { icon: squareIcon(colour) });
+        m.bindPopup("<strong>" + escapeHtml(data.name[i]) + "</strong><br>" + escapeHtml(data.type_name[i]) + "<br>" + escapeHtml(labels.responsible_of.replace("%(name)s", data.responsible[i] || "—")));
         layer.group.addLayer(m);
       }
+      var legend = document.getElementById(el.dataset.legend);
       Object.keys(byType).forEach(function (key) {
-        byType[key].group.addTo(map);
-        control.addOverlay(byType[key].group, labels.points + "·" + byType[key].name);
+        var t = byType[key];
+        t.group.addTo(map);
+        control.addOverlay(t.group, swatch(t.colour) + escapeHtml(labels.points + " · " + t.name));
+        if (legend) { legend.insertAdjacentHTML("beforeend", "<span>" + swatch(t.colour) + escapeHtml(t.name) + "</span>"); }
       });
       el.dataset.ready = "1";
     });
     return map;
   }
 
-  window.WanggeMaps = { base: base, pin: pin, pick: pick, full: full };
+  window.WanggeMaps = { base: base, pin: pin, pick: pick, full: full, HeatLayer: HeatLayer };
 })();

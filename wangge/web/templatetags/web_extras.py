@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -37,6 +37,25 @@ def timeleft(value: dt.timedelta | None) -> str:
 def active(context: Any, *names: str) -> str:
     match = getattr(context.get("request"), "resolver_match", None)
     return "active" if match is not None and match.url_name in names else ""
+
+
+@register.filter
+def is_checklist(field: Any) -> bool:
+    """A multiple choice drawn as a drop-down list of check boxes (``wangge.web.filters.Checklist``)."""
+    return bool(getattr(field.field.widget, "checklist", False))
+
+
+@register.filter
+def checklist_summary(field: Any) -> str:
+    """What a drop-down check list shows while closed: the ticked labels, or 全部."""
+    selected = {str(v) for v in (field.value() or [])}
+    labels = [str(label) for value, label in field.field.choices if str(getattr(value, "value", value)) in selected]
+    return "、".join(labels) if labels else _("全部")
+
+
+@register.filter
+def is_file(field: Any) -> bool:
+    return isinstance(field.field.widget, forms.FileInput)
 
 
 @register.filter

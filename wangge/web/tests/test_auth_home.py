@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from wangge.accounts.models import User
 from wangge.web.tests.conftest import PASSWORD, new_case
@@ -113,3 +114,38 @@ def test_dispatcher_home_counts_the_queue(client: Client, world: Any) -> None:
     response = client.get(reverse("web:home"))
 
     assert response.context["queue_count"] == 2
+
+
+def test_idle_session_ends_after_the_limit_but_an_active_one_goes_on(client: Client, settings: Any, world: Any) -> None:
+    start = timezone.now()
+    limit = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    client.post(reverse("web:login"), {"username": "dispatcher", "password": PASSWORD})
+
+    with freeze_time(start + limit - dt.timedelta(minutes=1)):
+        kept = client.get(reverse("web:home"))  # each request starts the idle time again
+    with freeze_time(start + 2 * limit - dt.timedelta(minutes=2)):
+        still = client.get(reverse("web:home"))
+    with freeze_time(start + 3 * limit):
+        ended = client.get(reverse("web:workbench"))
+
+    assert kept.status_code == 200 and still.status_code == 200
+    assert ended.status_code == 302 and ended["Location"].startswith(reverse("web:login"))
+
+
+def test_login_page_reached_from_a_page_says_why(client: Client, world: Any, settings: Any) -> None:
+    settings.SESSION_COOKIE_AGE = 30 * 60
+
+    body = client.get(reverse("web:workbench"), follow=True).content.decode()
+
+    assert "请先登录" in body and "30 分钟未操作" in body
+    assert "请先登录" not in client.get(reverse("web:login")).content.decode()
+
+
+def test_overview_links_to_the_cases_in_scope_not_an_empty_queue(client: Client, world: Any) -> None:
+    new_case(world)
+    client.force_login(world.leader)
+
+    body = client.get(reverse("web:home")).content.decode()
+
+    assert "待我处理" not in body
+    assert "?tab=all&amp;status=registered&amp;status=returned" in body and "?tab=all&amp;clock=overdue" in body

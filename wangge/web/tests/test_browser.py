@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,21 @@ def open_action(page: Any, label: str) -> None:
     page.locator("summary", has_text=label).click()
 
 
-def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world: Any) -> None:
+def photo(path: Path) -> Path:
+    """A small real PNG (red and blue halves), the kind of file a phone camera hands over."""
+    width, height = 48, 32
+    row = b"\x00" + bytes([200, 60, 60] * (width // 2) + [60, 60, 200] * (width // 2))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
+    return path
+
+
+def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world: Any, tmp_path: Path) -> None:
     # A citizen on a phone submits an appeal, positioned by the phone's geolocation (WGS-84).
     citizen = browser.new_context(
         viewport=PHONE,
@@ -80,6 +96,8 @@ def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world
     phone.fill("#id_description", "小区东门外有人私搭彩钢棚，占用人行道。")
     phone.click("#locate-btn")
     phone.wait_for_function("document.querySelector('[name=lng]').value !== ''")
+    phone.set_input_files("#id_photos", str(photo(tmp_path / "现场.png")))
+    assert "现场.png" in phone.locator(".filepick .filenames").inner_text()
     phone.fill("#id_reporter_name", "王先生")
     phone.fill("#id_reporter_phone", "13812341234")
     shot(phone, "01-citizen-appeal")
@@ -88,11 +106,15 @@ def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world
     shot(phone, "02-citizen-code")
     wo = WorkOrder.objects.get(tracking_code=code)
     assert wo.grid == world.grid1 and abs((wo.lng or 0) - 113.012) < 1e-6
+    assert wo.attachments.filter(content_type="image/png").count() == 1
 
     # The command centre dispatches it from the dispatch screen.
     desk = staff_page(browser, live_server, "dispatcher")
     desk.goto(f"{live_server.url}/workbench/")
+    shot(desk, "03-workbench")
     desk.click(f"text={code}")
+    desk.locator(".photos img").first.wait_for()
+    shot(desk, "03-case-detail")
     desk.click("a:has-text('派遣 →')")
     desk.select_option("#action-dispatch select[name=unit]", str(world.dept.pk))
     shot(desk, "03-dispatch-screen")
@@ -166,3 +188,22 @@ def test_map_page_draws_outlines_and_opens_a_grid_panel(browser: Any, live_serve
     page.wait_for_selector("#panel h3")
     shot(page, "09-map")
     assert "网格人员" in page.locator("#panel").inner_text()
+
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-base label", has_text="热力").click()
+    page.locator("canvas.wangge-heat").wait_for(state="attached")
+    assert page.locator(".marker-cluster, .case-cluster").count() == 0
+    shot(page, "10-map-heat")
+
+
+def test_a_session_that_ended_leads_back_to_the_login_page(browser: Any, live_server: Any, world: Any) -> None:
+    page = staff_page(browser, live_server, "dispatcher")
+    page.goto(f"{live_server.url}/workbench/")
+    page.context.clear_cookies()  # the session ended (idle limit) while the page stayed open
+
+    page.click("#filter-form button[type=submit]")  # an htmx request: it follows the redirect silently
+
+    page.wait_for_url("**/login/?next=*")
+    assert "请先登录" in page.locator("main").inner_text()
+    assert page.locator("#case-table").count() == 0
+    shot(page, "11-session-ended")

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from wangge.accounts.choices import UnitKind
+from wangge.accounts.models import Unit
 from wangge.core.models import AuditEntry
 from wangge.web.tests.conftest import act, local, new_case
 from wangge.workorders.choices import Channel, Status
@@ -231,3 +233,45 @@ def test_dispatch_screen_shows_the_classifier_suggestion_and_the_duplicates(clie
     html = response.content.decode()
     assert f"{suggestion.best.confidence:.2f}" in html and "噪声污染" in html
     assert earlier.tracking_code in html and "合并到此工单" in html
+
+
+def test_dispatch_screen_offers_the_units_of_the_cases_district_grouped_by_kind(client: Client, world: Any) -> None:
+    elsewhere = Unit.objects.create(
+        code="410411-cgj", name="湛河区城市管理局", kind=UnitKind.DEPARTMENT, territory=world.other_district
+    )
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    field = client.get(reverse("web:case_dispatch", args=[wo.pk])).context["dispatch"]["form"].fields["unit"]
+
+    groups = dict(field.choices[1:])
+    assert set(groups) == {"指挥中心", "职能部门"}
+    assert {pk for pk, _label in groups["职能部门"]} == {world.dept.pk, world.dept2.pk}
+    assert elsewhere not in field.queryset
+
+
+def test_dispatch_to_another_districts_unit_is_refused_and_changes_nothing(client: Client, world: Any) -> None:
+    elsewhere = Unit.objects.create(
+        code="410411-cgj", name="湛河区城市管理局", kind=UnitKind.DEPARTMENT, territory=world.other_district
+    )
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "dispatch"]), {"expected_version": wo.version, "unit": elsewhere.pk}
+    )
+
+    assert response.status_code == 400
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.REGISTERED and fresh.assigned_unit is None and fresh.version == wo.version
+
+
+def test_report_page_opens_the_map_on_the_grid_workers_own_grid(client: Client, world: Any) -> None:
+    client.force_login(world.worker)
+    worker_focus = client.get(reverse("web:case_report")).context["focus"]
+    client.force_login(world.dispatcher)
+
+    district_wide = client.get(reverse("web:case_report"))
+
+    assert worker_focus == [113.0, 33.0, 113.05, 33.05]
+    assert district_wide.context["focus"] is None and "data-focus" not in district_wide.content.decode()

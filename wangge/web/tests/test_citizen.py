@@ -190,3 +190,52 @@ def test_rating_before_the_callback_step_is_refused_and_changes_nothing(client: 
     assert response.status_code == 400
     fresh = WorkOrder.objects.get(pk=wo.pk)
     assert fresh.status == Status.REGISTERED and fresh.rating is None
+
+
+def test_qr_of_a_window_named_in_chinese_has_a_valid_download_name(client: Client, world: Any) -> None:
+    response = client.get(reverse("web:qr_window", args=["综合窗口3", "png"]))
+
+    disposition = response["Content-Disposition"]
+    assert response.status_code == 200 and disposition.isascii()
+    assert disposition.startswith("inline; filename*=utf-8''window-") and "=?utf-8?" not in disposition
+
+
+def test_staff_page_makes_the_code_of_a_window(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:qr_codes"), {"window": "综合窗口3"}).content.decode()
+
+    assert reverse("web:qr_window", args=["综合窗口3", "svg"]) in body
+    assert reverse("web:qr_window", args=["综合窗口3", "png"]) in body
+
+
+def test_window_page_refuses_a_name_the_code_url_cannot_carry(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:qr_codes"), {"window": "a b/c"})
+
+    assert response.context["window"] == "" and response.context["form"].errors
+    assert "/qr/window/" not in response.content.decode()
+
+
+def test_window_page_needs_a_login(client: Client, world: Any) -> None:
+    assert client.get(reverse("web:qr_codes"))["Location"].startswith(reverse("web:login"))
+
+
+def test_submitted_page_draws_its_tick_without_an_emoji_font(client: Client, world: Any) -> None:
+    client.post(reverse("web:appeal"), appeal_data(world))
+
+    body = client.get(reverse("web:appeal_done")).content.decode()
+
+    assert "done-mark" in body and "✅" not in body
+
+
+def test_rating_form_leaves_checking_to_the_server_in_the_pages_language(client: Client, world: Any) -> None:
+    wo = to_callback(world, new_case(world))
+
+    body = client.get(reverse("web:track_detail", args=[wo.tracking_code])).content.decode()
+    response = client.post(reverse("web:rate", args=[wo.tracking_code]), {})
+
+    assert 'id="rating-form" novalidate' in body
+    assert response.status_code == 400 and "该字段是必填项" in response.content.decode()
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.CALLBACK

@@ -10,12 +10,14 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from wangge.accounts.models import User
 from wangge.core.geo import wgs84_to_gcj02
 from wangge.places.models import Point, PointType
-from wangge.web.tests.conftest import new_case
+from wangge.territory.models import Territory
+from wangge.web.tests.conftest import act, new_case
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +160,47 @@ def test_staff_export_to_csv_is_scoped(client: Client, world: Any) -> None:
     assert usernames == set(User.objects.restrict(world.worker).values_list("username", flat=True))
     assert "stranger" not in usernames
     assert response["Content-Disposition"].startswith('attachment; filename="staff-')
+
+
+def test_registry_filters_speak_chinese_and_tick_boxes_narrow(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:registry", args=["territories"]), {"kind": ["grid", "community"]})
+
+    body = response.content.decode()
+    assert "descending" not in body and "编码（降序）" in body and "---------" not in body
+    assert 'type="checkbox" name="kind" value="grid"' in body and '<select name="kind"' not in body
+    assert {t.code for t in response.context["page"].object_list} == {
+        world.community.code,
+        world.grid1.code,
+        world.grid2.code,
+    }
+
+
+def test_map_page_offers_three_ways_to_show_cases_and_colours_point_types(client: Client, world: Any) -> None:
+    make_point(world)
+    client.force_login(world.dispatcher)
+
+    labels = client.get(reverse("web:map")).context["labels"]
+
+    assert set(labels["modes"]) == {"cluster", "markers", "heat"}
+    assert labels["point_types"] == [{"key": "river", "name": "河道"}]
+
+
+def test_case_map_names_the_cases_grid_even_for_a_unit_handler(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world, lng=113.01, lat=33.01), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.handler)
+    assert client.get(reverse("web:map_territories"), {"kinds": "grid"}).json()["features"] == []
+
+    outline = client.get(reverse("web:case_detail", args=[wo.pk])).context["grid_outline"]
+
+    assert outline["properties"]["code"] == world.grid1.code and outline["geometry"]["type"] == "Polygon"
+
+
+def test_grid_panel_gives_the_area_in_square_kilometres(client: Client, world: Any) -> None:
+    Territory.objects.filter(pk=world.grid1.pk).update(area_m2=149_576)
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:map_panel", args=[world.grid1.pk])).content.decode()
+
+    assert "0.15 平方公里" in body and "平方米" not in body

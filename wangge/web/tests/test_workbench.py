@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from wangge.accounts.choices import UnitKind
+from wangge.accounts.models import Unit
 from wangge.web import selectors
 from wangge.web.models import SavedView
 from wangge.web.tests.conftest import act, new_case
@@ -157,15 +159,47 @@ def test_bulk_dispatch_is_refused_to_a_unit_handler_and_changes_nothing(client: 
     assert a.status == Status.REGISTERED and a.version == 1
 
 
+def other_district_unit(world: Any) -> Unit:
+    return Unit.objects.create(
+        code="410411-cgj", name="湛河区城市管理局", kind=UnitKind.DEPARTMENT, territory=world.other_district
+    )
+
+
 def test_bulk_dispatch_of_a_case_out_of_scope_is_not_found(client: Client, world: Any) -> None:
     a = new_case(world)
+    own_unit = other_district_unit(world)
     client.force_login(world.stranger)
 
     response = client.post(
         reverse("web:bulk_dispatch"),
-        {"cases": [f"{a.pk}:{a.version}"], "unit": world.dept.pk},
+        {"cases": [f"{a.pk}:{a.version}"], "unit": own_unit.pk},
         headers={"HX-Request": "true"},
     )
 
     assert response.context["failed"] == 1
     assert WorkOrder.objects.get(pk=a.pk).status == Status.REGISTERED
+
+
+def test_bulk_dispatch_offers_only_the_units_of_the_dispatchers_district(client: Client, world: Any) -> None:
+    elsewhere = other_district_unit(world)
+    client.force_login(world.dispatcher)
+
+    offered = set(client.get(reverse("web:workbench")).context["bulk_form"].fields["unit"].queryset)
+
+    assert {world.centre, world.dept, world.dept2} <= offered and elsewhere not in offered
+
+
+def test_bulk_dispatch_to_another_districts_unit_is_refused_and_changes_nothing(client: Client, world: Any) -> None:
+    a = new_case(world)
+    elsewhere = other_district_unit(world)
+    client.force_login(world.dispatcher)
+
+    response = client.post(
+        reverse("web:bulk_dispatch"),
+        {"cases": [f"{a.pk}:{a.version}"], "unit": elsewhere.pk},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 400
+    a.refresh_from_db()
+    assert a.status == Status.REGISTERED and a.assigned_unit is None and a.version == 1

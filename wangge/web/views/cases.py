@@ -22,7 +22,7 @@ from wangge.core.validators import mask_phone
 from wangge.intel import intake
 from wangge.web import selectors, services
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
-from wangge.web.maps import display_point, map_settings
+from wangge.web.maps import display_point, focus_bounds, grid_feature, map_settings
 from wangge.web.views.common import client_ip, is_htmx
 from wangge.workorders.choices import Channel
 from wangge.workorders.models import Attachment, WorkOrder
@@ -92,6 +92,7 @@ def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, Transitio
         "phone_masked": mask_phone(wo.reporter_phone),
         "can_reveal": bool(wo.reporter_phone) and may_reveal(user, wo),
         "pin": pin,
+        "grid_outline": grid_feature(wo.grid_id) if pin else None,
         "map": map_settings(),
         "children": list(wo.children.all()[:20]),
     }
@@ -241,7 +242,8 @@ def case_report(request: HttpRequest) -> HttpResponse:
                 return redirect("web:home")
     else:
         form = AppealForm(initial={"point": request.GET.get("point", "")})
-    return render(request, "web/case_report.html", {"form": form, "map": map_settings(), "staff": True})
+    context = {"form": form, "map": map_settings(), "staff": True, "focus": focus_bounds(request.user)}
+    return render(request, "web/case_report.html", context)
 
 
 @login_required

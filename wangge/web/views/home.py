@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -39,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["open_total"] = sum(counts.values())
         context["open_overdue"] = open_cases.filter(clock_q(ClockState.OVERDUE, now)).count()
         month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        context["month_start"] = month_start
+        context["open_querystring"] = urlencode([("status", s.value) for s in Status if s in OPEN_STATUSES])
         context["month_received"] = in_scope.filter(received_at__gte=month_start).count()
         context["month_closed"] = in_scope.filter(closed_at__gte=month_start, status=Status.CLOSED).count()
         overdue = selectors.list_rows(open_cases.filter(clock_q(ClockState.OVERDUE, now)))

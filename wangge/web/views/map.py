@@ -29,15 +29,18 @@ OUTLINE_KINDS = [TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COM
 
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
+    point_types = list(PointType.objects.order_by("pk"))
     labels = {
         "outlines": _("辖区边界"),
         "cases": _("在办工单"),
+        "modes": {"cluster": _("聚合"), "markers": _("散点"), "heat": _("热力")},
         "points": _("点位"),
-        "responsible": _("责任人"),
+        "responsible_of": _("责任人：%(name)s"),
         "status": {s.value: str(s.label) for s in Status},
         "clock": {c.value: str(c.label) for c in ClockState},
+        "point_types": [{"key": t.key, "name": t.name} for t in point_types],
     }
-    context = {"map": map_settings(), "point_types": PointType.objects.all(), "labels": labels}
+    context = {"map": map_settings(), "point_types": point_types, "labels": labels}
     return render(request, "web/map.html", context)
 
 
@@ -125,6 +128,7 @@ def map_grid_panel(request: HttpRequest, pk: int) -> HttpResponse:
     open_cases = list(selectors.list_rows(cases).order_by(*selectors.DUE_ORDER)[:30])
     context = {
         "node": node,
+        "area_km2": node.area_m2 / 1e6 if node.area_m2 else None,
         "people": people,
         "points": list(points.order_by("code")[:50]),
         "point_count": points.count(),

@@ -31,6 +31,7 @@ EXPORT_LIMIT = 100_000
 class Column:
     label: Promise
     value: Callable[[Any], Any]
+    nowrap: bool = False  # codes, numbers, names of people: never broken over two lines
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,11 @@ REGISTRIES: dict[str, Registry] = {
             _territories,
             REGISTRY_FILTERSETS["territories"],
             (
-                Column(_("编码"), lambda t: t.code),
+                Column(_("编码"), lambda t: t.code, nowrap=True),
                 Column(_("名称"), lambda t: t.name),
-                Column(_("层级"), lambda t: t.get_kind_display()),
-                Column(_("下级数"), lambda t: t.numchild),
-                Column(_("面积(平方公里)"), lambda t: round(t.area_m2 / 1e6, 3) if t.area_m2 else ""),
+                Column(_("层级"), lambda t: t.get_kind_display(), nowrap=True),
+                Column(_("下级数"), lambda t: t.numchild, nowrap=True),
+                Column(_("面积(平方公里)"), lambda t: round(t.area_m2 / 1e6, 3) if t.area_m2 else "", nowrap=True),
                 Column(_("演示合成"), lambda t: _("是") if t.is_synthetic else ""),
             ),
         ),
@@ -93,15 +94,15 @@ REGISTRIES: dict[str, Registry] = {
             _points,
             REGISTRY_FILTERSETS["points"],
             (
-                Column(_("编码"), lambda p: p.code),
+                Column(_("编码"), lambda p: p.code, nowrap=True),
                 Column(_("名称"), lambda p: p.name),
-                Column(_("类型"), lambda p: p.type.name),
+                Column(_("类型"), lambda p: p.type.name, nowrap=True),
                 Column(_("所在网格"), lambda p: p.grid.name if p.grid_id else ""),
-                Column(_("责任人"), lambda p: p.responsible_name),
-                Column(_("责任人电话"), lambda p: mask_phone(p.responsible_phone)),
+                Column(_("责任人"), lambda p: p.responsible_name, nowrap=True),
+                Column(_("责任人电话"), lambda p: mask_phone(p.responsible_phone), nowrap=True),
                 Column(_("责任单位"), lambda p: p.responsible_unit.name if p.responsible_unit_id else ""),
-                Column(_("经度"), lambda p: round(p.lng, 6)),
-                Column(_("纬度"), lambda p: round(p.lat, 6)),
+                Column(_("经度"), lambda p: round(p.lng, 6), nowrap=True),
+                Column(_("纬度"), lambda p: round(p.lat, 6), nowrap=True),
             ),
         ),
         Registry(
@@ -110,13 +111,13 @@ REGISTRIES: dict[str, Registry] = {
             _units,
             REGISTRY_FILTERSETS["units"],
             (
-                Column(_("编码"), lambda u: u.code),
+                Column(_("编码"), lambda u: u.code, nowrap=True),
                 Column(_("名称"), lambda u: u.name),
-                Column(_("类型"), lambda u: u.get_kind_display()),
+                Column(_("类型"), lambda u: u.get_kind_display(), nowrap=True),
                 Column(_("所属辖区"), lambda u: u.territory.name),
                 Column(_("上级单位"), lambda u: u.parent.name if u.parent_id else ""),
-                Column(_("人员数"), lambda u: u.staff_count),
-                Column(_("启用"), lambda u: _("是") if u.is_active else _("否")),
+                Column(_("人员数"), lambda u: u.staff_count, nowrap=True),
+                Column(_("启用"), lambda u: _("是") if u.is_active else _("否"), nowrap=True),
             ),
         ),
         Registry(
@@ -125,12 +126,12 @@ REGISTRIES: dict[str, Registry] = {
             _staff,
             REGISTRY_FILTERSETS["staff"],
             (
-                Column(_("账号"), lambda s: s.username),
-                Column(_("姓名"), lambda s: s.display_name),
+                Column(_("账号"), lambda s: s.username, nowrap=True),
+                Column(_("姓名"), lambda s: s.display_name, nowrap=True),
                 Column(_("所属单位"), lambda s: s.unit.name if s.unit_id else ""),
                 Column(_("角色"), _roles),
-                Column(_("手机号"), lambda s: mask_phone(s.mobile)),
-                Column(_("启用"), lambda s: _("是") if s.is_active else _("否")),
+                Column(_("手机号"), lambda s: mask_phone(s.mobile), nowrap=True),
+                Column(_("启用"), lambda s: _("是") if s.is_active else _("否"), nowrap=True),
             ),
         ),
     )
@@ -181,7 +182,7 @@ def registry_list(request: HttpRequest, key: str) -> HttpResponse:
     if fmt in {"xlsx", "csv"}:
         return _export(registry, rows[:EXPORT_LIMIT], fmt)
     page = paginate(request, rows, per_page=50)
-    table = [[c.value(obj) for c in registry.columns] for obj in page.object_list]
+    table = [[(c.value(obj), c) for c in registry.columns] for obj in page.object_list]
     context = {
         "registry": registry,
         "registries": REGISTRIES.values(),

@@ -53,18 +53,20 @@ def workbench(request: HttpRequest) -> HttpResponse:
     primary, more = split_fields(filterset.form, CASE_PRIMARY_FILTERS)
     page = paginate(request, cases, per_page=50)
     selectors.decorate(list(page.object_list), timezone.now())
+    bulk = may_bulk_dispatch(user)
     context = {
         "tab": tab,
         "filterset": filterset,
         "primary_filters": primary,
         "more_filters": more,
         "more_open": any(request.GET.get(f.name) for f in more),
+        "filters_active": any(request.GET.get(f.name) for f in (*primary, *more)),
         "page": page,
         "querystring": querystring_without(request, "page"),
         "tab_querystring": querystring_without(request, "page", "tab"),
         "saved_views": SavedView.objects.filter(user_id=user.pk or 0),
-        "can_bulk_dispatch": may_bulk_dispatch(user),
-        "bulk_form": BulkDispatchForm(),
+        "can_bulk_dispatch": bulk,
+        "bulk_form": BulkDispatchForm(user=user) if bulk and not is_htmx(request) else None,
         "save_form": SavedViewForm(initial={"querystring": querystring_without(request, "page")}),
     }
     template = "web/partials/case_table.html" if is_htmx(request) else "web/workbench.html"
@@ -79,7 +81,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_bulk_dispatch(user):
         return render(request, "web/partials/bulk_result.html", {"error": _("无权批量派遣")}, status=403)
-    form = BulkDispatchForm(request.POST)
+    form = BulkDispatchForm(request.POST, user=user)
     if not form.is_valid():
         errors = "；".join(str(e) for errs in form.errors.values() for e in errs)
         return render(request, "web/partials/bulk_result.html", {"error": errors}, status=400)
