@@ -79,3 +79,27 @@ def test_a_failing_scope_does_not_hold_up_the_others(world: SimpleNamespace, mon
     assert run_due_bulletins(local(2025, 6, 11, 17, 31)) == {"generated": 2, "failed": 1}
     assert sorted(Bulletin.objects.values_list("scope_code", flat=True)) == ["410403", "410411"]
     assert [r.scope_code for r in due_bulletin_runs(local(2025, 6, 11, 17, 32))] == ["410403001"]
+
+
+def test_the_periodic_runner_generates_the_days_bulletins_after_the_time(world: SimpleNamespace) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    with freeze_time(local(2025, 6, 11, 17, 40)):
+        out = io.StringIO()
+        call_command("run_periodic", "--once", stdout=out)
+
+    assert "enqueued generate_due_bulletins" in out.getvalue()
+    assert sorted(Bulletin.objects.values_list("scope_code", flat=True)) == sorted(SCOPES)
+
+
+def test_the_periodic_runner_generates_nothing_before_the_time(world: SimpleNamespace) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    with freeze_time(local(2025, 6, 11, 9, 0)):
+        call_command("run_periodic", "--once", stdout=io.StringIO())
+
+    assert not Bulletin.objects.exists()
