@@ -25,6 +25,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed = models.CharField(_("邮件"), max_length=8, choices=DeliveryState.choices, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("邮件尝试次数"), default=0)
 
     class Meta:
         verbose_name = _("站内消息")

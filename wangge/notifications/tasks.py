@@ -38,27 +38,35 @@ def deliver_webhook(delivery_id: int) -> str:
 def send_notification_email(notification_id: int) -> str:
     with transaction.atomic():
         n = Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
-        if n is None or n.emailed == DeliveryState.SENT:
+        if n is None or n.emailed == DeliveryState.SENT or n.email_attempts >= MAX_ATTEMPTS:
             return "skipped"
+        n.email_attempts += 1
         try:
             EmailBackend().deliver(n)
-        except Exception as exc:  # SMTP errors of any kind: recorded, retried by a later sweep
+        except Exception as exc:  # SMTP errors of any kind: recorded, retried by the periodic sweep
             n.emailed = DeliveryState.FAILED
-            n.save(update_fields=["emailed"])
+            n.save(update_fields=["emailed", "email_attempts"])
             return f"failed: {exc}"[:200]
         n.emailed = DeliveryState.SENT
-        n.save(update_fields=["emailed"])
+        n.save(update_fields=["emailed", "email_attempts"])
         return "sent"
 
 
 @task()
 def retry_failed_deliveries() -> int:
-    """Periodic: try failed robot deliveries again, up to MAX_ATTEMPTS each."""
-    ids = list(
+    """Periodic: try failed robot deliveries and e-mails again, up to MAX_ATTEMPTS each."""
+    webhooks = list(
         WebhookDelivery.objects.filter(state=DeliveryState.FAILED, attempts__lt=MAX_ATTEMPTS).values_list(
             "pk", flat=True
         )
     )
-    for pk in ids:
+    emails = list(
+        Notification.objects.filter(emailed=DeliveryState.FAILED, email_attempts__lt=MAX_ATTEMPTS).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in webhooks:
         deliver_webhook.enqueue(pk)
-    return len(ids)
+    for pk in emails:
+        send_notification_email.enqueue(pk)
+    return len(webhooks) + len(emails)

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from wangge.core.admin import AuditedModelAdmin
+from wangge.core.errors import DomainError
+from wangge.workorders import catalog
 from wangge.workorders.deadlines import clear_limit_cache
 from wangge.workorders.models import Category, CategorySet, Event, RoutingRule, StepDeadline, WorkOrder
 
@@ -12,8 +17,30 @@ class StepDeadlineInline(admin.TabularInline):
 
 @admin.register(CategorySet)
 class CategorySetAdmin(AuditedModelAdmin):
+    """A new dictionary version is a copy of one (with its deadlines and routes), edited, then published."""
+
     list_display = ("version", "name", "is_active", "published_at")
     readonly_fields = ("is_active", "published_at")
+    actions = ["clone_selected", "publish_selected"]
+
+    @admin.action(description=_("复制为新版本（草稿）"))
+    def clone_selected(self, request: HttpRequest, queryset: QuerySet[CategorySet]) -> None:
+        for source in queryset.order_by("version"):
+            draft = catalog.category_set_clone(actor=request.user, source=source, note=f"复制自 v{source.version}")
+            self.message_user(request, _("已创建草稿版本 v%(version)s") % {"version": draft.version})
+
+    @admin.action(description=_("发布所选版本（设为当前生效）"))
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[CategorySet]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, _("一次只能发布一个版本"), level=messages.ERROR)
+            return
+        try:
+            published = catalog.category_set_publish(actor=request.user, category_set=queryset.get())
+        except DomainError as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+            return
+        clear_limit_cache()
+        self.message_user(request, _("v%(version)s 已发布为当前生效版本") % {"version": published.version})
 
 
 @admin.register(Category)

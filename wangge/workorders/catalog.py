@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wangge.core import audit
 from wangge.core.errors import ValidationFailed
 from wangge.workorders.choices import CategoryKind, DurationUnit, HandlingClass, ResolutionMode, Step
-from wangge.workorders.models import Category, CategorySet, StepDeadline
+from wangge.workorders.models import Category, CategorySet, RoutingRule, StepDeadline
 
 WH, WD, ND, CH = (
     DurationUnit.WORKING_HOURS,
@@ -270,22 +271,34 @@ def active_set() -> CategorySet:
 
 
 def category_set_clone(*, actor: Any, source: CategorySet, note: str = "") -> CategorySet:
-    """A new draft version copying ``source`` with its deadlines; edit it, then publish."""
+    """A new draft version copying ``source`` with its deadlines and routing rules; edit it, then publish."""
     with transaction.atomic():
         latest = CategorySet.objects.order_by("-version").values_list("version", flat=True).first() or 0
         draft = CategorySet.objects.create(version=latest + 1, name=source.name, is_active=False, note=note)
         mapping: dict[int, Category] = {}
-        for cat in source.categories.order_by("parent_id", "code").select_related("parent"):
-            old_pk = cat.pk
-            parent = mapping.get(cat.parent_id) if cat.parent_id else None
-            cat.pk = None
-            cat.category_set = draft
-            cat.parent = parent
-            cat.save()
-            mapping[old_pk] = cat
+        pending = list(source.categories.order_by("code"))
+        # Parents before their children, level by level (the dictionary may be deeper than two levels).
+        while pending:
+            ready = [c for c in pending if c.parent_id is None or c.parent_id in mapping]
+            if not ready:  # a parent outside this version, or a loop
+                raise ValidationFailed(gettext("分类字典的上下级关系有误"), code="category_tree_broken")
+            for cat in ready:
+                old_pk = cat.pk
+                parent = mapping[cat.parent_id] if cat.parent_id else None
+                cat.pk = None
+                cat.category_set = draft
+                cat.parent = parent
+                cat.save()
+                mapping[old_pk] = cat
+            copied = {id(c) for c in ready}
+            pending = [c for c in pending if id(c) not in copied]
         for d in StepDeadline.objects.filter(category__category_set=source):
             StepDeadline.objects.create(
                 category=mapping[d.category_id], step=d.step, urgency=d.urgency, amount=d.amount, unit=d.unit
+            )
+        for r in RoutingRule.objects.filter(category__category_set=source):
+            RoutingRule.objects.create(
+                category=mapping[r.category_id], territory_id=r.territory_id, unit_id=r.unit_id, priority=r.priority
             )
         audit.record(actor=actor, action="category_set.clone", obj=draft, after={"from_version": source.version})
     return draft

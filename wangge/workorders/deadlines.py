@@ -104,6 +104,18 @@ def due_from(start: dt.datetime, limit: Limit) -> Due:
     return Due(at=end, warn_at=warn, provisional=bool(result.provisional), limit=limit)
 
 
+def warn_between(start: dt.datetime, end: dt.datetime, unit: str) -> dt.datetime:
+    """The instant ``warn_share()`` of the way from ``start`` to ``end``, counted in the limit's kind of time
+    (office time for working units, so a warning never falls in the lunch break or at night)."""
+    if end <= start:
+        return start
+    share = warn_share()
+    if unit in WORKING_UNITS:
+        span = arithmetic.working_seconds_between(start, end).value
+        return arithmetic.add_working_hours(start, span * share / 3600.0).value  # type: ignore[no-any-return]
+    return start + (end - start) * share
+
+
 def shift(instant: dt.datetime, seconds: float, unit: str) -> dt.datetime:
     """Move a deadline later by ``seconds`` of the kind of time the limit is counted in."""
     if seconds <= 0:

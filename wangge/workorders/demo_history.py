@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import struct
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
-from wangge.accounts.choices import UnitKind
+from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import Unit, User
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -128,18 +131,51 @@ class Shares:
     ratings: dict[int, float] = field(default_factory=lambda: {5: 0.55, 4: 0.25, 3: 0.10, 2: 0.06, 1: 0.04})
     unresolved: float = 0.08
     reopened_of_failed: float = 0.5
+    on_site: float = 0.5  # of grid-patrol finds, solved on the spot (现场解决) with before/after photos
+    on_site_failed_check: float = 0.15  # of the sampled on-site resolutions, found not done and sent for dispatch
+    supervised_of_late: float = 0.4  # of the cases replied late, a 督办 card while still being handled
+    red_card: float = 0.25  # of those cards, red rather than yellow
+    unreachable: float = 0.04  # callbacks where the caller could not be reached
 
 
-def system_actor() -> User:
+def _png(rgb: tuple[int, int, int], size: int = 16) -> bytes:
+    """A small valid PNG of one colour: the stand-in for a grid worker's before/after photo."""
+    row = b"\x00" + bytes(rgb) * size
+    raw = zlib.compress(row * size)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+BEFORE_PHOTO = _png((150, 120, 90))
+AFTER_PHOTO = _png((90, 160, 90))
+
+
+def system_actor(username: str = SYSTEM_USERNAME, display_name: str = "演示历史数据") -> User:
     user, _ = User.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"display_name": "演示历史数据", "is_superuser": True, "is_staff": False, "is_demo": True},
+        username=username,
+        defaults={"display_name": display_name, "is_superuser": True, "is_staff": False, "is_demo": True},
     )
     if not user.has_usable_password():
         return user
     user.set_unusable_password()
     user.save(update_fields=["password"])
     return user
+
+
+def _checker(district: Territory) -> User:
+    """Who checks sampled on-site resolutions: an inspector of the district, else a second system account
+    (the grid worker who solved a case never checks it)."""
+    prefixes = [district.path[:i] for i in range(4, len(district.path) + 1, 4)]
+    inspector = (
+        User.objects.filter(is_active=True, grants__role=Role.INSPECTOR, grants__territory__path__in=prefixes)
+        .order_by("pk")
+        .first()
+    )
+    return inspector or system_actor(f"{SYSTEM_USERNAME}_check", "演示历史数据（抽查核查）")
 
 
 def _grid_points(district: Territory) -> list[tuple[Territory, Any]]:
@@ -190,6 +226,7 @@ def generate_history(
     if not grids or not fallback_units:
         raise ValueError("the district needs grids and units before history can be generated")
     actor = system_actor()
+    checker = _checker(district)
     outcome: dict[str, int] = {}
     open_parents: list[WorkOrder] = []
     fresh: list[WorkOrder] = []
@@ -214,7 +251,18 @@ def generate_history(
             received = now - dt.timedelta(hours=2)
         with transaction.atomic():
             wo = _one_case(
-                rng, shares, actor, category, title, text, lng, lat, received, now, fallback_units, open_parents
+                rng,
+                shares,
+                (actor, checker),
+                category,
+                title,
+                text,
+                lng,
+                lat,
+                received,
+                now,
+                fallback_units,
+                open_parents,
             )
         outcome[wo.status] = outcome.get(wo.status, 0) + 1
     return outcome
@@ -249,7 +297,7 @@ def _waiting_case(
 def _one_case(
     rng: random.Random,
     shares: Shares,
-    actor: User,
+    actors: tuple[User, User],
     category: Category,
     title: str,
     text: str,
@@ -260,6 +308,7 @@ def _one_case(
     units: list[Unit],
     open_parents: list[WorkOrder],
 ) -> WorkOrder:
+    actor, checker = actors
     channel = rng.choices(
         [Channel.HOTLINE, Channel.WEB, Channel.H5, Channel.QR, Channel.PATROL, Channel.API],
         weights=[50, 10, 15, 5, 15, 5],
@@ -294,17 +343,36 @@ def _one_case(
     t = received
     pk = wo.pk
 
-    def step(name: str, minutes: float, **payload: Any) -> bool:
+    def step(name: str, minutes: float, by: User = actor, **payload: Any) -> bool:
         nonlocal t, wo
         nxt = t + dt.timedelta(minutes=max(1.0, minutes))
         if nxt >= now:
             return False
         t = nxt
-        wo = work_order_transition(actor=actor, work_order_id=pk, name=name, now=t, **payload)
+        wo = work_order_transition(actor=by, work_order_id=pk, name=name, now=t, **payload)
         return True
 
     r = rng.random
-    if r() < shares.invalid:
+    if channel == Channel.PATROL and r() < shares.on_site:
+        # The grid worker solves it on the spot; a sample is checked, and a failed check goes for dispatch.
+        code = wo.tracking_code
+        if not step(
+            "resolve_on_site",
+            rng.uniform(10, 90),
+            text="网格员现场处置完毕。",
+            before_photos=[SimpleUploadedFile(f"{code}-before.png", BEFORE_PHOTO, content_type="image/png")],
+            after_photos=[SimpleUploadedFile(f"{code}-after.png", AFTER_PHOTO, content_type="image/png")],
+        ):
+            return wo
+        if wo.status != Status.REPLIED:
+            return wo
+        if r() >= shares.on_site_failed_check:
+            if step("verify_pass", rng.uniform(60, 1200), by=checker) and wo.status == Status.TO_CLOSE:
+                step("close", rng.uniform(10, 600))
+            return wo
+        if not step("verify_fail", rng.uniform(60, 1200), by=checker, note="抽查发现未处置到位"):
+            return wo
+    elif r() < shares.invalid:
         step("invalidate", rng.uniform(5, 60), note="非诉求类来电")
         return wo
     if open_parents and r() < shares.merged:
@@ -345,6 +413,13 @@ def _one_case(
         limit_minutes = max(60.0, (wo.due_at - t).total_seconds() / 60.0) if wo.due_at else 600.0
     late = r() < shares.late_reply
     reply_after = limit_minutes * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.2, 0.9))
+    if late and r() < shares.supervised_of_late:
+        # Past its deadline and still open: the supervision office issues a card.
+        card_after = limit_minutes * 1.05
+        level = "red" if r() < shares.red_card else "yellow"
+        if not step("supervise", card_after, level=level, note="超期未办结，督促加快办理"):
+            return wo
+        reply_after = max(1.0, reply_after - card_after)
     if not step("reply", reply_after, text="已到现场核实并处理完毕。", result="resolved"):
         return wo
     if r() < shares.reworked:
@@ -354,7 +429,10 @@ def _one_case(
             return wo
     if not step("verify_pass", rng.uniform(30, 900)):
         return wo
-    if wo.status == Status.CALLBACK:
+    if wo.status == Status.CALLBACK and r() < shares.unreachable:
+        if not step("callback", rng.uniform(60, 1400), unreachable=True):
+            return wo
+    elif wo.status == Status.CALLBACK:
         ratings, weights = zip(*shares.ratings.items(), strict=True)
         rating = rng.choices(ratings, weights=weights)[0]
         resolved = rating >= 3 and r() >= shares.unresolved

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,12 @@ class StepDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.get_step_display()} {self.amount}{self.get_unit_display()}"
+
+    def clean(self) -> None:
+        # Day limits count whole days (the calendar cannot end a deadline part-way through a day count).
+        day_units = {DurationUnit.WORKING_DAYS, DurationUnit.NATURAL_DAYS}
+        if self.unit in day_units and self.amount is not None and self.amount != self.amount.to_integral_value():
+            raise ValidationError({"amount": _("按日计算的时限须为整数天")})
 
 
 class RoutingRule(models.Model):

@@ -66,8 +66,11 @@ def on_transition(wo: WorkOrder, name: str) -> None:
 
 
 def on_deadline(wo: WorkOrder, what: str) -> None:
-    """``what`` is "approaching" or "overdue"; sent once per step run (the key carries the step start)."""
-    stamp = f"{wo.step_started_at:%Y%m%d%H%M%S}" if wo.step_started_at else "none"
+    """``what`` is "approaching" or "overdue"; sent once per step run and deadline (the key carries the step
+    start and its deadline, so a deadline moved by an extension or a pause is warned about again)."""
+    start = f"{wo.step_started_at:%Y%m%d%H%M%S}" if wo.step_started_at else "none"
+    due = f"{wo.step_due_at:%Y%m%d%H%M%S}" if wo.step_due_at else "none"
+    stamp = f"{start}:{due}"
     label = "即将超期" if what == "approaching" else "已超期"
     recipients: list[Any] = list(unit_members(wo.assigned_unit_id)) if wo.assigned_unit_id else []
     if not recipients or what == "overdue":

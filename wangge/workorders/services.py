@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from wangge.accounts.choices import UnitKind
 from wangge.accounts.models import Unit
@@ -39,7 +40,7 @@ from wangge.workorders.choices import (
     Urgency,
 )
 from wangge.workorders.models import Attachment, Category, Event, RoutingRule, StepClock, WorkOrder
-from wangge.workorders.workflow import TRANSITIONS, Actor, guard, may
+from wangge.workorders.workflow import GUARD_MESSAGES, TRANSITIONS, Actor, guard, may
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -446,9 +447,9 @@ def work_order_transition(
         who = Actor.of(actor)
         if not may(who, t, wo):
             raise PermissionDenied(f"无权执行“{t.label}”", code="transition_forbidden")
-        reason = guard(t, wo)
+        reason = guard(t, wo, who)
         if reason:
-            raise InvalidTransition(str(t.guard_label or reason), code=reason)
+            raise InvalidTransition(str(GUARD_MESSAGES.get(reason, reason)), code=reason)
         missing = [f for f in t.requires if payload.get(f) in (None, "")]
         if missing:
             raise ValidationFailed(
@@ -473,21 +474,29 @@ def work_order_transition(
 
 
 def _after_transition(wo: WorkOrder, name: str, from_status: str, at: dt.datetime) -> None:
-    """Children follow a merged parent; people are notified after commit."""
+    """Children follow a merged parent (closed with it, open again when it is reopened); people are
+    notified after commit."""
+    children = wo.children.select_for_update().filter(relation=Relation.MERGED)
+    follow: list[WorkOrder] = []
+    closed_at: dt.datetime | None = None
     if wo.status in FINAL_STATUSES and from_status not in FINAL_STATUSES:
-        for child in wo.children.select_for_update().filter(relation=Relation.MERGED, closed_at__isnull=True):
-            child.closed_at = at
-            child.version += 1
-            child.save(update_fields=["closed_at", "version", "updated_at"])
-            _event(
-                child,
-                "follow_parent",
-                None,
-                at,
-                child.status,
-                child.status,
-                data={"parent": wo.tracking_code},
-            )
+        follow = list(children.filter(closed_at__isnull=True))
+        closed_at = at
+    elif name == "reopen":
+        follow = list(children.filter(closed_at__isnull=False))
+    for child in follow:
+        child.closed_at = closed_at
+        child.version += 1
+        child.save(update_fields=["closed_at", "version", "updated_at"])
+        _event(
+            child,
+            "follow_parent",
+            None,
+            at,
+            child.status,
+            child.status,
+            data={"parent": wo.tracking_code, "parent_transition": name},
+        )
     from wangge.workorders import notifications
 
     notifications.on_transition(wo, name)
@@ -512,9 +521,11 @@ def _h_dispatch(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -
     wo.accepted_at = None
     wo.accepted_on_time = None
     _start_step(wo, Step.ACCEPT, at)
-    handle_due = deadlines.due_from(at, deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency))
-    wo.due_at = handle_due.at
-    wo.due_provisional = handle_due.provisional
+    if not (wo.relation == Relation.RECTIFICATION and wo.due_at is not None):
+        # A 差评 rectification keeps the limit that runs from the bad rating, whoever it is sent to.
+        handle_due = deadlines.due_from(at, deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency))
+        wo.due_at = handle_due.at
+        wo.due_provisional = handle_due.provisional
     return {"unit": unit.code, "unit_name": unit.name, "due_at": _iso(wo.due_at)}
 
 
@@ -536,15 +547,8 @@ def _start_handle_clock(wo: WorkOrder, at: dt.datetime) -> None:
     wo.step_started_at = at
     wo.step_due_at = clock.due_at
     limit = deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency)
-    if wo.due_at <= at:
-        wo.step_warn_at = at  # already past the deadline: the sweep flags it at once
-    elif limit.unit in deadlines.WORKING_UNITS:
-        from wangge.workcalendar import arithmetic
-
-        span = arithmetic.working_seconds_between(at, wo.due_at).value
-        wo.step_warn_at = arithmetic.add_working_hours(at, span * deadlines.warn_share() / 3600.0).value
-    else:
-        wo.step_warn_at = at + (wo.due_at - at) * deadlines.warn_share()
+    # Already past the deadline: the warning time is now, and the sweep flags it at once.
+    wo.step_warn_at = deadlines.warn_between(at, wo.due_at, limit.unit)
     wo.warned_step_at = wo.breached_step_at = None
 
 
@@ -570,11 +574,19 @@ def _parse_amount(value: Any) -> Decimal:
     return amount
 
 
-def _h_request_extension(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
-    amount = _parse_amount(p["amount"])
-    unit = p["unit_of_time"]
+def _parse_extension(amount_value: Any, unit: Any) -> tuple[Decimal, str]:
+    amount = _parse_amount(amount_value)
     if unit not in DurationUnit.values:
         raise ValidationFailed("时长单位不正确", code="invalid_unit_of_time", details=[{"field": "unit_of_time"}])
+    if unit in {DurationUnit.WORKING_DAYS, DurationUnit.NATURAL_DAYS} and amount != amount.to_integral_value():
+        raise ValidationFailed(
+            gettext("按日计算的延期须为整数天"), code="invalid_amount", details=[{"field": "amount"}]
+        )
+    return amount, str(unit)
+
+
+def _h_request_extension(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    amount, unit = _parse_extension(p["amount"], p["unit_of_time"])
     wo.extension_pending = {
         "amount": str(amount),
         "unit": unit,
@@ -586,16 +598,15 @@ def _h_request_extension(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str
 
 def _h_approve_extension(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
     req = wo.extension_pending or {}
-    amount = _parse_amount(p.get("amount") or req["amount"])
-    unit = p.get("unit_of_time") or req["unit"]
+    amount, unit = _parse_extension(p.get("amount") or req["amount"], p.get("unit_of_time") or req["unit"])
     assert wo.due_at is not None
     before = wo.due_at
     wo.due_at, provisional = deadlines.extend(wo.due_at, amount, unit)
     wo.due_provisional = wo.due_provisional or provisional
     wo.step_due_at = wo.due_at
-    wo.step_warn_at = deadlines.shift(
-        wo.step_warn_at or at, (wo.due_at - before).total_seconds(), DurationUnit.CLOCK_HOURS
-    )
+    # The warning comes again at the configured share of the step's whole, extended time.
+    limit = deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency)
+    wo.step_warn_at = deadlines.warn_between(wo.step_started_at or at, wo.due_at, limit.unit)
     clock = wo.clocks.filter(ended_at__isnull=True, step=Step.HANDLE).order_by("-id").first()
     if clock is not None:
         clock.due_at = wo.due_at

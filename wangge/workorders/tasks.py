@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -19,20 +20,16 @@ def flag_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     """Mark and notify cases whose current step is approaching its deadline or past it."""
     now = now or timezone.now()
     counts = {"approaching": 0, "overdue": 0}
-    due_soon = WorkOrder.objects.filter(
-        status__in=CLOCKED, step_warn_at__lte=now, step_due_at__gt=now, warned_step_at__isnull=True
-    ).values_list("pk", flat=True)
-    overdue = WorkOrder.objects.filter(
-        status__in=CLOCKED, step_due_at__lte=now, breached_step_at__isnull=True
-    ).values_list("pk", flat=True)
-    for what, ids, field in (
-        ("approaching", list(due_soon), "warned_step_at"),
-        ("overdue", list(overdue), "breached_step_at"),
-    ):
-        for pk in ids:
+    due = {
+        "approaching": Q(status__in=CLOCKED, step_warn_at__lte=now, step_due_at__gt=now, warned_step_at__isnull=True),
+        "overdue": Q(status__in=CLOCKED, step_due_at__lte=now, breached_step_at__isnull=True),
+    }
+    for what, field in (("approaching", "warned_step_at"), ("overdue", "breached_step_at")):
+        for pk in list(WorkOrder.objects.filter(due[what]).values_list("pk", flat=True)):
             with transaction.atomic():
-                # The conditional update is the idempotency guard: a concurrent sweep updates 0 rows.
-                if not WorkOrder.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
+                # The conditional update is the idempotency guard: a concurrent sweep updates 0 rows, and a
+                # case that moved on since the ids were read (a new step, an extension) is left alone.
+                if not WorkOrder.objects.filter(due[what], pk=pk).update(**{field: now}):
                     continue
                 wo = WorkOrder.objects.get(pk=pk)
                 notifications.on_deadline(wo, what)

@@ -34,7 +34,6 @@ class Transition:
     actors: frozenset[str] = frozenset({TERRITORY})
     requires: tuple[str, ...] = ()
     colour: str = "primary"
-    guard_label: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,7 +122,6 @@ _T = [
         COMMAND,
         requires=("note",),
         colour="danger",
-        guard_label=_("仅回访未解决或差评的工单可重办"),
     ),
     Transition(
         "merge",
@@ -209,8 +207,23 @@ def may(actor: Actor, t: Transition, wo: WorkOrder) -> bool:
     return TERRITORY in t.actors and actor.has_role_over(t.roles, wo.scope_path)
 
 
-def guard(t: Transition, wo: WorkOrder) -> str | None:
-    """A rule beyond the source state; returns the reason it fails, or None."""
+GUARD_MESSAGES: dict[str, Any] = {
+    "no_extension_pending": _("没有待审批的延期申请"),
+    "extension_already_pending": _("已有延期申请待审批"),
+    "callback_not_failed": _("仅回访未解决或差评的工单可重办"),
+    "merged_child": _("已合并的工单随主工单办结"),
+    "self_verification": _("现场解决的抽查核查须由处置人以外的人员进行"),
+}
+
+
+def _resolved_on_site_by(wo: WorkOrder, user: Any) -> bool:
+    from wangge.workorders.models import Event
+
+    return Event.objects.filter(work_order=wo, name="resolve_on_site", actor=user).exists()
+
+
+def guard(t: Transition, wo: WorkOrder, actor: Actor | None = None) -> str | None:
+    """A rule beyond the source state; returns the reason it fails (a key of GUARD_MESSAGES), or None."""
     if t.name in {"approve_extension", "reject_extension"} and not wo.extension_pending:
         return "no_extension_pending"
     if t.name == "request_extension" and wo.extension_pending:
@@ -219,10 +232,20 @@ def guard(t: Transition, wo: WorkOrder) -> str | None:
         return "callback_not_failed"
     if t.name == "close" and wo.parent_id and wo.relation == "merged":
         return "merged_child"
+    if (
+        t.name in {"verify_pass", "verify_fail"}
+        and wo.sampled_for_verification
+        and wo.assigned_unit_id is None
+        and actor is not None
+        and actor.user is not None
+        and _resolved_on_site_by(wo, actor.user)
+    ):
+        # A sampled on-site resolution is checked by someone other than the grid worker who did it.
+        return "self_verification"
     return None
 
 
 def available(user: Any, wo: WorkOrder) -> list[Transition]:
     """The transitions this user may take on this case now: the buttons a page shows."""
     actor = Actor.of(user)
-    return [t for t in _T if wo.status in t.sources and may(actor, t, wo) and guard(t, wo) is None]
+    return [t for t in _T if wo.status in t.sources and may(actor, t, wo) and guard(t, wo, actor) is None]

@@ -132,3 +132,135 @@ def test_periodic_runner_enqueues_the_sweep(world: SimpleNamespace) -> None:
     wo.refresh_from_db()
     assert wo.breached_step_at is not None
     assert Notification.objects.filter(key__endswith=":overdue").exists()
+
+
+def test_the_warning_share_is_configurable(world: SimpleNamespace, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.WANGGE_WARN_SHARE = 0.5
+    wo = _dispatch(world, "E0102", local(2025, 6, 3, 9, 0))  # 4 working hours: due 15:30
+    act(world, wo, "accept", "handler", local(2025, 6, 3, 9, 0))
+    wo.refresh_from_db()
+    assert wo.step_warn_at == local(2025, 6, 3, 11, 0)  # half of the 4 h
+    assert flag_deadlines(now=local(2025, 6, 3, 10, 59)) == {"approaching": 0, "overdue": 0}
+    assert flag_deadlines(now=local(2025, 6, 3, 11, 0)) == {"approaching": 1, "overdue": 0}
+
+
+def test_an_extension_moves_the_warning_and_warns_again(world: SimpleNamespace) -> None:
+    from wangge.notifications.models import Notification
+
+    wo = _dispatch(world, "E0102", local(2025, 6, 3, 11, 0))  # due Tue 17:30
+    act(world, wo, "accept", "handler", local(2025, 6, 3, 11, 5))
+    assert flag_deadlines(now=local(2025, 6, 3, 17, 0)) == {"approaching": 1, "overdue": 0}
+    act(
+        world,
+        wo,
+        "request_extension",
+        "handler",
+        local(2025, 6, 3, 17, 5),
+        amount=2,
+        unit_of_time="working_days",
+        note="需协调",
+    )
+    wo = act(world, wo, "approve_extension", "dispatcher", local(2025, 6, 3, 17, 10))
+    assert wo.due_at == local(2025, 6, 5, 18, 0)
+    # 80% of the office time from the accept (Tue 11:05) to Thu 18:00: 18 h 25 min × 0.8 = 14 h 44 min
+    # → Tue 4 h 25 min, Wed 7 h, Thu 08:30 + 3 h 19 min.
+    assert wo.step_warn_at == local(2025, 6, 5, 11, 49)
+    assert flag_deadlines(now=local(2025, 6, 3, 17, 45)) == {"approaching": 0, "overdue": 0}  # no longer late
+    assert flag_deadlines(now=local(2025, 6, 5, 11, 50)) == {"approaching": 1, "overdue": 0}
+    warned = Notification.objects.filter(recipient=world.handler, key__endswith=":approaching")
+    assert warned.count() == 2  # one for each deadline
+
+
+def test_day_extensions_must_be_whole_days(world: SimpleNamespace) -> None:
+    import pytest
+
+    from wangge.core.errors import ValidationFailed
+    from wangge.workorders.models import WorkOrder
+
+    wo = _dispatch(world, "E0102", local(2025, 6, 3, 11, 0))
+    act(world, wo, "accept", "handler", local(2025, 6, 3, 11, 5))
+    before = WorkOrder.objects.values().get(pk=wo.pk)
+    with pytest.raises(ValidationFailed) as err:
+        act(
+            world,
+            wo,
+            "request_extension",
+            "handler",
+            local(2025, 6, 3, 12, 0),
+            amount="1.5",
+            unit_of_time="working_days",
+            note="x",
+        )
+    assert err.value.code == "invalid_amount"
+    assert WorkOrder.objects.values().get(pk=wo.pk) == before
+    # half a day in working hours is fine
+    act(
+        world,
+        wo,
+        "request_extension",
+        "handler",
+        local(2025, 6, 3, 12, 0),
+        amount="3.5",
+        unit_of_time="working_hours",
+        note="x",
+    )
+    wo = act(world, wo, "approve_extension", "dispatcher", local(2025, 6, 3, 14, 40))
+    assert wo.due_at == local(2025, 6, 4, 11, 30)  # 17:30 + 0.5 h today, 3 h tomorrow from 08:30
+
+
+def test_day_limits_in_the_dictionary_must_be_whole_days(world: SimpleNamespace) -> None:
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    row = StepDeadline(category=world.category, step=Step.VERIFY, amount=Decimal("1.5"), unit=DurationUnit.WORKING_DAYS)
+    with pytest.raises(ValidationError):
+        row.full_clean()
+    StepDeadline(category=world.category, step=Step.VERIFY, amount=Decimal("1.5"), unit="working_hours").full_clean()
+
+
+def test_each_step_freezes_its_own_outcome(world: SimpleNamespace) -> None:
+    # 暴露垃圾 (4 working hours to handle); dispatch and accept 2 working hours, verify 1 working day,
+    # callback 2 working days (the platform defaults).
+    wo = new_case(world, at=local(2025, 6, 3, 9, 0), category=world.category.category_set.categories.get(code="E0102"))
+    act(world, wo, "dispatch", "dispatcher", local(2025, 6, 3, 14, 45), unit=world.dept)  # due 11:00: late
+    act(world, wo, "accept", "handler", local(2025, 6, 3, 15, 0))  # due 16:45: on time
+    # handling runs 4 working hours from the dispatch: 14:45–18:00, then 08:30–09:15 the next day
+    act(world, wo, "reply", "handler", local(2025, 6, 4, 10, 0), text="已清运", result="resolved")  # late
+    act(world, wo, "verify_pass", "inspector", local(2025, 6, 6, 9, 0))  # due end of Thu Jun 5: late
+    act(world, wo, "callback", "caller", local(2025, 6, 9, 10, 0), rating=4, resolved=True)  # due end of Jun 10
+    wo = act(world, wo, "close", "dispatcher", local(2025, 6, 9, 11, 0))
+    outcome = list(StepClock.objects.filter(work_order=wo).values_list("step", "on_time"))
+    expected = [("dispatch", False), ("accept", True), ("handle", False), ("verify", False), ("callback", True)]
+    assert outcome == expected
+    assert (wo.accepted_on_time, wo.handled_on_time) == (True, False)
+    # Later calendar edits change none of it.
+    for day in (dt.date(2025, 6, 4), dt.date(2025, 6, 5)):
+        calendar_day_set(actor=world.dispatcher, date=day, kind="holiday", name="临时放假")
+    assert list(StepClock.objects.filter(work_order=wo).values_list("step", "on_time")) == expected
+    wo.refresh_from_db()
+    assert (wo.accepted_on_time, wo.handled_on_time) == (True, False)
+
+
+def test_a_sweep_leaves_a_case_that_moved_on_since_it_was_read(world: SimpleNamespace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from wangge.workorders import tasks
+    from wangge.workorders.models import WorkOrder
+
+    cases = [_dispatch(world, "E0102", local(2025, 6, 3, 9, 0)) for _ in range(2)]
+    for wo in cases:
+        act(world, wo, "accept", "handler", local(2025, 6, 3, 9, 5))
+    now = local(2025, 6, 3, 15, 0)  # both past their 80% mark
+    notified: list[int] = []
+    real = tasks.notifications.on_deadline
+
+    def on_deadline(wo: WorkOrder, what: str) -> None:
+        # While the sweep works through the ids it read, the other case is replied to: its step ends.
+        if not notified:
+            other = next(c for c in cases if c.pk != wo.pk)
+            act(world, other, "reply", "handler", local(2025, 6, 3, 14, 59), text="已清运", result="resolved")
+        notified.append(wo.pk)
+        real(wo, what)
+
+    monkeypatch.setattr(tasks.notifications, "on_deadline", on_deadline)
+    assert flag_deadlines(now=now) == {"approaching": 1, "overdue": 0}
+    replied = WorkOrder.objects.get(status="replied")
+    assert replied.pk not in notified and replied.warned_step_at is None

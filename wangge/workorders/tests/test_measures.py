@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,9 @@ from .conftest import act, local, new_case
 START, END = local(2025, 6, 1), local(2025, 7, 1)
 
 
-def _case(w: SimpleNamespace) -> WorkOrder:
-    return new_case(w, at=local(2025, 6, 3, 8, 50), category=w.category.category_set.categories.get(code="E0102"))
+def _case(w: SimpleNamespace, **kw: Any) -> WorkOrder:
+    fields = {"at": local(2025, 6, 3, 8, 50), "category": w.category.category_set.categories.get(code="E0102")}
+    return new_case(w, **{**fields, **kw})
 
 
 def _finish(w: SimpleNamespace, wo: WorkOrder, reply: tuple[int, ...], rating: int, resolved: bool) -> None:
@@ -53,8 +55,8 @@ def history(world: SimpleNamespace) -> SimpleNamespace:
     act(w, dd, "reply", "handler", local(*d, 10, 0), text="已处理", result="resolved")
     act(w, dd, "verify_fail", "inspector", local(*d, 10, 30), note="未清理干净")
     _finish(w, dd, (*d, 11, 0), 2, False)
-    # E: dispatched to the other department and never answered: overdue.
-    e = _case(w)
+    # E: in the second grid, dispatched to the other department and never answered: overdue.
+    e = _case(w, lng=113.06, lat=33.01)
     act(w, e, "dispatch", "dispatcher", local(*d, 9, 0), unit=w.dept2)
     act(w, e, "accept", "other_handler", local(*d, 9, 5))
     # F: not an appeal.
@@ -96,6 +98,41 @@ def test_district_measures_match_hand_counts(world: SimpleNamespace, history: Si
     assert r["response"] == round(5 / 8, 6) and r["resolution"] == 0.6 and r["satisfaction"] == 0.6
     assert r["satisfaction_top2"] == 0.4
     assert r["composite"] == pytest.approx((30 * 5 / 8 + 35 * 0.6 + 35 * 0.6) / 100, abs=1e-5)
+    # dispatch → reply of the closed cases: A 1 h, B 24 h, C 40 min (from its second dispatch), D 2 h, G 49 h
+    assert m.avg_handling_hours == round((1 + 24 + 40 / 60 + 2 + 49) / 5, 2) == 15.33
+    assert r["rework"] == r["extension"] == r["return"] == round(1 / 8, 6) and r["reopen"] == 0.0
+    assert r["on_time_handling"] == 0.5
+
+
+def test_measures_per_territory(world: SimpleNamespace, history: SimpleNamespace) -> None:
+    grids = {m.key: m for m in measures(WorkOrder.objects.all(), START, END, group_by="grid")}
+    assert set(grids) == {world.grid1.pk, world.grid2.pk}
+    assert (grids[world.grid1.pk].due, grids[world.grid1.pk].closed) == (7, 5)  # the rectifications stay in place
+    assert (grids[world.grid2.pk].due, grids[world.grid2.pk].overdue_open) == (1, 1)
+    assert grids[world.grid1.pk].received == 8  # F too: received counts every call
+    streets = measures(WorkOrder.objects.all(), START, END, group_by="street")
+    assert [(m.key, m.due, m.closed) for m in streets] == [(world.street.pk, 8, 5)]
+    # a territory's own figures: its subtree of cases
+    subtree = WorkOrder.objects.filter(scope_path__startswith=world.grid2.path)
+    assert measures_total(subtree, START, END).due == 1
+
+
+def test_the_denominator_is_cases_due_in_the_period_not_cases_filed(world: SimpleNamespace) -> None:
+    w = world
+    garbage = w.category.category_set.categories.get(code="E0102")  # 4 working hours
+    # filed in May, due in June (Friday May 30 17:00 + 4 working hours, over 端午 May 31–June 2)
+    may = new_case(w, at=local(2025, 5, 30, 16, 50), category=garbage)
+    act(w, may, "dispatch", "dispatcher", local(2025, 5, 30, 17, 0), unit=w.dept)
+    # filed in June, due in July (Monday June 30 17:00 + 4 working hours)
+    june = new_case(w, at=local(2025, 6, 30, 16, 50), category=garbage)
+    act(w, june, "dispatch", "dispatcher", local(2025, 6, 30, 17, 0), unit=w.dept)
+    may.refresh_from_db()
+    june.refresh_from_db()
+    assert may.due_at == local(2025, 6, 3, 11, 30) and june.due_at == local(2025, 7, 1, 11, 30)
+    in_may = measures_total(WorkOrder.objects.all(), local(2025, 5, 1), START)
+    in_june = measures_total(WorkOrder.objects.all(), START, END)
+    assert (in_may.received, in_may.due) == (1, 0)
+    assert (in_june.received, in_june.due, in_june.overdue_open) == (1, 1, 1)
 
 
 def test_measures_per_unit(world: SimpleNamespace, history: SimpleNamespace) -> None:

@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.notifications.models import Notification
 from wangge.workorders.choices import Relation, Status
-from wangge.workorders.models import Event, WorkOrder
+from wangge.workorders.models import Attachment, Event, StepClock, WorkOrder
 from wangge.workorders.services import InvalidTransition
 from wangge.workorders.workflow import TRANSITIONS, available
 
@@ -19,6 +20,7 @@ from .conftest import act, local, new_case, to_closed
 
 T0 = local(2025, 6, 3, 9, 0)  # a Tuesday
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+EXTENSION_PENDING = "handling+extension"  # 办理中 with a 延期 request awaiting approval
 
 
 def photo(name: str = "p.png") -> SimpleUploadedFile:
@@ -45,6 +47,8 @@ def at_state(w: SimpleNamespace, status: str) -> WorkOrder:
         return WorkOrder.objects.get(pk=wo.pk)
     if status == Status.SUSPENDED:
         return act(w, wo, "suspend", "handler", t, note="等待产权单位确认")
+    if status == EXTENSION_PENDING:
+        return act(w, wo, "request_extension", "handler", t, amount=3, unit_of_time="working_days", note="需采购材料")
     act(w, wo, "reply", "handler", t, text="已处理", result="resolved")
     if status == Status.REPLIED:
         return WorkOrder.objects.get(pk=wo.pk)
@@ -58,20 +62,35 @@ def at_state(w: SimpleNamespace, status: str) -> WorkOrder:
 
 
 def fingerprint(wo: WorkOrder) -> tuple[Any, ...]:
+    """Everything a transition could touch: the case, its clocks, events, files, other cases, messages."""
     fresh = WorkOrder.objects.get(pk=wo.pk)
     return (
         fresh.status,
         fresh.version,
         fresh.due_at,
         fresh.step_due_at,
+        fresh.step_warn_at,
         fresh.assigned_unit_id,
+        fresh.assignee_id,
+        fresh.parent_id,
+        fresh.relation,
         fresh.supervision,
         fresh.extension_pending,
+        fresh.paused_at,
+        fresh.reply_text,
+        fresh.rating,
+        fresh.resolved,
+        fresh.closed_at,
+        fresh.invalid_reason,
         fresh.rework_count,
         fresh.return_count,
+        fresh.extension_count,
         fresh.reopen_count,
+        list(StepClock.objects.filter(work_order=fresh).values_list("step", "due_at", "ended_at", "on_time")),
         Event.objects.filter(work_order=fresh).count(),
+        Attachment.objects.count(),
         WorkOrder.objects.count(),
+        Notification.objects.count(),
     )
 
 
@@ -102,6 +121,9 @@ ALLOWED: list[tuple[str, str, str, dict[str, Any], str]] = [
     ("invalidate", Status.REGISTERED, "caller", {"note": "骚扰电话"}, Status.INVALID),
     ("supervise", Status.HANDLING, "leader", {"level": "yellow", "note": "群众反映强烈"}, Status.HANDLING),
     ("supervise", Status.DISPATCHED, "inspector", {"level": "red", "note": "超期未签收"}, Status.DISPATCHED),
+    ("approve_extension", EXTENSION_PENDING, "dispatcher", {}, Status.HANDLING),
+    ("reject_extension", EXTENSION_PENDING, "dispatcher", {"note": "时限内可完成"}, Status.HANDLING),
+    ("resolve_on_site", Status.REGISTERED, "worker", {"text": "已清理", "photos": True}, Status.CLOSED),
 ]
 
 
@@ -111,48 +133,74 @@ def _payload(w: SimpleNamespace, p: dict[str, Any]) -> dict[str, Any]:
         out["unit"] = getattr(w, out["unit"])
     if out.get("parent") == "other":
         out["parent"] = new_case(w, at=T0)
+    if out.pop("photos", False):
+        out["before_photos"], out["after_photos"] = [photo("b.png")], [photo("a.png")]
     return out
 
 
 @pytest.mark.parametrize(("name", "state", "who", "payload", "after"), ALLOWED, ids=lambda v: str(v)[:20])
 def test_allowed_transition(
-    world: SimpleNamespace, name: str, state: str, who: str, payload: dict[str, Any], after: str
+    world: SimpleNamespace, settings: Any, name: str, state: str, who: str, payload: dict[str, Any], after: str
 ) -> None:
+    settings.WANGGE_ONSITE_SAMPLE_RATE = 0.0  # the sampled path has its own tests
     wo = at_state(world, state)
-    version = wo.version
+    version, status = wo.version, wo.status
     result = act(world, wo, name, who, T0 + dt.timedelta(hours=1), **_payload(world, payload))
     assert result.status == after
     assert result.version == version + 1
     event = Event.objects.filter(work_order=wo).last()
-    assert event is not None and event.name == name and event.from_status == state and event.to_status == after
+    assert event is not None and event.name == name and event.from_status == status and event.to_status == after
+    assert event.actor == getattr(world, who) and event.at == T0 + dt.timedelta(hours=1)
 
 
 def test_every_transition_has_an_allowed_case() -> None:
-    covered = {a[0] for a in ALLOWED} | {"approve_extension", "reject_extension", "resolve_on_site"}
-    assert covered == set(TRANSITIONS)
+    assert {a[0] for a in ALLOWED} == set(TRANSITIONS)
 
 
-# A state each transition may NOT start from.
-WRONG_STATE = {
-    "dispatch": Status.HANDLING,
-    "accept": Status.HANDLING,
-    "return": Status.REPLIED,
-    "request_extension": Status.DISPATCHED,
-    "approve_extension": Status.REPLIED,
-    "reject_extension": Status.REPLIED,
-    "suspend": Status.SUSPENDED,
-    "resume": Status.HANDLING,
-    "reply": Status.DISPATCHED,
-    "verify_pass": Status.HANDLING,
-    "verify_fail": Status.CALLBACK,
-    "callback": Status.REPLIED,
-    "close": Status.CALLBACK,
-    "reopen": Status.HANDLING,
-    "merge": Status.HANDLING,
-    "invalidate": Status.DISPATCHED,
-    "supervise": Status.CLOSED,
-    "resolve_on_site": Status.DISPATCHED,
+# The API contract, written out by hand: the states each transition starts from and where it leads
+# (None: the handler decides, e.g. on to callback or straight to closing).
+CONTRACT: dict[str, tuple[set[str], str | None]] = {
+    "dispatch": ({Status.REGISTERED, Status.RETURNED}, Status.DISPATCHED),
+    "accept": ({Status.DISPATCHED}, Status.HANDLING),
+    "return": ({Status.DISPATCHED, Status.HANDLING}, Status.RETURNED),
+    "request_extension": ({Status.HANDLING}, Status.HANDLING),
+    "approve_extension": ({Status.HANDLING}, Status.HANDLING),
+    "reject_extension": ({Status.HANDLING}, Status.HANDLING),
+    "suspend": ({Status.HANDLING}, Status.SUSPENDED),
+    "resume": ({Status.SUSPENDED}, Status.HANDLING),
+    "reply": ({Status.HANDLING}, Status.REPLIED),
+    "verify_pass": ({Status.REPLIED}, None),
+    "verify_fail": ({Status.REPLIED}, Status.HANDLING),
+    "callback": ({Status.CALLBACK}, Status.TO_CLOSE),
+    "close": ({Status.TO_CLOSE}, Status.CLOSED),
+    "reopen": ({Status.TO_CLOSE, Status.CLOSED}, Status.HANDLING),
+    "merge": ({Status.REGISTERED, Status.RETURNED, Status.DISPATCHED}, Status.MERGED),
+    "invalidate": ({Status.REGISTERED, Status.RETURNED}, Status.INVALID),
+    "supervise": (
+        {
+            Status.REGISTERED,
+            Status.RETURNED,
+            Status.DISPATCHED,
+            Status.HANDLING,
+            Status.SUSPENDED,
+            Status.REPLIED,
+            Status.CALLBACK,
+            Status.TO_CLOSE,
+        },
+        None,
+    ),
+    "resolve_on_site": ({Status.REGISTERED}, None),
 }
+
+
+def test_the_table_is_the_published_contract() -> None:
+    assert {name: (set(t.sources), t.target) for name, t in TRANSITIONS.items()} == CONTRACT
+
+
+# Every (transition, state) pair the contract does not allow.
+WRONG_STATES = [
+    (name, state) for name, (sources, _) in sorted(CONTRACT.items()) for state in Status if state not in sources
+]
 ACTOR_FOR = {
     "dispatch": "dispatcher",
     "accept": "handler",
@@ -184,15 +232,20 @@ FULL_PAYLOAD = {
     "resolved": True,
     "parent": "other",
     "level": "yellow",
+    "photos": True,
 }
 
 
-@pytest.mark.parametrize("name", sorted(TRANSITIONS))
-def test_transition_from_wrong_state_changes_nothing(world: SimpleNamespace, name: str) -> None:
-    wo = at_state(world, WRONG_STATE[name])
+@pytest.mark.parametrize(("name", "state"), WRONG_STATES, ids=lambda v: str(v))
+def test_transition_from_wrong_state_changes_nothing(world: SimpleNamespace, name: str, state: str) -> None:
+    wo = at_state(world, state)
+    who = getattr(world, ACTOR_FOR[name])
     payload = _payload(world, FULL_PAYLOAD)
     before = fingerprint(wo)
-    with pytest.raises(InvalidTransition):
+    # A unit sees only what is dispatched to it now: elsewhere the case is simply not there for it.
+    visible: bool = WorkOrder.objects.restrict(who).filter(pk=wo.pk).exists()
+    error: type[Exception] = InvalidTransition if visible else NotFound
+    with pytest.raises(error):
         act(world, wo, name, ACTOR_FOR[name], T0 + dt.timedelta(hours=1), **payload)
     assert fingerprint(wo) == before
 
@@ -211,7 +264,28 @@ WRONG_ACTOR = [
     ("close", Status.TO_CLOSE, "stranger", NotFound),
     ("supervise", Status.HANDLING, "worker", PermissionDenied),
     ("invalidate", Status.REGISTERED, "leader", PermissionDenied),
+    ("dispatch", Status.REGISTERED, "stranger", NotFound),
+    ("accept", Status.DISPATCHED, "worker", PermissionDenied),
+    ("return", Status.HANDLING, "other_handler", NotFound),
+    ("return", Status.DISPATCHED, "dispatcher", PermissionDenied),
+    ("request_extension", Status.HANDLING, "dispatcher", PermissionDenied),
+    ("approve_extension", EXTENSION_PENDING, "handler", PermissionDenied),  # a unit never approves its own
+    ("reject_extension", EXTENSION_PENDING, "worker", PermissionDenied),
+    ("suspend", Status.HANDLING, "inspector", PermissionDenied),
+    ("resume", Status.SUSPENDED, "other_handler", NotFound),
+    ("reply", Status.HANDLING, "other_handler", NotFound),
+    ("verify_fail", Status.REPLIED, "handler", PermissionDenied),  # nor checks its own reply
+    ("callback", Status.CALLBACK, "worker", PermissionDenied),
+    ("reopen", Status.CLOSED, "handler", PermissionDenied),
+    ("merge", Status.REGISTERED, "worker", PermissionDenied),
+    ("merge", Status.REGISTERED, "stranger", NotFound),
+    ("resolve_on_site", Status.REGISTERED, "dispatcher", PermissionDenied),
+    ("resolve_on_site", Status.REGISTERED, "other_worker", NotFound),
 ]
+
+
+def test_every_transition_has_a_wrong_actor_case() -> None:
+    assert {a[0] for a in WRONG_ACTOR} == set(TRANSITIONS)
 
 
 @pytest.mark.parametrize(("name", "state", "who", "error"), WRONG_ACTOR, ids=lambda v: str(v)[:20])
@@ -489,3 +563,167 @@ def test_scope_paths_follow_a_renumbered_tree(world: SimpleNamespace) -> None:
     wo.refresh_from_db()
     assert grid.path != world.grid1.path and wo.scope_path == grid.path
     assert WorkOrder.objects.restrict(world.worker).filter(pk=wo.pk).exists()
+
+
+# --- 现场解决: before/after photos, then sampled verification by someone else -----------------------------
+
+
+def _on_site(w: SimpleNamespace, settings: Any, rate: float) -> WorkOrder:
+    settings.WANGGE_ONSITE_SAMPLE_RATE = rate
+    wo = new_case(w, at=T0, actor=w.worker, channel="patrol", reporter_phone="", reporter_name="")
+    return act(
+        w,
+        wo,
+        "resolve_on_site",
+        "worker",
+        T0 + dt.timedelta(minutes=20),
+        text="已清理",
+        before_photos=[photo("b.png")],
+        after_photos=[photo("a.png")],
+    )
+
+
+def test_an_unsampled_on_site_resolution_is_closed_at_once(world: SimpleNamespace, settings: Any) -> None:
+    wo = _on_site(world, settings, 0.0)
+    assert wo.status == Status.CLOSED and wo.sampled_for_verification is False
+    assert wo.closed_at == T0 + dt.timedelta(minutes=20) and wo.handled_on_time is True
+    assert wo.resolution_mode == "on_site" and wo.handling_seconds == 20 * 60
+    assert [c.step for c in wo.clocks.all()] == ["dispatch"] and wo.clocks.get().on_time is True
+
+
+def test_a_sampled_on_site_resolution_waits_for_a_check_by_someone_else(world: SimpleNamespace, settings: Any) -> None:
+    wo = _on_site(world, settings, 1.0)
+    assert wo.status == Status.REPLIED and wo.sampled_for_verification is True
+    # the grid worker who solved it may not check it, and is not offered the button
+    before = fingerprint(wo)
+    with pytest.raises(InvalidTransition) as err:
+        act(world, wo, "verify_pass", "worker", T0 + dt.timedelta(hours=1))
+    assert err.value.code == "self_verification" and fingerprint(wo) == before
+    assert not {"verify_pass", "verify_fail"} & {t.name for t in available(world.worker, wo)}
+    # the inspector does; without a phone there is nobody to call back, so it waits for closing
+    wo = act(world, wo, "verify_pass", "inspector", T0 + dt.timedelta(hours=1))
+    assert wo.status == Status.TO_CLOSE
+    assert act(world, wo, "close", "dispatcher", T0 + dt.timedelta(hours=2)).status == Status.CLOSED
+
+
+def test_a_failed_on_site_check_sends_the_case_for_dispatch(world: SimpleNamespace, settings: Any) -> None:
+    wo = _on_site(world, settings, 1.0)
+    wo = act(world, wo, "verify_fail", "inspector", T0 + dt.timedelta(hours=1), note="垃圾仍未清走")
+    assert wo.status == Status.RETURNED and wo.rework_count == 1 and wo.replied_at is None
+    assert wo.clocks.filter(ended_at__isnull=True).get().step == "dispatch"
+    wo = act(world, wo, "dispatch", "dispatcher", T0 + dt.timedelta(hours=2), unit=world.dept)
+    assert wo.status == Status.DISPATCHED and wo.assigned_unit == world.dept
+
+
+def test_on_site_sampling_takes_the_configured_share_and_is_stable(settings: Any) -> None:
+    from wangge.workorders.services import _sampled
+
+    settings.WANGGE_ONSITE_SAMPLE_RATE = 0.2
+    cases = [WorkOrder(tracking_code=f"WG250603{i:06d}") for i in range(2000)]
+    share = sum(_sampled(wo) for wo in cases) / len(cases)
+    assert 0.17 < share < 0.23
+    assert [_sampled(wo) for wo in cases[:50]] == [_sampled(wo) for wo in cases[:50]]
+
+
+# --- 合并: the children follow the parent ------------------------------------------------------------------
+
+
+def test_children_move_with_a_parent_merged_elsewhere(world: SimpleNamespace) -> None:
+    top, middle, child = new_case(world, at=T0), new_case(world, at=T0), new_case(world, at=T0)
+    act(world, child, "merge", "caller", T0 + dt.timedelta(minutes=1), parent=middle)
+    act(world, middle, "merge", "caller", T0 + dt.timedelta(minutes=2), parent=top)
+    child.refresh_from_db()
+    assert child.parent == top and child.status == Status.MERGED
+    event = Event.objects.filter(work_order=middle, name="merge").get()
+    assert event.data["moved_children"] == [child.tracking_code]
+    to_closed(world, top, T0 + dt.timedelta(minutes=3))
+    assert WorkOrder.objects.filter(parent=top, closed_at__isnull=False).count() == 2
+
+
+def test_children_open_again_when_the_parent_is_reopened(world: SimpleNamespace) -> None:
+    parent, child = new_case(world, at=T0), new_case(world, at=T0)
+    act(world, child, "merge", "caller", T0 + dt.timedelta(minutes=1), parent=parent)
+    to_closed(world, parent, T0 + dt.timedelta(minutes=2), rating=2, resolved=False)
+    child.refresh_from_db()
+    assert child.closed_at is not None
+    act(world, parent, "reopen", "dispatcher", T0 + dt.timedelta(days=1), note="群众反映未解决")
+    child.refresh_from_db()
+    assert child.closed_at is None and child.status == Status.MERGED
+    follows = list(Event.objects.filter(work_order=child, name="follow_parent").values_list("data", flat=True))
+    assert [d["parent_transition"] for d in follows] == ["close", "reopen"]
+
+
+def test_children_are_closed_with_an_invalid_parent(world: SimpleNamespace) -> None:
+    parent, child = new_case(world, at=T0), new_case(world, at=T0)
+    act(world, child, "merge", "caller", T0 + dt.timedelta(minutes=1), parent=parent)
+    act(world, parent, "invalidate", "caller", T0 + dt.timedelta(minutes=2), note="测试来电")
+    child.refresh_from_db()
+    assert child.closed_at == T0 + dt.timedelta(minutes=2)
+
+
+def test_a_merge_into_itself_or_another_district_is_refused(world: SimpleNamespace) -> None:
+    wo = new_case(world, at=T0)
+    before = fingerprint(wo)
+    with pytest.raises(ValidationFailed):
+        act(world, wo, "merge", "caller", T0 + dt.timedelta(minutes=1), parent=wo.pk)
+    assert fingerprint(wo) == before
+
+
+# --- 差评: a rectification loop of its own ------------------------------------------------------------------
+
+
+def test_a_bad_rating_is_rectified_within_the_configured_working_days(world: SimpleNamespace, settings: Any) -> None:
+    from wangge.workcalendar import arithmetic
+
+    settings.WANGGE_BAD_RATING_RECTIFY_DAYS = 5
+    wo = at_state(world, Status.CALLBACK)
+    rated_at = local(2025, 6, 3, 16, 0)
+    act(world, wo, "callback", "caller", rated_at, rating=1, resolved=False, note="敷衍了事")
+    child = WorkOrder.objects.get(parent=wo, relation=Relation.RECTIFICATION)
+    # five working days after Tuesday June 3 2025 is Tuesday June 10, at the close of office hours
+    assert child.due_at == local(2025, 6, 10, 18, 0) == arithmetic.add_working_days(rated_at, 5).value
+    assert child.channel == "rating" and child.is_real_name == wo.is_real_name
+    assert "非常不满意" in child.description and "敷衍了事" in child.description
+
+
+def test_the_rectification_runs_its_own_loop_to_a_callback(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.CALLBACK)
+    act(world, wo, "callback", "caller", T0 + dt.timedelta(hours=1), rating=2, resolved=False)
+    child = WorkOrder.objects.get(parent=wo, relation=Relation.RECTIFICATION)
+    due = child.due_at
+    # the original case closes on its own; the rectification is handled, checked and called back
+    assert act(world, wo, "close", "dispatcher", T0 + dt.timedelta(hours=2)).status == Status.CLOSED
+    t = T0 + dt.timedelta(days=1)
+    act(world, child, "accept", "handler", t)
+    act(world, child, "reply", "handler", t + dt.timedelta(hours=1), text="已整改并向群众说明", result="resolved")
+    child = act(world, child, "verify_pass", "inspector", t + dt.timedelta(hours=2))
+    assert child.status == Status.CALLBACK and child.due_at == due and child.handled_on_time is True
+    child = act(world, child, "callback", "caller", t + dt.timedelta(hours=3), rating=4, resolved=True)
+    child = act(world, child, "close", "dispatcher", t + dt.timedelta(hours=4))
+    assert child.status == Status.CLOSED
+    assert not WorkOrder.objects.filter(parent=child).exists()  # a good rating opens nothing more
+
+
+def test_a_rectification_keeps_its_limit_when_it_still_has_to_be_dispatched(
+    world: SimpleNamespace, settings: Any
+) -> None:
+    # an on-site resolution has no unit: its rectification waits for dispatch, and keeps the 差评 limit
+    settings.WANGGE_ONSITE_SAMPLE_RATE = 1.0
+    wo = new_case(world, at=T0, actor=world.worker, channel="patrol")
+    wo = act(
+        world,
+        wo,
+        "resolve_on_site",
+        "worker",
+        T0 + dt.timedelta(minutes=20),
+        text="已清理",
+        before_photos=[photo("b.png")],
+        after_photos=[photo("a.png")],
+    )
+    act(world, wo, "verify_pass", "inspector", T0 + dt.timedelta(hours=1))
+    act(world, wo, "callback", "caller", T0 + dt.timedelta(hours=2), rating=1, resolved=False)
+    child = WorkOrder.objects.get(parent=wo, relation=Relation.RECTIFICATION)
+    assert child.status == Status.REGISTERED and child.due_at is not None
+    due = child.due_at
+    child = act(world, child, "dispatch", "dispatcher", T0 + dt.timedelta(days=2), unit=world.dept)
+    assert child.due_at == due
