@@ -69,6 +69,8 @@ def tune_form(form: forms.Form) -> forms.Form:
                 field.choices = [("", _("全部")), *choices[1:]]  # type: ignore[attr-defined]
         if has_empty:
             field.empty_label = _("默认排序") if name == "ordering" else _("全部")  # type: ignore[attr-defined]
+            # The widget's choices may iterate over the filter's own field, not this copy: point them here.
+            widget.choices = field.choices  # type: ignore[attr-defined]
         if name == "ordering" and hasattr(field, "choices"):
             # The field adds its empty choice itself when it has an empty label.
             choices = [c for c in field.choices if not (has_empty and c[0] == "")]

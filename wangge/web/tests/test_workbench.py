@@ -203,3 +203,12 @@ def test_bulk_dispatch_to_another_districts_unit_is_refused_and_changes_nothing(
     assert response.status_code == 400
     a.refresh_from_db()
     assert a.status == Status.REGISTERED and a.assigned_unit is None and a.version == 1
+
+
+def test_filters_offer_all_rather_than_dashes(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:workbench")).content.decode()
+
+    assert "---------" not in body
+    assert '<option value="" selected>全部</option>' in body
