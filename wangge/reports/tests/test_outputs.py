@@ -105,6 +105,21 @@ def test_pdf_holds_the_chinese_headings(bulletin: Bulletin, tmp_path: Path) -> N
     assert "共受理群众诉求 6 件" in text
 
 
+def test_pdf_embeds_its_chinese_font_when_a_truetype_one_is_installed(bulletin: Bulletin, tmp_path: Path) -> None:
+    from wangge.reports.pdf import FONT_NAME, font_name
+
+    if font_name() != FONT_NAME or not shutil.which("pdffonts"):
+        pytest.skip("no TrueType Chinese font (apt-get install fonts-wqy-zenhei) or no pdffonts: STSong-Light is used")
+    path = tmp_path / "b.pdf"
+    path.write_bytes(bulletin_pdf(bulletin))
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    truetype = [r for r in rows if r[1] == "TrueType"]  # the Chinese font, as a subset
+    assert truetype and all(r[-5] == "yes" for r in truetype), listing  # the "emb" column
+    # anything else is one of the 14 standard fonts every reader has (reportlab's initial canvas font)
+    assert all(r[-5] == "yes" or r[0] in {"Helvetica", "Times-Roman", "Courier"} for r in rows), listing
+
+
 def test_xlsx_converts_with_libreoffice_and_keeps_the_chinese_headings(bulletin: Bulletin, tmp_path: Path) -> None:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
