@@ -7,6 +7,7 @@ reads what earlier steps stored rather than recomputing it, and returns a :class
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -654,6 +656,116 @@ def demo_classifier_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+DEMO_PATROL_STREET = "410403001"  # 优越路街道: its grid workers patrol and keep their logs in the demo
+DEMO_PATROL_DAYS = 45  # calendar days back: the whole previous month is there for its assessment
+PATROL_NOTES = (
+    "巡查网格内道路和楼道，未发现问题",
+    "劝导商户规范摆放，已整改",
+    "检查消防通道，发现杂物已通知物业清理",
+    "走访独居老人，情况良好",
+    "检查雨水井和积水点，排水正常",
+    "发现小广告，已清除",
+)
+LOG_TEXTS = (
+    "上午巡查网格，下午入户走访，协助社区做好矛盾纠纷排查。",
+    "完成网格巡查两次，上报问题一件，跟进上周工单办理情况。",
+    "巡查重点点位，检查防汛物资，更新基础台账。",
+)
+
+
+@transaction.atomic
+def demo_patrols_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """一日志: the grid workers of one street check in twice a working day inside their grid and write their
+    daily log (most days), over the past weeks, so the patrol pages and the monthly assessment have records.
+    Left alone once that street has check-ins."""
+    from wangge.reports.models import PatrolCheckin
+    from wangge.reports.services import daily_log_save, patrol_checkin
+    from wangge.workcalendar.arithmetic import get_calendar
+
+    result = StepResult("patrols")
+    street = Territory.objects.filter(code=DEMO_PATROL_STREET).first()
+    if street is None or not options.cases:
+        return result
+    if PatrolCheckin.objects.filter(scope_path__startswith=street.path).exists():
+        result.unchanged += 1
+        return result
+    grants = (
+        RoleGrant.objects.filter(
+            role=Role.GRID_WORKER, territory__path__startswith=street.path, territory__kind=TerritoryKind.GRID
+        )
+        .select_related("user", "territory")
+        .order_by("user__username")
+    )
+    calendar = get_calendar()
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=n) for n in range(DEMO_PATROL_DAYS, 0, -1)]
+    days = [d for d in days if calendar.is_working_day(d)]
+    tz = timezone.get_current_timezone()
+    for grant in grants:
+        rng = rng_for(f"patrol:{grant.user.username}")
+        diligence = float(rng.uniform(0.6, 1.0))  # some workers patrol every day, some skip
+        grid = grant.territory
+        if grid is None or not grid.geometry:
+            continue
+        grid_shape = shape(grid.geometry)
+        inside = grid_shape.representative_point()
+        for day in days:
+            if rng.random() > diligence:
+                continue
+            for hour in (9, 15):
+                at = dt.datetime(day.year, day.month, day.day, hour, int(rng.integers(0, 59)), tzinfo=tz)
+                x, y = _point_in(rng, grid_shape, inside)
+                patrol_checkin(actor=grant.user, lng=x, lat=y, note=str(rng.choice(PATROL_NOTES)), at=at)
+                result.created += 1
+            if rng.random() < 0.9:
+                evening = dt.datetime(day.year, day.month, day.day, 18, 10, tzinfo=tz)
+                daily_log_save(actor=grant.user, date=day, summary=str(rng.choice(LOG_TEXTS)), now=evening)
+    result.notes.append(f"{grants.count()} grid workers, {len(days)} working days")
+    return result
+
+
+def _point_in(rng: np.random.Generator, geom: BaseGeometry, fallback: Any) -> tuple[float, float]:
+    minx, miny, maxx, maxy = geom.bounds
+    for _ in range(20):
+        x, y = float(rng.uniform(minx, maxx)), float(rng.uniform(miny, maxy))
+        if geom.contains(shapely.Point(x, y)):
+            return x, y
+    return float(fallback.x), float(fallback.y)
+
+
+@transaction.atomic
+def demo_supervision_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """督办: the inspector puts a yellow card on some of the open cases that are overdue and a red card on the
+    longest overdue, so the bulletin's 督办 list and the workbench show them. Left alone once any open case
+    is under supervision."""
+    from wangge.workorders.choices import OPEN_STATUSES
+    from wangge.workorders.models import WorkOrder
+    from wangge.workorders.services import work_order_transition
+    from wangge.workorders.workflow import TRANSITIONS, available
+
+    result = StepResult("supervision")
+    inspector = User.objects.filter(username="demo_inspector").first()
+    if inspector is None or not options.cases:
+        return result
+    if WorkOrder.objects.filter(status__in=OPEN_STATUSES).exclude(supervision="").exists():
+        result.unchanged += 1
+        return result
+    now = timezone.now()
+    overdue = list(
+        WorkOrder.objects.filter(status__in=OPEN_STATUSES, step_due_at__lt=now, parent__isnull=True).order_by(
+            "step_due_at"
+        )[:6]
+    )
+    for i, wo in enumerate(overdue):
+        if TRANSITIONS["supervise"] not in available(inspector, wo):
+            continue
+        level = "red" if i == 0 else "yellow"
+        note = "超期未办结，请立即办理并反馈" if level == "red" else "临近或超过办理时限，请加快办理"
+        work_order_transition(actor=inspector, work_order_id=wo.pk, name="supervise", level=level, note=note)
+        result.created += 1
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -669,6 +781,8 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("categories", demo_categories_seed),
     ("cases", demo_cases_seed),
     ("classifier", demo_classifier_seed),
+    ("patrols", demo_patrols_seed),
+    ("supervision", demo_supervision_seed),
 ]
 
 
