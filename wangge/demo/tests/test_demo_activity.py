@@ -14,7 +14,7 @@ from wangge.demo.services import DemoOptions, demo_patrols_seed, demo_supervisio
 from wangge.reports.models import DailyLog, PatrolCheckin
 from wangge.workcalendar.arithmetic import get_calendar
 from wangge.workorders.models import WorkOrder
-from wangge.workorders.tests.conftest import new_case, world  # noqa: F401
+from wangge.workorders.tests.conftest import new_case
 
 pytestmark = pytest.mark.django_db
 WITH_CASES = DemoOptions(cases=10)
