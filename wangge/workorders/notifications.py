@@ -55,7 +55,11 @@ def on_transition(wo: WorkOrder, name: str) -> None:
             "supervise": "被督办，请加快办理",
             "reopen": "已重办，请重新办理",
         }
-        _send(wo, name, f"工单 {code} {labels[name]}", unit_members(wo.assigned_unit_id))
+        # Not (or no longer) with a unit, e.g. a card on a case still awaiting dispatch: the dispatchers hear.
+        recipients = list(unit_members(wo.assigned_unit_id)) or list(
+            role_holders_over(wo.scope_path, [Role.DISPATCHER])
+        )
+        _send(wo, name, f"工单 {code} {labels[name]}", recipients)
     elif name == "callback" and wo.rating is not None and wo.rating <= 2:
         _send(
             wo,

@@ -654,8 +654,10 @@ def _h_reply(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -> d
     wo.reply_result = p["result"]
     wo.replied_at = at
     wo.extension_pending = None
+    # 处置 ends with the reply: its outcome is frozen now (a failed check clears it for the rework).
+    wo.handled_on_time = wo.due_at is not None and at <= wo.due_at
     _start_step(wo, Step.VERIFY, at)
-    return {"result": wo.reply_result}
+    return {"result": wo.reply_result, "handled_on_time": wo.handled_on_time}
 
 
 def _needs_callback(wo: WorkOrder) -> bool:
@@ -665,7 +667,7 @@ def _needs_callback(wo: WorkOrder) -> bool:
 def _h_verify_pass(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
     _end_step(wo, at)
     wo.verified_at = at
-    if wo.replied_at and wo.due_at:
+    if wo.handled_on_time is None and wo.replied_at and wo.due_at:  # replied before the reply froze it
         wo.handled_on_time = wo.replied_at <= wo.due_at
     if wo.replied_at and wo.dispatched_at:
         wo.handling_seconds = int((wo.replied_at - wo.dispatched_at).total_seconds())
@@ -681,6 +683,7 @@ def _h_verify_fail(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]
     _end_step(wo, at)
     wo.rework_count += 1
     wo.replied_at = None
+    wo.handled_on_time = None
     if wo.sampled_for_verification and wo.resolution_mode == ResolutionMode.ON_SITE and wo.assigned_unit_id is None:
         # An on-site resolution that failed its check goes to the command centre for dispatch.
         wo.status = Status.RETURNED

@@ -160,3 +160,19 @@ def test_composite_weights_are_configurable(world: SimpleNamespace, history: Sim
     m = measures_total(WorkOrder.objects.all(), START, END)
     assert m.rates["satisfaction"] == 0.4
     assert m.rates["composite"] == pytest.approx((10 * 5 / 8 + 45 * 0.6 + 45 * 0.4) / 100, abs=1e-5)
+
+
+def test_a_reply_on_time_counts_as_handled_on_time_before_it_is_checked(world: SimpleNamespace) -> None:
+    w = world
+    wo = _case(w)
+    act(w, wo, "dispatch", "dispatcher", local(2025, 6, 3, 9, 0), unit=w.dept)  # due 15:30
+    act(w, wo, "accept", "handler", local(2025, 6, 3, 9, 5))
+    act(w, wo, "reply", "handler", local(2025, 6, 3, 15, 0), text="已清运", result="resolved")
+    m = measures_total(WorkOrder.objects.all(), START, END)
+    assert (m.due, m.handled_on_time, m.closed, m.closed_on_time) == (1, 1, 0, 0)
+    # a failed check takes it back: the rework is not handled until replied again
+    act(w, wo, "verify_fail", "inspector", local(2025, 6, 3, 16, 0), note="未清理干净")
+    m = measures_total(WorkOrder.objects.all(), START, END)
+    assert (m.handled_on_time, m.reworked) == (0, 1)
+    act(w, wo, "reply", "handler", local(2025, 6, 4, 9, 0), text="已清运", result="resolved")  # now late
+    assert measures_total(WorkOrder.objects.all(), START, END).handled_on_time == 0

@@ -51,3 +51,10 @@ def test_a_refused_transition_notifies_nobody(world: SimpleNamespace) -> None:
     with pytest.raises(ValidationFailed):
         act(world, wo, "dispatch", "dispatcher", T0, unit=0)
     assert not Notification.objects.exists()
+
+
+def test_a_card_on_a_case_awaiting_dispatch_goes_to_the_dispatchers(world: SimpleNamespace) -> None:
+    wo = new_case(world, at=T0)
+    act(world, wo, "supervise", "inspector", T0 + dt.timedelta(hours=3), level="yellow", note="久未派遣")
+    assert _inbox(world.dispatcher) == [f"工单 {wo.tracking_code} 被督办，请加快办理"]
+    assert _inbox(world.handler) == []
