@@ -338,6 +338,9 @@ def candidates(
 
 def _age(subject: Appeal, other: WorkOrder) -> str:
     seconds = (subject.received_at - other.received_at).total_seconds()
+    if abs(seconds) < 3600:
+        minutes = max(1, round(abs(seconds) / 60))
+        return (_("%(n)d分钟前受理") if seconds >= 0 else _("%(n)d分钟后受理")) % {"n": minutes}
     if abs(seconds) < 86400:
         hours = round(abs(seconds) / 3600)
         return (_("%(n)d小时前受理") if seconds >= 0 else _("%(n)d小时后受理")) % {"n": hours}

@@ -275,3 +275,20 @@ def test_duplicates_command_lists_suggestions(world: SimpleNamespace, earlier: W
     assert earlier.tracking_code in lines[1] and "相距0米" in lines[1]
     with pytest.raises(CommandError):
         call_command("duplicates", "WG000000NOPE", stdout=StringIO())
+
+
+def test_the_age_of_a_candidate_reads_in_minutes_under_an_hour() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from wangge.intel.duplicates import _age
+
+    t = dt.datetime(2025, 6, 3, 9, 0, tzinfo=dt.UTC)
+
+    def subject(at: dt.datetime) -> SimpleNamespace:
+        return SimpleNamespace(received_at=at)
+
+    assert _age(subject(t), subject(t - dt.timedelta(minutes=25))) == "25分钟前受理"  # type: ignore[arg-type]
+    assert _age(subject(t), subject(t + dt.timedelta(seconds=20))) == "1分钟后受理"  # type: ignore[arg-type]
+    assert _age(subject(t), subject(t - dt.timedelta(hours=3))) == "3小时前受理"  # type: ignore[arg-type]
+    assert _age(subject(t), subject(t - dt.timedelta(days=2))) == "2天前受理"  # type: ignore[arg-type]

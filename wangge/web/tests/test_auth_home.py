@@ -149,3 +149,11 @@ def test_overview_links_to_the_cases_in_scope_not_an_empty_queue(client: Client,
 
     assert "待我处理" not in body
     assert "?tab=all&amp;status=registered&amp;status=returned" in body and "?tab=all&amp;clock=overdue" in body
+
+
+def test_an_unknown_page_answers_404_in_chinese(client: Client, db: None) -> None:
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html and "Not Found" not in html
