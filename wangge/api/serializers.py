@@ -19,6 +19,7 @@ from wangge.accounts.models import Unit, User
 from wangge.accounts.roles import REVEAL
 from wangge.core.geo import CRS_CHOICES
 from wangge.core.validators import mask_phone
+from wangge.notifications.models import Notification
 from wangge.places.models import Point, PointType
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -812,3 +813,32 @@ class SuggestionSerializer(serializers.Serializer[Any]):
     unit_category = CodeNameSerializer(allow_null=True, help_text=_("路由所依据的分类"))
     duplicates = DuplicateSerializer(many=True, help_text=_("疑似重复的工单（可合并）"))
     address_match = AddressMatchSerializer(allow_null=True, help_text=_("无坐标时地址匹配的辖区"))
+
+
+# --- in-app messages ---------------------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "key", "subject", "body", "link", "created_at", "read_at", "unread"]
+        read_only_fields = fields
+
+    def get_unread(self, obj: Notification) -> bool:
+        return obj.read_at is None
+
+
+class NotificationReadSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
+    all = serializers.BooleanField(required=False, default=False, help_text=_("把全部未读消息标为已读"))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("all") and not attrs.get("ids"):
+            raise serializers.ValidationError({"ids": [_("请给出消息 id，或 all=true")]}, code="required")
+        return attrs
+
+
+class NotificationReadResultSerializer(serializers.Serializer[Any]):
+    marked = serializers.IntegerField(help_text=_("本次标为已读的条数"))

@@ -16,6 +16,7 @@ router.register("point-types", views.PointTypeViewSet, basename="point-type")
 router.register("points", views.PointViewSet, basename="point")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("work-orders", views.WorkOrderViewSet, basename="work-order")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

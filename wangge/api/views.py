@@ -30,6 +30,9 @@ from wangge.api import serializers as s
 from wangge.api.base import ApiView, ScopedViewSet, check_body_size
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.intel import intake
+from wangge.notifications.filtersets import NotificationFilterSet
+from wangge.notifications.models import Notification
+from wangge.notifications.services import notification_mark_read
 from wangge.places.filtersets import PointFilterSet, PointTypeFilterSet
 from wangge.places.models import Point, PointType
 from wangge.places.services import point_create, point_update, points_export_geojson
@@ -384,6 +387,36 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
             raise NotFound(_("附件不存在"))
         name = att.file.name.rsplit("/", 1)[-1]
         return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=name)
+
+
+# --- in-app messages ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="我的站内消息", description="只含本人的消息，新的在前；?unread=true 只看未读。"),
+    retrieve=extend_schema(summary="站内消息详情"),
+)
+class NotificationViewSet(ListViewSet):
+    filterset_class = NotificationFilterSet
+    serializer_class = s.NotificationSerializer
+
+    def base_queryset(self) -> QuerySet[Notification]:
+        return Notification.objects.filter(recipient_id=self.request.user.pk).order_by("-created_at", "-id")
+
+    @extend_schema(
+        summary="标为已读",
+        request=s.NotificationReadSerializer,
+        responses=s.NotificationReadResultSerializer,
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def read(self, request: Request) -> Response:
+        body = s.NotificationReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        mine = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
+        ids = list(mine.values_list("pk", flat=True)) if body.validated_data["all"] else body.validated_data["ids"]
+        marked = notification_mark_read(actor=request.user, notification_ids=ids)
+        return Response(s.NotificationReadResultSerializer({"marked": marked}).data)
 
 
 # --- measures and locate -------------------------------------------------------------------------

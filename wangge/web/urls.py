@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from wangge.web.views import auth, cases, citizen, home, map, qr, registry, workbench
+from wangge.web.views import auth, cases, citizen, home, inbox, map, qr, registry, workbench
 
 app_name = "web"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("cases/<int:pk>/act/<slug:name>/", cases.case_act, name="case_act"),
     path("cases/<int:pk>/files/<int:attachment_pk>/", cases.case_attachment, name="case_attachment"),
     path("cases/<int:pk>/phone/", cases.case_reveal_phone, name="case_reveal_phone"),
+    # In-app messages.
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
     # Map.
     path("map/", map.map_page, name="map"),
     path("map/territories.geojson", map.map_territories, name="map_territories"),

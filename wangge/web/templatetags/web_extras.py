@@ -70,3 +70,13 @@ def takes_intake(user: Any) -> bool:
     from wangge.web.selectors import roles_of
 
     return bool(getattr(user, "is_superuser", False) or roles_of(user) & {Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN})
+
+
+@register.filter
+def unread_messages(user: Any) -> int:
+    """How many of the user's in-app messages are unread (the badge beside 消息)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    from wangge.notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
