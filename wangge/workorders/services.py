@@ -511,6 +511,13 @@ def _h_dispatch(wo: WorkOrder, who: Actor, at: dt.datetime, p: dict[str, Any]) -
         unit = Unit.objects.filter(pk=unit, is_active=True).first()
     if unit is None or not unit.is_active:
         raise ValidationFailed("承办单位不存在或已停用", code="invalid_unit", details=[{"field": "unit"}])
+    # A case goes to a unit of its own district (or of the city above it), never to another district's.
+    unit_path = Territory.objects.filter(pk=unit.territory_id).values_list("path", flat=True).first() or ""
+    district_path = wo.district.path
+    if not (unit_path.startswith(district_path) or district_path.startswith(unit_path)):
+        raise ValidationFailed(
+            "承办单位不属于本工单所在的区", code="unit_outside_district", details=[{"field": "unit"}]
+        )
     if "category" in p and p["category"] is not None:
         wo.category = p["category"]
         wo.handling_class = wo.category.handling_class if wo.category else wo.handling_class

@@ -727,3 +727,21 @@ def test_a_rectification_keeps_its_limit_when_it_still_has_to_be_dispatched(
     due = child.due_at
     child = act(world, child, "dispatch", "dispatcher", T0 + dt.timedelta(days=2), unit=world.dept)
     assert child.due_at == due
+
+
+def test_a_case_cannot_be_dispatched_to_another_districts_unit(world: SimpleNamespace) -> None:
+    from wangge.accounts.choices import UnitKind
+    from wangge.accounts.models import Unit
+
+    elsewhere = Unit.objects.create(
+        code="zh-cgj", name="湛河区城市管理局", kind=UnitKind.DEPARTMENT, territory=world.other_district
+    )
+    wo = new_case(world)
+    before = (wo.status, wo.version, wo.events.count())
+
+    with pytest.raises(ValidationFailed) as refused:
+        act(world, wo, "dispatch", "dispatcher", local(2025, 6, 3, 10), unit=elsewhere)
+
+    wo.refresh_from_db()
+    assert refused.value.code == "unit_outside_district"
+    assert (wo.status, wo.version, wo.events.count()) == before and wo.assigned_unit is None
