@@ -10,3 +10,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WANGGE_LOCATOR_RECHECK_SECONDS = 0
+WANGGE_CALENDAR_RECHECK_SECONDS = 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -402,6 +403,14 @@ def _is_dated(window: DatedWindow) -> bool:
 
 _lock = threading.Lock()
 _current: WorkingCalendar | None = None
+_checked_at = 0.0
+
+
+def _recheck_seconds() -> float:
+    """How long the in-memory calendar is used before the tables are looked at again
+    (``WANGGE_CALENDAR_RECHECK_SECONDS``, default 2 s): an edit reaches every process within that time,
+    and a busy intake does not pay one more query per case for it."""
+    return float(getattr(settings, "WANGGE_CALENDAR_RECHECK_SECONDS", 2.0))
 
 
 def _fingerprint() -> tuple[Any, ...]:
@@ -423,10 +432,15 @@ def _fingerprint() -> tuple[Any, ...]:
 
 
 def get_calendar() -> WorkingCalendar:
-    """The in-memory calendar, reloaded when the tables (or the relevant settings) changed."""
-    global _current
-    fingerprint = _fingerprint()
+    """The in-memory calendar, reloaded when the tables (or the relevant settings) changed; they are
+    looked at again at most every ``_recheck_seconds()``."""
+    global _current, _checked_at
     current = _current
+    now = time.monotonic()
+    if current is not None and now - _checked_at < _recheck_seconds():
+        return current
+    fingerprint = _fingerprint()
+    _checked_at = now
     if current is not None and current.fingerprint == fingerprint:
         return current
     with _lock:
@@ -437,8 +451,9 @@ def get_calendar() -> WorkingCalendar:
 
 def invalidate() -> None:
     """Forget the in-memory calendar (the next call reloads it)."""
-    global _current
+    global _current, _checked_at
     _current = None
+    _checked_at = 0.0
 
 
 # --- module-level shortcuts (the agreed interface) ---------------------------------------------------------

@@ -257,6 +257,13 @@ def day_problems(*, date: dt.date, kind: str, name: str) -> list[dict[str, str]]
     return problems
 
 
+def _forget_calendar() -> None:
+    """This process sees its own edit at once; other processes within the calendar's recheck interval."""
+    from wangge.workcalendar import arithmetic
+
+    arithmetic.invalidate()
+
+
 def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str = "") -> CalendarDay:
     """Record a manual exception for ``date`` (replacing whatever was there); seeding will keep it."""
     problems = day_problems(date=date, kind=kind, name=name)
@@ -270,6 +277,7 @@ def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str = "") ->
         day.kind, day.name, day.source = kind, name, DaySource.MANUAL
         day.save()
         audit.record(actor=actor, action="workcalendar.day_set", obj=day, before=before, after=audit.snapshot(day))
+        transaction.on_commit(_forget_calendar)
     return day
 
 
@@ -307,6 +315,7 @@ def calendar_day_remove(*, actor: Any, date: dt.date) -> CalendarDay | None:
         entry.app_label, entry.model = CalendarDay._meta.app_label, CalendarDay._meta.model_name or ""
         entry.object_id, entry.object_repr = str(pk), str(before and before.get("date"))
         entry.save(update_fields=["app_label", "model", "object_id", "object_repr"])
+        transaction.on_commit(_forget_calendar)
     return restored
 
 
@@ -322,4 +331,5 @@ def calendar_year_set(*, actor: Any, year: int, is_official: bool, note: str = "
         cy.is_official, cy.note, cy.source = is_official, note, DaySource.MANUAL
         cy.save()
         audit.record(actor=actor, action="workcalendar.year_set", obj=cy, before=before, after=audit.snapshot(cy))
+        transaction.on_commit(_forget_calendar)
     return cy

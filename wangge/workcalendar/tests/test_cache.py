@@ -75,3 +75,39 @@ def test_without_window_rows_the_settings_apply(settings: Any) -> None:
     settings.WANGGE_OFFICE_HOURS = [("09:00", "12:00"), ("13:00", "17:00")]
 
     assert arithmetic.add_working_hours(local(2025, 9, 30, 11, 0), 2).value == local(2025, 9, 30, 14, 0)
+
+
+def test_within_the_recheck_interval_no_query_is_made(settings: Any, django_assert_num_queries: Any) -> None:
+    settings.WANGGE_CALENDAR_RECHECK_SECONDS = 60
+    arithmetic.invalidate()
+    first = arithmetic.get_calendar()
+
+    with django_assert_num_queries(0):
+        assert arithmetic.get_calendar() is first
+        arithmetic.add_working_days(date(2025, 9, 26), 1)
+
+
+def test_an_edit_through_the_service_is_seen_at_once_even_within_the_interval(
+    staff: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.WANGGE_CALENDAR_RECHECK_SECONDS = 3600
+    arithmetic.invalidate()
+    assert arithmetic.add_working_days(date(2025, 9, 26), 1) == date(2025, 9, 28)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.calendar_day_set(actor=staff, date=date(2025, 9, 28), kind=DayKind.ORDINARY)
+
+    assert arithmetic.add_working_days(date(2025, 9, 26), 1) == date(2025, 9, 29)
+
+
+def test_an_edit_from_elsewhere_is_seen_after_the_interval(settings: Any) -> None:
+    settings.WANGGE_CALENDAR_RECHECK_SECONDS = 3600
+    arithmetic.invalidate()
+    assert arithmetic.is_working_day(date(2025, 9, 28)) is True  # the 调休 Sunday before the National Day
+    row = CalendarDay.objects.get(date=date(2025, 9, 28))
+    row.kind, row.source = DayKind.ORDINARY, DaySource.MANUAL
+    row.save()  # as another process would, without telling this one
+
+    assert arithmetic.is_working_day(date(2025, 9, 28)) is True  # still the snapshot, within the interval
+    settings.WANGGE_CALENDAR_RECHECK_SECONDS = 0
+    assert arithmetic.is_working_day(date(2025, 9, 28)) is False
