@@ -409,7 +409,7 @@ class NotificationViewSet(ListViewSet):
         responses=s.NotificationReadResultSerializer,
         filters=False,
     )
-    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, parser_classes=[JSONParser])
     def read(self, request: Request) -> Response:
         body = s.NotificationReadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
