@@ -63,6 +63,8 @@ def staff_page(browser: Any, live_server: Any, username: str) -> Any:
 
 
 def open_action(page: Any, label: str) -> None:
+    # htmx must have processed the page, or a click posts the form the old way (a full page, not a swap)
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     page.locator("summary", has_text=label).click()
 
 
