@@ -172,6 +172,18 @@ def _growth(r: dict[str, Any]) -> str:
     return f"{r['growth'] * 100:+.0f}%"
 
 
+def _places_text(places: list[list[Any]]) -> str:
+    """The community (an issue is one community's), then its busiest grids: "华西社区 4 件：第1网格 3、第2网格 1"."""
+    if not places:
+        return "未定位"
+    (community, total), grids = places[0], places[1:4]
+    stem = str(community).split("（")[0]  # "华西社区（示例）" names its grids "华西社区第1网格（示例）"
+    text = f"{community} {total} 件"
+    if grids:
+        text += "：" + "、".join(f"{str(name).removeprefix(stem) or name} {n}" for name, n in grids)
+    return text
+
+
 HOT_ISSUE_COLUMNS = [
     Column("序号", lambda r: r["_n"], INT, 6, align="center"),
     Column("热点诉求", lambda r: "、".join(r["keywords"][:3]) or r["label"], TEXT, 22, wrap=True),
@@ -179,7 +191,7 @@ HOT_ISSUE_COLUMNS = [
     Column("上期", lambda r: r["previous"], INT, 8),
     Column("增长", _growth, TEXT, 9),
     Column("诉求人数", lambda r: r["support"], INT, 9),
-    Column("主要地点", lambda r: "、".join(f"{name}（{n}）" for name, n in r["places"][:3]), TEXT, 30, wrap=True),
+    Column("主要地点", lambda r: _places_text(r["places"]), TEXT, 30, wrap=True),
     Column(
         "代表诉求",
         lambda r: "；".join(_distinct(title for _id, title in r["representatives"])[:2]),

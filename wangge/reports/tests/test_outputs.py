@@ -175,3 +175,16 @@ def test_hot_issue_representatives_are_listed_once() -> None:
 
     # then each title is shown once, the first two of them
     assert column.get(row) == "道路积水；路口积水严重"
+
+
+def test_the_hot_issue_sheet_names_the_community_then_its_grids(bulletin: Bulletin) -> None:
+    sheet = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))["热点诉求"]
+    header = [c.value for c in sheet[3]]
+    row = dict(zip(header, [c.value for c in sheet[4]], strict=False))
+    top = bulletin.data["hot_issues"]["rows"][0]
+    (community, total), grids = top["places"][0], top["places"][1:]
+
+    assert row["主要地点"] == f"{community} {total} 件：" + "、".join(
+        f"{g.removeprefix(community)} {n}" for g, n in grids
+    )
+    assert row["件数"] == top["size"] and row["诉求人数"] == top["support"]
