@@ -1,8 +1,10 @@
-"""Scheduled bulletins. Tasks take plain values and are idempotent.
+"""Scheduled bulletins and assessment drafts. Tasks take plain values and are idempotent.
 
 The periodic runner enqueues ``generate_due_bulletins`` every minute; it does work only once a day, after
 ``WANGGE_BULLETIN_TIME`` (default 17:30, before the 18:00 daily meeting), for the scopes whose bulletin of
-the day has not been generated since that time.
+the day has not been generated since that time. It enqueues ``prepare_monthly_assessments`` every hour; it
+drafts last month's 一考评 of every grid worker who has none yet (the community then scores the manual
+items and the street confirms), so nothing is drafted twice and a draft already being scored is left alone.
 """
 
 from __future__ import annotations
@@ -82,3 +84,41 @@ def run_due_bulletins(now: dt.datetime | None = None) -> dict[str, int]:
 def generate_due_bulletins() -> dict[str, int]:
     """Enqueue every minute: generates today's bulletins once, after the configured time."""
     return run_due_bulletins()
+
+
+def assessment_drafts_due(now: dt.datetime) -> tuple[dt.date, list[int]]:
+    """Last month, and the active grid workers without an assessment of it."""
+    from wangge.reports.models import Assessment
+    from wangge.reports.selectors import grid_workers
+
+    first = timezone.localtime(now).date().replace(day=1)
+    period = (first - dt.timedelta(days=1)).replace(day=1)
+    done = Assessment.objects.filter(period=period).values("worker_id")
+    workers = set()
+    for root in Territory.objects.filter(depth=1):
+        workers |= set(grid_workers(root).exclude(pk__in=done).values_list("pk", flat=True))
+    return period, sorted(workers)
+
+
+def run_monthly_assessment_drafts(now: dt.datetime | None = None) -> dict[str, int]:
+    """Draft last month's assessments that are missing; one worker's failure does not stop the others."""
+    from wangge.accounts.models import User
+    from wangge.reports.services import assessment_prepare
+
+    now = now or timezone.now()
+    period, worker_ids = assessment_drafts_due(now)
+    counts = {"drafted": 0, "failed": 0}
+    for worker in User.objects.filter(pk__in=worker_ids).order_by("pk"):
+        try:
+            assessment_prepare(actor=None, worker=worker, year=period.year, month=period.month, now=now)
+            counts["drafted"] += 1
+        except Exception:  # logged and retried at the next run
+            log.exception("assessment draft %s %s failed", period, worker.pk)
+            counts["failed"] += 1
+    return counts
+
+
+@task()
+def prepare_monthly_assessments() -> dict[str, int]:
+    """Enqueue every hour: drafts the previous month's missing assessments (nothing once all exist)."""
+    return run_monthly_assessment_drafts()

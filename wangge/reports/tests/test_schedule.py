@@ -103,3 +103,16 @@ def test_the_periodic_runner_generates_nothing_before_the_time(world: SimpleName
         call_command("run_periodic", "--once", stdout=io.StringIO())
 
     assert not Bulletin.objects.exists()
+
+
+def test_last_months_assessments_are_drafted_once_for_every_grid_worker(world: SimpleNamespace) -> None:
+    from wangge.reports.models import Assessment
+    from wangge.reports.tasks import run_monthly_assessment_drafts
+
+    first = run_monthly_assessment_drafts(local(2025, 7, 1, 9, 0))
+    again = run_monthly_assessment_drafts(local(2025, 7, 1, 10, 0))
+
+    drafts = Assessment.objects.all()
+    assert first == {"drafted": 2, "failed": 0} and again == {"drafted": 0, "failed": 0}
+    assert {a.worker.username for a in drafts} == {"worker", "other_worker"}
+    assert {(a.period.isoformat(), a.status) for a in drafts} == {("2025-06-01", "draft")}
