@@ -2,9 +2,10 @@
 
     python bench/classifier.py [--data ../shared/data/appeals] [--queries 1000] [--cv 0]
 
-Trains on train.csv (+ unlabeled.csv for self-training) with two cores (two segmenting processes,
-two BLAS threads), then predicts on one core (CPU affinity pinned to one CPU, BLAS limited to one
-thread): appeal by appeal as intake does, and in one batch. Prints:
+Trains on train.csv (+ unlabeled.csv for self-training, + taxonomy.csv for the keyword block) with
+two cores (two segmenting processes, two BLAS threads), then predicts on one core (CPU affinity
+pinned to one CPU, BLAS limited to one thread): appeal by appeal as intake does, and in one batch.
+Prints:
 
 * training time (s), the peak resident memory and the saved model's size;
 * prediction per appeal (ms): single-item median / 95th percentile / mean, and batched mean;
@@ -47,13 +48,18 @@ def main() -> None:
         return
     labelled = textclf.read_table(train_csv, TEXT, "一级标签")
     unlabelled = textclf.read_table(unlabelled_csv, TEXT).texts if unlabelled_csv.is_file() else []
+    taxonomy_csv = args.data / "taxonomy.csv"
+    taxonomy = textclf.read_taxonomy(taxonomy_csv) if taxonomy_csv.is_file() else None
     assert labelled.labels is not None
-    print(f"data: {len(labelled.texts)} labelled, {len(unlabelled)} unlabelled appeals; cpus: {os.cpu_count()}")
+    print(
+        f"data: {len(labelled.texts)} labelled, {len(unlabelled)} unlabelled appeals, "
+        f"{len(taxonomy or [])} taxonomy rows; cpus: {os.cpu_count()}"
+    )
 
     if args.cv:
         with threadpool_limits(2):
             result = textclf.cross_validate(
-                labelled.texts, labelled.labels, unlabelled, folds=args.cv, repeats=2, n_jobs=2
+                labelled.texts, labelled.labels, unlabelled, folds=args.cv, repeats=2, n_jobs=2, taxonomy=taxonomy
             )
         print(
             f"cross-validated macro-F1 ({args.cv}-fold x 2): {result.mean:.4f} ± {result.std:.4f} "
@@ -62,7 +68,7 @@ def main() -> None:
 
     with threadpool_limits(2):
         started = time.perf_counter()
-        model = textclf.train(labelled.texts, labelled.labels, unlabelled, n_jobs=2)
+        model = textclf.train(labelled.texts, labelled.labels, unlabelled, n_jobs=2, taxonomy=taxonomy)
         seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,6 +18,12 @@ The pipeline, chosen by repeated stratified cross-validation on real citizen mes
   in jieba's segmentation, reduced by a truncated SVD), averaged per title and per body with the
   TF-IDF weights, so that a word never seen in a labelled appeal still lands near the words that
   were;
+* with a classification tree (``read_taxonomy``: rows of first/second/third-level category
+  names, e.g. the organiser's taxonomy), a small keyword block as weak supervision: per
+  first-level class of the tree, the number of its keywords (the lower-level category names and
+  their jieba words, only those found under a single first-level class) in the title and in the
+  body, as log(1 + hits) times ``taxonomy_weight``. It tells the SVM which class a term belongs to
+  even when no labelled appeal contains it (+0.02 cross-validated macro-F1 on the real messages);
 * a linear SVM with balanced class weights; with unlabelled appeals, one round of class-balanced
   self-training adds the unlabelled appeals the first model is surest of (as many per class as
   the labelled class shares predict), then the model is refitted;
@@ -38,7 +44,7 @@ import time
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
@@ -295,6 +301,31 @@ def dictionary_words(max_len: int) -> list[str]:
     return [w for w, freq in _segmenter().FREQ.items() if freq > 0 and 2 <= len(w) <= max_len]
 
 
+def taxonomy_keywords(rows: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Keywords per first-level class of a classification tree given as rows of
+    (first level, second level, third level, ...) category names.
+
+    A class's keywords are the names of its lower-level categories (split at 、 and 和) and the
+    jieba words of two or more characters in them, "其他" left out; a keyword found under more
+    than one first-level class is dropped, so that every keyword points at one class."""
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        names = [clean(name) for name in row]
+        if not names or not names[0]:
+            continue
+        for name in names[1:]:
+            for part in name.replace("、", " ").replace("和", " ").split():
+                if part == "其他":
+                    continue
+                for word in {part, *(w for w in segment(part) if len(w) >= 2)} - {"其他"}:
+                    owners.setdefault(word, set()).add(names[0])
+    keywords: dict[str, list[str]] = {}
+    for word, classes in owners.items():
+        if len(classes) == 1:
+            keywords.setdefault(next(iter(classes)), []).append(word)
+    return {label: tuple(sorted(words)) for label, words in sorted(keywords.items())}
+
+
 def learn_lexicon(docs: Sequence[Doc], *, min_df: int, max_len: int) -> list[str]:
     """The words (2 to ``max_len`` characters) jieba found in at least ``min_df`` training texts.
 
@@ -324,6 +355,9 @@ class Params:
     embedding_dim: int = 200  # 0 disables the word-vector block
     embedding_window: int = 5
     embedding_weight: float = 1.0
+    # Weight of the taxonomy block (keyword hits per class of the classification tree, when a
+    # taxonomy is given to training); 0 disables it.
+    taxonomy_weight: float = 0.3
     C: float = 1.0
     multi_class: str = "ovr"  # LinearSVC's "ovr" (one-vs-rest) or "crammer_singer"
     pseudo_ratio: float = 1.0  # pseudo-labelled appeals added per labelled appeal; 0 disables
@@ -389,11 +423,18 @@ class WordVectors:
 
 class AppealVectorizer:
     """Feature blocks, side by side: character 1–2-grams of the title and of the body, lexicon
-    words of the title and of the body (TF-IDF each), and for the title and for the body the
-    mean of their words' vectors weighted by that TF-IDF."""
+    words of the title and of the body (TF-IDF each), for the title and for the body the mean of
+    their words' vectors weighted by that TF-IDF, and (with taxonomy keywords) for the title and
+    for the body, per taxonomy class, log(1 + the number of that class's keywords they contain)."""
 
-    def __init__(self, params: Params) -> None:
+    # Taxonomy classes and their keywords; the class-level default serves models saved before
+    # the taxonomy block existed.
+    keywords: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __init__(self, params: Params, keywords: Mapping[str, Sequence[str]] | None = None) -> None:
         self.params = params
+        if keywords and params.taxonomy_weight > 0:
+            self.keywords = tuple((label, tuple(words)) for label, words in sorted(keywords.items()) if words)
         self.coder = GramCoder((), params.max_word_len)
         self.title_chars = GramBlock(params.min_df)
         self.body_chars = GramBlock(params.min_df)
@@ -405,6 +446,7 @@ class AppealVectorizer:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_tables"] = None  # derived from the word vectors; rebuilt on first use
+        state.pop("_keyword_index", None)  # derived from the keywords; rebuilt on first use
         return state
 
     def _grams(self, doc: Doc) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -439,7 +481,28 @@ class AppealVectorizer:
                     (d.words for d in docs), lexicon
                 )
                 mats.append(self._embed(title_words, body_words))
+        if self.keywords:
+            mats.append(sp.csr_matrix(np.array([self._keyword_hits(d) for d in docs], dtype=np.float32)))
         return sp.hstack(mats, format="csr", dtype=np.float32)
+
+    def _keyword_hits(self, doc: Doc) -> np.ndarray:
+        """The taxonomy block of one appeal: title columns then body columns, one per class.
+        Only keywords starting with a character of the text are looked for."""
+        index: dict[str, list[tuple[str, int]]] | None = getattr(self, "_keyword_index", None)
+        if index is None:
+            index = {}
+            for column, (_label, words) in enumerate(self.keywords):
+                for word in words:
+                    index.setdefault(word[0], []).append((word, column))
+            self._keyword_index = index
+        width = len(self.keywords)
+        hits = np.zeros(2 * width, dtype=np.float32)
+        for part, text in enumerate((doc.title, doc.body)):
+            for char in index.keys() & set(text):
+                for word, column in index[char]:
+                    if word in text:
+                        hits[part * width + column] += 1
+        return np.log1p(hits) * self.params.taxonomy_weight
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         return _stack([self.row(doc) for doc in docs], self.n_features)
@@ -472,6 +535,10 @@ class AppealVectorizer:
                 dense = np.concatenate([_unit(tv @ title_table[ti]), _unit(bv @ body_table[bi])])
                 nonzero = np.flatnonzero(dense)
                 add(nonzero, dense[nonzero] * p.embedding_weight, len(dense))
+        if self.keywords:
+            hits = self._keyword_hits(doc)
+            nonzero = np.flatnonzero(hits)
+            add(nonzero, hits[nonzero], len(hits))
         return np.concatenate(ids), np.concatenate(values).astype(np.float32)
 
     def _word_tables(self) -> tuple[np.ndarray, np.ndarray]:
@@ -498,7 +565,7 @@ class AppealVectorizer:
         n = sum(len(b) for b in blocks)
         if self.word_vectors is not None:
             n += 2 * self.word_vectors.vectors.shape[1]
-        return n
+        return n + 2 * len(self.keywords)
 
 
 # --------------------------------------------------------------------------------------------
@@ -537,8 +604,14 @@ class _Fitted:
     y_pseudo: np.ndarray
 
 
-def _fit(docs: Sequence[Doc], labels: np.ndarray, unlabelled: Sequence[Doc], params: Params) -> _Fitted:
-    vectorizer = AppealVectorizer(params)
+def _fit(
+    docs: Sequence[Doc],
+    labels: np.ndarray,
+    unlabelled: Sequence[Doc],
+    params: Params,
+    keywords: Mapping[str, Sequence[str]] | None = None,
+) -> _Fitted:
+    vectorizer = AppealVectorizer(params, keywords)
     x_all = vectorizer.fit_transform([*docs, *unlabelled])
     x = x_all[: len(docs)]
     classifier = _svm(params).fit(x, labels)
@@ -659,6 +732,7 @@ class TrainedModel:
             "n_unlabelled": self.n_unlabelled,
             "n_pseudo": self.n_pseudo,
             "n_features": self.vectorizer.n_features,
+            "taxonomy_classes": len(self.vectorizer.keywords),
             "temperature": round(self.temperature, 4),
             "sklearn_version": self.sklearn_version,
             "evaluation": self.evaluation,
@@ -685,16 +759,18 @@ def train(
     unlabeled: Sequence[Text] | None = None,
     params: Params | None = None,
     n_jobs: int = 1,
+    taxonomy: Sequence[Sequence[str]] | None = None,
 ) -> TrainedModel:
-    """Fit the pipeline on labelled texts, optionally self-training on unlabelled ones.
-    ``n_jobs`` processes segment the texts."""
+    """Fit the pipeline on labelled texts, optionally self-training on unlabelled ones and with
+    keywords from ``taxonomy`` (rows of first/second/third-level category names, see
+    ``read_taxonomy``). ``n_jobs`` processes segment the texts."""
     params = params or Params()
     y = _as_labels(labels)
     _check(texts, y)
     started = time.perf_counter()
     docs = prepare(texts, n_jobs, with_words=True)
     others = prepare(unlabeled or [], n_jobs, with_words=True)
-    fitted = _fit(docs, y, others, params)
+    fitted = _fit(docs, y, others, params, taxonomy_keywords(taxonomy or []))
     temperature = _fit_temperature(fitted, y, params)
     elapsed = time.perf_counter() - started
     classes = tuple(str(c) for c in fitted.classifier.classes_)
@@ -822,6 +898,7 @@ def cross_validate(
     seed: int = 0,
     n_jobs: int = 1,
     progress: Callable[[int, float], None] | None = None,
+    taxonomy: Sequence[Sequence[str]] | None = None,
 ) -> CVResult:
     """Repeated stratified k-fold macro-F1. Every fold fits the vocabulary on its training texts
     plus the unlabelled texts and self-trains with its training labels only; its test texts are
@@ -832,11 +909,12 @@ def cross_validate(
     started = time.perf_counter()
     docs = prepare(texts, n_jobs, with_words=True)
     others = prepare(unlabeled or [], n_jobs, with_words=True)
+    keywords = taxonomy_keywords(taxonomy or [])
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     scores = []
     oof = [[""] * len(y) for _ in range(repeats)]
     for i, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(y)), y)):
-        fitted = _fit([docs[j] for j in train_idx], y[train_idx], others, params)
+        fitted = _fit([docs[j] for j in train_idx], y[train_idx], others, params, keywords)
         predicted = fitted.classifier.predict(fitted.vectorizer.transform([docs[j] for j in test_idx]))
         scores.append(float(f1_score(y[test_idx], predicted, average="macro")))
         for j, label in zip(test_idx, predicted, strict=True):
@@ -916,6 +994,16 @@ class Table:
 
 
 ID_COLUMNS = ("留言编号", "id", "ID", "编号")
+
+
+def read_taxonomy(path: str | Path) -> list[tuple[str, ...]]:
+    """Rows of a classification-tree CSV (UTF-8, BOM allowed, a header row): each row's category
+    names from the first level down, e.g. 一级分类,二级分类,三级分类."""
+    import csv
+
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return [tuple(clean(name) for name in row) for row in rows[1:] if row and clean(row[0])]
 
 
 def read_table(

@@ -31,6 +31,7 @@ def test_macro_f1_on_held_out_real_messages(shared_data: Path) -> None:
     unlabelled: list[textclf.Text] = []
     if (folder / "unlabeled.csv").is_file():
         unlabelled = textclf.read_table(folder / "unlabeled.csv", ["留言主题", "留言详情"]).texts[:1500]
+    taxonomy = textclf.read_taxonomy(folder / "taxonomy.csv") if (folder / "taxonomy.csv").is_file() else None
 
     # when
     model = textclf.train(
@@ -38,6 +39,7 @@ def test_macro_f1_on_held_out_real_messages(shared_data: Path) -> None:
         [table.labels[i] for i in train_idx],
         unlabelled,
         params=textclf.Params(embedding_dim=50, calibration_folds=3),
+        taxonomy=taxonomy,
     )
     evaluation = textclf.evaluate(model, [table.texts[i] for i in test_idx], [table.labels[i] for i in test_idx])
 

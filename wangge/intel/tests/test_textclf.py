@@ -166,9 +166,9 @@ def test_cross_validation_fits_each_fold_without_its_test_appeals(
     calls: list[tuple[set[str], list[str], set[str]]] = []
     real_fit = textclf._fit
 
-    def spy(docs, labels, unlabelled, params):  # type: ignore[no-untyped-def]
+    def spy(docs, labels, unlabelled, params, keywords=None):  # type: ignore[no-untyped-def]
         calls.append(({d.title + d.body for d in docs}, list(labels), {d.title + d.body for d in unlabelled}))
-        return real_fit(docs, labels, unlabelled, params)
+        return real_fit(docs, labels, unlabelled, params, keywords)
 
     monkeypatch.setattr(textclf, "_fit", spy)
     texts, labels = data["texts"], data["labels"]
@@ -186,3 +186,55 @@ def test_cross_validation_fits_each_fold_without_its_test_appeals(
         held_out_union |= everything - seen
     assert held_out_union == everything
     assert 0.0 <= result.mean <= 1.0 and result.std >= 0.0
+
+
+TAXONOMY = [
+    ("交通运输", "出租车管理", "网约车问题"),
+    ("交通运输", "客货运输", "其他"),
+    ("环境保护", "环境污染", "噪音污染、水污染"),
+    ("城乡建设", "城市建设和市政管理", "环境卫生"),
+    ("教育文体", "教育行政管理", "环境卫生"),
+]
+
+
+def test_taxonomy_keywords_keep_words_of_one_class_only() -> None:
+    # when
+    keywords = textclf.taxonomy_keywords(TAXONOMY)
+
+    # then: names, their parts and their jieba words; 其他 and a name under two classes are dropped
+    assert "出租车管理" in keywords["交通运输"] and "出租车" in keywords["交通运输"]
+    assert {"噪音污染", "水污染"} <= set(keywords["环境保护"])
+    assert "市政管理" in keywords["城乡建设"]
+    assert all("其他" not in words and "环境卫生" not in words for words in keywords.values())
+
+
+def test_taxonomy_block_rows_equal_single_appeal_rows(data: dict[str, list]) -> None:
+    # given
+    docs = textclf.prepare(data["texts"], with_words=True)
+    plain = textclf.AppealVectorizer(FAST)
+    vectorizer = textclf.AppealVectorizer(FAST, textclf.taxonomy_keywords(TAXONOMY))
+
+    # when
+    fitted = vectorizer.fit_transform(docs)
+    again = vectorizer.transform(textclf.prepare(data["texts"]))
+
+    # then: one title and one body column per taxonomy class, the same in batch and one by one
+    assert vectorizer.n_features == plain.fit_transform(docs).shape[1] + 2 * 4
+    assert fitted.shape == again.shape == (len(docs), vectorizer.n_features)
+    assert abs(fitted - again).max() < 1e-5
+    assert fitted[:, -8:].nnz > 0
+
+
+def test_training_with_a_taxonomy_keeps_its_classes_in_the_model(data: dict[str, list], tmp_path: Path) -> None:
+    # given
+    path = tmp_path / "taxonomy.csv"
+    path.write_text("一级分类,二级分类,三级分类\n" + "\n".join(",".join(row) for row in TAXONOMY), encoding="utf-8")
+
+    # when
+    model = textclf.train(data["texts"], data["labels"], params=FAST, taxonomy=textclf.read_taxonomy(path))
+    off = textclf.train(data["texts"], data["labels"], params=textclf.with_params(FAST, taxonomy_weight=0))
+
+    # then
+    assert model.describe()["taxonomy_classes"] == 4
+    assert off.describe()["taxonomy_classes"] == 0
+    assert model.vectorizer.n_features == off.vectorizer.n_features + 8

@@ -68,6 +68,11 @@ class Command(BaseCommand):
 
         def training_args(p: CommandParser) -> None:
             p.add_argument("--unlabeled", type=Path, help="未标注的 CSV（同样的文本列），用于自训练")
+            p.add_argument(
+                "--taxonomy",
+                type=Path,
+                help="分类体系 CSV（一级分类,二级分类,三级分类），其下级类名用作各一级类的关键词特征",
+            )
             p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="训练参数")
             p.add_argument("--jobs", type=int, default=2, help="分词进程数（默认 2）")
             p.add_argument("--seed", type=int, default=0, help="交叉验证划分的随机种子")
@@ -143,6 +148,11 @@ class Command(BaseCommand):
             return None
         return textclf.read_table(options["unlabeled"], _columns(options["text"])).texts
 
+    def _taxonomy(self, options: dict[str, Any]) -> list[tuple[str, ...]] | None:
+        if not options.get("taxonomy"):
+            return None
+        return textclf.read_taxonomy(options["taxonomy"])
+
     def _cross_validate(
         self,
         options: dict[str, Any],
@@ -167,6 +177,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             n_jobs=options["jobs"],
             progress=progress if options["verbosity"] > 1 else None,
+            taxonomy=self._taxonomy(options),
         )
         self.stdout.write(
             f"cv_macro_f1={result.mean:.4f}±{result.std:.4f} "
@@ -186,7 +197,14 @@ class Command(BaseCommand):
             cv_result = self._cross_validate(options, table, unlabelled, options["cv"], options["repeats"])
         assert table.labels is not None
         started = time.perf_counter()
-        model = textclf.train(table.texts, table.labels, unlabelled, params=params, n_jobs=options["jobs"])
+        model = textclf.train(
+            table.texts,
+            table.labels,
+            unlabelled,
+            params=params,
+            n_jobs=options["jobs"],
+            taxonomy=self._taxonomy(options),
+        )
         seconds = time.perf_counter() - started
         if cv_result is not None:
             model.cross_validation = cv_result.as_dict()
