@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
@@ -65,12 +68,44 @@ def new_tracking_code(at: dt.datetime) -> str:
 # --- routing -------------------------------------------------------------------------------------
 
 
+_routing_lock = threading.Lock()
+_routing: dict[str, Any] = {"checked": 0.0, "stamp": None, "categories": frozenset()}
+
+
+def _routing_recheck_seconds() -> float:
+    return float(getattr(settings, "WANGGE_ROUTING_RECHECK_SECONDS", 2.0))
+
+
+def _routed_categories() -> frozenset[int]:
+    """The categories that have routing rules, so intake skips the rule query for all the others. Looked
+    at again at most every ``WANGGE_ROUTING_RECHECK_SECONDS`` (2 s, like the calendar and the locator): a
+    new rule reaches every process within that time."""
+    now = time.monotonic()
+    if now - _routing["checked"] < _routing_recheck_seconds():
+        return _routing["categories"]  # type: ignore[no-any-return]
+    stamp = tuple(
+        RoutingRule.objects.order_by().aggregate(n=Count("id"), top=Max("id"), cats=Sum("category_id")).values()
+    )
+    with _routing_lock:
+        if stamp != _routing["stamp"]:
+            _routing["categories"] = frozenset(RoutingRule.objects.values_list("category_id", flat=True).distinct())
+            _routing["stamp"] = stamp
+        _routing["checked"] = now
+    return _routing["categories"]  # type: ignore[no-any-return]
+
+
+def forget_routing() -> None:
+    """Look at the routing rules again on the next suggestion (after this process changed them)."""
+    _routing["checked"] = 0.0
+    _routing["stamp"] = None
+
+
 def suggest_unit(*, category: Category | None, territory: Territory | None) -> Unit | None:
     """Routing: the rule on the deepest territory covering the case, else the category's default unit,
     else by handling class (A → the community committee, B → the street office)."""
     if category is None:
         return None
-    if territory is not None:
+    if territory is not None and category.pk in _routed_categories():
         prefixes = [territory.path[:i] for i in range(4, len(territory.path) + 1, 4)]
         rule = (
             RoutingRule.objects.filter(category=category, territory__path__in=prefixes, unit__is_active=True)

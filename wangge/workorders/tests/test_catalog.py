@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -137,3 +138,32 @@ def test_a_deeper_tree_is_copied_parents_first(world: SimpleNamespace) -> None:
     assert copy.parent is not None and copy.parent.code == "E0199" and copy.parent.category_set == v2
     assert copy.parent.parent is not None and copy.parent.parent.code == "E01"
     assert not v2.categories.exclude(parent=None).exclude(parent__category_set=v2).exists()
+
+
+def test_routing_skips_the_rule_query_for_categories_without_rules(world: SimpleNamespace, settings: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wangge.workorders.services import forget_routing
+
+    settings.WANGGE_ROUTING_RECHECK_SECONDS = 60
+    forget_routing()
+    suggest_unit(category=world.category, territory=world.grid1)  # reads which categories have rules
+
+    with CaptureQueriesContext(connection) as queries:
+        assert suggest_unit(category=world.category, territory=world.grid1) == world.dept  # its default unit
+    assert queries.captured_queries and not any("routingrule" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_new_rule_is_seen_once_the_routing_is_looked_at_again(world: SimpleNamespace, settings: Any) -> None:
+    from wangge.workorders.models import RoutingRule
+    from wangge.workorders.services import forget_routing
+
+    settings.WANGGE_ROUTING_RECHECK_SECONDS = 3600
+    forget_routing()
+    assert suggest_unit(category=world.category, territory=world.grid1) == world.dept
+    RoutingRule.objects.create(category=world.category, territory=world.community, unit=world.dept2)
+
+    assert suggest_unit(category=world.category, territory=world.grid1) == world.dept  # within the interval
+    settings.WANGGE_ROUTING_RECHECK_SECONDS = 0
+    assert suggest_unit(category=world.category, territory=world.grid1) == world.dept2
