@@ -41,7 +41,12 @@ from config.settings.local import *  # noqa: F403
 DEBUG = False
 WANGGE_OPEN311_THROTTLE_KEY = None
 WANGGE_OPEN311_THROTTLE_IP = None
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+LOGGING = {  # server errors with their tracebacks on stderr, nothing else
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "ERROR"}},
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+}
 DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "wangge-open311-bench"  # noqa: F405
 '''
 

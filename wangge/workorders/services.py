@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -57,6 +57,24 @@ class InvalidTransition(DomainError):
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
+
+
+TRACKING_CODE_ATTEMPTS = 5
+
+
+def _insert_case(wo: WorkOrder, at: dt.datetime) -> None:
+    """INSERT a new case. Its random tracking code may already be taken (a busy city draws tens of thousands a
+    day out of 32⁶ per day): then another is drawn, inside a savepoint so the caller's transaction goes on."""
+    for attempt in range(TRACKING_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                wo.save(force_insert=True)
+            return
+        except IntegrityError as exc:
+            if "tracking_code" not in str(exc) or attempt == TRACKING_CODE_ATTEMPTS - 1:
+                raise
+            wo.pk = None
+            wo.tracking_code = new_tracking_code(at)
 
 
 def new_tracking_code(at: dt.datetime) -> str:
@@ -321,7 +339,7 @@ def work_order_create(
         )
         # The dispatch clock's fields go in with the INSERT; the clock row needs the case's id.
         due = _set_step_fields(wo, Step.DISPATCH, at)
-        wo.save()
+        _insert_case(wo, at)
         _clock_create(wo, Step.DISPATCH, at, due)
         created: dict[str, Any] = {"channel": channel}
         if loc.address_confidence is not None and loc.territory is not None:
@@ -795,7 +813,7 @@ def _open_rectification(wo: WorkOrder, who: Actor, at: dt.datetime, note: str) -
         due_at=due_at,
         due_provisional=provisional,
     )
-    child.save()
+    _insert_case(child, at)
     _start_step(child, Step.ACCEPT if wo.assigned_unit_id else Step.DISPATCH, at)
     child.save()
     _event(child, "create", who.user, at, "", child.status, data={"rectification_of": wo.tracking_code})

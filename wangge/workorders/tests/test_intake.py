@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,3 +90,33 @@ def test_a_real_photo_is_kept_with_its_sniffed_type(world: SimpleNamespace) -> N
     jpeg = SimpleUploadedFile("photo.bin", b"\xff\xd8\xff\xe0" + b"\x00" * 100, content_type="text/plain")
     att = attachment_add(actor=world.caller, work_order=wo, upload=jpeg)
     assert (att.content_type, att.size, att.uploaded_by) == ("image/jpeg", 104, world.caller)
+
+
+def test_a_tracking_code_already_taken_is_drawn_again(world: SimpleNamespace, monkeypatch: Any) -> None:
+    from wangge.workorders import services
+
+    first = new_case(world)
+    codes = iter([first.tracking_code, first.tracking_code, "WG250603ZZZZZZ"])
+    monkeypatch.setattr(services, "new_tracking_code", lambda at: next(codes))
+
+    second = new_case(world)
+
+    assert second.tracking_code == "WG250603ZZZZZZ" and second.pk != first.pk
+    assert WorkOrder.objects.count() == 2 and second.events.filter(name="create").count() == 1
+
+
+def test_a_tracking_code_that_keeps_clashing_gives_up_and_writes_nothing(
+    world: SimpleNamespace, monkeypatch: Any
+) -> None:
+    world: SimpleNamespace, monkeypatch: Any
+) -> None:
+    from django.db import IntegrityError
+
+    from wangge.workorders import services
+
+    first = new_case(world)
+    monkeypatch.setattr(services, "new_tracking_code", lambda at: first.tracking_code)
+
+    with pytest.raises(IntegrityError):
+        new_case(world)
+    assert WorkOrder.objects.count() == 1
