@@ -108,8 +108,6 @@ def test_a_tracking_code_already_taken_is_drawn_again(world: SimpleNamespace, mo
 def test_a_tracking_code_that_keeps_clashing_gives_up_and_writes_nothing(
     world: SimpleNamespace, monkeypatch: Any
 ) -> None:
-    world: SimpleNamespace, monkeypatch: Any
-) -> None:
     from django.db import IntegrityError
 
     from wangge.workorders import services
