@@ -536,7 +536,19 @@ class DistrictField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         return Territory.objects.restrict(_user(self)).filter(kind=TerritoryKind.DISTRICT)
 
 
-class WorkOrderCreateSerializer(serializers.Serializer[Any]):
+class LocatedMixin:
+    """Both coordinates or neither; without them, the district (an address is matched within it)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        lng, lat = attrs.get("lng"), attrs.get("lat")
+        if (lng is None) != (lat is None):
+            raise serializers.ValidationError({"lat": [_("经度和纬度须同时提供")]}, code="coordinates_incomplete")
+        if lng is None and attrs.get("district") is None:
+            raise serializers.ValidationError({"district": [_("无坐标时须填写所属区")]}, code="required")
+        return attrs
+
+
+class WorkOrderCreateSerializer(LocatedMixin, serializers.Serializer[Any]):
     """受理: the fields of ``work_order_create``. A case without coordinates names its district."""
 
     channel = serializers.ChoiceField(choices=INTAKE_CHANNELS)
@@ -560,14 +572,6 @@ class WorkOrderCreateSerializer(serializers.Serializer[Any]):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     point = ScopedPrimaryKeyField(Point, required=False, allow_null=True, help_text=_("关联点位 id"))
     resolution_mode = serializers.ChoiceField(choices=ResolutionMode.choices, required=False, allow_null=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        lng, lat = attrs.get("lng"), attrs.get("lat")
-        if (lng is None) != (lat is None):
-            raise serializers.ValidationError({"lat": [_("经度和纬度须同时提供")]}, code="coordinates_incomplete")
-        if lng is None and attrs.get("district") is None:
-            raise serializers.ValidationError({"district": [_("无坐标时须填写所属区")]}, code="required")
-        return attrs
 
 
 class TransitionRequestSerializer(serializers.Serializer[Any]):
@@ -749,7 +753,7 @@ class TokenSerializer(serializers.Serializer[Any]):
 # --- intake suggestions ------------------------------------------------------------------------
 
 
-class SuggestRequestSerializer(serializers.Serializer[Any]):
+class SuggestRequestSerializer(LocatedMixin, serializers.Serializer[Any]):
     """An appeal being taken in: what the classifier, routing, duplicate search and address matching need."""
 
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -765,14 +769,6 @@ class SuggestRequestSerializer(serializers.Serializer[Any]):
     crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     district = DistrictField(slug_field="code", required=False, allow_null=True, help_text=_("区编码（无坐标时必填）"))
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        lng, lat = attrs.get("lng"), attrs.get("lat")
-        if (lng is None) != (lat is None):
-            raise serializers.ValidationError({"lat": [_("经度和纬度须同时提供")]}, code="coordinates_incomplete")
-        if lng is None and attrs.get("district") is None:
-            raise serializers.ValidationError({"district": [_("无坐标时须填写所属区")]}, code="required")
-        return attrs
 
 
 class CodeNameSerializer(serializers.Serializer[Any]):

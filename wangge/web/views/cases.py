@@ -216,34 +216,42 @@ def case_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
         if form.is_valid():
-            d = form.cleaned_data
-            try:
-                wo = services.appeal_submit(
-                    actor=request.user,
-                    channel=Channel.PATROL,
-                    appeal_type=d["appeal_type"],
-                    description=d["description"],
-                    category=d["category"],
-                    address=d["address"],
-                    lng=d["lng"],
-                    lat=d["lat"],
-                    crs=d["crs"] or "wgs84",
-                    point_code=d["point"],
-                    reporter_name=d["reporter_name"],
-                    reporter_phone=d["reporter_phone"],
-                    photos=d["photos"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已上报，查询码 %(code)s") % {"code": wo.tracking_code})
-                if WorkOrder.objects.restrict(request.user).filter(pk=wo.pk).exists():
-                    return redirect("web:case_detail", pk=wo.pk)
-                return redirect("web:home")
+            done = _register(request, form, _("已上报，查询码 %(code)s"), channel=Channel.PATROL)
+            if done is not None:
+                return done
     else:
         form = AppealForm(initial={"point": request.GET.get("point", "")})
     context = {"form": form, "map": map_settings(), "staff": True, "focus": focus_bounds(request.user)}
     return render(request, "web/case_report.html", context)
+
+
+def _register(request: HttpRequest, form: AppealForm, done: str, **extra: Any) -> HttpResponse | None:
+    """Register the appeal of a valid staff form; the case page (or home, when the case lies outside the
+    user's scope) on success, None with the rule error on the form otherwise."""
+    d = form.cleaned_data
+    try:
+        wo = services.appeal_submit(
+            actor=request.user,
+            appeal_type=d["appeal_type"],
+            description=d["description"],
+            category=d["category"],
+            address=d["address"],
+            lng=d["lng"],
+            lat=d["lat"],
+            crs=d["crs"] or "wgs84",
+            point_code=d["point"],
+            reporter_name=d["reporter_name"],
+            reporter_phone=d["reporter_phone"],
+            photos=d["photos"],
+            **extra,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, done % {"code": wo.tracking_code})
+    if WorkOrder.objects.restrict(request.user).filter(pk=wo.pk).exists():
+        return redirect("web:case_detail", pk=wo.pk)
+    return redirect("web:home")
 
 
 @login_required
@@ -255,32 +263,17 @@ def case_intake(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                wo = services.appeal_submit(
-                    actor=user,
-                    channel=d["channel"],
-                    appeal_type=d["appeal_type"],
-                    title=d["title"],
-                    description=d["description"],
-                    category=d["category"],
-                    address=d["address"],
-                    lng=d["lng"],
-                    lat=d["lat"],
-                    crs=d["crs"] or "wgs84",
-                    point_code=d["point"],
-                    reporter_name=d["reporter_name"],
-                    reporter_phone=d["reporter_phone"],
-                    photos=d["photos"],
-                    urgency=d["urgency"],
-                    district=d["district"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已受理，查询码 %(code)s") % {"code": wo.tracking_code})
-                if WorkOrder.objects.restrict(user).filter(pk=wo.pk).exists():
-                    return redirect("web:case_detail", pk=wo.pk)
-                return redirect("web:home")
+            done = _register(
+                request,
+                form,
+                _("已受理，查询码 %(code)s"),
+                channel=d["channel"],
+                title=d["title"],
+                urgency=d["urgency"],
+                district=d["district"],
+            )
+            if done is not None:
+                return done
     else:
         form = IntakeForm(user=user)
     return render(request, "web/case_intake.html", {"form": form, "map": map_settings(), "staff": True})
