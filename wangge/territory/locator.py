@@ -214,12 +214,12 @@ def _get_index() -> LocatorIndex:
     global _index, _checked_at
     index = _index
     now = time.monotonic()
-    if index is not None and now - _checked_at < _recheck_seconds():
+    if index is not None and 0 <= now - _checked_at < _recheck_seconds():
         return index
     with _lock:
         index = _index
         now = time.monotonic()
-        if index is not None and now - _checked_at < _recheck_seconds():
+        if index is not None and 0 <= now - _checked_at < _recheck_seconds():
             return index
         if index is None or index.cache_version != _cache_version() or index.stamp != _db_stamp():
             index = _build()

@@ -280,6 +280,23 @@ class AppealForm(forms.Form):
             raise ValidationError(_("请在地图上点选位置，或使用“定位我的位置”"), code="location_required")
         return data
 
+    def appeal(self) -> dict[str, Any]:
+        """The valid input as the arguments of ``services.appeal_submit``."""
+        d = self.cleaned_data
+        return {
+            "appeal_type": d["appeal_type"],
+            "description": d["description"],
+            "category": d["category"],
+            "address": d["address"],
+            "lng": d["lng"],
+            "lat": d["lat"],
+            "crs": d["crs"] or "wgs84",
+            "point_code": d["point"],
+            "reporter_name": d["reporter_name"],
+            "reporter_phone": d["reporter_phone"],
+            "photos": d["photos"],
+        }
+
 
 STAFF_CHANNELS = [
     (c.value, c.label) for c in (Channel.HOTLINE, Channel.WEB, Channel.ENTERPRISE, Channel.INSPECTION, Channel.PATROL)

@@ -437,7 +437,7 @@ def get_calendar() -> WorkingCalendar:
     global _current, _checked_at
     current = _current
     now = time.monotonic()
-    if current is not None and now - _checked_at < _recheck_seconds():
+    if current is not None and 0 <= now - _checked_at < _recheck_seconds():  # a clock set back rechecks
         return current
     fingerprint = _fingerprint()
     _checked_at = now

@@ -99,7 +99,7 @@ def _routed_categories() -> frozenset[int]:
     at again at most every ``WANGGE_ROUTING_RECHECK_SECONDS`` (2 s, like the calendar and the locator): a
     new rule reaches every process within that time."""
     now = time.monotonic()
-    if now - _routing["checked"] < _routing_recheck_seconds():
+    if 0 <= now - _routing["checked"] < _routing_recheck_seconds():  # a clock set back rechecks
         return _routing["categories"]  # type: ignore[no-any-return]
     stamp = tuple(
         RoutingRule.objects.order_by().aggregate(n=Count("id"), top=Max("id"), cats=Sum("category_id")).values()

@@ -228,23 +228,8 @@ def case_report(request: HttpRequest) -> HttpResponse:
 def _register(request: HttpRequest, form: AppealForm, done: str, **extra: Any) -> HttpResponse | None:
     """Register the appeal of a valid staff form; the case page (or home, when the case lies outside the
     user's scope) on success, None with the rule error on the form otherwise."""
-    d = form.cleaned_data
     try:
-        wo = services.appeal_submit(
-            actor=request.user,
-            appeal_type=d["appeal_type"],
-            description=d["description"],
-            category=d["category"],
-            address=d["address"],
-            lng=d["lng"],
-            lat=d["lat"],
-            crs=d["crs"] or "wgs84",
-            point_code=d["point"],
-            reporter_name=d["reporter_name"],
-            reporter_phone=d["reporter_phone"],
-            photos=d["photos"],
-            **extra,
-        )
+        wo = services.appeal_submit(actor=request.user, **form.appeal(), **extra)
     except DomainError as exc:
         form.add_error(None, exc.message)
         return None

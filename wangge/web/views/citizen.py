@@ -73,23 +73,12 @@ def appeal(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             form.add_error(None, _("提交过于频繁，请稍后再试或拨打 12345"))
         elif form.is_valid():
-            d = form.cleaned_data
             try:
                 wo = services.appeal_submit(
                     actor=None,
                     channel=Channel.QR if (point or window) else Channel.H5,
-                    appeal_type=d["appeal_type"],
-                    description=d["description"],
-                    category=d["category"],
-                    address=d["address"],
-                    lng=d["lng"],
-                    lat=d["lat"],
-                    crs=d["crs"] or "wgs84",
-                    point_code=d["point"],
-                    window=d["window"][:60],
-                    reporter_name=d["reporter_name"],
-                    reporter_phone=d["reporter_phone"],
-                    photos=d["photos"],
+                    window=form.cleaned_data["window"][:60],
+                    **form.appeal(),
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)

@@ -111,3 +111,16 @@ def test_an_edit_from_elsewhere_is_seen_after_the_interval(settings: Any) -> Non
     assert arithmetic.is_working_day(date(2025, 9, 28)) is True  # still the snapshot, within the interval
     settings.WANGGE_CALENDAR_RECHECK_SECONDS = 0
     assert arithmetic.is_working_day(date(2025, 9, 28)) is False
+
+
+def test_a_snapshot_taken_under_a_frozen_clock_is_not_kept_forever() -> None:
+    from freezegun import freeze_time
+
+    with freeze_time("2030-01-01"):  # freezegun moves time.monotonic too, far ahead of the real one
+        arithmetic.invalidate()
+        arithmetic.get_calendar()
+    row = CalendarDay.objects.get(date=date(2025, 9, 28))
+    row.kind, row.source = DayKind.ORDINARY, DaySource.MANUAL
+    row.save()
+
+    assert arithmetic.is_working_day(date(2025, 9, 28)) is False
