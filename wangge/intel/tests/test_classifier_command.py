@@ -115,3 +115,28 @@ def test_bad_input_is_reported_as_a_command_error(files: dict[str, Path]) -> Non
     (files["dir"] / "x.joblib").write_bytes(b"junk")
     with pytest.raises(CommandError):
         run("evaluate", "--model", str(files["dir"] / "x.joblib"), "--csv", str(files["test"]))
+
+
+def _write_taxonomy(path: Path) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["一级分类", "二级分类", "三级分类"])
+        writer.writerow(["交通运输", "公共交通", "公交线路"])
+        writer.writerow(["教育文体", "教育", "招生考试"])
+    return path
+
+
+def test_train_takes_the_taxonomy_beside_the_csv_unless_told_not_to(files: dict[str, Path]) -> None:
+    taxonomy = _write_taxonomy(files["dir"] / "taxonomy.csv")
+    base = ("train", "--csv", str(files["train"]), *PARAMS)
+
+    out = run(*base, "--out", str(files["dir"] / "a.joblib"))
+    assert f"taxonomy: {taxonomy}" in out
+    assert len(textclf.load(files["dir"] / "a.joblib").vectorizer.keywords) == 2
+
+    out = run(*base, "--no-taxonomy", "--out", str(files["dir"] / "b.joblib"))
+    assert "taxonomy:" not in out
+    assert textclf.load(files["dir"] / "b.joblib").vectorizer.keywords == ()
+
+    with pytest.raises(CommandError, match="--no-taxonomy"):
+        run(*base, "--taxonomy", str(taxonomy), "--no-taxonomy", "--out", str(files["dir"] / "c.joblib"))

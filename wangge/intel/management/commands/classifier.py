@@ -71,8 +71,10 @@ class Command(BaseCommand):
             p.add_argument(
                 "--taxonomy",
                 type=Path,
-                help="分类体系 CSV（一级分类,二级分类,三级分类），其下级类名用作各一级类的关键词特征",
+                help="分类体系 CSV（一级分类,二级分类,三级分类），其下级类名用作各一级类的关键词特征；"
+                "不给时使用 --csv 同目录下的 taxonomy.csv（若有）",
             )
+            p.add_argument("--no-taxonomy", action="store_true", help="不使用分类体系关键词特征")
             p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="训练参数")
             p.add_argument("--jobs", type=int, default=2, help="分词进程数（默认 2）")
             p.add_argument("--seed", type=int, default=0, help="交叉验证划分的随机种子")
@@ -149,9 +151,23 @@ class Command(BaseCommand):
         return textclf.read_table(options["unlabeled"], _columns(options["text"])).texts
 
     def _taxonomy(self, options: dict[str, Any]) -> list[tuple[str, ...]] | None:
-        if not options.get("taxonomy"):
-            return None
-        return textclf.read_taxonomy(options["taxonomy"])
+        """The classification tree for the keyword block: ``--taxonomy``, else a ``taxonomy.csv``
+        beside the ``--csv`` file (said on stdout), else none; ``--no-taxonomy`` leaves it out."""
+        if "_taxonomy_rows" in options:
+            return options["_taxonomy_rows"]  # type: ignore[no-any-return]
+        path: Path | None = options.get("taxonomy")
+        if options.get("no_taxonomy"):
+            if path:
+                raise CommandError("--taxonomy 与 --no-taxonomy 不能同时使用")
+            path = None
+        elif path is None and options.get("csv") and not options.get("from_cases"):
+            beside = Path(options["csv"]).parent / "taxonomy.csv"
+            if beside.is_file() and beside.resolve() != Path(options["csv"]).resolve():
+                path = beside
+                self.stdout.write(f"taxonomy: {beside} (found beside --csv; --no-taxonomy leaves it out)")
+        rows = textclf.read_taxonomy(path) if path else None
+        options["_taxonomy_rows"] = rows
+        return rows
 
     def _cross_validate(
         self,
