@@ -1,13 +1,14 @@
 """``manage.py classifier train|evaluate|predict|cv``: the appeal classifier from CSV files.
 
     classifier train --csv train.csv --text 留言主题,留言详情 --label 一级标签 \
-        [--unlabeled more.csv] --out m.joblib [--cv 5]
+        [--unlabeled more.csv] [--taxonomy tree.csv | --no-taxonomy] --out m.joblib [--cv 5]
     classifier evaluate --model m.joblib --csv test.csv
     classifier predict --model m.joblib --csv new.csv --out predictions.csv
     classifier train --from-cases [--district 410403] --out m.joblib --activate
     classifier cv --csv train.csv [--unlabeled more.csv] --folds 5 --repeats 2
 
-The first ``--text`` column is the title, the others together the body.
+The first ``--text`` column is the title, the others together the body. Without ``--taxonomy``,
+training uses a ``taxonomy.csv`` beside the ``--csv`` file when there is one.
 """
 
 from __future__ import annotations
