@@ -20,10 +20,11 @@ def shared_data() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> None:
-    """Per-process caches keyed by primary keys must not leak between tests (ids are reused)."""
-    from wangge.workorders.deadlines import clear_limit_cache
+    """Process caches (calendar, locator, catalogue, step limits …) must not leak between tests: every test
+    builds its own rows, and primary keys are reused."""
+    from wangge.core import caches
 
-    clear_limit_cache()
+    caches.reset_all()
 
 
 @pytest.fixture(autouse=True)

@@ -142,8 +142,7 @@ def install_in_memory_index(tree: list[tuple[int, int, str, Any]]) -> None:
     index = locator.LocatorIndex(
         [t[0] for t in tree], [t[1] for t in tree], [t[3] for t in tree], rows=rows, stamp=("bench",)
     )
-    locator._index = index
-    locator._checked_at = time.monotonic()
+    locator.index_cache.set(index)
 
 
 class Timer:
@@ -196,7 +195,7 @@ def main() -> None:
         locator.warm()
         outline = shape(district.geometry)
         source = f"database ({grid_count} grids of {DISTRICT})"
-        index = locator._index
+        index = locator.index_cache.peek()
         assert index is not None
         build_s = time.perf_counter() - t0
     else:
@@ -206,7 +205,7 @@ def main() -> None:
         t1 = time.perf_counter()
         install_in_memory_index(tree)
         build_s = time.perf_counter() - t1
-        index = locator._index
+        index = locator.index_cache.peek()
         assert index is not None
         grid_geoms = [g for _, _, k, g in tree if k == "grid"]
         vertices = np.mean([len(shapely.get_coordinates(g)) for g in grid_geoms])

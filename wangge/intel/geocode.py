@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from typing import Any, NamedTuple
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
+from wangge.core.caches import ProcessCache
 from wangge.places.models import Point
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -226,8 +226,9 @@ def _stamp() -> tuple[Any, ...]:
     return (t["n"], t["m"], t["u"], p["n"], p["m"], p["u"])
 
 
-def build_index() -> AddressIndex:
-    stamp = _stamp()
+def build_index(stamp: tuple[Any, ...] | None = None) -> AddressIndex:
+    """A fresh index over every territory and point (``stamp``: the ``_stamp()`` it is built at)."""
+    stamp = _stamp() if stamp is None else stamp
     nodes: dict[int, Node] = {}
     for pk, path, kind, name in Territory.objects.order_by("path").values_list("id", "path", "kind", "name"):
         nodes[pk] = Node(pk, path, kind, name)
@@ -266,24 +267,17 @@ def build_index() -> AddressIndex:
     return index
 
 
-_lock = threading.Lock()
-_index: AddressIndex | None = None
+# Checked on every call: one aggregate query each over territories and points.
+_index_cache: ProcessCache[AddressIndex] = ProcessCache("intel.geocode", build_index, fingerprint=_stamp)
 
 
 def get_index() -> AddressIndex:
     """The process's index, rebuilt when territories or points changed (one aggregate query each)."""
-    global _index
-    stamp = _stamp()
-    with _lock:
-        if _index is None or _index.stamp != stamp:
-            _index = build_index()
-        return _index
+    return _index_cache.get()
 
 
 def invalidate() -> None:
-    global _index
-    with _lock:
-        _index = None
+    _index_cache.forget()
 
 
 # --- matching -------------------------------------------------------------------------------------

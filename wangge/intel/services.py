@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wangge.core import audit
+from wangge.core.caches import ProcessCache
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.intel import textclf
 from wangge.intel.models import ClassifierModel
@@ -112,35 +112,44 @@ def _activate(actor: Any, row: ClassifierModel) -> ClassifierModel:
 # --------------------------------------------------------------------------------------------
 # Suggestions from the active classifier, loaded once per process.
 
-_LOCK = threading.Lock()
-_CACHE: dict[str, Any] = {}
+
+class _Unreadable(Exception):
+    """The active classifier's file cannot be loaded (nothing is cached; the next call tries again)."""
+
+
+def _active_row() -> tuple[Any, ...] | None:
+    """Which classifier is active: (pk, version, file name), or None; read on every suggestion."""
+    return ClassifierModel.objects.filter(is_active=True).values_list("pk", "version", "file").first()
+
+
+def _load(current: tuple[Any, ...] | None) -> textclf.TrainedModel | None:
+    if current is None:
+        return None
+    row = ClassifierModel(pk=current[0], version=current[1], file=current[2])
+    try:
+        with row.file.open("rb") as handle:
+            return textclf.load(handle)
+    except (OSError, textclf.ModelFormatError) as exc:
+        logger.warning("active classifier %s cannot be loaded: %s", current[1], exc)
+        raise _Unreadable(current[1]) from exc
+
+
+_active: ProcessCache[textclf.TrainedModel | None] = ProcessCache(
+    "intel.active_classifier", _load, fingerprint=_active_row
+)
 
 
 def forget_active_model() -> None:
     """Drop the cached classifier; the next suggestion reloads the active one."""
-    with _LOCK:
-        _CACHE.clear()
+    _active.forget()
 
 
 def active_model() -> textclf.TrainedModel | None:
     """The active classifier, loaded from storage on first use and whenever another one is activated."""
-    current = ClassifierModel.objects.filter(is_active=True).values_list("pk", "version", "file").first()
-    if current is None:
+    try:
+        return _active.get()
+    except _Unreadable:
         return None
-    key = f"{current[0]}:{current[1]}"
-    with _LOCK:
-        if _CACHE.get("key") == key:
-            return _CACHE["model"]
-        row = ClassifierModel(pk=current[0], version=current[1], file=current[2])
-        try:
-            with row.file.open("rb") as handle:
-                model = textclf.load(handle)
-        except (OSError, textclf.ModelFormatError) as exc:
-            logger.warning("active classifier %s cannot be loaded: %s", current[1], exc)
-            return None
-        _CACHE.clear()
-        _CACHE.update(key=key, model=model)
-        return model
 
 
 def suggest_category(text: textclf.Text, k: int = 3) -> list[tuple[str, float]]:

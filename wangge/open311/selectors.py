@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from wangge.core.caches import ProcessCache
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.validators import mask_id_number, mask_phone
 from wangge.open311.models import ServiceAttribute
@@ -83,34 +82,31 @@ class Catalogue:
     services: dict[str, ServiceEntry]
 
 
-_catalogue: tuple[float, Catalogue] | None = None
-_catalogue_lock = threading.Lock()
+def _build_catalogue(_fingerprint: None) -> Catalogue:
+    categories = list(service_categories())
+    limits = handle_limits(categories)
+    attributes: dict[int, list[ServiceAttribute]] = {}
+    for attr in ServiceAttribute.objects.filter(category__in=categories).order_by("order", "id"):
+        attributes.setdefault(attr.category_id, []).append(attr)
+    return Catalogue(
+        districts={d.code: d for d in districts()},
+        services={
+            c.code: ServiceEntry(c, tuple(attributes.get(c.pk, ())), limit_text(limits[c.pk])) for c in categories
+        },
+    )
+
+
+_catalogue: ProcessCache[Catalogue] = ProcessCache(
+    "open311.catalogue", _build_catalogue, recheck_seconds=CATALOGUE_SECONDS
+)
 
 
 def catalogue() -> Catalogue:
-    global _catalogue
-    hit = _catalogue
-    if hit is not None and time.monotonic() - hit[0] < CATALOGUE_SECONDS:
-        return hit[1]
-    with _catalogue_lock:
-        categories = list(service_categories())
-        limits = handle_limits(categories)
-        attributes: dict[int, list[ServiceAttribute]] = {}
-        for attr in ServiceAttribute.objects.filter(category__in=categories).order_by("order", "id"):
-            attributes.setdefault(attr.category_id, []).append(attr)
-        fresh = Catalogue(
-            districts={d.code: d for d in districts()},
-            services={
-                c.code: ServiceEntry(c, tuple(attributes.get(c.pk, ())), limit_text(limits[c.pk])) for c in categories
-            },
-        )
-        _catalogue = (time.monotonic(), fresh)
-    return fresh
+    return _catalogue.get()
 
 
 def clear_caches() -> None:
-    global _catalogue
-    _catalogue = None
+    _catalogue.forget()
 
 
 # --- jurisdictions -------------------------------------------------------------------------------

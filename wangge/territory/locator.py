@@ -7,17 +7,16 @@ community, the street, the district. The first depth with a hit is the answer; a
 share the point (a common border, or an overlap within tolerance) the first in tree order (by path)
 wins, so answers are deterministic and equal between ``locate`` and ``locate_many``.
 
-Staleness: ``invalidate()`` drops this process's index and bumps a counter in Django's cache, so
-other processes sharing that cache (Redis in production) notice at once. Independently of the cache,
-each process compares a cheap database stamp (row count, max id, max ``updated_at``) at most every
-``WANGGE_LOCATOR_RECHECK_SECONDS`` (default 2 s) and rebuilds when it moved.
+Staleness: the index is a ``wangge.core.caches.ProcessCache`` (``index_cache``). ``invalidate()`` drops
+this process's index and bumps a counter in Django's cache, so other processes sharing that cache (Redis
+in production) notice at their next check. Independently of the cache, each process compares a cheap
+database stamp (row count, max id, max ``updated_at``) at most every ``WANGGE_LOCATOR_RECHECK_SECONDS``
+(default 2 s) and rebuilds when it moved.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from django.db.models import Count, Max
 from shapely import STRtree
 
 from wangge.core import geo
+from wangge.core.caches import ProcessCache
 from wangge.core.geo import FloatArray
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -155,11 +155,6 @@ class LocatorIndex:
         return result
 
 
-_lock = threading.Lock()
-_index: LocatorIndex | None = None
-_checked_at = 0.0
-
-
 def _recheck_seconds() -> float:
     return float(getattr(settings, "WANGGE_LOCATOR_RECHECK_SECONDS", 2.0))
 
@@ -191,9 +186,13 @@ def _geometry_from_json(value: Any) -> Any:
     return geom
 
 
-def _build() -> LocatorIndex:
-    stamp = _db_stamp()
-    version = _cache_version()
+def _fingerprint() -> tuple[Any, tuple[Any, ...]]:
+    """The shared cache's version (bumped by ``invalidate()`` in any process) and the database stamp."""
+    return (_cache_version(), _db_stamp())
+
+
+def _build(fingerprint: tuple[Any, tuple[Any, ...]]) -> LocatorIndex:
+    version, stamp = fingerprint
     ids: list[int] = []
     depths: list[int] = []
     geoms: list[Any] = []
@@ -210,29 +209,19 @@ def _build() -> LocatorIndex:
     return LocatorIndex(ids, depths, geoms, rows=rows, stamp=stamp, cache_version=version)
 
 
+# The process's index (``peek()`` gives the one in use without a check, e.g. to a benchmark).
+index_cache: ProcessCache[LocatorIndex] = ProcessCache(
+    "territory.locator", _build, fingerprint=_fingerprint, recheck_seconds=_recheck_seconds
+)
+
+
 def _get_index() -> LocatorIndex:
-    global _index, _checked_at
-    index = _index
-    now = time.monotonic()
-    if index is not None and 0 <= now - _checked_at < _recheck_seconds():
-        return index
-    with _lock:
-        index = _index
-        now = time.monotonic()
-        if index is not None and 0 <= now - _checked_at < _recheck_seconds():
-            return index
-        if index is None or index.cache_version != _cache_version() or index.stamp != _db_stamp():
-            index = _build()
-            _index = index
-        _checked_at = time.monotonic()
-        return index
+    return index_cache.get()
 
 
 def invalidate() -> None:
     """Drop the cached index here, and tell other processes through the shared cache."""
-    global _index
-    with _lock:
-        _index = None
+    index_cache.forget()
     try:
         try:
             cache.incr(CACHE_KEY)
@@ -269,7 +258,7 @@ def locate(lng: float, lat: float, crs: str = "wgs84") -> Territory | None:
     node_id = locate_id(lng, lat, crs)
     if node_id is None:
         return None
-    index = _index or _get_index()
+    index = index_cache.peek() or _get_index()
     if node_id not in index.rows:  # rebuilt in between; fall back to the database
         return Territory.objects.filter(pk=node_id).first()
     return _instance(index, node_id)

@@ -21,8 +21,6 @@ when using it). For many computations in a loop, take ``get_calendar()`` once an
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +30,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from wangge.core.caches import ProcessCache
 
 T_co = TypeVar("T_co", covariant=True)
 Number = int | float | Decimal
@@ -401,10 +401,6 @@ def _is_dated(window: DatedWindow) -> bool:
 
 # --- the process-wide calendar -----------------------------------------------------------------------------
 
-_lock = threading.Lock()
-_current: WorkingCalendar | None = None
-_checked_at = 0.0
-
 
 def _recheck_seconds() -> float:
     """How long the in-memory calendar is used before the tables are looked at again
@@ -431,29 +427,23 @@ def _fingerprint() -> tuple[Any, ...]:
     return (*(str(v) for v in row or ()), settings.TIME_ZONE, office)
 
 
+_calendar: ProcessCache[WorkingCalendar] = ProcessCache(
+    "workcalendar.calendar",
+    lambda fingerprint: WorkingCalendar.from_database(fingerprint=fingerprint),
+    fingerprint=_fingerprint,
+    recheck_seconds=_recheck_seconds,
+)
+
+
 def get_calendar() -> WorkingCalendar:
     """The in-memory calendar, reloaded when the tables (or the relevant settings) changed; they are
     looked at again at most every ``_recheck_seconds()``."""
-    global _current, _checked_at
-    current = _current
-    now = time.monotonic()
-    if current is not None and 0 <= now - _checked_at < _recheck_seconds():  # a clock set back rechecks
-        return current
-    fingerprint = _fingerprint()
-    _checked_at = now
-    if current is not None and current.fingerprint == fingerprint:
-        return current
-    with _lock:
-        current = WorkingCalendar.from_database(fingerprint=fingerprint)
-        _current = current
-    return current
+    return _calendar.get()
 
 
 def invalidate() -> None:
     """Forget the in-memory calendar (the next call reloads it)."""
-    global _current, _checked_at
-    _current = None
-    _checked_at = 0.0
+    _calendar.forget()
 
 
 # --- module-level shortcuts (the agreed interface) ---------------------------------------------------------

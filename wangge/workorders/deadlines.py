@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 
+from wangge.core.caches import KeyedProcessCache
 from wangge.workcalendar import arithmetic
 from wangge.workorders.choices import DurationUnit, Step, Urgency
 from wangge.workorders.models import Category, StepDeadline
@@ -44,18 +44,8 @@ class Due:
     limit: Limit
 
 
-# Limits per category (own rows, then ancestors'), kept briefly per process: a transition asks several
-# times, and dictionary edits are rare. An edit takes effect everywhere within LIMIT_CACHE_SECONDS.
-LIMIT_CACHE_SECONDS = 30.0
-_limit_cache: dict[int, tuple[float, list[dict[tuple[str, str], Limit]]]] = {}
-
-
-def _chain_limits(category: Category) -> list[dict[tuple[str, str], Limit]]:
-    now = time.monotonic()
-    hit = _limit_cache.get(category.pk)
-    if hit is not None and now - hit[0] < LIMIT_CACHE_SECONDS:
-        return hit[1]
-    chain: list[dict[tuple[str, str], Limit]] = []
+def _load_chain(category: Category) -> list[dict[tuple[str, str], Limit]]:
+    """The limits of ``category`` and of each ancestor (at most ten levels), nearest first."""
     node: Category | None = category
     ids: list[int] = []
     while node is not None and len(ids) < 10:
@@ -67,13 +57,25 @@ def _chain_limits(category: Category) -> list[dict[tuple[str, str], Limit]]:
     by_cat: dict[int, dict[tuple[str, str], Limit]] = {pk: {} for pk in ids}
     for cat_id, step, urgency, amount, unit in rows:
         by_cat[cat_id][(step, urgency)] = Limit(Decimal(amount), unit)
-    chain = [by_cat[pk] for pk in ids]
-    _limit_cache[category.pk] = (now, chain)
-    return chain
+    return [by_cat[pk] for pk in ids]
+
+
+# Limits per category (own rows, then ancestors'), kept briefly per process: a transition asks several
+# times, and dictionary edits are rare. An edit takes effect everywhere within LIMIT_CACHE_SECONDS (at once
+# in the process that made it through the admin, which calls clear_limit_cache). Keyed by the category
+# (model instances hash and compare by primary key).
+LIMIT_CACHE_SECONDS = 30.0
+_limits: KeyedProcessCache[Category, list[dict[tuple[str, str], Limit]]] = KeyedProcessCache(
+    "workorders.step_limits", _load_chain, recheck_seconds=LIMIT_CACHE_SECONDS
+)
+
+
+def _chain_limits(category: Category) -> list[dict[tuple[str, str], Limit]]:
+    return _limits.get(category) if category.pk is not None else _load_chain(category)
 
 
 def clear_limit_cache() -> None:
-    _limit_cache.clear()
+    _limits.forget()
 
 
 def step_limit(category: Category | None, step: str, urgency: str) -> Limit:

@@ -10,8 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from wangge.open311 import selectors
-from wangge.open311.services import apikey_create, clear_key_cache
+from wangge.open311.services import apikey_create
 from wangge.workorders.tests.conftest import world  # noqa: F401  (fixture)
 
 BASE = "/open311/v2/"
@@ -19,10 +18,8 @@ BASE = "/open311/v2/"
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Throttle counters live in the cache, the intake catalogue in the process; every test starts afresh."""
+    """Throttle counters live in Django's cache; every test starts afresh (process caches: the root conftest)."""
     cache.clear()
-    selectors.clear_caches()
-    clear_key_cache()
 
 
 @pytest.fixture

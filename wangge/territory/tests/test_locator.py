@@ -164,11 +164,11 @@ def test_invalidate_is_shared_through_the_cache(district: None, settings: Any) -
     # Given a warm index, rechecked on every lookup, that nothing has changed since
     settings.WANGGE_LOCATOR_RECHECK_SECONDS = 0
     locator.warm()
-    index = locator._index
+    index = locator.index_cache.peek()
     locator.locate(W, S)
-    assert locator._index is index
+    assert locator.index_cache.peek() is index
     # When another process calls invalidate() (it bumps the version in the shared cache)
     cache.set(locator.CACHE_KEY, (cache.get(locator.CACHE_KEY) or 0) + 1000)
     # Then this process rebuilds at its next check
     locator.locate(W, S)
-    assert locator._index is not index
+    assert locator.index_cache.peek() is not index
