@@ -51,7 +51,11 @@ def user_scope(user: User, action: str = VIEW) -> Scope:
             paths.add(path)
         if unit_id:
             unit_ids.add(unit_id)
-    scope = Scope(territory_paths=tuple(sorted(paths)), unit_ids=tuple(sorted(unit_ids)))
+    scope = Scope(
+        territory_paths=tuple(sorted(paths)),
+        unit_ids=tuple(sorted(unit_ids)),
+        owner_id=user.pk if action == VIEW else None,
+    )
     cache[action] = scope
     return scope
 
@@ -61,6 +65,7 @@ def forget_scope(user: Any) -> None:
     if user is not None and hasattr(user, "__dict__"):
         user.__dict__.pop(_GRANTS_ATTR, None)
         user.__dict__.pop(_SCOPE_ATTR, None)
+        user.__dict__.pop("_unit_paths", None)  # accounts.permissions.grant_paths
 
 
 def user_roles(user: User) -> set[str]:

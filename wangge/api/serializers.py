@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from wangge.accounts.models import Unit, User
 from wangge.accounts.roles import REVEAL
+from wangge.api.workflow_serializers import payload_serializer
 from wangge.core.geo import CRS_CHOICES
 from wangge.core.validators import mask_phone
 from wangge.notifications.models import Notification
@@ -29,22 +30,20 @@ from wangge.workorders.choices import (
     AttachmentKind,
     Channel,
     ClockState,
-    DurationUnit,
-    ReplyResult,
     ResolutionMode,
     Status,
     SupervisionLevel,
     Urgency,
 )
+from wangge.workorders.clocks import clock_state
 from wangge.workorders.measures import GROUPS
 from wangge.workorders.models import Attachment, Category, Event, WorkOrder
-from wangge.workorders.workflow import TRANSITIONS
+from wangge.workorders.workflow import EVENT_LABELS, WORKFLOW
 
 CRS_FIELD_HELP = _("坐标系：wgs84（GPS）、gcj02（高德/腾讯）或 bd09（百度）")
 # Channels a client may file under; the rating channel is opened by the callback step itself.
 INTAKE_CHANNELS = [(v, label) for v, label in Channel.choices if v != Channel.RATING]
 SUPERVISION_LEVELS = [(v, label) for v, label in SupervisionLevel.choices if v]
-TRANSITION_NAMES = sorted(TRANSITIONS)
 
 
 def _user(serializer: Any) -> Any:
@@ -376,17 +375,6 @@ class CategoryTreeSerializer(CategorySerializer):
 # --- work orders ---------------------------------------------------------------------------------
 
 
-def clock_state(wo: WorkOrder, now: Any) -> str | None:
-    """The state of the running step clock (None when no clock runs or it is paused)."""
-    if wo.step_due_at is None or wo.paused_at is not None:
-        return None
-    if wo.step_due_at <= now:
-        return ClockState.OVERDUE
-    if wo.step_warn_at is not None and wo.step_warn_at <= now:
-        return ClockState.APPROACHING
-    return ClockState.NORMAL
-
-
 class WorkOrderSerializer(PreparedMixin, serializers.ModelSerializer[WorkOrder]):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category_code = serializers.CharField(source="category.code", read_only=True, allow_null=True, default=None)
@@ -450,7 +438,7 @@ class WorkOrderSerializer(PreparedMixin, serializers.ModelSerializer[WorkOrder])
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_clock_colour(self, obj: WorkOrder) -> str | None:
         state = clock_state(obj, self.page_for(obj)["now"])
-        return CLOCK_COLOURS[ClockState(state)] if state else None
+        return CLOCK_COLOURS[state] if state else None
 
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
@@ -574,35 +562,24 @@ class WorkOrderCreateSerializer(LocatedMixin, serializers.Serializer[Any]):
     resolution_mode = serializers.ChoiceField(choices=ResolutionMode.choices, required=False, allow_null=True)
 
 
-class TransitionRequestSerializer(serializers.Serializer[Any]):
-    """One step of the closed loop. Which payload fields a step needs: ``GET …/transitions/`` (``requires``)."""
-
-    name = serializers.ChoiceField(choices=TRANSITION_NAMES, help_text=_("操作名，如 dispatch、accept、reply"))
-    expected_version = serializers.IntegerField(
-        min_value=1, required=False, help_text=_("读取时的 version；工单已被他人改动时返回 409")
-    )
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, help_text=_("派遣：承办单位 id")
-    )
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.filter(category_set__is_active=True),
-        required=False,
-        allow_null=True,
-        help_text=_("派遣：改判分类 id"),
-    )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    amount = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, help_text=_("申请延期：时长"))
-    unit_of_time = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
-    text = serializers.CharField(max_length=5000, required=False, allow_blank=True, help_text=_("办理结果"))
-    result = serializers.ChoiceField(choices=ReplyResult.choices, required=False)
-    rating = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text=_("回访评价 1-5"))
-    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
-    unreachable = serializers.BooleanField(required=False, default=False)
-    level = serializers.ChoiceField(choices=SUPERVISION_LEVELS, required=False, help_text=_("督办等级"))
-    parent = serializers.IntegerField(min_value=1, required=False, help_text=_("合并：主工单 id"))  # type: ignore[assignment]
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
-    before_photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
-    after_photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+TransitionRequestSerializer = payload_serializer(
+    WORKFLOW,
+    refs={
+        "unit": lambda i: serializers.PrimaryKeyRelatedField(
+            queryset=Unit.objects.all(), required=False, help_text=i.help
+        ),
+        "category": lambda i: serializers.PrimaryKeyRelatedField(
+            queryset=Category.objects.filter(category_set__is_active=True),
+            required=False,
+            allow_null=True,
+            help_text=i.help,
+        ),
+        "parent": lambda i: serializers.IntegerField(min_value=1, required=False, help_text=i.help),
+    },
+    name="TransitionRequestSerializer",
+    doc="One step of the closed loop. Which payload fields a step needs: ``GET …/transitions/`` (``requires``).",
+    version_help=_("读取时的 version；工单已被他人改动时返回 409"),
+)
 
 
 class AvailableTransitionSerializer(serializers.Serializer[Any]):
@@ -633,10 +610,7 @@ class EventSerializer(serializers.ModelSerializer[Event]):
         ]
 
     def get_label(self, obj: Event) -> str:
-        t = TRANSITIONS.get(obj.name)
-        if t is not None:
-            return str(t.label)
-        return {"create": str(_("受理")), "follow_parent": str(_("随主工单办结"))}.get(obj.name, obj.name)
+        return str(EVENT_LABELS.get(obj.name, obj.name))
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):

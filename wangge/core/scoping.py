@@ -1,10 +1,12 @@
 """One mechanism answers "what may this user see / change": ``ScopedQuerySet.restrict``.
 
 A model declares where its territory path and its unit live (``scope_path_field``,
-``scope_unit_field``). A user object supplies ``get_scope(action)`` returning a :class:`Scope` (the
-accounts app implements it from role grants). A grant on a territory node covers its subtree: the
-subtree is every node whose materialised path starts with the node's path. Objects outside the
-scope are simply absent from the queryset, so a detail lookup answers exactly like a missing object.
+``scope_unit_field``); it may also declare ``scope_owner_field``, the user it names (e.g. who filed a
+case) may always *view* that row. A user object supplies ``get_scope(action)`` returning a
+:class:`Scope` (the accounts app implements it from role grants). A grant on a territory node covers
+its subtree: the subtree is every node whose materialised path starts with the node's path. Objects
+outside the scope are simply absent from the queryset, so a detail lookup answers exactly like a
+missing object.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ class Scope:
     everything: bool = False
     territory_paths: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
+    # The user whose own rows (``scope_owner_field``) are visible; set for the ``view`` action only.
+    owner_id: int | None = None
     # Extra per-model conditions contributed by roles (e.g. "cases I reported").
     extra: tuple[Q, ...] = field(default=())
 
     @property
     def empty(self) -> bool:
-        return not (self.everything or self.territory_paths or self.unit_ids or self.extra)
+        return not (self.everything or self.territory_paths or self.unit_ids or self.extra or self.owner_id)
 
     def covers_path(self, path: str | None) -> bool:
         if self.everything:
@@ -71,11 +75,14 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
     q = Q(pk__in=[])
     path_field: str | None = getattr(model, "scope_path_field", None)
     unit_field: str | None = getattr(model, "scope_unit_field", None)
+    owner_field: str | None = getattr(model, "scope_owner_field", None)
     if path_field:
         for p in _minimal_paths(scope.territory_paths):
             q |= Q(**{f"{path_field}__startswith": p})
     if unit_field and scope.unit_ids:
         q |= Q(**{f"{unit_field}__in": scope.unit_ids})
+    if owner_field and scope.owner_id is not None:
+        q |= Q(**{owner_field: scope.owner_id})
     for extra in scope.extra:
         q |= extra
     return q
@@ -99,6 +106,7 @@ class ScopedModel(models.Model):
 
     scope_path_field: ClassVar[str | None] = None
     scope_unit_field: ClassVar[str | None] = None
+    scope_owner_field: ClassVar[str | None] = None
 
     objects = ScopedQuerySet.as_manager()
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from wangge.accounts.choices import Role
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.core import audit
-from wangge.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from wangge.core.actors import ClientActor
+from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.open311.choices import Datatype
 from wangge.open311.models import ApiKey, ServiceAttribute, Submission
 from wangge.territory.models import Territory
@@ -123,14 +124,10 @@ def _apikey_stamp_use(key: ApiKey) -> None:
 # --- intake --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ApiClient:
-    """The acting party of a request taken through Open311: the client holding the key, not a user."""
-
-    key: ApiKey
-
-    def __str__(self) -> str:
-        return f"Open311：{self.key.name}"
+def client_actor(key: ApiKey) -> ClientActor:
+    """The acting party of a request taken through Open311: the client holding the key, not a user; the
+    intake rule keeps it within its key's district."""
+    return ClientActor(name=key.name, key_id=key.pk, district_id=key.district_id, channel="Open311")
 
 
 @dataclass
@@ -264,18 +261,15 @@ def submission_create(
     a refused request leaves no trace. With ``WANGGE_OPEN311_AUTO_DISPATCH`` on, a case with a suggested
     unit is dispatched to it at once. ``definitions`` are the service's attributes when the caller holds them.
     """
-    if actor.district_id is not None and actor.district_id != intake.district.pk:
-        raise PermissionDenied(_("该密钥不能向此区提交"), code="jurisdiction_forbidden")
     if definitions is None:
         definitions = list(ServiceAttribute.objects.filter(category=intake.category).order_by("order", "id"))
     values, problems = attribute_values(definitions, intake.attributes)
     if problems:
         raise ValidationFailed(_("附加属性不正确"), code="invalid_attribute", details=problems)
     title, description = _case_text(intake, definitions, values)
-    client = ApiClient(actor)
     with transaction.atomic():
         wo = work_order_create(
-            actor=client,
+            actor=client_actor(actor),
             channel=Channel.API,
             appeal_type=intake.appeal_type,
             title=title,
@@ -290,11 +284,6 @@ def submission_create(
             district=intake.district,
             now=now,
         )
-        if intake.lng is not None and (wo.territory_id is None or wo.district_id != intake.district.pk):
-            # The point lies outside the jurisdiction: undo the case.
-            raise ValidationFailed(
-                _("该位置不在所选辖区内"), code="outside_jurisdiction", details=[{"field": "lat/long"}]
-            )
         unit = suggest_unit(category=intake.category, territory=wo.territory or wo.district)
         submission = Submission.objects.create(
             work_order=wo,

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 
+from wangge.accounts import permissions
 from wangge.accounts.choices import Role
 from wangge.accounts.models import RoleGrant, User
 from wangge.reports.bulletins import day_bounds
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.workorders.workflow import Actor
 
 
 def bulletins_for(user: Any) -> QuerySet[Bulletin]:
@@ -153,14 +153,13 @@ def streets_confirmed_by(user: Any) -> list[Territory]:
 
 
 def _nodes_with_role(user: Any, roles: frozenset[str], kind: str) -> list[Territory]:
-    actor = Actor.of(user)
     nodes = Territory.objects.restrict(user).filter(kind=kind)
-    return [n for n in nodes if actor.has_role_over(roles, n.path)]
+    return [n for n in nodes if permissions.has_role_over(user, roles, n.path)]
 
 
 def may_score(user: Any, a: Assessment) -> bool:
-    return Actor.of(user).has_role_over(frozenset({Role.COMMUNITY_STAFF, Role.ADMIN}), a.community.path)
+    return permissions.has_role_over(user, frozenset({Role.COMMUNITY_STAFF, Role.ADMIN}), a.community.path)
 
 
 def may_confirm(user: Any, a: Assessment) -> bool:
-    return Actor.of(user).has_role_over(frozenset({Role.STREET_STAFF, Role.ADMIN}), a.street.path)
+    return permissions.has_role_over(user, frozenset({Role.STREET_STAFF, Role.ADMIN}), a.street.path)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wangge.accounts import permissions
 from wangge.accounts.choices import Role
 from wangge.accounts.models import Unit, User
 from wangge.core import audit
@@ -18,7 +19,6 @@ from wangge.reports import bulletins, conf
 from wangge.reports.choices import AssessmentGrade, AssessmentStatus
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.models import Territory
-from wangge.workorders.workflow import Actor
 
 # --- 日通报 -------------------------------------------------------------------------------------------
 
@@ -275,7 +275,7 @@ def _apply_scores(a: Assessment, items: dict[str, Any], manual: dict[str, Any]) 
 def _require_role_over(actor: Any, roles: frozenset[str], node: Territory, what: str) -> None:
     if actor is None:
         return
-    if not Actor.of(actor).has_role_over(roles, node.path):
+    if not permissions.has_role_over(actor, roles, node.path):
         raise PermissionDenied(f"无权{what}", code="assessment_forbidden")
 
 

@@ -12,18 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Unit, User
+from wangge.core.workflow import Input, Transition
 from wangge.territory.models import Territory
+from wangge.web.workflow_forms import MultipleImageField, StepForm
 from wangge.workorders.choices import (
     AppealType,
     Channel,
-    DurationUnit,
     Rating,
-    ReplyResult,
-    SupervisionLevel,
     Urgency,
 )
 from wangge.workorders.models import Category, WorkOrder
-from wangge.workorders.workflow import Transition
 
 
 class LoginForm(AuthenticationForm):
@@ -55,25 +53,6 @@ class LoginForm(AuthenticationForm):
         return ValidationError(
             self.error_messages["locked"], code="locked", params={"minutes": max(1, math.ceil(seconds / 60))}
         )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several photos in one input; each is checked for what it really is by the attachment service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def leaf_categories() -> Any:
@@ -110,99 +89,40 @@ class UnitChoiceField(forms.ModelChoiceField):
 YES_NO = (("1", _("已解决")), ("0", _("未解决")))
 
 
-class TransitionForm(forms.Form):
-    """The inputs one transition needs, built from its ``requires`` in the transition table."""
+def _unit_field(wo: WorkOrder, user: Any, i: Input) -> forms.Field:
+    from wangge.web.selectors import dispatch_units
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    unit = UnitChoiceField(label=i.label, queryset=Unit.objects.none())
+    unit.offer(dispatch_units([wo.district.path] if wo.district_id else None))
+    return unit
+
+
+def _category_field(wo: WorkOrder, user: Any, i: Input) -> forms.Field:
+    return CategoryChoiceField(label=i.label, queryset=leaf_categories(), required=False, initial=wo.category_id)
+
+
+def _parent_field(wo: WorkOrder, user: Any, i: Input) -> forms.Field:
+    return forms.CharField(label=i.label, max_length=20)
+
+
+def _parent_from_code(form: StepForm, i: Input, code: str) -> int | None:
+    """The page takes the main case's tracking code; the service takes its id (a case in the user's scope)."""
+    parent = WorkOrder.objects.restrict(form.user).filter(tracking_code=code.strip().upper()).only("pk").first()
+    if parent is None:
+        form.add_error(i.name, _("找不到该查询码的工单"))
+        return None
+    return parent.pk
+
+
+class TransitionForm(StepForm):
+    """The inputs of one step of the closed loop, generated from its row in ``workorders.workflow``."""
+
+    refs = {"unit": _unit_field, "category": _category_field, "parent": _parent_field}
+    cleaners = {"parent": _parent_from_code}
 
     def __init__(self, *args: Any, transition: Transition, work_order: WorkOrder, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.transition = transition
+        super().__init__(*args, transition=transition, obj=work_order, user=user, **kwargs)
         self.work_order = work_order
-        self.user = user
-        self.initial.setdefault("expected_version", work_order.version)
-        name = transition.name
-        f = self.fields
-        if name == "dispatch":
-            from wangge.web.selectors import dispatch_units
-
-            unit = UnitChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
-            unit.offer(dispatch_units([work_order.district.path] if work_order.district_id else None))
-            f["unit"] = unit
-            f["category"] = CategoryChoiceField(
-                label=_("分类（可改）"), queryset=leaf_categories(), required=False, initial=work_order.category_id
-            )
-        if name == "request_extension":
-            f["amount"] = forms.DecimalField(label=_("延期时长"), min_value=0, max_value=365, decimal_places=2)
-            f["unit_of_time"] = forms.ChoiceField(
-                label=_("时长单位"), choices=DurationUnit.choices, initial=DurationUnit.WORKING_DAYS
-            )
-        if name in {"reply", "resolve_on_site"}:
-            f["text"] = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-        if name == "reply":
-            f["result"] = forms.ChoiceField(
-                label=_("办理结论"), choices=ReplyResult.choices, widget=forms.RadioSelect, initial=ReplyResult.RESOLVED
-            )
-        if name == "callback":
-            f["unreachable"] = forms.BooleanField(label=_("未联系上诉求人"), required=False)
-            f["rating"] = forms.TypedChoiceField(
-                label=_("评价"), choices=Rating.choices, coerce=int, widget=forms.RadioSelect, required=False
-            )
-            f["resolved"] = forms.ChoiceField(
-                label=_("是否解决"), choices=YES_NO, widget=forms.RadioSelect, required=False
-            )
-        if name == "merge":
-            f["parent"] = forms.CharField(label=_("合并到（主工单查询码）"), max_length=20)
-        if name == "supervise":
-            f["level"] = forms.ChoiceField(
-                label=_("督办等级"), choices=[c for c in SupervisionLevel.choices if c[0]], widget=forms.RadioSelect
-            )
-        if name == "resolve_on_site":
-            f["before_photos"] = MultipleImageField(label=_("处置前照片"))
-            f["after_photos"] = MultipleImageField(label=_("处置后照片"))
-        note_required = "note" in transition.requires
-        f["note"] = forms.CharField(
-            label=_("说明") if note_required else _("说明（选填）"),
-            widget=forms.Textarea(attrs={"rows": 2}),
-            required=note_required,
-            max_length=2000,
-        )
-        if name in {"reply", "verify_fail", "return", "suspend", "request_extension"}:
-            f["attachments"] = MultipleImageField(label=_("附件照片（选填）"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.transition.name == "callback" and not data.get("unreachable"):
-            if not data.get("rating"):
-                self.add_error("rating", _("请选择评价等级"))
-            if data.get("resolved") in (None, ""):
-                self.add_error("resolved", _("请选择是否解决"))
-        if self.transition.name == "merge" and data.get("parent"):
-            parent: WorkOrder | None = (
-                WorkOrder.objects.restrict(self.user)
-                .filter(tracking_code=data["parent"].strip().upper())
-                .only("pk")
-                .first()
-            )
-            if parent is None:
-                self.add_error("parent", _("找不到该查询码的工单"))
-            else:
-                data["parent"] = parent.pk
-        return data
-
-    def payload(self) -> dict[str, Any]:
-        """Keyword arguments for ``work_order_transition``."""
-        data = dict(self.cleaned_data)
-        data.pop("expected_version", None)
-        if self.transition.name == "callback":
-            if data.get("unreachable"):
-                data = {"unreachable": True, "note": data.get("note", "")}
-            else:
-                data["resolved"] = data.get("resolved") == "1"
-                data.pop("unreachable", None)
-        if self.transition.name == "dispatch" and data.get("category") is None:
-            data.pop("category", None)
-        return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
 class BulkDispatchForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Writes of the staff pages that are not domain writes: saved filters."""
+"""Writes of the staff pages that are not domain writes: saved filters. (Appeals go through the one intake
+service, ``workorders.services.appeal_submit``.)"""
 
 from __future__ import annotations
 
@@ -56,66 +57,3 @@ def saved_view_delete(*, actor: Any, view_id: int) -> None:
             only_changes=False,
         )
         view.delete()
-
-
-def appeal_submit(
-    *,
-    actor: Any,
-    channel: str,
-    appeal_type: str,
-    description: str,
-    category: Any = None,
-    address: str = "",
-    lng: float | None = None,
-    lat: float | None = None,
-    crs: str = "wgs84",
-    point_code: str = "",
-    window: str = "",
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    photos: list[Any] | None = None,
-    title: str = "",
-    urgency: str = "normal",
-    district: Any = None,
-) -> Any:
-    """An appeal from the citizen page (``actor=None``) or a grid worker's report: the case and its photos in
-    one transaction. A QR code of a point fills in the point and its position; a window code is noted."""
-    from wangge.places.models import Point
-    from wangge.workorders.choices import AttachmentKind
-    from wangge.workorders.services import attachment_add, work_order_create
-
-    point = None
-    if point_code:
-        point = Point.objects.filter(code=point_code).first()
-        if point is None:
-            raise ValidationFailed("二维码对应的点位不存在", code="unknown_point", details=[{"field": "point"}])
-        if lng is None or lat is None:
-            lng, lat, crs = point.lng, point.lat, "wgs84"
-        if not address:
-            address = f"{point.name}（{point.address}）" if point.address else point.name
-    if window:
-        address = f"{address}（办事窗口：{window}）" if address else f"办事窗口：{window}"
-    text = " ".join(description.split())
-    title = title.strip() or (category.name + "：" if category is not None else "") + text[:30]
-    with transaction.atomic():
-        wo = work_order_create(
-            actor=actor,
-            channel=channel,
-            appeal_type=appeal_type,
-            title=title[:200],
-            description=description,
-            category=category,
-            reporter_name=reporter_name,
-            reporter_phone=reporter_phone,
-            is_real_name=bool(reporter_name and reporter_phone),
-            lng=lng,
-            lat=lat,
-            crs=crs,
-            address=address[:200],
-            point=point,
-            urgency=urgency,
-            district=district,
-        )
-        for upload in photos or ():
-            attachment_add(actor=actor, work_order=wo, upload=upload, kind=AttachmentKind.PHOTO)
-    return wo

@@ -140,6 +140,7 @@ class WorkOrder(ScopedModel):
 
     scope_path_field: ClassVar[str | None] = "scope_path"
     scope_unit_field: ClassVar[str | None] = "assigned_unit_id"
+    scope_owner_field: ClassVar[str | None] = "filed_by_id"  # who filed a case keeps seeing it
     audit_protected_fields: ClassVar[tuple[str, ...]] = ("reporter_phone",)
 
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
@@ -167,6 +168,15 @@ class WorkOrder(ScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_work_orders",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="filed_work_orders",
+        help_text=_("登记工单的工作人员；其始终可查看自己登记的工单"),
     )
 
     lng = models.FloatField(_("经度(WGS-84)"), null=True, blank=True)

@@ -39,34 +39,42 @@ def _send(wo: WorkOrder, what: str, subject: str, recipients: Iterable[Any], bod
     )
 
 
-def on_transition(wo: WorkOrder, name: str) -> None:
-    code = wo.tracking_code
-    if name == "dispatch":
-        _send(wo, name, f"新派遣工单 {code}，请及时签收", unit_members(wo.assigned_unit_id))
-    elif name == "return":
-        _send(wo, name, f"工单 {code} 被退回，请重新派遣", role_holders_over(wo.scope_path, [Role.DISPATCHER]))
-    elif name == "request_extension":
-        _send(wo, name, f"工单 {code} 申请延期，请审批", role_holders_over(wo.scope_path, [Role.DISPATCHER]))
-    elif name in {"approve_extension", "reject_extension", "verify_fail", "supervise", "reopen"}:
-        labels = {
-            "approve_extension": "延期已批准",
-            "reject_extension": "延期被驳回",
-            "verify_fail": "核查未通过，请返工",
-            "supervise": "被督办，请加快办理",
-            "reopen": "已重办，请重新办理",
-        }
+def recipients(group: str, wo: WorkOrder) -> list[Any]:
+    """The users of a notice's recipient group (``workflow.TO_*``)."""
+    from wangge.workorders import workflow
+
+    if group == workflow.TO_UNIT:
+        return list(unit_members(wo.assigned_unit_id))
+    if group == workflow.TO_DISPATCHERS:
+        return list(role_holders_over(wo.scope_path, [Role.DISPATCHER]))
+    if group == workflow.TO_UNIT_OR_DISPATCHERS:
         # Not (or no longer) with a unit, e.g. a card on a case still awaiting dispatch: the dispatchers hear.
-        recipients = list(unit_members(wo.assigned_unit_id)) or list(
-            role_holders_over(wo.scope_path, [Role.DISPATCHER])
-        )
-        _send(wo, name, f"工单 {code} {labels[name]}", recipients)
-    elif name == "callback" and wo.rating is not None and wo.rating <= 2:
-        _send(
-            wo,
-            name,
-            f"工单 {code} 回访差评，已生成整改工单",
-            [*unit_members(wo.assigned_unit_id), *role_holders_over(wo.scope_path, [Role.DISPATCHER])],
-        )
+        return recipients(workflow.TO_UNIT, wo) or recipients(workflow.TO_DISPATCHERS, wo)
+    raise ValueError(f"unknown recipient group {group!r}")
+
+
+def on_transition(wo: WorkOrder, name: str) -> None:
+    """The notice the step declares in the table (``workflow.WORKFLOW``), if any, to its recipient groups."""
+    from wangge.workorders.workflow import WORKFLOW
+
+    notice = WORKFLOW.notices(WORKFLOW[name], wo)
+    if notice is None:
+        return
+    people: list[Any] = []
+    for group in notice.to:
+        people += recipients(group, wo)
+    _send(wo, name, str(notice.subject).format(code=wo.tracking_code), people)
+
+
+def on_filed_into_grid(wo: WorkOrder, filer: Any) -> None:
+    """A staff member filed a case into a grid that is not theirs: the grid's own workers and leader hear."""
+    assert wo.grid_id is not None
+    grid_staff = User.objects.filter(
+        is_active=True,
+        grants__role__in=[Role.GRID_WORKER, Role.GRID_LEADER],
+        grants__territory_id=wo.grid_id,
+    ).exclude(pk=filer.pk)
+    _send(wo, "filed", f"{filer} 在本网格登记了工单 {wo.tracking_code}", grid_staff.distinct())
 
 
 def on_deadline(wo: WorkOrder, what: str) -> None:

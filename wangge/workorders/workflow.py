@@ -1,41 +1,61 @@
-"""The closed loop as a table: each transition's source statuses, target, who may take it and what it needs.
+"""The closed loop as a table: for each step its source statuses, the statuses it may end in, who may take it,
+the inputs it needs, its guard, its labels for staff and citizens and who hears of it.
 
-Transition names are part of the API contract. ``work_order_transition`` in services.py is the only code
-that changes a work order's status; it reads this table for the source states and the permission.
+Transition and input names are part of the API contract. The web forms, the API payload serializer, the
+citizens' tracking labels, the queues and the notifications are generated from this table
+(``wangge.core.workflow``); ``work_order_transition`` is the only code that changes a work order's status,
+and a handler may only end in a status its row lists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from wangge.accounts import permissions
 from wangge.accounts.choices import Role
-from wangge.workorders.choices import OPEN_STATUSES, Status
+from wangge.core.workflow import (
+    BOOLEAN,
+    CHOICE,
+    CITIZEN,
+    DECIMAL,
+    FILES,
+    INTEGER,
+    LONG_TEXT,
+    REFERENCE,
+    REGISTRY,
+    TERRITORY,
+    UNIT,
+    Input,
+    InvalidTransition,
+    Notice,
+    Transition,
+    Workflow,
+)
+from wangge.workorders.choices import (
+    OPEN_STATUSES,
+    DurationUnit,
+    Rating,
+    ReplyResult,
+    Status,
+    SupervisionLevel,
+)
 
 if TYPE_CHECKING:
     from wangge.workorders.models import WorkOrder
 
-# Who acts: "territory" roles must hold the role on a node covering the case; "unit" means a member of
-# the case's assigned unit (any role); "citizen" is the public reporter, identified by the tracking code.
-TERRITORY = "territory"
-UNIT = "unit"
-CITIZEN = "citizen"
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Any
-    sources: frozenset[str]
-    target: str | None  # None: decided by the handler (e.g. on-site resolution sampled or not)
-    roles: frozenset[str] = frozenset()
-    actors: frozenset[str] = frozenset({TERRITORY})
-    requires: tuple[str, ...] = ()
-    colour: str = "primary"
-    extra: dict[str, Any] = field(default_factory=dict)
-
+__all__ = [
+    "CITIZEN",
+    "EVENT_LABELS",
+    "TERRITORY",
+    "TRANSITIONS",
+    "UNIT",
+    "WORKFLOW",
+    "InvalidTransition",
+    "Transition",
+    "available",
+]
 
 COMMAND = frozenset({Role.DISPATCHER, Role.ADMIN})
 INTAKE = frozenset({Role.CALL_TAKER, Role.DISPATCHER, Role.ADMIN})
@@ -44,168 +64,57 @@ CALLERS = frozenset({Role.CALL_TAKER, Role.DISPATCHER, Role.INSPECTOR, Role.ADMI
 SUPERVISORS = frozenset({Role.INSPECTOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN})
 GRID = frozenset({Role.GRID_WORKER, Role.GRID_LEADER})
 WAITING_DISPATCH = frozenset({Status.REGISTERED, Status.RETURNED})
+ONE_UNIT = frozenset({UNIT})
 
-_T = [
-    Transition("dispatch", _("派遣"), WAITING_DISPATCH, Status.DISPATCHED, COMMAND, requires=("unit",)),
-    Transition("accept", _("签收"), frozenset({Status.DISPATCHED}), Status.HANDLING, actors=frozenset({UNIT})),
-    Transition(
-        "return",
-        _("退回"),
-        frozenset({Status.DISPATCHED, Status.HANDLING}),
-        Status.RETURNED,
-        actors=frozenset({UNIT}),
-        requires=("note",),
-        colour="warning",
-    ),
-    Transition(
-        "request_extension",
-        _("申请延期"),
-        frozenset({Status.HANDLING}),
-        Status.HANDLING,
-        actors=frozenset({UNIT}),
-        requires=("amount", "unit_of_time", "note"),
-        colour="secondary",
-    ),
-    Transition("approve_extension", _("批准延期"), frozenset({Status.HANDLING}), Status.HANDLING, COMMAND),
-    Transition(
-        "reject_extension",
-        _("驳回延期"),
-        frozenset({Status.HANDLING}),
-        Status.HANDLING,
-        COMMAND,
-        requires=("note",),
-    ),
-    Transition(
-        "suspend",
-        _("挂起"),
-        frozenset({Status.HANDLING}),
-        Status.SUSPENDED,
-        actors=frozenset({UNIT}),
-        requires=("note",),
-        colour="secondary",
-    ),
-    Transition("resume", _("恢复办理"), frozenset({Status.SUSPENDED}), Status.HANDLING, actors=frozenset({UNIT})),
-    Transition(
-        "reply",
-        _("办结反馈"),
-        frozenset({Status.HANDLING}),
-        Status.REPLIED,
-        actors=frozenset({UNIT}),
-        requires=("text", "result"),
-        colour="success",
-    ),
-    Transition("verify_pass", _("核查通过"), frozenset({Status.REPLIED}), None, VERIFIERS, colour="success"),
-    Transition(
-        "verify_fail",
-        _("核查不通过（返工）"),
-        frozenset({Status.REPLIED}),
-        Status.HANDLING,
-        VERIFIERS,
-        requires=("note",),
-        colour="danger",
-    ),
-    Transition(
-        "callback",
-        _("回访评价"),
-        frozenset({Status.CALLBACK}),
-        Status.TO_CLOSE,
-        CALLERS,
-        actors=frozenset({TERRITORY, CITIZEN}),
-        colour="success",
-    ),
-    Transition("close", _("结案"), frozenset({Status.TO_CLOSE}), Status.CLOSED, COMMAND, colour="success"),
-    Transition(
-        "reopen",
-        _("重办"),
-        frozenset({Status.TO_CLOSE, Status.CLOSED}),
-        Status.HANDLING,
-        COMMAND,
-        requires=("note",),
-        colour="danger",
-    ),
-    Transition(
-        "merge",
-        _("合并"),
-        frozenset({Status.REGISTERED, Status.RETURNED, Status.DISPATCHED}),
-        Status.MERGED,
-        INTAKE,
-        requires=("parent",),
-        colour="secondary",
-    ),
-    Transition(
-        "invalidate",
-        _("作废（无效诉求）"),
-        WAITING_DISPATCH,
-        Status.INVALID,
-        INTAKE,
-        requires=("note",),
-        colour="danger",
-    ),
-    Transition(
-        "supervise",
-        _("督办"),
-        frozenset(OPEN_STATUSES),
-        None,
-        SUPERVISORS,
-        requires=("level", "note"),
-        colour="warning",
-    ),
-    Transition(
-        "resolve_on_site",
-        _("现场解决"),
-        frozenset({Status.REGISTERED}),
-        None,
-        GRID,
-        requires=("text",),
-        colour="success",
-    ),
-]
+# Recipient groups of the notices (resolved in ``workorders.notifications``).
+TO_UNIT = "unit"  # the members of the unit the case is with
+TO_DISPATCHERS = "dispatchers"  # dispatchers over the case's territory
+TO_UNIT_OR_DISPATCHERS = "unit_or_dispatchers"  # the unit; the dispatchers when it is with no unit
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in _T}
+# --- inputs (one meaning per name across the loop) ------------------------------------------------
+
+NOTE = Input("note", LONG_TEXT, _("说明"), max_length=2000)
+NOTE_REQUIRED = Input("note", LONG_TEXT, _("说明"), required=True, max_length=2000)
+PHOTOS = Input("attachments", FILES, _("附件照片（选填）"))
+UNIT_INPUT = Input("unit", REFERENCE, _("承办单位"), required=True, ref="unit", help=_("派遣：承办单位 id"))
+CATEGORY = Input("category", REFERENCE, _("分类（可改）"), ref="category", help=_("派遣：改判分类 id"))
+AMOUNT = Input("amount", DECIMAL, _("延期时长"), required=True, min_value=0, max_value=365, help=_("申请延期：时长"))
+UNIT_OF_TIME = Input(
+    "unit_of_time", CHOICE, _("时长单位"), required=True, choices=DurationUnit, initial=DurationUnit.WORKING_DAYS
+)
+RESULT_TEXT = Input("text", LONG_TEXT, _("办理结果"), required=True, max_length=5000, help=_("办理结果"))
+RESULT = Input(
+    "result", CHOICE, _("办理结论"), required=True, choices=ReplyResult, radio=True, initial=ReplyResult.RESOLVED
+)
+UNREACHABLE = Input("unreachable", BOOLEAN, _("未联系上诉求人"))
+RATING = Input(
+    "rating",
+    INTEGER,
+    _("评价"),
+    required=True,
+    required_unless="unreachable",
+    choices=Rating,
+    radio=True,
+    min_value=1,
+    max_value=5,
+    help=_("回访评价 1-5"),
+)
+RESOLVED = Input(
+    "resolved",
+    BOOLEAN,
+    _("是否解决"),
+    required=True,
+    required_unless="unreachable",
+    yes_no=True,
+    choices=((True, _("已解决")), (False, _("未解决"))),
+)
+PARENT = Input("parent", REFERENCE, _("合并到（主工单查询码）"), required=True, ref="parent", help=_("合并：主工单 id"))
+LEVEL = Input("level", CHOICE, _("督办等级"), required=True, choices=SupervisionLevel, radio=True, help=_("督办等级"))
+BEFORE = Input("before_photos", FILES, _("处置前照片"))
+AFTER = Input("after_photos", FILES, _("处置后照片"))
 
 
-@dataclass(frozen=True)
-class Actor:
-    """What the service knows about who is acting: roles on nodes and unit memberships."""
-
-    user: Any
-    grants: tuple[tuple[str, str | None, int | None], ...]  # (role, territory path, unit id)
-    unit_id: int | None
-    is_superuser: bool = False
-    is_citizen: bool = False
-
-    @classmethod
-    def of(cls, user: Any) -> Actor:
-        if user is None:
-            return cls(user=None, grants=(), unit_id=None, is_citizen=True)
-        if user.is_superuser:
-            return cls(user=user, grants=(), unit_id=user.unit_id, is_superuser=True)
-        grants = tuple(user.grants.values_list("role", "territory__path", "unit_id"))
-        return cls(user=user, grants=grants, unit_id=user.unit_id, is_superuser=False)
-
-    def has_role_over(self, roles: frozenset[str], path: str) -> bool:
-        if self.is_superuser:
-            return True
-        return any(r in roles and p and path.startswith(p) for r, p, _u in self.grants)
-
-    def in_unit(self, unit_id: int | None) -> bool:
-        if unit_id is None:
-            return False
-        if self.is_superuser:
-            return True
-        return self.unit_id == unit_id or any(u == unit_id for _r, _p, u in self.grants)
-
-
-def may(actor: Actor, t: Transition, wo: WorkOrder) -> bool:
-    """Whether ``actor`` may take ``t`` on ``wo`` as far as roles go (the state is checked separately)."""
-    if CITIZEN in t.actors and actor.is_citizen:
-        return True
-    if actor.is_citizen:
-        return False
-    if UNIT in t.actors and actor.in_unit(wo.assigned_unit_id):
-        return True
-    return TERRITORY in t.actors and actor.has_role_over(t.roles, wo.scope_path)
-
+# --- guards: a rule beyond the source state; each returns a reason key of GUARD_MESSAGES, or None ---------
 
 GUARD_MESSAGES: dict[str, Any] = {
     "no_extension_pending": _("没有待审批的延期申请"),
@@ -216,36 +125,266 @@ GUARD_MESSAGES: dict[str, Any] = {
 }
 
 
-def _resolved_on_site_by(wo: WorkOrder, user: Any) -> bool:
+def _extension_pending(wo: WorkOrder, actor: Any) -> str | None:
+    return None if wo.extension_pending else "no_extension_pending"
+
+
+def _no_extension_pending(wo: WorkOrder, actor: Any) -> str | None:
+    return "extension_already_pending" if wo.extension_pending else None
+
+
+def _callback_failed(wo: WorkOrder, actor: Any) -> str | None:
+    failed = wo.resolved is False or (wo.rating is not None and wo.rating <= 2)
+    return None if failed else "callback_not_failed"
+
+
+def _not_merged_child(wo: WorkOrder, actor: Any) -> str | None:
+    return "merged_child" if wo.parent_id and wo.relation == "merged" else None
+
+
+def _not_own_on_site_resolution(wo: WorkOrder, actor: Any) -> str | None:
+    """A sampled on-site resolution is checked by someone other than the grid worker who did it."""
+    if not (wo.sampled_for_verification and wo.assigned_unit_id is None):
+        return None
+    user = actor if getattr(actor, "pk", None) else None
+    if user is None:
+        return None
     from wangge.workorders.models import Event
 
-    return Event.objects.filter(work_order=wo, name="resolve_on_site", actor=user).exists()
+    done_by_actor = Event.objects.filter(work_order=wo, name="resolve_on_site", actor=user).exists()
+    return "self_verification" if done_by_actor else None
 
 
-def guard(t: Transition, wo: WorkOrder, actor: Actor | None = None) -> str | None:
-    """A rule beyond the source state; returns the reason it fails (a key of GUARD_MESSAGES), or None."""
-    if t.name in {"approve_extension", "reject_extension"} and not wo.extension_pending:
-        return "no_extension_pending"
-    if t.name == "request_extension" and wo.extension_pending:
-        return "extension_already_pending"
-    if t.name == "reopen" and not (wo.resolved is False or (wo.rating is not None and wo.rating <= 2)):
-        return "callback_not_failed"
-    if t.name == "close" and wo.parent_id and wo.relation == "merged":
-        return "merged_child"
-    if (
-        t.name in {"verify_pass", "verify_fail"}
-        and wo.sampled_for_verification
-        and wo.assigned_unit_id is None
-        and actor is not None
-        and actor.user is not None
-        and _resolved_on_site_by(wo, actor.user)
-    ):
-        # A sampled on-site resolution is checked by someone other than the grid worker who did it.
-        return "self_verification"
-    return None
+def _bad_rating(wo: WorkOrder) -> bool:
+    return wo.rating is not None and wo.rating <= 2
+
+
+# --- the table -----------------------------------------------------------------------------------------
+
+_T = [
+    Transition(
+        "dispatch",
+        _("派遣"),
+        WAITING_DISPATCH,
+        frozenset({Status.DISPATCHED}),
+        COMMAND,
+        inputs=(UNIT_INPUT, CATEGORY, NOTE),
+        public_label=_("已派发至承办单位"),
+        notice=Notice(_("新派遣工单 {code}，请及时签收"), (TO_UNIT,)),
+    ),
+    Transition(
+        "accept",
+        _("签收"),
+        frozenset({Status.DISPATCHED}),
+        frozenset({Status.HANDLING}),
+        actors=ONE_UNIT,
+        inputs=(NOTE,),
+        public_label=_("承办单位已签收"),
+    ),
+    Transition(
+        "return",
+        _("退回"),
+        frozenset({Status.DISPATCHED, Status.HANDLING}),
+        frozenset({Status.RETURNED}),
+        actors=ONE_UNIT,
+        inputs=(NOTE_REQUIRED, PHOTOS),
+        colour="warning",
+        public_label=_("重新派发中"),
+        notice=Notice(_("工单 {code} 被退回，请重新派遣"), (TO_DISPATCHERS,)),
+    ),
+    Transition(
+        "request_extension",
+        _("申请延期"),
+        frozenset({Status.HANDLING}),
+        frozenset({Status.HANDLING}),
+        actors=ONE_UNIT,
+        inputs=(AMOUNT, UNIT_OF_TIME, NOTE_REQUIRED, PHOTOS),
+        guard=_no_extension_pending,
+        colour="secondary",
+        notice=Notice(_("工单 {code} 申请延期，请审批"), (TO_DISPATCHERS,)),
+    ),
+    Transition(
+        "approve_extension",
+        _("批准延期"),
+        frozenset({Status.HANDLING}),
+        frozenset({Status.HANDLING}),
+        COMMAND,
+        inputs=(NOTE,),
+        guard=_extension_pending,
+        public_label=_("办理时限已延长"),
+        notice=Notice(_("工单 {code} 延期已批准"), (TO_UNIT_OR_DISPATCHERS,)),
+        queue=False,
+    ),
+    Transition(
+        "reject_extension",
+        _("驳回延期"),
+        frozenset({Status.HANDLING}),
+        frozenset({Status.HANDLING}),
+        COMMAND,
+        inputs=(NOTE_REQUIRED,),
+        guard=_extension_pending,
+        notice=Notice(_("工单 {code} 延期被驳回"), (TO_UNIT_OR_DISPATCHERS,)),
+        queue=False,
+    ),
+    Transition(
+        "suspend",
+        _("挂起"),
+        frozenset({Status.HANDLING}),
+        frozenset({Status.SUSPENDED}),
+        actors=ONE_UNIT,
+        inputs=(NOTE_REQUIRED, PHOTOS),
+        colour="secondary",
+        public_label=_("暂缓办理"),
+    ),
+    Transition(
+        "resume",
+        _("恢复办理"),
+        frozenset({Status.SUSPENDED}),
+        frozenset({Status.HANDLING}),
+        actors=ONE_UNIT,
+        inputs=(NOTE,),
+        public_label=_("恢复办理"),
+    ),
+    Transition(
+        "reply",
+        _("办结反馈"),
+        frozenset({Status.HANDLING}),
+        frozenset({Status.REPLIED}),
+        actors=ONE_UNIT,
+        inputs=(RESULT_TEXT, RESULT, NOTE, PHOTOS),
+        colour="success",
+        public_label=_("承办单位已答复"),
+    ),
+    Transition(
+        "verify_pass",
+        _("核查通过"),
+        frozenset({Status.REPLIED}),
+        frozenset({Status.CALLBACK, Status.TO_CLOSE}),
+        VERIFIERS,
+        inputs=(NOTE,),
+        guard=_not_own_on_site_resolution,
+        colour="success",
+        public_label=_("办理结果已核查"),
+    ),
+    Transition(
+        "verify_fail",
+        _("核查不通过（返工）"),
+        frozenset({Status.REPLIED}),
+        frozenset({Status.HANDLING, Status.RETURNED}),
+        VERIFIERS,
+        inputs=(NOTE_REQUIRED, PHOTOS),
+        guard=_not_own_on_site_resolution,
+        colour="danger",
+        public_label=_("核查未通过，重新办理"),
+        notice=Notice(_("工单 {code} 核查未通过，请返工"), (TO_UNIT_OR_DISPATCHERS,)),
+    ),
+    Transition(
+        "callback",
+        _("回访评价"),
+        frozenset({Status.CALLBACK}),
+        frozenset({Status.TO_CLOSE}),
+        CALLERS,
+        actors=frozenset({TERRITORY, CITIZEN}),
+        inputs=(UNREACHABLE, RATING, RESOLVED, NOTE),
+        colour="success",
+        public_label=_("已评价"),
+        notice=Notice(_("工单 {code} 回访差评，已生成整改工单"), (TO_UNIT, TO_DISPATCHERS), when=_bad_rating),
+    ),
+    Transition(
+        "close",
+        _("结案"),
+        frozenset({Status.TO_CLOSE}),
+        frozenset({Status.CLOSED}),
+        COMMAND,
+        inputs=(NOTE,),
+        guard=_not_merged_child,
+        colour="success",
+        public_label=_("已办结"),
+    ),
+    Transition(
+        "reopen",
+        _("重办"),
+        frozenset({Status.TO_CLOSE, Status.CLOSED}),
+        frozenset({Status.HANDLING, Status.REGISTERED}),
+        COMMAND,
+        inputs=(NOTE_REQUIRED,),
+        guard=_callback_failed,
+        colour="danger",
+        public_label=_("重新办理"),
+        notice=Notice(_("工单 {code} 已重办，请重新办理"), (TO_UNIT_OR_DISPATCHERS,)),
+        queue=False,
+    ),
+    Transition(
+        "merge",
+        _("合并"),
+        frozenset({Status.REGISTERED, Status.RETURNED, Status.DISPATCHED}),
+        frozenset({Status.MERGED}),
+        INTAKE,
+        inputs=(PARENT, NOTE),
+        colour="secondary",
+        public_label=_("已与同类诉求合并办理"),
+        queue=False,
+    ),
+    Transition(
+        "invalidate",
+        _("作废（无效诉求）"),
+        WAITING_DISPATCH,
+        frozenset({Status.INVALID}),
+        INTAKE,
+        inputs=(NOTE_REQUIRED,),
+        colour="danger",
+        public_label=_("不予受理"),
+    ),
+    Transition(
+        "supervise",
+        _("督办"),
+        frozenset(OPEN_STATUSES),
+        frozenset(OPEN_STATUSES),  # a card changes no status
+        SUPERVISORS,
+        inputs=(LEVEL, NOTE_REQUIRED),
+        colour="warning",
+        notice=Notice(_("工单 {code} 被督办，请加快办理"), (TO_UNIT_OR_DISPATCHERS,)),
+        queue=False,
+    ),
+    Transition(
+        "resolve_on_site",
+        _("现场解决"),
+        frozenset({Status.REGISTERED}),
+        frozenset({Status.REPLIED, Status.CLOSED}),
+        GRID,
+        inputs=(RESULT_TEXT, BEFORE, AFTER, NOTE),
+        colour="success",
+        public_label=_("已现场解决"),
+    ),
+]
+
+
+def _path_of(wo: WorkOrder) -> str:
+    return wo.scope_path
+
+
+def _unit_of(wo: WorkOrder) -> int | None:
+    return wo.assigned_unit_id
+
+
+WORKFLOW = REGISTRY.add(
+    Workflow(
+        name="work_order",
+        statuses=Status,
+        transitions=_T,
+        permissions=permissions,
+        path_of=_path_of,
+        unit_of=_unit_of,
+        guard_messages=GUARD_MESSAGES,
+        created_label=_("受理登记"),
+        public_created_label=_("已受理"),
+    )
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
+# What the history calls each row: the steps, the creation, and a merged case closing with its main case.
+EVENT_LABELS: dict[str, Any] = {**WORKFLOW.labels(), "follow_parent": _("随主工单办结")}
 
 
 def available(user: Any, wo: WorkOrder) -> list[Transition]:
-    """The transitions this user may take on this case now: the buttons a page shows."""
-    actor = Actor.of(user)
-    return [t for t in _T if wo.status in t.sources and may(actor, t, wo) and guard(t, wo, actor) is None]
+    """The steps this user may take on this case now: the buttons a page shows."""
+    return WORKFLOW.available(user, wo, wo.status)

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.roles import REVEAL
@@ -20,22 +19,16 @@ from wangge.core import audit
 from wangge.core.errors import Conflict, DomainError
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
-from wangge.web import selectors, services
+from wangge.web import selectors
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
 from wangge.web.maps import display_point, focus_bounds, grid_feature, map_settings
 from wangge.web.views.common import client_ip, is_htmx
 from wangge.workorders.choices import Channel
 from wangge.workorders.models import Attachment, WorkOrder
-from wangge.workorders.services import work_order_transition
-from wangge.workorders.workflow import TRANSITIONS, Transition, available
+from wangge.workorders.services import appeal_submit, work_order_transition
+from wangge.workorders.workflow import EVENT_LABELS, TRANSITIONS, Transition, available
 
 logger = logging.getLogger(__name__)
-
-EVENT_LABELS = {
-    "create": gettext_lazy("受理登记"),
-    "follow_parent": gettext_lazy("随主工单办结"),
-    **{name: t.label for name, t in TRANSITIONS.items()},
-}
 
 
 def get_case(user: Any, pk: int) -> WorkOrder:
@@ -226,17 +219,15 @@ def case_report(request: HttpRequest) -> HttpResponse:
 
 
 def _register(request: HttpRequest, form: AppealForm, done: str, **extra: Any) -> HttpResponse | None:
-    """Register the appeal of a valid staff form; the case page (or home, when the case lies outside the
-    user's scope) on success, None with the rule error on the form otherwise."""
+    """Register the appeal of a valid staff form; the case page on success (who filed a case may always see
+    it), None with the rule error on the form otherwise."""
     try:
-        wo = services.appeal_submit(actor=request.user, **form.appeal(), **extra)
+        wo = appeal_submit(actor=request.user, **form.appeal(), **extra)
     except DomainError as exc:
         form.add_error(None, exc.message)
         return None
     messages.success(request, done % {"code": wo.tracking_code})
-    if WorkOrder.objects.restrict(request.user).filter(pk=wo.pk).exists():
-        return redirect("web:case_detail", pk=wo.pk)
-    return redirect("web:home")
+    return redirect("web:case_detail", pk=wo.pk)
 
 
 @login_required

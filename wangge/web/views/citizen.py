@@ -5,61 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from wangge.core.actors import CITIZEN, CitizenActor
+from wangge.core import ratelimit
+from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.places.models import Point
-from wangge.web import services
 from wangge.web.forms import AppealForm, RatingForm, TrackForm
 from wangge.web.maps import display_point, map_settings
-from wangge.web.views.common import client_ip
 from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import WorkOrder
-from wangge.workorders.services import work_order_transition
+from wangge.workorders.services import appeal_submit, work_order_transition
+from wangge.workorders.workflow import WORKFLOW
 
 # What a citizen sees of each step: the public name of the transition, never who did it.
-PUBLIC_STEPS = {
-    "create": gettext_lazy("已受理"),
-    "dispatch": gettext_lazy("已派发至承办单位"),
-    "accept": gettext_lazy("承办单位已签收"),
-    "return": gettext_lazy("重新派发中"),
-    "suspend": gettext_lazy("暂缓办理"),
-    "resume": gettext_lazy("恢复办理"),
-    "approve_extension": gettext_lazy("办理时限已延长"),
-    "reply": gettext_lazy("承办单位已答复"),
-    "verify_pass": gettext_lazy("办理结果已核查"),
-    "verify_fail": gettext_lazy("核查未通过，重新办理"),
-    "callback": gettext_lazy("已评价"),
-    "close": gettext_lazy("已办结"),
-    "reopen": gettext_lazy("重新办理"),
-    "merge": gettext_lazy("已与同类诉求合并办理"),
-    "invalidate": gettext_lazy("不予受理"),
-    "resolve_on_site": gettext_lazy("已现场解决"),
-}
+PUBLIC_STEPS = WORKFLOW.public_labels()  # step → what the citizen reads, declared in the workflow table
 
 
-def _limit_key(request: HttpRequest) -> str:
-    return f"web:appeal:{client_ip(request) or '-'}"
+def _appeal_rate() -> ratelimit.Rate | None:
+    """Accepted appeals per client address and hour (``WANGGE_CITIZEN_APPEALS_PER_HOUR``; 0 switches it off)."""
+    limit = int(getattr(settings, "WANGGE_CITIZEN_APPEALS_PER_HOUR", 10))
+    return ratelimit.Rate(limit, 3600) if limit > 0 else None
 
 
 def _over_limit(request: HttpRequest) -> bool:
-    limit = int(getattr(settings, "WANGGE_CITIZEN_APPEALS_PER_HOUR", 10))
-    return limit > 0 and int(cache.get(_limit_key(request), 0)) >= limit
+    return not ratelimit.check("web.appeal", client_ip(request) or "-", _appeal_rate()).allowed
 
 
 def _count_submission(request: HttpRequest) -> None:
-    key = _limit_key(request)
-    if not cache.add(key, 1, 3600):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, 3600)
+    ratelimit.hit("web.appeal", client_ip(request) or "-", _appeal_rate())
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,8 +53,8 @@ def appeal(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("提交过于频繁，请稍后再试或拨打 12345"))
         elif form.is_valid():
             try:
-                wo = services.appeal_submit(
-                    actor=None,
+                wo = appeal_submit(
+                    actor=CITIZEN,
                     channel=Channel.QR if (point or window) else Channel.H5,
                     window=form.cleaned_data["window"][:60],
                     **form.appeal(),
@@ -143,7 +122,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    """好差评: the citizen's callback, through the transition service with ``actor=None`` and the code."""
+    """好差评: the citizen's callback, through the transition service as the citizen holding the code."""
     wo = _case_by_code(code)
     if wo is None:
         raise Http404(_("未找到该查询码对应的诉求"))
@@ -154,10 +133,9 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             work_order_transition(
-                actor=None,
+                actor=CitizenActor(tracking_code=wo.tracking_code),
                 work_order_id=wo.pk,
                 name="callback",
-                tracking_code=wo.tracking_code,
                 rating=form.cleaned_data["rating"],
                 resolved=form.cleaned_data["resolved"] == "1",
                 note=form.cleaned_data["note"],

@@ -11,6 +11,7 @@ import pytest
 
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import RoleGrant, Unit, User
+from wangge.core.actors import CitizenActor
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workcalendar.services import seed_calendar
@@ -103,9 +104,8 @@ def new_case(w: SimpleNamespace, *, at: dt.datetime | None = None, **kw: Any) ->
 
 
 def act(w: SimpleNamespace, wo: WorkOrder, name: str, who: str, at: dt.datetime, **payload: Any) -> WorkOrder:
-    return work_order_transition(
-        actor=getattr(w, who) if who != "citizen" else None, work_order_id=wo.pk, name=name, now=at, **payload
-    )
+    actor = getattr(w, who) if who != "citizen" else CitizenActor(tracking_code=wo.tracking_code)
+    return work_order_transition(actor=actor, work_order_id=wo.pk, name=name, now=at, **payload)
 
 
 def to_handling(w: SimpleNamespace, wo: WorkOrder, at: dt.datetime) -> WorkOrder:

@@ -93,11 +93,12 @@ def test_a_real_photo_is_kept_with_its_sniffed_type(world: SimpleNamespace) -> N
 
 
 def test_a_tracking_code_already_taken_is_drawn_again(world: SimpleNamespace, monkeypatch: Any) -> None:
-    from wangge.workorders import services
+    from wangge.workorders.services import intake, records
 
     first = new_case(world)
     codes = iter([first.tracking_code, first.tracking_code, "WG250603ZZZZZZ"])
-    monkeypatch.setattr(services, "new_tracking_code", lambda at: next(codes))
+    monkeypatch.setattr(intake, "new_tracking_code", lambda at: next(codes))
+    monkeypatch.setattr(records, "new_tracking_code", lambda at: next(codes))
 
     second = new_case(world)
 
@@ -110,10 +111,11 @@ def test_a_tracking_code_that_keeps_clashing_gives_up_and_writes_nothing(
 ) -> None:
     from django.db import IntegrityError
 
-    from wangge.workorders import services
+    from wangge.workorders.services import intake, records
 
     first = new_case(world)
-    monkeypatch.setattr(services, "new_tracking_code", lambda at: first.tracking_code)
+    monkeypatch.setattr(intake, "new_tracking_code", lambda at: first.tracking_code)
+    monkeypatch.setattr(records, "new_tracking_code", lambda at: first.tracking_code)
 
     with pytest.raises(IntegrityError):
         new_case(world)

@@ -23,8 +23,9 @@ def _inbox(user: Any) -> list[str]:
 def test_the_loop_tells_the_right_people(world: SimpleNamespace, django_capture_on_commit_callbacks: Any) -> None:
     w = world
     WebhookEndpoint.objects.create(name="测试社区网格群", url="http://127.0.0.1:9/hook", territory=w.community)
-    wo = new_case(w, at=T0)
+    wo = new_case(w, at=T0)  # the call taker files it into grid 1: the grid's own staff hear
     code = wo.tracking_code
+    assert _inbox(w.worker) == [f"{w.caller} 在本网格登记了工单 {code}"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         act(w, wo, "dispatch", "dispatcher", T0 + dt.timedelta(minutes=5), unit=w.dept)
     assert _inbox(w.handler) == [f"新派遣工单 {code}，请及时签收"] and len(callbacks) == 1
@@ -43,14 +44,15 @@ def test_the_loop_tells_the_right_people(world: SimpleNamespace, django_capture_
     assert _inbox(w.handler)[-1] == bad and _inbox(w.dispatcher)[-1] == bad
     # every one of them went to the community's group robot as well, once per event
     keys = list(WebhookDelivery.objects.values_list("key", flat=True))
-    assert len(keys) == len(set(keys)) == 5  # dispatch, return, dispatch, supervise, callback
+    assert len(keys) == len(set(keys)) == 6  # filed, dispatch, return, dispatch, supervise, callback
 
 
 def test_a_refused_transition_notifies_nobody(world: SimpleNamespace) -> None:
     wo = new_case(world, at=T0)
+    before = Notification.objects.count()
     with pytest.raises(ValidationFailed):
         act(world, wo, "dispatch", "dispatcher", T0, unit=0)
-    assert not Notification.objects.exists()
+    assert Notification.objects.count() == before
 
 
 def test_a_card_on_a_case_awaiting_dispatch_goes_to_the_dispatchers(world: SimpleNamespace) -> None:

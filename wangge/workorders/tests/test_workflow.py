@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from wangge.core.actors import CITIZEN, CitizenActor, SystemActor
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.notifications.models import Notification
 from wangge.workorders.choices import Relation, Status
@@ -157,44 +158,42 @@ def test_every_transition_has_an_allowed_case() -> None:
     assert {a[0] for a in ALLOWED} == set(TRANSITIONS)
 
 
-# The API contract, written out by hand: the states each transition starts from and where it leads
-# (None: the handler decides, e.g. on to callback or straight to closing).
-CONTRACT: dict[str, tuple[set[str], str | None]] = {
-    "dispatch": ({Status.REGISTERED, Status.RETURNED}, Status.DISPATCHED),
-    "accept": ({Status.DISPATCHED}, Status.HANDLING),
-    "return": ({Status.DISPATCHED, Status.HANDLING}, Status.RETURNED),
-    "request_extension": ({Status.HANDLING}, Status.HANDLING),
-    "approve_extension": ({Status.HANDLING}, Status.HANDLING),
-    "reject_extension": ({Status.HANDLING}, Status.HANDLING),
-    "suspend": ({Status.HANDLING}, Status.SUSPENDED),
-    "resume": ({Status.SUSPENDED}, Status.HANDLING),
-    "reply": ({Status.HANDLING}, Status.REPLIED),
-    "verify_pass": ({Status.REPLIED}, None),
-    "verify_fail": ({Status.REPLIED}, Status.HANDLING),
-    "callback": ({Status.CALLBACK}, Status.TO_CLOSE),
-    "close": ({Status.TO_CLOSE}, Status.CLOSED),
-    "reopen": ({Status.TO_CLOSE, Status.CLOSED}, Status.HANDLING),
-    "merge": ({Status.REGISTERED, Status.RETURNED, Status.DISPATCHED}, Status.MERGED),
-    "invalidate": ({Status.REGISTERED, Status.RETURNED}, Status.INVALID),
-    "supervise": (
-        {
-            Status.REGISTERED,
-            Status.RETURNED,
-            Status.DISPATCHED,
-            Status.HANDLING,
-            Status.SUSPENDED,
-            Status.REPLIED,
-            Status.CALLBACK,
-            Status.TO_CLOSE,
-        },
-        None,
-    ),
-    "resolve_on_site": ({Status.REGISTERED}, None),
+# The API contract, written out by hand: the states each transition starts from and the states it may end in
+# (several: the handler decides, e.g. on to callback or straight to closing; a 督办 card keeps the status).
+OPEN = {
+    Status.REGISTERED,
+    Status.RETURNED,
+    Status.DISPATCHED,
+    Status.HANDLING,
+    Status.SUSPENDED,
+    Status.REPLIED,
+    Status.CALLBACK,
+    Status.TO_CLOSE,
+}
+CONTRACT: dict[str, tuple[set[str], set[str]]] = {
+    "dispatch": ({Status.REGISTERED, Status.RETURNED}, {Status.DISPATCHED}),
+    "accept": ({Status.DISPATCHED}, {Status.HANDLING}),
+    "return": ({Status.DISPATCHED, Status.HANDLING}, {Status.RETURNED}),
+    "request_extension": ({Status.HANDLING}, {Status.HANDLING}),
+    "approve_extension": ({Status.HANDLING}, {Status.HANDLING}),
+    "reject_extension": ({Status.HANDLING}, {Status.HANDLING}),
+    "suspend": ({Status.HANDLING}, {Status.SUSPENDED}),
+    "resume": ({Status.SUSPENDED}, {Status.HANDLING}),
+    "reply": ({Status.HANDLING}, {Status.REPLIED}),
+    "verify_pass": ({Status.REPLIED}, {Status.CALLBACK, Status.TO_CLOSE}),
+    "verify_fail": ({Status.REPLIED}, {Status.HANDLING, Status.RETURNED}),
+    "callback": ({Status.CALLBACK}, {Status.TO_CLOSE}),
+    "close": ({Status.TO_CLOSE}, {Status.CLOSED}),
+    "reopen": ({Status.TO_CLOSE, Status.CLOSED}, {Status.HANDLING, Status.REGISTERED}),
+    "merge": ({Status.REGISTERED, Status.RETURNED, Status.DISPATCHED}, {Status.MERGED}),
+    "invalidate": ({Status.REGISTERED, Status.RETURNED}, {Status.INVALID}),
+    "supervise": (OPEN, OPEN),
+    "resolve_on_site": ({Status.REGISTERED}, {Status.REPLIED, Status.CLOSED}),
 }
 
 
 def test_the_table_is_the_published_contract() -> None:
-    assert {name: (set(t.sources), t.target) for name, t in TRANSITIONS.items()} == CONTRACT
+    assert {name: (set(t.sources), set(t.targets)) for name, t in TRANSITIONS.items()} == CONTRACT
 
 
 # Every (transition, state) pair the contract does not allow.
@@ -516,19 +515,34 @@ def test_citizen_rates_with_the_tracking_code_only(world: SimpleNamespace) -> No
     wo = at_state(world, Status.CALLBACK)
     with pytest.raises(NotFound):
         work_order_transition(
-            actor=None, work_order_id=wo.pk, name="callback", tracking_code="WRONG", rating=5, resolved=True
+            actor=CitizenActor("WRONG"), work_order_id=wo.pk, name="callback", rating=5, resolved=True
         )
-    wo = work_order_transition(
-        actor=None,
-        work_order_id=wo.pk,
-        name="callback",
-        tracking_code=wo.tracking_code,
-        rating=5,
-        resolved=True,
-    )
+    with pytest.raises(NotFound):
+        work_order_transition(actor=CITIZEN, work_order_id=wo.pk, name="callback", rating=5, resolved=True)
+    citizen = CitizenActor(tracking_code=wo.tracking_code)
+    wo = work_order_transition(actor=citizen, work_order_id=wo.pk, name="callback", rating=5, resolved=True)
     assert wo.status == Status.TO_CLOSE and wo.rating == 5
+    assert wo.events.last().actor_label == "群众"
     with pytest.raises(PermissionDenied):
-        work_order_transition(actor=None, work_order_id=wo.pk, name="close", tracking_code=wo.tracking_code)
+        work_order_transition(actor=citizen, work_order_id=wo.pk, name="close")
+
+
+def test_a_service_refuses_a_missing_actor(world: SimpleNamespace) -> None:
+    from wangge.workorders.services import work_order_transition
+
+    wo = at_state(world, Status.TO_CLOSE)
+    with pytest.raises(TypeError):
+        work_order_transition(actor=None, work_order_id=wo.pk, name="close")
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.TO_CLOSE
+
+
+def test_the_system_may_take_any_step_and_is_named_in_the_history(world: SimpleNamespace) -> None:
+    from wangge.workorders.services import work_order_transition
+
+    wo = at_state(world, Status.TO_CLOSE)
+    wo = work_order_transition(actor=SystemActor("运维"), work_order_id=wo.pk, name="close")
+    event = wo.events.last()
+    assert wo.status == Status.CLOSED and event.actor is None and event.actor_label == "系统（运维）"
 
 
 def test_available_lists_only_what_the_user_may_do_now(world: SimpleNamespace) -> None:
@@ -539,8 +553,8 @@ def test_available_lists_only_what_the_user_may_do_now(world: SimpleNamespace) -
 
 
 def test_scope_paths_follow_a_renumbered_tree(world: SimpleNamespace) -> None:
+    from wangge.territory.importing import territory_import_geojson
     from wangge.territory.models import Territory
-    from wangge.territory.services import territory_import_geojson
 
     wo = new_case(world, at=T0)
     assert wo.scope_path == world.grid1.path
@@ -616,7 +630,7 @@ def test_a_failed_on_site_check_sends_the_case_for_dispatch(world: SimpleNamespa
 
 
 def test_on_site_sampling_takes_the_configured_share_and_is_stable(settings: Any) -> None:
-    from wangge.workorders.services import _sampled
+    from wangge.workorders.services.handlers import _sampled
 
     settings.WANGGE_ONSITE_SAMPLE_RATE = 0.2
     cases = [WorkOrder(tracking_code=f"WG250603{i:06d}") for i in range(2000)]

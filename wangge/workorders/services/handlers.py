@@ -1,0 +1,412 @@
+"""One handler per transition of the closed loop: what taking the step does to the case beyond its status —
+clocks, deadlines, fields, linked cases. A handler returns the data for the history row; it may choose the
+target status only among the targets its transition declares (``work_order_transition`` asserts it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext
+
+from wangge.accounts.models import Unit
+from wangge.core.actors import user_of
+from wangge.core.errors import ValidationFailed
+from wangge.territory.models import Territory
+from wangge.workorders import deadlines
+from wangge.workorders.choices import (
+    BAD_RATINGS,
+    FINAL_STATUSES,
+    AppealType,
+    Channel,
+    DurationUnit,
+    Relation,
+    ReplyResult,
+    ResolutionMode,
+    Status,
+    Step,
+    SupervisionLevel,
+)
+from wangge.workorders.models import WorkOrder
+from wangge.workorders.services.attachments import attachment_add
+from wangge.workorders.services.records import insert_case, iso, new_tracking_code, record_event
+from wangge.workorders.services.steps import end_step, start_handle_clock, start_step
+from wangge.workorders.workflow import TRANSITIONS, InvalidTransition
+
+
+def _h_dispatch(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    unit = p["unit"]
+    if not isinstance(unit, Unit):
+        unit = Unit.objects.filter(pk=unit, is_active=True).first()
+    if unit is None or not unit.is_active:
+        raise ValidationFailed("承办单位不存在或已停用", code="invalid_unit", details=[{"field": "unit"}])
+    # A case goes to a unit of its own district (or of the city above it), never to another district's.
+    unit_path = Territory.objects.filter(pk=unit.territory_id).values_list("path", flat=True).first() or ""
+    district_path = wo.district.path
+    if not (unit_path.startswith(district_path) or district_path.startswith(unit_path)):
+        raise ValidationFailed(
+            "承办单位不属于本工单所在的区", code="unit_outside_district", details=[{"field": "unit"}]
+        )
+    if "category" in p and p["category"] is not None:
+        wo.category = p["category"]
+        wo.handling_class = wo.category.handling_class if wo.category else wo.handling_class
+    end_step(wo, at)
+    wo.assigned_unit = unit
+    wo.assignee = None
+    wo.dispatched_at = at
+    wo.accepted_at = None
+    wo.accepted_on_time = None
+    start_step(wo, Step.ACCEPT, at)
+    if not (wo.relation == Relation.RECTIFICATION and wo.due_at is not None):
+        # A 差评 rectification keeps the limit that runs from the bad rating, whoever it is sent to.
+        handle_due = deadlines.due_from(at, deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency))
+        wo.due_at = handle_due.at
+        wo.due_provisional = handle_due.provisional
+    return {"unit": unit.code, "unit_name": unit.name, "due_at": iso(wo.due_at)}
+
+
+def _h_accept(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    clock = end_step(wo, at)
+    wo.accepted_at = at
+    wo.accepted_on_time = clock.on_time if clock else True
+    wo.assignee = user_of(actor)
+    start_handle_clock(wo, at)
+    return {"on_time": wo.accepted_on_time}
+
+
+def _h_return(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    unit = wo.assigned_unit
+    end_step(wo, at)
+    wo.return_count += 1
+    wo.assigned_unit = None
+    wo.assignee = None
+    wo.extension_pending = None
+    wo.status = Status.RETURNED
+    start_step(wo, Step.DISPATCH, at)
+    return {"unit": unit.code if unit else None}
+
+
+def _parse_amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed("延期时长须为数字", code="invalid_amount", details=[{"field": "amount"}]) from exc
+    if amount <= 0 or amount > 365:
+        raise ValidationFailed("延期时长须在 0 到 365 之间", code="invalid_amount", details=[{"field": "amount"}])
+    return amount
+
+
+def _parse_extension(amount_value: Any, unit: Any) -> tuple[Decimal, str]:
+    amount = _parse_amount(amount_value)
+    if unit not in DurationUnit.values:
+        raise ValidationFailed("时长单位不正确", code="invalid_unit_of_time", details=[{"field": "unit_of_time"}])
+    if unit in {DurationUnit.WORKING_DAYS, DurationUnit.NATURAL_DAYS} and amount != amount.to_integral_value():
+        raise ValidationFailed(
+            gettext("按日计算的延期须为整数天"), code="invalid_amount", details=[{"field": "amount"}]
+        )
+    return amount, str(unit)
+
+
+def _h_request_extension(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    amount, unit = _parse_extension(p["amount"], p["unit_of_time"])
+    wo.extension_pending = {
+        "amount": str(amount),
+        "unit": unit,
+        "reason": p["note"],
+        "requested_at": iso(at),
+    }
+    return dict(wo.extension_pending)
+
+
+def _h_approve_extension(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    req = wo.extension_pending or {}
+    amount, unit = _parse_extension(p.get("amount") or req["amount"], p.get("unit_of_time") or req["unit"])
+    assert wo.due_at is not None
+    before = wo.due_at
+    wo.due_at, provisional = deadlines.extend(wo.due_at, amount, unit)
+    wo.due_provisional = wo.due_provisional or provisional
+    wo.step_due_at = wo.due_at
+    # The warning comes again at the configured share of the step's whole, extended time.
+    limit = deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency)
+    wo.step_warn_at = deadlines.warn_between(wo.step_started_at or at, wo.due_at, limit.unit)
+    clock = wo.clocks.filter(ended_at__isnull=True, step=Step.HANDLE).order_by("-id").first()
+    if clock is not None:
+        clock.due_at = wo.due_at
+        clock.save(update_fields=["due_at"])
+    wo.extension_count += 1
+    wo.extension_pending = None
+    wo.warned_step_at = wo.breached_step_at = None
+    return {"amount": str(amount), "unit": unit, "due_before": iso(before), "due_after": iso(wo.due_at)}
+
+
+def _h_reject_extension(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    req = wo.extension_pending
+    wo.extension_pending = None
+    return {"rejected": req}
+
+
+def _h_suspend(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    wo.paused_at = at
+    return {}
+
+
+def _h_resume(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    assert wo.paused_at is not None and wo.due_at is not None
+    limit = deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency)
+    paused = deadlines.paused_seconds(wo.paused_at, at, limit.unit)
+    wo.due_at = deadlines.shift(wo.due_at, paused, limit.unit)
+    wo.step_due_at = wo.due_at
+    if wo.step_warn_at is not None:
+        wo.step_warn_at = deadlines.shift(wo.step_warn_at, paused, limit.unit)
+    clock = wo.clocks.filter(ended_at__isnull=True, step=Step.HANDLE).order_by("-id").first()
+    if clock is not None:
+        clock.due_at = wo.due_at
+        clock.paused_seconds += int((at - wo.paused_at).total_seconds())
+        clock.save(update_fields=["due_at", "paused_seconds"])
+    wo.paused_at = None
+    wo.warned_step_at = wo.breached_step_at = None
+    return {"paused_seconds": int(paused), "due_at": iso(wo.due_at)}
+
+
+def _h_reply(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    if p["result"] not in ReplyResult.values:
+        raise ValidationFailed("办理结论不正确", code="invalid_result", details=[{"field": "result"}])
+    end_step(wo, at)
+    wo.reply_text = str(p["text"])
+    wo.reply_result = p["result"]
+    wo.replied_at = at
+    wo.extension_pending = None
+    # 处置 ends with the reply: its outcome is frozen now (a failed check clears it for the rework).
+    wo.handled_on_time = wo.due_at is not None and at <= wo.due_at
+    start_step(wo, Step.VERIFY, at)
+    return {"result": wo.reply_result, "handled_on_time": wo.handled_on_time}
+
+
+def _needs_callback(wo: WorkOrder) -> bool:
+    return bool(wo.reporter_phone) or wo.is_real_name
+
+
+def _h_verify_pass(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    end_step(wo, at)
+    wo.verified_at = at
+    if wo.handled_on_time is None and wo.replied_at and wo.due_at:  # replied before the reply froze it
+        wo.handled_on_time = wo.replied_at <= wo.due_at
+    if wo.replied_at and wo.dispatched_at:
+        wo.handling_seconds = int((wo.replied_at - wo.dispatched_at).total_seconds())
+    if _needs_callback(wo):
+        wo.status = Status.CALLBACK
+        start_step(wo, Step.CALLBACK, at)
+    else:
+        wo.status = Status.TO_CLOSE
+    return {"handled_on_time": wo.handled_on_time}
+
+
+def _h_verify_fail(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    end_step(wo, at)
+    wo.rework_count += 1
+    wo.replied_at = None
+    wo.handled_on_time = None
+    if wo.sampled_for_verification and wo.resolution_mode == ResolutionMode.ON_SITE and wo.assigned_unit_id is None:
+        # An on-site resolution that failed its check goes to the command centre for dispatch.
+        wo.status = Status.RETURNED
+        start_step(wo, Step.DISPATCH, at)
+        return {"rework": wo.rework_count, "to_dispatch": True}
+    wo.status = Status.HANDLING
+    start_handle_clock(wo, at)
+    return {"rework": wo.rework_count}
+
+
+def _h_callback(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    unreachable = bool(p.get("unreachable"))
+    rating = p.get("rating")
+    resolved = p.get("resolved")
+    if not unreachable:
+        try:
+            rating = int(rating)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed("请选择评价等级", code="rating_required", details=[{"field": "rating"}]) from exc
+        if rating not in range(1, 6):
+            raise ValidationFailed("评价等级须为 1 到 5", code="invalid_rating", details=[{"field": "rating"}])
+        if resolved is None:
+            raise ValidationFailed("请选择是否解决", code="resolved_required", details=[{"field": "resolved"}])
+    end_step(wo, at)
+    wo.callback_at = at
+    wo.callback_unreachable = unreachable
+    wo.rating = None if unreachable else rating
+    wo.resolved = None if unreachable else bool(resolved)
+    data: dict[str, Any] = {"rating": wo.rating, "resolved": wo.resolved, "unreachable": unreachable}
+    if wo.rating in BAD_RATINGS:
+        child = _open_rectification(wo, actor, at, str(p.get("note", "")))
+        data["rectification"] = child.tracking_code
+    return data
+
+
+def _open_rectification(wo: WorkOrder, actor: Any, at: dt.datetime, note: str) -> WorkOrder:
+    """A 差评 opens its own loop: a linked case to the same unit, rectified within the configured limit."""
+    days = Decimal(str(getattr(settings, "WANGGE_BAD_RATING_RECTIFY_DAYS", 15)))
+    due_at, provisional = deadlines.extend(at, days, DurationUnit.WORKING_DAYS)
+    child = WorkOrder(
+        tracking_code=new_tracking_code(at),
+        channel=Channel.RATING,
+        appeal_type=AppealType.COMPLAINT,
+        category=wo.category,
+        title=f"差评整改：{wo.title}"[:200],
+        description=f"原工单 {wo.tracking_code} 回访评价为“{wo.get_rating_display()}”。{note}".strip(),
+        reporter_name=wo.reporter_name,
+        reporter_phone=wo.reporter_phone,
+        reporter_phone_index=wo.reporter_phone_index,
+        is_real_name=wo.is_real_name,
+        lng=wo.lng,
+        lat=wo.lat,
+        address=wo.address,
+        territory=wo.territory,
+        grid=wo.grid,
+        community=wo.community,
+        street=wo.street,
+        district=wo.district,
+        scope_path=wo.scope_path,
+        handling_class=wo.handling_class,
+        urgency=wo.urgency,
+        status=Status.DISPATCHED if wo.assigned_unit_id else Status.REGISTERED,
+        assigned_unit=wo.assigned_unit,
+        parent=wo,
+        relation=Relation.RECTIFICATION,
+        received_at=at,
+        dispatched_at=at if wo.assigned_unit_id else None,
+        due_at=due_at,
+        due_provisional=provisional,
+    )
+    insert_case(child, at)
+    start_step(child, Step.ACCEPT if wo.assigned_unit_id else Step.DISPATCH, at)
+    child.save()
+    record_event(child, "create", actor, at, "", child.status, data={"rectification_of": wo.tracking_code})
+    return child
+
+
+def _h_close(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    end_step(wo, at)
+    wo.closed_at = at
+    return {}
+
+
+def _h_reopen(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    end_step(wo, at)
+    wo.reopen_count += 1
+    wo.closed_at = None
+    wo.replied_at = None
+    wo.verified_at = None
+    wo.handled_on_time = None
+    handle_due = deadlines.due_from(at, deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency))
+    wo.due_at = handle_due.at
+    wo.due_provisional = handle_due.provisional
+    if wo.assigned_unit_id is None:
+        wo.status = Status.REGISTERED
+        start_step(wo, Step.DISPATCH, at)
+    else:
+        wo.status = Status.HANDLING
+        start_handle_clock(wo, at)
+    return {"reopen": wo.reopen_count, "due_at": iso(wo.due_at)}
+
+
+def _h_merge(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    parent = p["parent"]
+    if not isinstance(parent, WorkOrder):
+        parent = WorkOrder.objects.filter(pk=parent).first()
+    if parent is None or parent.pk == wo.pk:
+        raise ValidationFailed("主工单不存在", code="invalid_parent", details=[{"field": "parent"}])
+    if parent.status in FINAL_STATUSES or parent.relation == Relation.MERGED:
+        raise InvalidTransition("主工单已办结、作废或本身已被合并", code="parent_not_open")
+    if parent.district_id != wo.district_id:
+        raise ValidationFailed("只能合并到同一区的工单", code="parent_other_district")
+    end_step(wo, at)
+    wo.parent = parent
+    wo.relation = Relation.MERGED
+    # Cases already merged into this one follow it to the new parent.
+    moved = list(wo.children.filter(relation=Relation.MERGED).values_list("tracking_code", flat=True))
+    wo.children.filter(relation=Relation.MERGED).update(parent=parent)
+    return {"parent": parent.tracking_code, "moved_children": moved}
+
+
+def _h_invalidate(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    end_step(wo, at)
+    wo.invalid_reason = str(p["note"])[:200]
+    wo.closed_at = at
+    return {}
+
+
+def _h_supervise(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    level = p["level"]
+    if level not in {SupervisionLevel.YELLOW, SupervisionLevel.RED}:
+        raise ValidationFailed("督办等级须为黄牌或红牌", code="invalid_level", details=[{"field": "level"}])
+    if wo.supervision == SupervisionLevel.RED and level == SupervisionLevel.YELLOW:
+        raise InvalidTransition("已红牌督办，不能降为黄牌", code="supervision_downgrade")
+    before = wo.supervision
+    wo.supervision = level
+    wo.supervised_at = at
+    return {"before": before, "level": level}
+
+
+def _sampled(wo: WorkOrder) -> bool:
+    rate = float(getattr(settings, "WANGGE_ONSITE_SAMPLE_RATE", 0.2))
+    digest = hashlib.sha256(wo.tracking_code.encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < rate
+
+
+def _h_resolve_on_site(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    uploads = {"before": p.get("before_photos") or [], "after": p.get("after_photos") or []}
+    have = {k: wo.attachments.filter(kind=k).count() for k in ("before", "after")}
+    if not (uploads["before"] or have["before"]) or not (uploads["after"] or have["after"]):
+        raise ValidationFailed(
+            "现场解决须上传处置前和处置后照片",
+            code="photos_required",
+            details=[
+                {"field": f"{k}_photos", "reason": "required"}
+                for k in ("before", "after")
+                if not (uploads[k] or have[k])
+            ],
+        )
+    for kind, files in uploads.items():
+        for upload in files:
+            attachment_add(actor=actor, work_order=wo, upload=upload, kind=kind)
+    end_step(wo, at)
+    wo.resolution_mode = ResolutionMode.ON_SITE
+    wo.reply_text = str(p["text"])
+    wo.reply_result = ReplyResult.RESOLVED
+    wo.replied_at = at
+    wo.handled_on_time = True
+    wo.handling_seconds = int((at - wo.received_at).total_seconds())
+    wo.due_at = wo.due_at or at
+    wo.sampled_for_verification = _sampled(wo)
+    if wo.sampled_for_verification:
+        wo.status = Status.REPLIED
+        start_step(wo, Step.VERIFY, at)
+    else:
+        wo.status = Status.CLOSED
+        wo.closed_at = at
+    return {"sampled": wo.sampled_for_verification}
+
+
+HANDLERS = {
+    "dispatch": _h_dispatch,
+    "accept": _h_accept,
+    "return": _h_return,
+    "request_extension": _h_request_extension,
+    "approve_extension": _h_approve_extension,
+    "reject_extension": _h_reject_extension,
+    "suspend": _h_suspend,
+    "resume": _h_resume,
+    "reply": _h_reply,
+    "verify_pass": _h_verify_pass,
+    "verify_fail": _h_verify_fail,
+    "callback": _h_callback,
+    "close": _h_close,
+    "reopen": _h_reopen,
+    "merge": _h_merge,
+    "invalidate": _h_invalidate,
+    "supervise": _h_supervise,
+    "resolve_on_site": _h_resolve_on_site,
+}
+assert set(HANDLERS) == set(TRANSITIONS), "every transition needs a handler"
