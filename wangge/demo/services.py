@@ -59,8 +59,8 @@ from wangge.demo.people import mobile_number, person_name, rng_for
 from wangge.places.models import Point
 from wangge.places.services import point_create, point_types_seed, point_update
 from wangge.territory.choices import TerritoryKind
+from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_import_geojson
 from wangge.workcalendar.services import office_windows_seed, seed_calendar
 
 

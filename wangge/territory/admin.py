@@ -15,7 +15,7 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from wangge.core import audit
 from wangge.core.admin import AuditedModelAdmin
-from wangge.territory import hooks, services
+from wangge.territory import hooks, outlines, rules
 from wangge.territory.models import Territory
 
 _DERIVED = ("centroid_lng", "centroid_lat", "area_m2")
@@ -41,7 +41,7 @@ class TerritoryNodeForm(MoveNodeForm):
         geometry = self.cleaned_data.get("geometry")
         if geometry in (None, "", {}):
             return None
-        reason = services.geometry_problem(geometry, "wgs84")
+        reason = outlines.geometry_problem(geometry, "wgs84")
         if reason:
             raise forms.ValidationError(reason)
         return geometry
@@ -51,11 +51,11 @@ class TerritoryNodeForm(MoveNodeForm):
         code, kind = cleaned.get("code"), cleaned.get("kind")
         if code and kind:
             parent = _new_parent(cleaned.get("treebeard_ref_node"), cleaned.get("treebeard_position"))
-            reason = services.placement_problem(code=code, kind=kind, parent=parent)
+            reason = rules.placement_problem(code=code, kind=kind, parent=parent)
             if reason:
                 raise forms.ValidationError(reason)
         if "geometry" in cleaned:
-            for name, value in services.geometry_fields(cleaned.get("geometry")).items():
+            for name, value in outlines.geometry_fields(cleaned.get("geometry")).items():
                 setattr(self.instance, name, value)
         return cleaned
 
@@ -97,7 +97,7 @@ class TerritoryAdmin(AuditedModelAdmin, TreeAdmin):
         target = Territory.objects.filter(pk=request.POST.get("target") or None).first()
         if node is not None and target is not None:
             parent = target if request.POST.get("relation") == "child" else Territory.objects.get_parent(target)
-            reason = services.placement_problem(code=node.code, kind=node.kind, parent=parent)
+            reason = rules.placement_problem(code=node.code, kind=node.kind, parent=parent)
             if reason:
                 messages.error(request, reason)
                 return HttpResponseBadRequest(json.dumps({"reason": str(reason)}, ensure_ascii=False))

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from wangge.core.models import AuditEntry
+from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_import_geojson
 from wangge.territory.tests.factories import S, W, box_geometry, collection, district_features, located_code
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from wangge.accounts.models import RoleGrant, User
 from wangge.core import geo
 from wangge.places.models import Point, PointType
+from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_import_geojson
 from wangge.territory.tests.factories import S, W, box_geometry, collection, district_features, feature
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import shapely
 from shapely.geometry import shape
 
 from wangge.core.errors import ValidationFailed
+from wangge.territory.exporting import territory_export_geojson
+from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_export_geojson, territory_import_geojson
 from wangge.territory.tests.factories import collection, district_features
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from shapely.geometry import Point, shape
 from wangge.core import geo
 from wangge.core.errors import ValidationFailed
 from wangge.core.models import AuditEntry
+from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_import_geojson
 from wangge.territory.tests.factories import S, W, box_geometry, collection, district_features, feature, located_code
 
 pytestmark = pytest.mark.django_db

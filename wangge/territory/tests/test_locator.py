@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from wangge.core import geo
 from wangge.territory import locator
+from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_import_geojson
 from wangge.territory.tests.factories import S, W, box_geometry, collection, district_features, feature, located_code
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.core import geo
 from wangge.territory.choices import TerritoryKind
+from wangge.territory.exporting import territory_export_geojson
 from wangge.territory.models import Territory
-from wangge.territory.services import territory_export_geojson
 
 
 class Command(BaseCommand):
