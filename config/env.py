@@ -40,6 +40,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 SECRET_KEY = env_str("WANGGE_SECRET_KEY", "")
 DEBUG = env_bool("WANGGE_DEBUG", False)
 ALLOWED_HOSTS = env_list("WANGGE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# Reverse proxies in front of the application that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+TRUSTED_PROXIES = env_int("WANGGE_TRUSTED_PROXIES", 0)
 FIELD_KEY = env_str("WANGGE_FIELD_KEY", "")
 CODE_SEGMENTS = [int(x) for x in env_list("WANGGE_CODE_SEGMENTS", ["6", "3", "3", "3", "3"])]
 TIME_ZONE = env_str("WANGGE_TIME_ZONE", "Asia/Shanghai")

@@ -189,8 +189,6 @@ WANGGE_CLASSIFIER_MIN_CONFIDENCE = 0.5
 # request); None switches a limit off. Counters live in the default cache (share Redis between workers).
 WANGGE_OPEN311_THROTTLE_KEY = "120/min"
 WANGGE_OPEN311_THROTTLE_IP = "600/min"
-# META key holding the client address when a trusted proxy sets it (e.g. "HTTP_X_REAL_IP"); "" = REMOTE_ADDR.
-WANGGE_OPEN311_CLIENT_IP_HEADER = ""
 # Request bodies larger than this are refused with 413 before they are parsed.
 WANGGE_OPEN311_MAX_BODY_BYTES = 64 * 1024
 # Dispatch a new request at once to the suggested unit (otherwise the suggestion waits for a dispatcher).
@@ -226,6 +224,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 ]
 # Counters live in the default cache (share Redis between workers). "login": token requests per address.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "60/min", "user": "1200/min", "login": "10/min"}
+# The client address of every rate limit, the audit trail and the lockout log (wangge.core.clientaddr): the
+# number of reverse proxies that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only. DRF's throttles
+# read the same number, so a forged X-Forwarded-For changes no counter.
+WANGGE_TRUSTED_PROXIES = env.TRUSTED_PROXIES
+REST_FRAMEWORK["NUM_PROXIES"] = WANGGE_TRUSTED_PROXIES
 # Request bodies, refused with 413 before parsing: API JSON/form bodies up to 1 MB, multipart (photos) up
 # to six attachments of the maximum size. Django's own limits for every form: non-file fields 2.5 MB, at
 # most 1000 fields and 20 files per request; uploads above 2.5 MB spool to a temporary file.

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import User
 from wangge.core import audit
+from wangge.core.clientaddr import client_ip
 
 # Why the last attempt in this context failed; ``django.contrib.auth.authenticate`` sends
 # ``user_login_failed`` right after the backend returns, in the same context, and the audit
@@ -34,12 +35,6 @@ def lockout_attempts() -> int:
 
 def lockout_minutes() -> int:
     return int(getattr(settings, "WANGGE_LOCKOUT_MINUTES", 15))
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class LockoutBackend(ModelBackend):

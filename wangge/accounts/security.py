@@ -12,9 +12,10 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from wangge.accounts.backends import client_ip, failure_reason
+from wangge.accounts.backends import failure_reason
 from wangge.accounts.models import User
 from wangge.core import audit
+from wangge.core.clientaddr import client_ip
 
 
 @receiver(user_logged_in, dispatch_uid="wangge.accounts.audit_login")

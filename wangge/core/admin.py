@@ -10,15 +10,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import audit
+from wangge.core.clientaddr import client_ip
 from wangge.core.models import AuditEntry
 
 admin.site.site_header = _("网格 Wangge 管理后台")
 admin.site.site_title = _("网格管理后台")
 admin.site.index_title = _("基础数据管理")
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -37,7 +34,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 obj=obj,
                 before=before,
                 after=audit.snapshot(obj),
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -52,7 +49,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 obj=None,
                 before=before,
                 after=None,
-                ip=_client_ip(request),
+                ip=client_ip(request),
                 only_changes=False,
             )
             entry.app_label = obj._meta.app_label

@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from wangge.core import ratelimit
+from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
-from wangge.open311 import render, selectors, throttle
+from wangge.open311 import render, selectors
 from wangge.open311.models import ApiKey
 from wangge.open311.services import Intake, apikey_authenticate, submission_create
 from wangge.workorders.choices import AppealType
@@ -53,17 +55,11 @@ REASONS = {
 }
 
 
-def _rates() -> tuple[throttle.Rate | None, throttle.Rate | None]:
+def _rates() -> tuple[ratelimit.Rate | None, ratelimit.Rate | None]:
     return (
-        throttle.parse_rate(getattr(settings, "WANGGE_OPEN311_THROTTLE_KEY", None)),
-        throttle.parse_rate(getattr(settings, "WANGGE_OPEN311_THROTTLE_IP", None)),
+        ratelimit.parse_rate(getattr(settings, "WANGGE_OPEN311_THROTTLE_KEY", None)),
+        ratelimit.parse_rate(getattr(settings, "WANGGE_OPEN311_THROTTLE_IP", None)),
     )
-
-
-def client_ip(request: HttpRequest) -> str:
-    header = getattr(settings, "WANGGE_OPEN311_CLIENT_IP_HEADER", "")
-    raw = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR") or "unknown"
-    return str(raw).split(",")[0].strip()[:64]
 
 
 def too_many(fmt: str, retry_after: int) -> HttpResponse:
@@ -112,9 +108,9 @@ def endpoint(*methods: str) -> Callable[[View], View]:
             if length > limit:
                 return render.errors(fmt, 413, [_("请求内容超过 %(limit)s 字节") % {"limit": limit}])
             _key_rate, ip_rate = _rates()
-            wait = throttle.hit("ip", client_ip(request), ip_rate)
-            if wait is not None:
-                return too_many(fmt, wait)
+            decision = ratelimit.hit("open311.ip", client_ip(request) or "unknown", ip_rate)
+            if not decision.allowed:
+                return too_many(fmt, decision.retry_after)
             try:
                 if request.method == "POST" and len(request.body) > limit:
                     return render.errors(fmt, 413, [_("请求内容超过 %(limit)s 字节") % {"limit": limit}])
@@ -242,9 +238,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if key is None:
         return render.errors(fmt, 403, [_("api_key 无效或已吊销，无法提交诉求")])
     key_rate, _ip_rate = _rates()
-    wait = throttle.hit("key", str(key.pk), key_rate)
-    if wait is not None:
-        return too_many(fmt, wait)
+    decision = ratelimit.hit("open311.key", str(key.pk), key_rate)
+    if not decision.allowed:
+        return too_many(fmt, decision.retry_after)
     district = _post_jurisdiction(request, key)
     if key.district_id is not None and key.district_id != district.pk:
         return render.errors(fmt, 403, [_("该 api_key 不能向此区（jurisdiction_id）提交诉求")])

@@ -147,6 +147,22 @@ def test_login_success_failure_and_logout_are_audited(lockout) -> None:
     assert WRONG not in str(list(AuditEntry.objects.values_list("before", "after", "note")))
 
 
+@pytest.mark.parametrize(("proxies", "recorded"), [(0, "10.0.0.2"), (1, "203.0.113.7")])
+def test_the_login_trail_records_the_client_address(lockout, settings, proxies: int, recorded: str) -> None:
+    # given a proxy at 10.0.0.2 that appends the client's address, trusted or not
+    settings.WANGGE_TRUSTED_PROXIES = proxies
+    UserFactory.create(username="li", is_staff=True)
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+
+    # when the password is wrong until the account locks
+    for _ in range(3):
+        client.post("/admin/login/", {"username": "li", "password": WRONG})
+
+    # then a forged hop is never recorded
+    assert set(AuditEntry.objects.values_list("ip", flat=True)) == {recorded}
+    assert AuditEntry.objects.filter(action="auth.lockout").exists()
+
+
 def test_admin_login_page_enforces_the_lockout(lockout) -> None:
     # given
     UserFactory.create(username="li", is_staff=True)

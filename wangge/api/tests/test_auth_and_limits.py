@@ -100,6 +100,28 @@ def test_token_requests_are_throttled_per_address(world: SimpleNamespace, monkey
     assert statuses == [400, 400, 429]
 
 
+def test_a_forged_forwarded_header_does_not_escape_the_token_throttle(
+    world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given no trusted proxy (the default: DRF's NUM_PROXIES is 0) and two token requests a minute
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "100/min", "anon": "100/min", "login": "2/min"})
+    client = APIClient()
+
+    # when each request claims another address
+    statuses = [
+        client.post(
+            "/api/auth/token/",
+            {"username": "dispatcher", "password": "wrong"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{i}",
+        ).status_code
+        for i in range(3)
+    ]
+
+    # then they are counted as one address all the same
+    assert statuses == [400, 400, 429]
+
+
 @override_settings(WANGGE_API_MAX_BODY_BYTES=2048)
 def test_oversized_json_body_is_413_before_parsing(world: SimpleNamespace, client_for: Any) -> None:
     wo = new_case(world)

@@ -1,4 +1,4 @@
-"""API keys (command and services), attribute definitions and the throttle arithmetic."""
+"""API keys (command and services) and attribute definitions (the throttle arithmetic: core/tests/test_ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 
 from wangge.core.errors import NotFound
 from wangge.core.models import AuditEntry
-from wangge.open311 import throttle
 from wangge.open311.choices import Datatype
 from wangge.open311.models import ApiKey, attribute_definition_problems
 from wangge.open311.services import apikey_authenticate, apikey_create, apikey_revoke, key_digest
@@ -88,27 +87,3 @@ def test_malformed_keys_do_not_authenticate(raw: str) -> None:
 )
 def test_attribute_definition_problems(datatype: str, values: object, ok: bool) -> None:
     assert (attribute_definition_problems(datatype, values) == []) is ok
-
-
-@pytest.mark.parametrize(
-    ("text", "rate"),
-    [("120/min", throttle.Rate(120, 60)), ("5/s", throttle.Rate(5, 1)), ("1000/day", throttle.Rate(1000, 86400))],
-)
-def test_parse_rate(text: str, rate: throttle.Rate) -> None:
-    assert throttle.parse_rate(text) == rate
-
-
-def test_parse_rate_off_and_malformed() -> None:
-    assert throttle.parse_rate(None) is None and throttle.parse_rate("") is None
-    with pytest.raises(ValueError):
-        throttle.parse_rate("lots")
-
-
-def test_fixed_window_allows_the_limit_then_tells_the_wait() -> None:
-    rate = throttle.Rate(2, 60)
-    t0 = 6000.0  # the start of a window
-    assert throttle.hit("t", "a", rate, now=t0) is None
-    assert throttle.hit("t", "a", rate, now=t0 + 1) is None
-    assert throttle.hit("t", "a", rate, now=t0 + 10) == 50
-    assert throttle.hit("t", "b", rate, now=t0 + 10) is None
-    assert throttle.hit("t", "a", rate, now=t0 + 60) is None  # the next window

@@ -408,6 +408,25 @@ def test_address_throttle_counts_every_endpoint(api: SimpleNamespace) -> None:
     assert other.status_code == 200
 
 
+@override_settings(WANGGE_OPEN311_THROTTLE_KEY=None, WANGGE_OPEN311_THROTTLE_IP="2/min", WANGGE_TRUSTED_PROXIES=0)
+def test_a_forged_forwarded_header_does_not_escape_the_address_throttle(api: SimpleNamespace) -> None:
+    # given an address that used up its two requests
+    for hop in ("1.1.1.1", "2.2.2.2"):
+        assert api.client.get(f"{BASE}discovery.json", HTTP_X_FORWARDED_FOR=hop).status_code == 200
+    # then claiming a third address does not help
+    assert_error(api.client.get(f"{BASE}discovery.json", HTTP_X_FORWARDED_FOR="3.3.3.3"), 429)
+
+
+@override_settings(WANGGE_OPEN311_THROTTLE_KEY=None, WANGGE_OPEN311_THROTTLE_IP="1/min", WANGGE_TRUSTED_PROXIES=1)
+def test_behind_a_trusted_proxy_the_address_it_saw_is_throttled(api: SimpleNamespace) -> None:
+    # given one proxy: the right-most hop is the client
+    assert api.client.get(f"{BASE}discovery.json", HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 200
+    # then that client is throttled whatever it puts in front, and another client is not
+    forged = api.client.get(f"{BASE}discovery.json", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.1")
+    assert_error(forged, 429)
+    assert api.client.get(f"{BASE}discovery.json", HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 200
+
+
 def test_get_on_a_post_only_path_and_put_are_refused(api: SimpleNamespace) -> None:
     assert_error(api.client.put(f"{BASE}requests.json"), 405)
     assert_error(api.client.post(f"{BASE}services.json"), 405)

@@ -106,6 +106,36 @@ def test_too_many_appeals_from_one_address_are_refused(client: Client, world: An
     assert WorkOrder.objects.count() == 2
 
 
+def test_a_forged_forwarded_header_does_not_reset_the_count(client: Client, world: Any, settings: Any) -> None:
+    # given no trusted proxy, and an address that used up its appeals
+    settings.WANGGE_CITIZEN_APPEALS_PER_HOUR = 1
+    settings.WANGGE_TRUSTED_PROXIES = 0
+    client.post(reverse("web:appeal"), appeal_data(world), HTTP_X_FORWARDED_FOR="1.1.1.1")
+
+    # when it claims to be someone else
+    response = client.post(reverse("web:appeal"), appeal_data(world), HTTP_X_FORWARDED_FOR="2.2.2.2")
+
+    # then it is still counted by its own address
+    assert "提交过于频繁" in response.content.decode()
+    assert WorkOrder.objects.count() == 1
+
+
+def test_behind_a_trusted_proxy_each_citizen_is_counted_on_their_own(client: Client, world: Any, settings: Any) -> None:
+    # given one proxy, which appends each citizen's address
+    settings.WANGGE_CITIZEN_APPEALS_PER_HOUR = 1
+    settings.WANGGE_TRUSTED_PROXIES = 1
+    client.post(reverse("web:appeal"), appeal_data(world), HTTP_X_FORWARDED_FOR="203.0.113.1")
+
+    # when another citizen appeals through the same proxy, and the first one again with a forged hop
+    other = client.post(reverse("web:appeal"), appeal_data(world), HTTP_X_FORWARDED_FOR="203.0.113.2")
+    again = client.post(reverse("web:appeal"), appeal_data(world), HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.1")
+
+    # then the other citizen gets through and the first is still counted
+    assert other.status_code == 302
+    assert "提交过于频繁" in again.content.decode()
+    assert WorkOrder.objects.count() == 2
+
+
 def test_point_qr_code_prefills_the_point_and_its_position(client: Client, world: Any) -> None:
     kind = PointType.objects.create(key="river", name="河道", is_hazard=True)
     point = Point.objects.create(

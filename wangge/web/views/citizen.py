@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from wangge.core.actors import CITIZEN, CitizenActor
 from wangge.core import ratelimit
+from wangge.core.actors import CITIZEN, CitizenActor
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.places.models import Point

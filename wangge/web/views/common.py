@@ -7,6 +7,10 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
+from wangge.core.clientaddr import client_ip
+
+__all__ = ["client_ip", "is_htmx", "paginate", "querystring_without"]  # client_ip: one rule, in core
+
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -21,7 +25,3 @@ def querystring_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
