@@ -54,6 +54,9 @@ POINT_COLUMNS: tuple[Column, ...] = (
     Column("notes", "备注", _("备注")),
 )
 
+# The datum an exported workbook declares in its keywords ("wangge-crs:gcj02"); the import refuses another.
+FILE_CRS_KEY = "wangge-crs:"
+
 # Extra, read-only columns written on export and ignored on import.
 EXPORT_ONLY_COLUMNS: tuple[tuple[str, str], ...] = (("grid", "所在网格"), ("territory", "所在辖区"))
 

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from wangge.accounts.models import User
 from wangge.core.errors import DomainError
 from wangge.core.geo import CRS_CHOICES
+from wangge.places.exporting import points_export_geojson, points_export_xlsx
 from wangge.places.models import Point
-from wangge.places.services import points_export_geojson, points_export_xlsx
 from wangge.territory.models import Territory
 
 

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from wangge.accounts.models import User
 from wangge.core.errors import DomainError
 from wangge.core.geo import CRS_CHOICES
-from wangge.places.services import load_geojson, point_types_seed, points_import_geojson, points_import_xlsx
+from wangge.places.importing import load_geojson, points_import_geojson, points_import_xlsx
+from wangge.places.services import point_types_seed
 
 
 class Command(BaseCommand):
