@@ -23,6 +23,7 @@ from wangge.reports.choices import ScopeKind, Trend
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.choices import OPEN_STATUSES, Status, SupervisionLevel
+from wangge.workorders.clocks import deadline_overdue
 from wangge.workorders.measures import Measures, measures, satisfaction_definition
 from wangge.workorders.models import Category, WorkOrder
 
@@ -255,13 +256,8 @@ CASE_FIELDS = (
 )
 
 
-def overdue_q(as_of: dt.datetime) -> Q:
-    """Open cases past their handling deadline and not yet answered by the unit (as ``overdue_open`` counts)."""
-    return Q(status__in=OPEN_STATUSES, replied_at__isnull=True, due_at__lt=as_of)
-
-
 def _overdue(qs: QuerySet[WorkOrder], as_of: dt.datetime) -> dict[str, Any]:
-    overdue = qs.filter(overdue_q(as_of))
+    overdue = qs.filter(deadline_overdue(as_of))
     limit = conf.bulletin_list_limit()
     rows = []
     for wo in overdue.order_by("due_at", "pk").values(*CASE_FIELDS)[:limit]:

@@ -10,10 +10,11 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from wangge.reports.assessment import month_bounds
-from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds, overdue_q
+from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.choices import OPEN_STATUSES, Status, SupervisionLevel
+from wangge.workorders.clocks import deadline_overdue
 from wangge.workorders.measures import measures_total, satisfaction_definition
 from wangge.workorders.models import WorkOrder
 
@@ -66,7 +67,7 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
 
     month_start, month_end = month_bounds(today)
     month = measures_total(qs, month_start, min(month_end, now))
-    overdue = qs.filter(overdue_q(now))
+    overdue = qs.filter(deadline_overdue(now))
     overdue_units = [
         {"name": r["assigned_unit__name"] or NOT_DISPATCHED, "value": r["n"]}
         for r in overdue.order_by()

@@ -13,7 +13,8 @@ from wangge.accounts.models import Unit
 from wangge.accounts.selectors import user_grant_rows
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.workorders.choices import CLOCK_COLOURS, ClockState, Status
+from wangge.workorders.choices import CLOCK_COLOURS, Status
+from wangge.workorders.clocks import clock_state
 from wangge.workorders.models import WorkOrder
 
 # Statuses where a holder of the role, over the case's territory, has an action to take (from the
@@ -110,18 +111,6 @@ def list_rows(qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
     return qs.select_related("category", "grid", "assigned_unit").only(*LIST_COLUMNS)
 
 
-def clock_state(wo: WorkOrder, now: dt.datetime | None = None) -> str | None:
-    """正常 / 临期 / 超期 of the current step; None when no step clock runs (final or waiting to close)."""
-    if wo.step_due_at is None or wo.paused_at is not None:
-        return None
-    now = now or timezone.now()
-    if now >= wo.step_due_at:
-        return ClockState.OVERDUE
-    if wo.step_warn_at is not None and now >= wo.step_warn_at:
-        return ClockState.APPROACHING
-    return ClockState.NORMAL
-
-
 def time_left(wo: WorkOrder, now: dt.datetime | None = None) -> dt.timedelta | None:
     if wo.step_due_at is None:
         return None
@@ -134,8 +123,8 @@ def decorate(cases: list[WorkOrder], now: dt.datetime | None = None) -> list[Wor
     for wo in cases:
         state = clock_state(wo, now)
         wo.clock = state  # type: ignore[attr-defined]
-        wo.clock_label = ClockState(state).label if state else ""  # type: ignore[attr-defined]
-        wo.clock_colour = CLOCK_COLOURS[ClockState(state)] if state else "grey"  # type: ignore[attr-defined]
+        wo.clock_label = state.label if state else ""  # type: ignore[attr-defined]
+        wo.clock_colour = CLOCK_COLOURS[state] if state else "grey"  # type: ignore[attr-defined]
         wo.left = time_left(wo, now) if state else None  # type: ignore[attr-defined]
     return cases
 

@@ -7,7 +7,6 @@ the nodes the user may see), ``territory`` is a code prefix that reaches every c
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import django_filters
@@ -20,7 +19,6 @@ from wangge.accounts.models import Unit
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.choices import (
-    OPEN_STATUSES,
     AppealType,
     CategoryKind,
     Channel,
@@ -31,32 +29,10 @@ from wangge.workorders.choices import (
     SupervisionLevel,
     Urgency,
 )
+from wangge.workorders.clocks import clock_q, deadline_overdue
 from wangge.workorders.models import Category, WorkOrder
 
 SUPERVISION_CHOICES = [(v, label) for v, label in SupervisionLevel.choices if v]
-
-
-def clock_q(state: str, now: dt.datetime) -> Q:
-    """Cases whose running step clock is in ``state`` (normal, approaching, overdue) at ``now``.
-
-    A paused clock (suspended case) and a case with no running clock are in no state.
-    """
-    running = Q(step_due_at__isnull=False, paused_at__isnull=True)
-    if state == ClockState.OVERDUE:
-        return running & Q(step_due_at__lte=now)
-    if state == ClockState.APPROACHING:
-        return running & Q(step_due_at__gt=now, step_warn_at__lte=now)
-    if state == ClockState.NORMAL:
-        return running & Q(step_due_at__gt=now) & (Q(step_warn_at__isnull=True) | Q(step_warn_at__gt=now))
-    return Q(pk__in=[])
-
-
-def overdue_q(now: dt.datetime) -> Q:
-    """Open cases past a deadline: the running step clock has run out, or the handling deadline passed
-    with no reply yet."""
-    return Q(status__in=OPEN_STATUSES) & (
-        clock_q(ClockState.OVERDUE, now) | Q(due_at__lte=now, replied_at__isnull=True)
-    )
 
 
 def _user(request: HttpRequest | None) -> Any:
@@ -119,7 +95,7 @@ class WorkOrderFilterSet(django_filters.FilterSet):
     supervision = django_filters.MultipleChoiceFilter(distinct=False, label=_("督办"), choices=SUPERVISION_CHOICES)
     clock = django_filters.ChoiceFilter(label=_("时限状态"), choices=ClockState.choices, method="filter_clock")
     overdue = django_filters.BooleanFilter(
-        label=_("超期"), method="filter_overdue", help_text=_("未结工单中本环节或办结时限已过的")
+        label=_("超期"), method="filter_overdue", help_text=_("未结工单中办结时限已过、尚未反馈的")
     )
     received_from = django_filters.DateFilter(label=_("受理日期从"), field_name="received_at", lookup_expr="date__gte")
     received_to = django_filters.DateFilter(label=_("受理日期至"), field_name="received_at", lookup_expr="date__lte")
@@ -177,7 +153,7 @@ class WorkOrderFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet[WorkOrder], name: str, value: bool | None) -> QuerySet[WorkOrder]:
         if value is None:
             return queryset
-        q = overdue_q(timezone.now())
+        q = deadline_overdue(timezone.now())
         return queryset.filter(q) if value else queryset.exclude(q)
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 
 from wangge.workorders.choices import Status
+from wangge.workorders.clocks import deadline_overdue
 from wangge.workorders.models import WorkOrder
 
 GROUPS = {
@@ -128,7 +129,7 @@ def measures(
         "reworked": Count("pk", filter=due & Q(rework_count__gt=0)),
         "extended": Count("pk", filter=due & Q(extension_count__gt=0)),
         "reopened": Count("pk", filter=due & Q(reopen_count__gt=0)),
-        "overdue_open": Count("pk", filter=due & ~closed & Q(replied_at__isnull=True) & Q(due_at__lt=now)),
+        "overdue_open": Count("pk", filter=due & deadline_overdue(now)),
         "responded_on_time": Count("pk", filter=disp & Q(accepted_on_time=True)),
         "callbacks": Count("pk", filter=cb & Q(resolved__isnull=False)),
         "resolved": Count("pk", filter=cb & Q(resolved=True)),

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from wangge.workorders import notifications
-from wangge.workorders.choices import OPEN_STATUSES, Status
+from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
+from wangge.workorders.clocks import clock_q, step_overdue
 from wangge.workorders.models import WorkOrder
 
 CLOCKED = [s for s in OPEN_STATUSES if s not in {Status.SUSPENDED, Status.TO_CLOSE}]
@@ -21,8 +22,8 @@ def flag_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"approaching": 0, "overdue": 0}
     due = {
-        "approaching": Q(status__in=CLOCKED, step_warn_at__lte=now, step_due_at__gt=now, warned_step_at__isnull=True),
-        "overdue": Q(status__in=CLOCKED, step_due_at__lte=now, breached_step_at__isnull=True),
+        "approaching": Q(status__in=CLOCKED, warned_step_at__isnull=True) & clock_q(ClockState.APPROACHING, now),
+        "overdue": Q(status__in=CLOCKED, breached_step_at__isnull=True) & step_overdue(now),
     }
     for what, field in (("approaching", "warned_step_at"), ("overdue", "breached_step_at")):
         for pk in list(WorkOrder.objects.filter(due[what]).values_list("pk", flat=True)):

@@ -148,7 +148,7 @@ def test_overview_links_to_the_cases_in_scope_not_an_empty_queue(client: Client,
     body = client.get(reverse("web:home")).content.decode()
 
     assert "待我处理" not in body
-    assert "?tab=all&amp;status=registered&amp;status=returned" in body and "?tab=all&amp;clock=overdue" in body
+    assert "?tab=all&amp;status=registered&amp;status=returned" in body and "?tab=all&amp;overdue=true" in body
 
 
 def test_an_unknown_page_answers_404_in_chinese(client: Client, db: None) -> None:

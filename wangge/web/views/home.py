@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from wangge.web import selectors
 from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
-from wangge.workorders.filtersets import clock_q
+from wangge.workorders.clocks import clock_q, deadline_overdue
 from wangge.workorders.models import WorkOrder
 
 
@@ -39,14 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
         counts = selectors.status_counts(open_cases)
         context["status_rows"] = [(s.label, counts.get(s.value, 0), s.value) for s in Status if s in OPEN_STATUSES]
         context["open_total"] = sum(counts.values())
-        context["open_overdue"] = open_cases.filter(clock_q(ClockState.OVERDUE, now)).count()
+        context["open_overdue"] = in_scope.filter(deadline_overdue(now)).count()
         month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         context["month_start"] = month_start
         context["open_querystring"] = urlencode([("status", s.value) for s in Status if s in OPEN_STATUSES])
         context["month_received"] = in_scope.filter(received_at__gte=month_start).count()
         context["month_closed"] = in_scope.filter(closed_at__gte=month_start, status=Status.CLOSED).count()
-        overdue = selectors.list_rows(open_cases.filter(clock_q(ClockState.OVERDUE, now)))
-        context["cases"] = selectors.decorate(list(overdue.order_by(*selectors.DUE_ORDER)[:20]), now)
+        overdue = selectors.list_rows(in_scope.filter(deadline_overdue(now)))
+        # Longest past the handling deadline first, as the 日通报 lists them.
+        context["cases"] = selectors.decorate(list(overdue.order_by("due_at", "pk")[:20]), now)
         context["cases_title"] = "overdue"
     else:
         context["cases"] = selectors.decorate(list(selectors.list_rows(queue)[:20]), now)

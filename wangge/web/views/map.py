@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from wangge.territory.models import Territory
 from wangge.web import selectors
 from wangge.web.maps import display_points, map_settings, public_collection, territory_collection
 from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
+from wangge.workorders.clocks import clock_annotation
 from wangge.workorders.models import WorkOrder
 
 # Closed cases on the heat/cluster layer: at most this many, newest first.
@@ -63,17 +63,6 @@ def columns(rows: list[tuple[Any, ...]], names: tuple[str, ...], xy: tuple[int, 
     return out
 
 
-def clock_case(now: dt.datetime) -> Case:
-    """The clock state in SQL (the rule of ``selectors.clock_state``): no datetimes leave the database."""
-    return Case(
-        When(Q(step_due_at__isnull=True) | Q(paused_at__isnull=False), then=Value("")),
-        When(step_due_at__lte=now, then=Value(ClockState.OVERDUE.value)),
-        When(step_warn_at__lte=now, then=Value(ClockState.APPROACHING.value)),
-        default=Value(ClockState.NORMAL.value),
-        output_field=CharField(),
-    )
-
-
 @login_required
 @require_GET
 def map_cases(request: HttpRequest) -> JsonResponse:
@@ -82,7 +71,7 @@ def map_cases(request: HttpRequest) -> JsonResponse:
     if request.GET.get("scope") != "all":
         qs = qs.filter(status__in=OPEN_STATUSES)
     rows = list(
-        qs.annotate(clock=clock_case(timezone.now()))
+        qs.annotate(clock=clock_annotation(timezone.now()))
         .order_by("-received_at")
         .values_list("pk", "lng", "lat", "status", "clock", "tracking_code")[:MAX_CASES]
     )
