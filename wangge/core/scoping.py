@@ -33,7 +33,8 @@ class Scope:
 
     @property
     def empty(self) -> bool:
-        return not (self.everything or self.territory_paths or self.unit_ids or self.extra or self.owner_id)
+        """No grant at all (a user's own rows, ``owner_id``, may still be visible)."""
+        return not (self.everything or self.territory_paths or self.unit_ids or self.extra)
 
     def covers_path(self, path: str | None) -> bool:
         if self.everything:
@@ -95,7 +96,7 @@ _M = TypeVar("_M", bound=models.Model)
 class ScopedQuerySet(models.QuerySet[_M]):
     def restrict(self: _QS, user: Any, action: str = VIEW) -> _QS:
         scope = scope_for(user, action)
-        if scope.empty:
+        if scope.empty and (scope.owner_id is None or not getattr(self.model, "scope_owner_field", None)):
             return self.none()
         q = scope_q(self.model, scope)
         return self if q is None else self.filter(q)

@@ -24,7 +24,7 @@ def loop_history(world: SimpleNamespace) -> None:
     returned = new_case(world, at=local(2025, 6, 5, 9))
     act(world, returned, "dispatch", "dispatcher", local(2025, 6, 5, 10), unit=world.dept2)
     act(world, returned, "return", "other_handler", local(2025, 6, 5, 11), note="非本单位职责")
-    new_case(world, lng=114.05, lat=33.05, at=local(2025, 6, 6, 9))  # the other district
+    new_case(world, lng=114.05, lat=33.05, at=local(2025, 6, 6, 9), actor=world.stranger)  # the other district
 
 
 def _api(client: Any, **params: str) -> Any:

@@ -175,10 +175,10 @@ def test_create_locates_gcj02_coordinates(world: SimpleNamespace, client_for: An
     assert list(wo.events.values_list("name", flat=True)) == ["create"]
 
 
-def test_create_outside_the_requesters_scope_is_refused_and_nothing_stays(
+def test_create_outside_the_requesters_district_is_refused_and_nothing_stays(
     world: SimpleNamespace, client_for: Any
 ) -> None:
-    # given a grid-1 worker reporting a spot in grid 2
+    # given a grid-1 worker reporting a spot in another district
     before = WorkOrder.objects.count()
 
     # when they file it
@@ -189,15 +189,15 @@ def test_create_outside_the_requesters_scope_is_refused_and_nothing_stays(
             "appeal_type": "report",
             "title": "占道经营",
             "description": "路口占道摆摊。",
-            "lng": 113.07,
-            "lat": 33.02,
+            "lng": 114.05,
+            "lat": 33.05,
         },
         format="json",
     )
 
-    # then it is refused and no case remains
+    # then it is refused and no case remains (a spot in another grid of their district is taken: the intake rule)
     assert response.status_code == 403
-    assert response.json()["code"] == "out_of_scope"
+    assert response.json()["code"] == "out_of_jurisdiction"
     assert WorkOrder.objects.count() == before
 
 
@@ -380,9 +380,10 @@ def test_callback_without_resolved_is_a_rule_error(world: SimpleNamespace, clien
     # when the caller records a rating but not whether it was resolved
     response = _post(client_for(world.caller), wo, {"name": "callback", "rating": 4})
 
-    # then the service asks for it
+    # then the step's declared inputs ask for it
     assert response.status_code == 400
-    assert response.json()["code"] == "resolved_required"
+    assert response.json()["code"] == "missing_fields"
+    assert response.json()["details"] == [{"field": "resolved", "reason": "required"}]
     wo.refresh_from_db()
     assert wo.status == "callback"
 
@@ -391,7 +392,7 @@ def test_merge_parent_must_be_in_scope(world: SimpleNamespace, client_for: Any) 
     # given two cases of the district and one of another district
     duplicate = new_case(world)
     parent = new_case(world, lng=113.07, lat=33.02)
-    far = new_case(world, lng=114.01, lat=33.01)
+    far = new_case(world, lng=114.01, lat=33.01, actor=world.stranger)
     client = client_for(world.caller)
 
     # when the district call taker merges into a case it cannot see, or one that does not exist

@@ -385,7 +385,7 @@ def test_empty_optional_parameters_are_ignored(world: SimpleNamespace) -> None:
 def test_cases_of_other_districts_and_internal_channels_are_not_published(world: SimpleNamespace) -> None:
     at = timezone.now() - dt.timedelta(days=1)
     mine = new_case(world, at=at)
-    other = new_case(world, at=at, lng=114.05, lat=33.05)
+    other = new_case(world, at=at, lng=114.05, lat=33.05, actor=world.stranger)
     assert other.district == world.other_district
     rating = new_case(world, at=at)
     WorkOrder.objects.filter(pk=rating.pk).update(channel=Channel.RATING)

@@ -59,6 +59,8 @@ class Location:
     district: Territory
     address_confidence: float | None = None  # set when the address, not coordinates, placed the case
 
+    # ``district`` is where the case lies; a named district that differs is refused by the intake service.
+
 
 def locate_address(address: str, district: Territory | None) -> tuple[Territory, float] | None:
     """The territory a free-text address names, through the locator ``WANGGE_ADDRESS_LOCATOR`` (a dotted
@@ -104,10 +106,7 @@ def resolve_location(
             nodes = list(Territory.objects.filter(path__in=prefixes))
         for anc in nodes:
             chain[anc.kind] = anc
-    located = chain.get(TerritoryKind.DISTRICT)
-    if located is not None and district is not None and located.pk != district.pk:
-        raise ValidationFailed(_("该位置不在所选的区内"), code="outside_jurisdiction", details=[{"field": "location"}])
-    dist = located or district
+    dist = chain.get(TerritoryKind.DISTRICT) or district
     if dist is None:
         raise ValidationFailed(_("缺少位置或所属区"), code="location_required", details=[{"field": "location"}])
     return (
@@ -202,6 +201,10 @@ def work_order_create(
     with transaction.atomic():
         wgs_lng, wgs_lat, loc = resolve_location(lng=lng, lat=lat, crs=crs, district=district, address=address)
         check_jurisdiction(actor, loc.district)
+        if district is not None and loc.district.pk != district.pk:
+            raise ValidationFailed(
+                _("该位置不在所选的辖区内"), code="outside_jurisdiction", details=[{"field": "location"}]
+            )
         mode = resolution_mode or (category.resolution_mode if category else ResolutionMode.DEADLINE)
         wo = WorkOrder(
             tracking_code=new_tracking_code(at),
