@@ -282,8 +282,9 @@ WANGGE_RANKING_MIN_DUE = 10
 # or "path" / "path#index" of a .ttf/.ttc with TrueType outlines.
 WANGGE_PDF_FONT = ""
 # Grid worker assessment (一考评, 100 points): automatic items (points, target) and manual items entered by
-# the community; ≥ REWARD_SCORE 积分定优, < PASS_SCORE unqualified; ladder promotion of this share of each
-# street's grid workers (rounded half up), among those scoring at least LADDER_MIN_SCORE.
+# the community; ≥ REWARD_SCORE 积分定优, ≤ PASS_SCORE 不合格 ("70分以下" includes 70: 以上/以下 include the
+# number, 民法典 第1259条); ladder promotion of this share of each street's grid workers (rounded half up),
+# among those scoring at least LADDER_MIN_SCORE.
 WANGGE_ASSESSMENT_AUTO_ITEMS = {
     "patrol_checkins": {"label": "巡查签到", "points": 15, "target_per_working_day": 2},
     "reports": {"label": "事件上报", "points": 10, "target": 20},

@@ -4,11 +4,17 @@ Each item has a weight (``points``) and a target; the score is ``points × min(1
 (valid reports, on-time verification, daily-log completeness) compare a share with its target share; when
 there is nothing to measure, ``when_empty`` says whether the item earns full points or none. Weights and
 targets come from settings (``WANGGE_ASSESSMENT_AUTO_ITEMS``), so a district can tune them without code.
+
+The grade and the ladder read the thresholds as the rules write them ("80分以上积分定优", "70分以下为不合格",
+阶梯晋级 "80分以上"): in Chinese legal usage 以上、以下、以内、届满 include the number itself (民法典 第1259条),
+so 80 is 积分定优 and 70 is 不合格. ``grade`` and ``ladder_eligible`` are the only places that compare a total
+with them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef
@@ -16,6 +22,7 @@ from django.utils import timezone
 
 from wangge.reports import conf
 from wangge.reports.bulletins import day_bounds
+from wangge.reports.choices import AssessmentGrade
 from wangge.reports.models import DailyLog, PatrolCheckin
 from wangge.workorders.choices import Channel, Status, Step
 from wangge.workorders.models import Event, StepClock, WorkOrder
@@ -28,6 +35,21 @@ def month_bounds(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
     nxt = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     end, _ = day_bounds(nxt)
     return start, end
+
+
+def grade(total: Decimal) -> AssessmentGrade:
+    """积分定优 at or above the reward score (以上 includes it), 不合格 at or below the pass score (以下 includes
+    it), 合格 strictly between."""
+    if total >= Decimal(str(conf.reward_score())):
+        return AssessmentGrade.REWARD
+    if total <= Decimal(str(conf.pass_score())):
+        return AssessmentGrade.UNQUALIFIED
+    return AssessmentGrade.QUALIFIED
+
+
+def ladder_eligible(total: Decimal) -> bool:
+    """阶梯晋级 takes workers scoring the ladder minimum or more (以上 includes it)."""
+    return total >= Decimal(str(conf.ladder_min_score()))
 
 
 def elapsed_working_days(period: dt.date, as_of: dt.datetime) -> list[dt.date]:

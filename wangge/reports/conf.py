@@ -95,10 +95,12 @@ def check_assessment_points() -> None:
 
 
 def reward_score() -> float:
+    """积分定优 from this total up ("80分以上": 以上 includes the number)."""
     return float(_get("WANGGE_ASSESSMENT_REWARD_SCORE", 80))
 
 
 def pass_score() -> float:
+    """不合格 at this total and below ("70分以下为不合格": 以下 includes the number); 合格 lies above it."""
     return float(_get("WANGGE_ASSESSMENT_PASS_SCORE", 70))
 
 
@@ -107,4 +109,5 @@ def ladder_proportion() -> float:
 
 
 def ladder_min_score() -> float:
+    """阶梯晋级 from this total up (以上 includes the number)."""
     return float(_get("WANGGE_LADDER_MIN_SCORE", 80))

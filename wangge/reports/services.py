@@ -16,7 +16,7 @@ from wangge.core import audit
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.reports import assessment as scoring
 from wangge.reports import bulletins, conf
-from wangge.reports.choices import AssessmentGrade, AssessmentStatus
+from wangge.reports.choices import AssessmentStatus
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.models import Territory
 
@@ -255,21 +255,13 @@ def _chain(grid: Territory) -> tuple[Territory, Territory]:
     return community, street
 
 
-def _grade(total: Decimal) -> str:
-    if total >= Decimal(str(conf.reward_score())):
-        return AssessmentGrade.REWARD
-    if total < Decimal(str(conf.pass_score())):
-        return AssessmentGrade.UNQUALIFIED
-    return AssessmentGrade.QUALIFIED
-
-
 def _apply_scores(a: Assessment, items: dict[str, Any], manual: dict[str, Any]) -> None:
     a.auto_items = items
     a.manual_items = manual
     a.auto_score = sum((Decimal(str(i["score"])) for i in items.values()), Decimal(0))
     a.manual_score = sum((Decimal(str(v)) for v in manual.values()), Decimal(0))
     a.total = (a.auto_score + a.manual_score).quantize(Decimal("0.01"))
-    a.grade = _grade(a.total)
+    a.grade = scoring.grade(a.total)
 
 
 def _require_role_over(actor: Any, roles: frozenset[str], node: Territory, what: str) -> None:
@@ -458,9 +450,8 @@ def assessment_ladder(*, actor: Any, street: Territory, year: int, month: int) -
         if not rows:
             raise ValidationFailed("该街道本月没有考评", code="no_assessments")
         quota = ladder_quota(street_grid_workers(street))
-        floor = Decimal(str(conf.ladder_min_score()))
         ordered = sorted(rows, key=lambda a: (-a.total, -a.auto_score, a.confirmed_at or timezone.now(), a.pk))
-        promoted = [a for a in ordered if a.total >= floor][:quota]
+        promoted = [a for a in ordered if scoring.ladder_eligible(a.total)][:quota]
         for rank, a in enumerate(ordered, start=1):
             before = audit.snapshot(a)
             a.street_rank = rank

@@ -138,14 +138,22 @@ def test_items_must_add_up_to_100(staff: SimpleNamespace, settings: Any) -> None
 # --- thresholds ----------------------------------------------------------------------------------------
 
 
+# "80分以上积分定优", "70分以下为不合格": 以上 and 以下 include the number (民法典 第1259条), so 80 is rewarded and
+# 70 fails; 合格 lies strictly between.
 @pytest.mark.parametrize(
     ("manual", "total", "grade"),
     [
         ("35", "100.00", AssessmentGrade.REWARD),
+        ("15.01", "80.01", AssessmentGrade.REWARD),
         ("15", "80.00", AssessmentGrade.REWARD),
         ("14.99", "79.99", AssessmentGrade.QUALIFIED),
-        ("5", "70.00", AssessmentGrade.QUALIFIED),
+        ("14.9", "79.90", AssessmentGrade.QUALIFIED),
+        ("5.1", "70.10", AssessmentGrade.QUALIFIED),
+        ("5.01", "70.01", AssessmentGrade.QUALIFIED),
+        ("5", "70.00", AssessmentGrade.UNQUALIFIED),
         ("4.99", "69.99", AssessmentGrade.UNQUALIFIED),
+        ("4.9", "69.90", AssessmentGrade.UNQUALIFIED),
+        ("0", "65.00", AssessmentGrade.UNQUALIFIED),
     ],
 )
 def test_grade_thresholds(staff: SimpleNamespace, simple_items: None, manual: str, total: str, grade: str) -> None:
@@ -272,7 +280,7 @@ def test_ladder_quota_is_a_share_of_the_street_workers(settings: Any, workers: i
     assert services.ladder_quota(workers) == quota
 
 
-def _confirmed(w: SimpleNamespace, worker: Any, score: int, month: int = 6) -> Assessment:
+def _confirmed(w: SimpleNamespace, worker: Any, score: int | str, month: int = 6) -> Assessment:
     a = services.assessment_prepare(actor=w.community_staff, worker=worker, year=2025, month=month, now=JULY)
     services.assessment_score(actor=w.community_staff, assessment_id=a.pk, manual={"work": score}, now=JULY)
     return services.assessment_confirm(actor=w.street_staff, assessment_id=a.pk, now=JULY)
@@ -297,6 +305,18 @@ def test_ladder_needs_the_minimum_score(staff: SimpleNamespace, simple_items: No
     _confirmed(staff, staff.other_worker, 16)  # 81
     ordered = services.assessment_ladder(actor=staff.street_staff, street=staff.street, year=2025, month=6)
     assert [(a.worker.username, a.promoted) for a in ordered] == [("other_worker", True), ("worker", False)]
+
+
+def test_ladder_takes_a_score_of_exactly_the_minimum(staff: SimpleNamespace, simple_items: None, settings: Any) -> None:
+    # "80分以上" includes 80
+    settings.WANGGE_LADDER_PROPORTION = 1.0
+    _confirmed(staff, staff.worker, "14.99")  # 79.99
+    _confirmed(staff, staff.other_worker, "15")  # 80.00
+    ordered = services.assessment_ladder(actor=staff.street_staff, street=staff.street, year=2025, month=6)
+    assert [(a.worker.username, a.total, a.promoted) for a in ordered] == [
+        ("other_worker", Decimal("80.00"), True),
+        ("worker", Decimal("79.99"), False),
+    ]
 
 
 def test_ladder_waits_for_every_confirmation(staff: SimpleNamespace, simple_items: None, settings: Any) -> None:
