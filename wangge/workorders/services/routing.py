@@ -3,8 +3,6 @@ class."""
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from django.conf import settings
@@ -12,40 +10,32 @@ from django.db.models import Count, Max, Sum
 
 from wangge.accounts.choices import UnitKind
 from wangge.accounts.models import Unit
+from wangge.core.caches import ProcessCache
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.models import Category, RoutingRule
 
-_routing_lock = threading.Lock()
-_routing: dict[str, Any] = {"checked": 0.0, "stamp": None, "categories": frozenset()}
 
-
-def _routing_recheck_seconds() -> float:
-    return float(getattr(settings, "WANGGE_ROUTING_RECHECK_SECONDS", 2.0))
-
-
-def _routed_categories() -> frozenset[int]:
-    """The categories that have routing rules, so intake skips the rule query for all the others. Looked
-    at again at most every ``WANGGE_ROUTING_RECHECK_SECONDS`` (2 s, like the calendar and the locator): a
-    new rule reaches every process within that time."""
-    now = time.monotonic()
-    if 0 <= now - _routing["checked"] < _routing_recheck_seconds():  # a clock set back rechecks
-        return _routing["categories"]  # type: ignore[no-any-return]
-    stamp = tuple(
+def _routing_stamp() -> tuple[Any, ...]:
+    return tuple(
         RoutingRule.objects.order_by().aggregate(n=Count("id"), top=Max("id"), cats=Sum("category_id")).values()
     )
-    with _routing_lock:
-        if stamp != _routing["stamp"]:
-            _routing["categories"] = frozenset(RoutingRule.objects.values_list("category_id", flat=True).distinct())
-            _routing["stamp"] = stamp
-        _routing["checked"] = now
-    return _routing["categories"]  # type: ignore[no-any-return]
+
+
+# The categories that have routing rules, so intake skips the rule query for all the others. Looked at again
+# at most every ``WANGGE_ROUTING_RECHECK_SECONDS`` (2 s, like the calendar and the locator): a new rule reaches
+# every process within that time.
+routed_categories: ProcessCache[frozenset[int]] = ProcessCache(
+    "workorders.routed_categories",
+    lambda _stamp: frozenset(RoutingRule.objects.values_list("category_id", flat=True).distinct()),
+    fingerprint=_routing_stamp,
+    recheck_seconds=lambda: float(getattr(settings, "WANGGE_ROUTING_RECHECK_SECONDS", 2.0)),
+)
 
 
 def forget_routing() -> None:
     """Look at the routing rules again on the next suggestion (after this process changed them)."""
-    _routing["checked"] = 0.0
-    _routing["stamp"] = None
+    routed_categories.forget()
 
 
 def suggest_unit(*, category: Category | None, territory: Territory | None) -> Unit | None:
@@ -53,7 +43,7 @@ def suggest_unit(*, category: Category | None, territory: Territory | None) -> U
     else by handling class (A → the community committee, B → the street office)."""
     if category is None:
         return None
-    if territory is not None and category.pk in _routed_categories():
+    if territory is not None and category.pk in routed_categories.get():
         prefixes = [territory.path[:i] for i in range(4, len(territory.path) + 1, 4)]
         rule = (
             RoutingRule.objects.filter(category=category, territory__path__in=prefixes, unit__is_active=True)
