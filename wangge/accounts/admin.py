@@ -1,4 +1,4 @@
-"""Admin for units and staff, in Chinese, every change audited (before/after) and scoped."""
+"""Admin for units and staff, in Chinese, every change audited (before/after) and scoped (core.admin)."""
 
 from __future__ import annotations
 
@@ -15,40 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts import services
-from wangge.accounts.backends import client_ip
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.core import audit
-from wangge.core.admin import AuditedModelAdmin
+from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt
+from wangge.core.clientaddr import client_ip
 from wangge.core.crypto import blind_index
 from wangge.core.errors import DomainError
-from wangge.core.scoping import CHANGE, VIEW
 from wangge.core.validators import mask_phone, normalise_phone, validate_phone
-
-
-class ScopedAdminMixin:
-    """Non-superusers see and change only rows inside the scope of their grants."""
-
-    model: type[models.Model]
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        qs = super().get_queryset(request)  # type: ignore[misc]
-        if request.user.is_superuser or not hasattr(qs, "restrict"):
-            return qs
-        return qs.restrict(request.user, VIEW)
-
-    def _in_change_scope(self, request: HttpRequest, obj: Any) -> bool:
-        if obj is None or request.user.is_superuser:
-            return True
-        manager: Any = self.model._default_manager
-        return bool(manager.restrict(request.user, CHANGE).filter(pk=obj.pk).exists())
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
-        return bool(allowed) and self._in_change_scope(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
-        return bool(allowed) and self._in_change_scope(request, obj)
 
 
 def clean_phone_value(value: str) -> str:
@@ -72,6 +45,27 @@ class UnitAdmin(ScopedAdminMixin, AuditedModelAdmin):
         if db_field.name == "phone" and field is not None:
             field.validators.append(validate_phone)
         return field
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new unit starts active (unit_create); switching one off is an edit.
+        exclude = tuple(super().get_exclude(request, obj) or ())
+        return (*exclude, "is_active") if obj is None else exclude
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:  # no unit_update service: the audited save, and the scope check after it
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        unit = services.unit_create(
+            actor=request.user,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            territory=data["territory"],
+            parent=data.get("parent"),
+            phone=data.get("phone") or "",
+        )
+        adopt(obj, unit)
 
 
 class StaffMobileMixin(forms.ModelForm):
@@ -209,9 +203,29 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
         # Grants are given on the change page, once the account exists.
         return [] if obj is None else super().get_inline_instances(request, obj)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        # Outside every scope: only a superuser makes superusers or hands out Django permissions.
+        return (*fields, "is_superuser", "groups", "user_permissions")
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.mobile_index = blind_index(obj.mobile or "")
-        super().save_model(request, obj, form, change)
+        if change:
+            # staff_update covers only some of the fields edited here: the audited save, then the scope check.
+            obj.mobile_index = blind_index(obj.mobile or "")
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        user = services.staff_create(
+            actor=request.user,
+            username=data["username"],
+            display_name=data.get("display_name") or "",
+            password=data.get("password1") if data.get("set_usable_password") else None,
+            mobile=data.get("mobile") or "",
+            unit=data.get("unit"),
+        )
+        adopt(obj, user)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not RoleGrant:

@@ -1,17 +1,26 @@
-"""Admin in Chinese with an explicit audit trail for every change made through it."""
+"""Admin in Chinese with an explicit audit trail for every change made through it, scoped to the editor.
+
+``ScopedAdminMixin`` makes an admin follow the scope of the editor's grants (``restrict``), before and
+after every save; see its docstring.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from django.contrib import admin
-from django.db import models, transaction
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db import models, router, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import audit
 from wangge.core.clientaddr import client_ip
+from wangge.core.errors import DomainError, PermissionDenied
 from wangge.core.models import AuditEntry
+from wangge.core.scoping import CHANGE, VIEW
 
 admin.site.site_header = _("网格 Wangge 管理后台")
 admin.site.site_title = _("网格管理后台")
@@ -62,6 +71,137 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
+
+
+# Set on the request when a save was refused and rolled back; the form shown again carries the reasons.
+_REFUSAL = "_wangge_admin_refusal"
+
+
+def refusal_problems(exc: DomainError) -> Iterator[tuple[str | None, str]]:
+    """(field, reason) pairs of a refused save; field None for the form as a whole."""
+    found = False
+    if isinstance(exc.details, list):
+        for item in exc.details:
+            if isinstance(item, dict) and item.get("reason"):
+                found = True
+                yield (str(item["field"]) if item.get("field") else None, str(item["reason"]))
+    if not found:
+        yield None, exc.message
+
+
+def _refused_form(form_class: type[Any], refusal: DomainError) -> type[Any]:
+    """``form_class`` that shows the reasons of the refused save as its own errors (so it is not valid)."""
+
+    class RefusedForm(form_class):  # type: ignore[misc,valid-type]
+        def full_clean(self) -> None:
+            super().full_clean()
+            if not self.is_bound:
+                return
+            for field, reason in refusal_problems(refusal):
+                self.add_error(field if field in self.fields else None, reason)
+
+    RefusedForm.__name__ = form_class.__name__
+    return RefusedForm
+
+
+class ScopedAdminMixin:
+    """Non-superusers see and change only rows inside the scope of their grants, before *and after* a save.
+
+    * The list and the change pages show ``Model.objects.restrict(user, VIEW)`` (unless ``scope_view`` is
+      False: the rows are then all shown, and the change scope still decides what may be edited).
+    * A row outside ``restrict(user, CHANGE)`` cannot be changed or deleted.
+    * After every save through the admin (the row, its inlines, in the admin's transaction) the saved
+      row must still be inside the editor's change scope; otherwise everything is rolled back and the
+      form is shown again with the reason. A refusal of a service (any ``DomainError``) raised while
+      saving is shown the same way, never as a server error. Admins of models that have services call
+      them from ``save_model``.
+    """
+
+    model: type[models.Model]
+    scope_view: bool = True
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        if not self.scope_view or request.user.is_superuser or not hasattr(qs, "restrict"):
+            return qs
+        return qs.restrict(request.user, VIEW)
+
+    # -- permissions on one row ------------------------------------------------------------------------
+
+    def in_change_scope(self, request: HttpRequest, obj: Any, *, fresh: bool = False) -> bool:
+        """Whether ``obj`` as stored now is inside the editor's change scope. ``fresh`` reads the editor's
+        grants again (a save may have changed them)."""
+        if obj is None or request.user.is_superuser:
+            return True
+        user: Any = request.user
+        if fresh:
+            user = get_user_model()._default_manager.get(pk=user.pk)
+        manager: Any = self.model._default_manager
+        return bool(manager.restrict(user, CHANGE).filter(pk=obj.pk).exists())
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return bool(allowed) and self.in_change_scope(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return bool(allowed) and self.in_change_scope(request, obj)
+
+    # -- after the save --------------------------------------------------------------------------------
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        self.check_scope_after_save(request, form.instance)
+
+    def check_scope_after_save(self, request: HttpRequest, obj: Any) -> None:
+        """Raise (rolling the save back) when the saved row left the editor's change scope."""
+        if not self.in_change_scope(request, obj, fresh=True):
+            raise PermissionDenied(gettext("保存后该记录将不在您的管理范围内，未保存"), code="out_of_scope")
+
+    # -- a refused save: roll back, show the form again ------------------------------------------------
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            # Django runs a POST in a transaction: the exception leaving it rolls every write back.
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc,no-any-return]
+        except DomainError as exc:
+            if request.method != "POST" or hasattr(request, _REFUSAL):
+                raise
+            setattr(request, _REFUSAL, exc)
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc,no-any-return]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        refusal = getattr(request, _REFUSAL, None)
+        return form_class if refusal is None else _refused_form(form_class, refusal)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Actions and list edits: all or nothing, a refusal as a message."""
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)  # type: ignore[misc,no-any-return]
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)  # type: ignore[misc,no-any-return]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def adopt(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's unsaved ``obj`` the row a service created (``saved``): the admin goes on with ``obj``
+    (the message, the log entry, the redirect, the inlines)."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+    obj.refresh_from_db()
 
 
 @admin.register(AuditEntry)

@@ -1,4 +1,4 @@
-"""Admin for point types and points, in Chinese; every change audited, points scoped."""
+"""Admin for point types and points, in Chinese; every change audited, points scoped and written by the services."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.admin import ScopedAdminMixin, clean_phone_value
-from wangge.core.admin import AuditedModelAdmin
-from wangge.core.crypto import blind_index
+from wangge.accounts.admin import clean_phone_value
+from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt
 from wangge.core.validators import mask_phone
 from wangge.places.models import Point, PointType
-from wangge.territory.locator import grid_of, locate
+from wangge.places.services import point_create, point_update
 
 
 @admin.register(PointType)
@@ -49,15 +48,21 @@ class PointAdminForm(forms.ModelForm):
     def clean_responsible_phone(self) -> str:
         return clean_phone_value(self.cleaned_data.get("responsible_phone", ""))
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        lng, lat = data.get("lng"), data.get("lat")
-        if lng is not None and lat is not None:
-            territory = locate(lng, lat)
-            if territory is None:
-                raise forms.ValidationError(_("坐标不在任何辖区范围内"))
-            self.located = territory
-        return data
+
+# What point_update takes; the territory and grid follow the coordinates there (WGS-84 in this form).
+_UPDATABLE = (
+    "name",
+    "type",
+    "lng",
+    "lat",
+    "address",
+    "responsible_name",
+    "responsible_phone",
+    "responsible_user",
+    "responsible_unit",
+    "notes",
+    "attributes",
+)
 
 
 @admin.register(Point)
@@ -74,10 +79,28 @@ class PointAdmin(ScopedAdminMixin, AuditedModelAdmin):
     def masked_phone(self, obj: Point) -> str:
         return mask_phone(obj.responsible_phone or "")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # The code names the point in imports and the API, which cannot change it either; the demo marker
+        # is set when the point is made.
+        return fields if obj is None else (*fields, "code", "is_synthetic")
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # Territory and grid always follow the coordinates (WGS-84 in this form).
-        territory = getattr(form, "located", None) or locate(obj.lng, obj.lat)
-        obj.territory = territory
-        obj.grid = grid_of(territory)
-        obj.responsible_phone_index = blind_index(obj.responsible_phone or "")
-        super().save_model(request, obj, form, change)
+        # The services check the scope of the coordinates, derive territory, grid and the phone's index,
+        # and write the audit trail; a refusal is shown on the form (ScopedAdminMixin).
+        data = {name: form.cleaned_data[name] for name in _UPDATABLE if name in form.cleaned_data}
+        if data.get("attributes") is None:
+            data["attributes"] = {}
+        if change:
+            changed = {name: data[name] for name in form.changed_data if name in data}
+            if "lng" in changed or "lat" in changed:
+                changed["lng"], changed["lat"] = data["lng"], data["lat"]
+            point = point_update(actor=request.user, point=obj, **changed)
+        else:
+            point = point_create(
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                is_synthetic=form.cleaned_data.get("is_synthetic", False),
+                **data,
+            )
+        adopt(obj, point)

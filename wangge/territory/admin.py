@@ -1,4 +1,9 @@
-"""Admin for the territory tree: treebeard's tree view and move form, every change audited."""
+"""Admin for the territory tree: treebeard's tree view and move form, every change audited and scoped.
+
+The whole tree is shown to every editor (names and outlines are what they work in); adding, editing,
+moving and deleting are limited to the subtrees of their grants: a node may be placed only under a
+parent inside that scope, and must still be inside it after the save (``ScopedAdminMixin``).
+"""
 
 from __future__ import annotations
 
@@ -14,15 +19,28 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from wangge.core import audit
-from wangge.core.admin import AuditedModelAdmin
+from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin
+from wangge.core.clientaddr import client_ip
+from wangge.core.scoping import CHANGE
 from wangge.territory import hooks, outlines, rules
 from wangge.territory.models import Territory
 
 _DERIVED = ("centroid_lng", "centroid_lat", "area_m2")
+PLACEMENT_OUT_OF_SCOPE = _("无权在该节点下添加或移入辖区节点")
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def placement_allowed(actor: Any, node: Territory | None, parent: Territory | None) -> bool:
+    """Whether ``actor`` may put ``node`` (None: a new node) under ``parent`` (None: a root). Keeping a node
+    under its parent is always allowed; a new or moved node needs a parent inside the actor's change scope."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return True
+    if node is not None and node.pk is not None:
+        current = Territory.objects.filter(pk=node.pk).first()
+        if current is not None and Territory.objects.get_parent(current) == parent:
+            return True
+    if parent is None:
+        return False
+    return bool(Territory.objects.restrict(actor, CHANGE).filter(pk=parent.pk).exists())
 
 
 def _new_parent(ref: Territory | None, position: str | None) -> Territory | None:
@@ -34,8 +52,17 @@ def _new_parent(ref: Territory | None, position: str | None) -> Territory | None
     return Territory.objects.get_parent(ref)
 
 
+def _refuse_move(request: HttpRequest, reason: str) -> HttpResponse:
+    """The tree view reloads on an error and shows the message."""
+    messages.error(request, reason)
+    return HttpResponseBadRequest(json.dumps({"reason": reason}, ensure_ascii=False))
+
+
 class TerritoryNodeForm(MoveNodeForm):
-    """Treebeard's move form plus the territory rules: outline validity, kind order and code prefix."""
+    """Treebeard's move form plus the territory rules: outline validity, kind order and code prefix, and a
+    parent inside the editor's scope (``actor`` is set by the admin)."""
+
+    actor: Any = None
 
     def clean_geometry(self) -> Any:
         geometry = self.cleaned_data.get("geometry")
@@ -54,6 +81,8 @@ class TerritoryNodeForm(MoveNodeForm):
             reason = rules.placement_problem(code=code, kind=kind, parent=parent)
             if reason:
                 raise forms.ValidationError(reason)
+            if not placement_allowed(self.actor, self.instance if self.instance.pk else None, parent):
+                raise forms.ValidationError(PLACEMENT_OUT_OF_SCOPE)
         if "geometry" in cleaned:
             for name, value in outlines.geometry_fields(cleaned.get("geometry")).items():
                 setattr(self.instance, name, value)
@@ -61,8 +90,9 @@ class TerritoryNodeForm(MoveNodeForm):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(AuditedModelAdmin, TreeAdmin):
+class TerritoryAdmin(ScopedAdminMixin, AuditedModelAdmin, TreeAdmin):
     form = movenodeform_factory(Territory, form=TerritoryNodeForm, exclude=_DERIVED)
+    scope_view = False  # the whole tree is shown; changes stay inside the editor's subtrees
     list_display = ("name", "code", "kind", "area_km2", "is_synthetic")
     list_filter = ("kind", "is_synthetic")
     search_fields = ("code", "name")
@@ -71,6 +101,10 @@ class TerritoryAdmin(AuditedModelAdmin, TreeAdmin):
     @admin.display(description=_("面积(平方公里)"), ordering="area_m2")
     def area_km2(self, obj: Territory) -> str:
         return "—" if obj.area_m2 is None else f"{obj.area_m2 / 1e6:.3f}"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return type(form_class.__name__, (form_class,), {"actor": request.user})
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
         # Treebeard writes the tree while saving the form, so the "before" picture is taken here.
@@ -88,7 +122,7 @@ class TerritoryAdmin(AuditedModelAdmin, TreeAdmin):
                 obj=obj,
                 before=getattr(request, "_territory_before", None),
                 after=audit.snapshot(obj),
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
 
     def move_node(self, request: HttpRequest) -> HttpResponse:
@@ -98,13 +132,17 @@ class TerritoryAdmin(AuditedModelAdmin, TreeAdmin):
         if node is not None and target is not None:
             parent = target if request.POST.get("relation") == "child" else Territory.objects.get_parent(target)
             reason = rules.placement_problem(code=node.code, kind=node.kind, parent=parent)
+            if not reason and not placement_allowed(request.user, node, parent):
+                reason = str(PLACEMENT_OUT_OF_SCOPE)
             if reason:
-                messages.error(request, reason)
-                return HttpResponseBadRequest(json.dumps({"reason": str(reason)}, ensure_ascii=False))
+                return _refuse_move(request, reason)
         before = audit.snapshot(node)
         with transaction.atomic():
             response = super().move_node(request)
             if node is not None and response.status_code == 200:
+                if not self.in_change_scope(request, node, fresh=True):  # the scope re-checked after the move
+                    transaction.set_rollback(True)
+                    return _refuse_move(request, str(PLACEMENT_OUT_OF_SCOPE))
                 hooks.paths_changed()
                 node.refresh_from_db()
                 audit.record(
@@ -113,6 +151,6 @@ class TerritoryAdmin(AuditedModelAdmin, TreeAdmin):
                     obj=node,
                     before=before,
                     after=audit.snapshot(node),
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                 )
         return response

@@ -1,4 +1,5 @@
-"""Point and point-type admin: audited before/after, territory from coordinates, phones masked."""
+"""Point and point-type admin: points written through the services (audited before/after, territory from
+coordinates), phones masked."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_moving_a_point_in_admin_relocates_it_and_audits(tree: Tree, root_client
     assert response.status_code == 302, response.content.decode()[:3000]
     point.refresh_from_db()
     assert point.grid_id == tree.grid_b1.pk
-    entry = AuditEntry.objects.get(action="admin.change", model="point")
+    entry = AuditEntry.objects.get(action="places.point_update", model="point")  # written by the service
     assert (entry.before or {})["grid"] == tree.grid_a1.pk
     assert (entry.after or {})["grid"] == tree.grid_b1.pk
     assert (entry.after or {})["lng"] == 113.325
@@ -76,7 +77,7 @@ def test_point_outside_every_territory_is_refused_in_admin(tree: Tree, root_clie
     assert response.status_code == 200
     point.refresh_from_db()
     assert point.lng == 113.225
-    assert not AuditEntry.objects.filter(model="point", action="admin.change").exists()
+    assert not AuditEntry.objects.filter(model="point", action="places.point_update").exists()
 
 
 def test_point_list_masks_phones(tree: Tree, root_client: Client) -> None:
