@@ -3,6 +3,7 @@ prediction with confidences, evaluation, cross-validation hygiene and saving/loa
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from wangge.intel import textclf
 from wangge.intel.tests.synthetic_appeals import CATEGORIES, dataset
+from wangge.intel.textclf import evaluation
 
 FAST = textclf.Params(embedding_dim=16, calibration_folds=3, min_df=2)
 
@@ -142,6 +144,32 @@ def test_save_and_load_round_trip(model: textclf.TrainedModel, data: dict[str, l
     assert loaded.describe()["training_seconds"] >= 0
 
 
+def test_a_model_file_from_the_single_module_layout_still_loads(
+    model: textclf.TrainedModel, data: dict[str, list], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a file whose classes are named wangge.intel.textclf.<Class>, as the files saved before the
+    # classifier became a package name them
+    for cls in (
+        textclf.TrainedModel,
+        textclf.Params,
+        textclf.AppealVectorizer,
+        textclf.WordVectors,
+        textclf.GramCoder,
+        textclf.GramBlock,
+    ):
+        monkeypatch.setattr(cls, "__module__", "wangge.intel.textclf")
+    assert re.search(rb"wangge\.intel\.textclf\.\w", pickle.dumps(model)) is None
+    path = textclf.save(model, tmp_path / "old.joblib")
+    monkeypatch.undo()
+
+    # when
+    loaded = textclf.load(path)
+
+    # then
+    assert type(loaded) is textclf.TrainedModel
+    assert np.allclose(loaded.probabilities(data["test_texts"]), model.probabilities(data["test_texts"]))
+
+
 def test_load_refuses_files_that_are_not_classifiers(tmp_path: Path) -> None:
     joblib.dump({"something": "else"}, tmp_path / "other.joblib")
     (tmp_path / "garbage.joblib").write_bytes(b"not a pickle")
@@ -164,13 +192,13 @@ def test_cross_validation_fits_each_fold_without_its_test_appeals(
 ) -> None:
     # given: a spy on the fitting step
     calls: list[tuple[set[str], list[str], set[str]]] = []
-    real_fit = textclf._fit
+    real_fit = evaluation.fit_pipeline
 
     def spy(docs, labels, unlabelled, params, keywords=None):  # type: ignore[no-untyped-def]
         calls.append(({d.title + d.body for d in docs}, list(labels), {d.title + d.body for d in unlabelled}))
         return real_fit(docs, labels, unlabelled, params, keywords)
 
-    monkeypatch.setattr(textclf, "_fit", spy)
+    monkeypatch.setattr(evaluation, "fit_pipeline", spy)
     texts, labels = data["texts"], data["labels"]
     everything = {textclf.clean(t).replace(" ", "") + textclf.clean(b).replace(" ", "") for t, b in texts}
 

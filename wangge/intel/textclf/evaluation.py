@@ -1,0 +1,153 @@
+"""Evaluation: macro-F1, per-class report and confusion matrix of a model, and repeated stratified
+cross-validation of the whole pipeline."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import classification_report, confusion_matrix, f1_score
+from sklearn.model_selection import RepeatedStratifiedKFold
+
+from wangge.intel.textclf.features import taxonomy_keywords
+from wangge.intel.textclf.model import TrainedModel
+from wangge.intel.textclf.params import Params
+from wangge.intel.textclf.text import Text, clean, prepare
+from wangge.intel.textclf.training import as_labels, check_training_set, fit_pipeline
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    macro_f1: float
+    accuracy: float
+    labels: list[str]
+    per_class: dict[str, dict[str, float]]
+    confusion: list[list[int]]
+    report: str
+    support: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def format(self) -> str:
+        """Human-readable: the ``macro_f1=`` line, the per-class report and the confusion matrix."""
+        width = max([_display_width(label) for label in self.labels] + [4])
+        lines = [f"macro_f1={self.macro_f1:.3f}", f"accuracy={self.accuracy:.3f} n={self.support}", ""]
+        lines.append(self.report.rstrip())
+        lines += ["", "confusion matrix (rows: true, columns: predicted)"]
+        lines.append(" " * (width + 4) + "".join(f"{i:>6}" for i in range(len(self.labels))))
+        for i, (label, row) in enumerate(zip(self.labels, self.confusion, strict=True)):
+            pad = " " * (width - _display_width(label))
+            lines.append(f"{i:>2} {label}{pad} " + "".join(f"{v:>6}" for v in row))
+        return "\n".join(lines)
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns of ``text``: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def score(true: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> Evaluation:
+    y_true = [str(v) for v in true]
+    y_pred = [str(v) for v in predicted]
+    names = list(labels) if labels else sorted(set(y_true) | set(y_pred))
+    names += sorted((set(y_true) | set(y_pred)) - set(names))
+    report_dict = classification_report(y_true, y_pred, labels=names, output_dict=True, zero_division=0)
+    per_class = {name: {k: float(v) for k, v in report_dict[name].items()} for name in names if name in report_dict}
+    return Evaluation(
+        macro_f1=float(f1_score(y_true, y_pred, labels=names, average="macro", zero_division=0)),
+        accuracy=float(np.mean(np.array(y_true) == np.array(y_pred))) if y_true else 0.0,
+        labels=names,
+        per_class=per_class,
+        confusion=confusion_matrix(y_true, y_pred, labels=names).tolist(),
+        report=classification_report(y_true, y_pred, labels=names, digits=3, zero_division=0),
+        support=len(y_true),
+    )
+
+
+def evaluate(model: TrainedModel, texts: Sequence[Text], labels: Sequence[str]) -> Evaluation:
+    """Macro-F1, per-class report and confusion matrix of ``model`` on labelled texts."""
+    y = [clean(str(v)) for v in labels]
+    predicted = [p.label for p in model.predict(texts, k=1)]
+    return score(y, predicted, labels=list(model.labels))
+
+
+@dataclass(frozen=True)
+class CVResult:
+    folds: int
+    repeats: int
+    scores: list[float]
+    seconds: float
+    # Out-of-fold predictions, one list per repeat, aligned with the labelled texts.
+    predictions: list[list[str]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+    def pooled(self) -> Evaluation:
+        """Per-class report and confusion matrix of the out-of-fold predictions, all repeats pooled."""
+        return score(self.labels * len(self.predictions), [p for run in self.predictions for p in run])
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.scores))
+
+    @property
+    def std(self) -> float:
+        return float(np.std(self.scores))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "folds": self.folds,
+            "repeats": self.repeats,
+            "macro_f1_mean": round(self.mean, 4),
+            "macro_f1_std": round(self.std, 4),
+            "scores": [round(s, 4) for s in self.scores],
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def cross_validate(
+    texts: Sequence[Text],
+    labels: Sequence[str],
+    unlabeled: Sequence[Text] | None = None,
+    *,
+    params: Params | None = None,
+    folds: int = 5,
+    repeats: int = 1,
+    seed: int = 0,
+    n_jobs: int = 1,
+    progress: Callable[[int, float], None] | None = None,
+    taxonomy: Sequence[Sequence[str]] | None = None,
+) -> CVResult:
+    """Repeated stratified k-fold macro-F1. Every fold fits the vocabulary on its training texts
+    plus the unlabelled texts and self-trains with its training labels only; its test texts are
+    seen only when they are scored."""
+    params = params or Params()
+    y = as_labels(labels)
+    check_training_set(texts, y)
+    started = time.perf_counter()
+    docs = prepare(texts, n_jobs, with_words=True)
+    others = prepare(unlabeled or [], n_jobs, with_words=True)
+    keywords = taxonomy_keywords(taxonomy or [])
+    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+    scores = []
+    oof = [[""] * len(y) for _ in range(repeats)]
+    for i, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(y)), y)):
+        fitted = fit_pipeline([docs[j] for j in train_idx], y[train_idx], others, params, keywords)
+        predicted = fitted.classifier.predict(fitted.vectorizer.transform([docs[j] for j in test_idx]))
+        scores.append(float(f1_score(y[test_idx], predicted, average="macro")))
+        for j, label in zip(test_idx, predicted, strict=True):
+            oof[i // folds][j] = str(label)
+        if progress is not None:
+            progress(i, scores[-1])
+    return CVResult(
+        folds=folds,
+        repeats=repeats,
+        scores=scores,
+        seconds=time.perf_counter() - started,
+        predictions=oof,
+        labels=[str(label) for label in y],
+    )

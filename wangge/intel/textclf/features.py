@@ -1,0 +1,257 @@
+"""The feature pipeline: the lexicon, the taxonomy keywords, word vectors and the appeal vectorizer that puts
+the blocks side by side."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.extmath import randomized_svd
+
+from wangge.intel.textclf.grams import NO_IDS, GramBlock, GramCoder, stack_rows, unit_vector
+from wangge.intel.textclf.params import Params
+from wangge.intel.textclf.text import Doc, clean, segment, segmenter
+
+
+def dictionary_words(max_len: int) -> list[str]:
+    """The words of 2 to ``max_len`` characters in jieba's dictionary."""
+    return [w for w, freq in segmenter().FREQ.items() if freq > 0 and 2 <= len(w) <= max_len]
+
+
+def taxonomy_keywords(rows: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Keywords per first-level class of a classification tree given as rows of
+    (first level, second level, third level, ...) category names.
+
+    A class's keywords are the names of its lower-level categories (split at 、 and 和) and the
+    jieba words of two or more characters in them, "其他" left out; a keyword found under more
+    than one first-level class is dropped, so that every keyword points at one class."""
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        names = [clean(name) for name in row]
+        if not names or not names[0]:
+            continue
+        for name in names[1:]:
+            for part in name.replace("、", " ").replace("和", " ").split():
+                if part == "其他":
+                    continue
+                for word in {part, *(w for w in segment(part) if len(w) >= 2)} - {"其他"}:
+                    owners.setdefault(word, set()).add(names[0])
+    keywords: dict[str, list[str]] = {}
+    for word, classes in owners.items():
+        if len(classes) == 1:
+            keywords.setdefault(next(iter(classes)), []).append(word)
+    return {label: tuple(sorted(words)) for label, words in sorted(keywords.items())}
+
+
+def learn_lexicon(docs: Sequence[Doc], *, min_df: int, max_len: int) -> list[str]:
+    """The words (2 to ``max_len`` characters) jieba found in at least ``min_df`` training texts.
+
+    New texts are never segmented: every substring that is a lexicon word counts as that word,
+    which needs no jieba at prediction time and scored as well as segmenting in cross-validation."""
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update({w for w in doc.words if 2 <= len(w) <= max_len})
+    return sorted(w for w, n in df.items() if n >= min_df)
+
+
+class WordVectors:
+    """Word vectors from positive PMI of co-occurrence within a window, reduced by truncated SVD."""
+
+    def __init__(self, *, dim: int, window: int, seed: int) -> None:
+        self.dim = dim
+        self.window = window
+        self.seed = seed
+        self.vocabulary: dict[str, int] = {}
+        self.vectors: np.ndarray = np.zeros((0, dim), dtype=np.float32)
+
+    def fit(self, sequences: Iterable[Sequence[str]], words: Iterable[str]) -> WordVectors:
+        vocab = {w: i for i, w in enumerate(sorted(words))}
+        size = len(vocab)
+        rows, cols = [], []
+        for sequence in sequences:
+            ids = np.fromiter((vocab.get(w, -1) for w in sequence), dtype=np.int64)
+            for offset in range(1, min(self.window, len(ids) - 1) + 1):
+                a, b = ids[:-offset], ids[offset:]
+                keep = (a >= 0) & (b >= 0)
+                rows.append(a[keep])
+                cols.append(b[keep])
+        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        counts = sp.coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(size, size)).tocsr()
+        counts = (counts + counts.T).tocoo()
+        total = counts.sum()
+        dim = min(self.dim, max(1, size - 1))
+        self.vocabulary = vocab
+        if total == 0 or size < 3:
+            self.vectors = np.zeros((size, dim), dtype=np.float32)
+            return self
+        row_sum = np.asarray(counts.sum(axis=1)).ravel()
+        ctx = row_sum**0.75
+        ctx = ctx / ctx.sum()
+        pmi = np.log(counts.data / (row_sum[counts.row] / total) / ctx[counts.col] / total)
+        keep = pmi > 0
+        ppmi = sp.csr_matrix((pmi[keep], (counts.row[keep], counts.col[keep])), shape=(size, size))
+        u, s, _ = randomized_svd(ppmi, dim, n_iter=3, random_state=self.seed)
+        vectors = u * np.sqrt(s)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+        self.vectors = vectors.astype(np.float32)
+        return self
+
+    def table(self, words: Sequence[str]) -> np.ndarray:
+        """One row per word: its vector, or zeros for a word without one."""
+        out = np.zeros((len(words), self.vectors.shape[1]), dtype=np.float32)
+        for i, word in enumerate(words):
+            j = self.vocabulary.get(word)
+            if j is not None:
+                out[i] = self.vectors[j]
+        return out
+
+
+class AppealVectorizer:
+    """Feature blocks, side by side: character 1–2-grams of the title and of the body, lexicon
+    words of the title and of the body (TF-IDF each), for the title and for the body the mean of
+    their words' vectors weighted by that TF-IDF, and (with taxonomy keywords) for the title and
+    for the body, per taxonomy class, log(1 + the number of that class's keywords they contain)."""
+
+    # Taxonomy classes and their keywords; the class-level default serves models saved before
+    # the taxonomy block existed.
+    keywords: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __init__(self, params: Params, keywords: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.params = params
+        if keywords and params.taxonomy_weight > 0:
+            self.keywords = tuple((label, tuple(words)) for label, words in sorted(keywords.items()) if words)
+        self.coder = GramCoder((), params.max_word_len)
+        self.title_chars = GramBlock(params.min_df)
+        self.body_chars = GramBlock(params.min_df)
+        self.title_words = GramBlock(params.min_df)
+        self.body_words = GramBlock(params.min_df)
+        self.word_vectors: WordVectors | None = None
+        self._tables: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_tables"] = None  # derived from the word vectors; rebuilt on first use
+        state.pop("_keyword_index", None)  # derived from the keywords; rebuilt on first use
+        return state
+
+    def _grams(self, doc: Doc) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per part (title, body): n-gram codes for n = 0..max (index 0 unused)."""
+        out = []
+        top = self.params.max_word_len if self.params.use_words else 2
+        for text in (doc.title, doc.body):
+            ids = self.coder.ids(text)
+            out.append([NO_IDS] + [self.coder.grams(ids, n) for n in range(1, top + 1)])
+        return out[0], out[1]
+
+    def fit_transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        p = self.params
+        self.coder = GramCoder.learn((d.title + d.body for d in docs), min_df=p.min_df, max_n=p.max_word_len)
+        grams = [self._grams(d) for d in docs]
+        mats = [
+            self.title_chars.fit_transform([np.concatenate(t[1:3]) for t, _b in grams]) * p.title_weight,
+            self.body_chars.fit_transform([np.concatenate(b[1:3]) for _t, b in grams]),
+        ]
+        if p.use_words:
+            lexicon = learn_lexicon(docs, min_df=p.min_df, max_len=p.max_word_len)
+            candidates = list(lexicon)
+            if p.lexicon in ("dictionary", "both"):
+                candidates = [] if p.lexicon == "dictionary" else candidates
+                candidates += dictionary_words(p.max_word_len)
+            allowed = self.coder.encode_many(candidates)
+            title_words = self.title_words.fit_transform([np.concatenate(t[2:]) for t, _b in grams], allowed)
+            body_words = self.body_words.fit_transform([np.concatenate(b[2:]) for _t, b in grams], allowed)
+            mats += [title_words * p.title_weight, body_words]
+            if p.embedding_dim > 0:
+                self.word_vectors = WordVectors(dim=p.embedding_dim, window=p.embedding_window, seed=p.seed).fit(
+                    (d.words for d in docs), lexicon
+                )
+                mats.append(self._embed(title_words, body_words))
+        if self.keywords:
+            mats.append(sp.csr_matrix(np.array([self._keyword_hits(d) for d in docs], dtype=np.float32)))
+        return sp.hstack(mats, format="csr", dtype=np.float32)
+
+    def _keyword_hits(self, doc: Doc) -> np.ndarray:
+        """The taxonomy block of one appeal: title columns then body columns, one per class.
+        Only keywords starting with a character of the text are looked for."""
+        index: dict[str, list[tuple[str, int]]] | None = getattr(self, "_keyword_index", None)
+        if index is None:
+            index = {}
+            for column, (_label, words) in enumerate(self.keywords):
+                for word in words:
+                    index.setdefault(word[0], []).append((word, column))
+            self._keyword_index = index
+        width = len(self.keywords)
+        hits = np.zeros(2 * width, dtype=np.float32)
+        for part, text in enumerate((doc.title, doc.body)):
+            for char in index.keys() & set(text):
+                for word, column in index[char]:
+                    if word in text:
+                        hits[part * width + column] += 1
+        return np.log1p(hits) * self.params.taxonomy_weight
+
+    def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        return stack_rows([self.row(doc) for doc in docs], self.n_features)
+
+    def row(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Column ids and values of one appeal's features (the same as a row of ``fit_transform``)."""
+        p = self.params
+        ids: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        offset = 0
+
+        def add(block_ids: np.ndarray, block_values: np.ndarray, width: int) -> None:
+            nonlocal offset
+            ids.append(block_ids + offset)
+            values.append(block_values)
+            offset += width
+
+        title, body = self._grams(doc)
+        i, v = self.title_chars.row(np.concatenate(title[1:3]))
+        add(i, v * p.title_weight, len(self.title_chars))
+        i, v = self.body_chars.row(np.concatenate(body[1:3]))
+        add(i, v, len(self.body_chars))
+        if p.use_words:
+            ti, tv = self.title_words.row(np.concatenate(title[2:]))
+            add(ti, tv * p.title_weight, len(self.title_words))
+            bi, bv = self.body_words.row(np.concatenate(body[2:]))
+            add(bi, bv, len(self.body_words))
+            if self.word_vectors is not None:
+                title_table, body_table = self._word_tables()
+                dense = np.concatenate([unit_vector(tv @ title_table[ti]), unit_vector(bv @ body_table[bi])])
+                nonzero = np.flatnonzero(dense)
+                add(nonzero, dense[nonzero] * p.embedding_weight, len(dense))
+        if self.keywords:
+            hits = self._keyword_hits(doc)
+            nonzero = np.flatnonzero(hits)
+            add(nonzero, hits[nonzero], len(hits))
+        return np.concatenate(ids), np.concatenate(values).astype(np.float32)
+
+    def _word_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._tables is None:
+            assert self.word_vectors is not None
+            self._tables = (
+                self.word_vectors.table([self.coder.decode(int(c)) for c in self.title_words.codes]),
+                self.word_vectors.table([self.coder.decode(int(c)) for c in self.body_words.codes]),
+            )
+        return self._tables
+
+    def _embed(self, title_words: sp.csr_matrix, body_words: sp.csr_matrix) -> sp.csr_matrix:
+        title_table, body_table = self._word_tables()
+        parts = []
+        for words, table in ((title_words, title_table), (body_words, body_table)):
+            dense = np.asarray(words @ table)
+            norms = np.linalg.norm(dense, axis=1, keepdims=True)
+            parts.append(dense / np.where(norms > 0, norms, 1.0))
+        return sp.csr_matrix(np.hstack(parts) * self.params.embedding_weight, dtype=np.float32)
+
+    @property
+    def n_features(self) -> int:
+        blocks = [self.title_chars, self.body_chars, self.title_words, self.body_words]
+        n = sum(len(b) for b in blocks)
+        if self.word_vectors is not None:
+            n += 2 * self.word_vectors.vectors.shape[1]
+        return n + 2 * len(self.keywords)
