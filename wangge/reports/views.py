@@ -343,7 +343,7 @@ def daily_logs(request: HttpRequest) -> HttpResponse:
 def worker_day(request: HttpRequest, worker_id: int, day: str) -> HttpResponse:
     """One worker's day: the check-ins on a map and in order, with notes and photos, and the daily log."""
     from wangge.core import geo
-    from wangge.web import maps
+    from wangge.territory import maps
 
     try:
         date = dt.date.fromisoformat(day)

@@ -16,8 +16,8 @@ from wangge.core.actors import CITIZEN, CitizenActor
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.places.models import Point
+from wangge.territory.maps import display_point, map_settings
 from wangge.web.forms import AppealForm, RatingForm, TrackForm
-from wangge.web.maps import display_point, map_settings
 from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import WorkOrder
 from wangge.workorders.services import appeal_submit, work_order_transition

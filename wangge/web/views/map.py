@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 from wangge.accounts.models import User
 from wangge.places.models import Point, PointType
 from wangge.territory.choices import TerritoryKind
+from wangge.territory.maps import display_points, map_settings, public_collection, territory_collection
 from wangge.territory.models import Territory
 from wangge.web import selectors
-from wangge.web.maps import display_points, map_settings, public_collection, territory_collection
 from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
 from wangge.workorders.clocks import clock_annotation
 from wangge.workorders.models import WorkOrder
