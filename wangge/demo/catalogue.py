@@ -59,7 +59,8 @@ DISTRICTS: tuple[DistrictSpec, ...] = (WEIDONG, ZHANHE)
 GRID_WORKERS: dict[str, int] = {WEIDONG.code: 833, ZHANHE.code: ZHANHE.grid_count}
 
 # Functional departments that "sink" to the grids (10+), and the 7 public-service companies.
-# (key, name template; "{d}" is the district name)
+# (key, name template; "{d}" is the district name). Every key a category names as its default unit
+# (``wangge.workorders.catalog.SEED``) is here, so routing finds the district's unit of that key.
 DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("cgj", "{d}城市管理局"),
     ("zjj", "{d}住房和城乡建设局"),
@@ -72,6 +73,8 @@ DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("mzj", "{d}民政局"),
     ("wjw", "{d}卫生健康委员会"),
     ("jyj", "{d}教育体育局"),
+    ("rsj", "{d}人力资源和社会保障局"),
+    ("zrzy", "平顶山市自然资源和规划局{d}分局"),
 )
 COMPANIES: tuple[tuple[str, str], ...] = (
     ("water", "{d}供水服务站" + SYNTHETIC_SUFFIX),
