@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from wangge.api.exceptions import PayloadTooLarge
+from wangge.core.scoping import VIEW
 
 # Token first: an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
@@ -44,19 +46,47 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
 
 
+TERRITORY = "territory"  # rows the user's grants cover: ``queryset.restrict(user, scope_action)``
+OWN = "own"  # the user's own rows only: ``owner_field`` equals the user (their messages)
+SHARED = "shared"  # a dictionary every signed-in user reads (categories, point types): no restriction
+SCOPES = (TERRITORY, OWN, SHARED)
+
+
 class ScopedViewSet(viewsets.ViewSetMixin, generics.GenericAPIView, ApiView):  # type: ignore[type-arg]
-    """Subclasses implement ``base_queryset()`` starting from ``Model.objects.restrict(request.user)``;
-    filtering and ordering come from the model's FilterSet."""
+    """Every viewset declares its ``queryset`` and how it is scoped (``scope``: TERRITORY, OWN or SHARED — no
+    default, so forgetting is an import-time error); this base class restricts it for the requesting user
+    before anything else sees it, so a subclass cannot forget to. ``refine_queryset`` adds per-action
+    loading (``select_related``, ``defer``) or filters on the already-restricted rows. Out of scope looks
+    exactly like missing (404). Filtering and ordering come from the model's FilterSet.
+    """
 
     filter_backends = [DjangoFilterBackend]
+    scope: str = ""
+    scope_action: str = VIEW
+    owner_field: str = ""
 
-    def base_queryset(self) -> Any:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "queryset", None) is None:
+            return  # an abstract base (e.g. ListViewSet)
+        if cls.scope not in SCOPES:
+            raise ImproperlyConfigured(f"{cls.__name__} declares a queryset but no scope ({', '.join(SCOPES)})")
+        if cls.scope == TERRITORY and not hasattr(cls.queryset, "restrict"):
+            raise ImproperlyConfigured(f"{cls.__name__}: the {cls.queryset.model.__name__} queryset has no restrict()")
+        if cls.scope == OWN and not cls.owner_field:
+            raise ImproperlyConfigured(f"{cls.__name__}: scope OWN needs owner_field")
 
     def get_queryset(self) -> Any:
+        assert self.queryset is not None, f"{type(self).__name__} declares no queryset"
+        qs = self.queryset.all()
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no query
-            return self.base_queryset_model().objects.none()
-        return self.base_queryset()
+            return qs.none()
+        user = self.request.user
+        if self.scope == TERRITORY:
+            qs = qs.restrict(user, self.scope_action)
+        elif self.scope == OWN:
+            qs = qs.filter(**{self.owner_field: user.pk})
+        return self.refine_queryset(qs)
 
-    def base_queryset_model(self) -> Any:
-        return self.filterset_class._meta.model  # type: ignore[attr-defined]
+    def refine_queryset(self, qs: Any) -> Any:
+        return qs

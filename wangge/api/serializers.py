@@ -574,7 +574,9 @@ TransitionRequestSerializer = payload_serializer(
             allow_null=True,
             help_text=i.help,
         ),
-        "parent": lambda i: serializers.IntegerField(min_value=1, required=False, help_text=i.help),
+        "parent": lambda i: serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, required=False, help_text=i.help
+        ),
     },
     name="TransitionRequestSerializer",
     doc="One step of the closed loop. Which payload fields a step needs: ``GET …/transitions/`` (``requires``).",
@@ -801,7 +803,9 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class NotificationReadSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
+    )
     all = serializers.BooleanField(required=False, default=False, help_text=_("把全部未读消息标为已读"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from wangge.accounts.filtersets import StaffFilterSet, UnitFilterSet
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.api import serializers as s
-from wangge.api.base import ApiView, ScopedViewSet, check_body_size
+from wangge.api.base import OWN, SHARED, TERRITORY, ApiView, ScopedViewSet, check_body_size
 from wangge.core.errors import NotFound, ValidationFailed
 from wangge.intel import intake
 from wangge.notifications.filtersets import NotificationFilterSet
@@ -74,9 +74,10 @@ def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
 class TerritoryViewSet(ListViewSet):
     filterset_class = TerritoryFilterSet
     serializer_class = s.TerritorySerializer
+    queryset = Territory.objects.all()
+    scope = TERRITORY
 
-    def base_queryset(self) -> QuerySet[Territory]:
-        qs = Territory.objects.restrict(self.request.user)
+    def refine_queryset(self, qs: QuerySet[Territory]) -> QuerySet[Territory]:
         return qs if self.action != "list" else qs.defer("geometry", "attributes")
 
     def get_serializer_class(self) -> Any:
@@ -106,23 +107,18 @@ class TerritoryViewSet(ListViewSet):
 class UnitViewSet(ListViewSet):
     filterset_class = UnitFilterSet
     serializer_class = s.UnitSerializer
-
-    def base_queryset(self) -> QuerySet[Unit]:
-        return Unit.objects.restrict(self.request.user).select_related("territory")
+    queryset = Unit.objects.select_related("territory")
+    scope = TERRITORY
 
 
 @extend_schema_view(list=extend_schema(summary="工作人员列表"), retrieve=extend_schema(summary="工作人员详情"))
 class StaffViewSet(ListViewSet):
     filterset_class = StaffFilterSet
     serializer_class = s.StaffSerializer
-
-    def base_queryset(self) -> QuerySet[User]:
-        grants = RoleGrant.objects.select_related("territory").order_by("id")
-        return (
-            User.objects.restrict(self.request.user)
-            .prefetch_related(Prefetch("grants", queryset=grants))
-            .order_by("username")
-        )
+    queryset = User.objects.prefetch_related(
+        Prefetch("grants", queryset=RoleGrant.objects.select_related("territory").order_by("id"))
+    ).order_by("username")
+    scope = TERRITORY
 
 
 class MeView(ApiView):
@@ -156,9 +152,8 @@ class TokenView(ObtainAuthToken):
 class PointTypeViewSet(ListViewSet):
     filterset_class = PointTypeFilterSet
     serializer_class = s.PointTypeSerializer
-
-    def base_queryset(self) -> QuerySet[PointType]:
-        return PointType.objects.all()  # a shared dictionary, not scoped
+    queryset = PointType.objects.all()
+    scope = SHARED  # a dictionary
 
 
 @extend_schema_view(
@@ -171,15 +166,14 @@ class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin
     filterset_class = PointFilterSet
     serializer_class = s.PointSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def base_queryset(self) -> QuerySet[Point]:
-        return Point.objects.restrict(self.request.user).select_related("type", "territory", "grid")
+    queryset = Point.objects.select_related("type", "territory", "grid")
+    scope = TERRITORY
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = s.PointWriteSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         point = point_create(actor=request.user, **data.validated_data)
-        point = self.base_queryset().get(pk=point.pk)
+        point = self.get_queryset().get(pk=point.pk)
         return Response(self.get_serializer(point).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -187,7 +181,7 @@ class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin
         data = s.PointWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         point_update(actor=request.user, point=point, **data.validated_data)
-        return Response(self.get_serializer(self.base_queryset().get(pk=point.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=point.pk)).data)
 
     @extend_schema(
         summary="点位 GeoJSON（按筛选条件）",
@@ -210,9 +204,10 @@ class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin
 class CategoryViewSet(ListViewSet):
     filterset_class = CategoryFilterSet
     serializer_class = s.CategorySerializer
+    queryset = Category.objects.select_related("category_set")
+    scope = SHARED  # a dictionary
 
-    def base_queryset(self) -> QuerySet[Category]:
-        qs = Category.objects.select_related("category_set")  # a shared dictionary, not scoped
+    def refine_queryset(self, qs: QuerySet[Category]) -> QuerySet[Category]:
         if self.action == "list" and "version" not in self.request.query_params:
             qs = qs.filter(category_set__is_active=True)
         return qs.order_by("category_set__version", "ordering", "code")
@@ -254,10 +249,10 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
     serializer_class = s.WorkOrderSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def base_queryset(self) -> QuerySet[WorkOrder]:
-        qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(self.request.user).select_related(
-            "category", "assigned_unit", "grid", "community", "street", "district"
-        )
+    queryset = WorkOrder.objects.select_related("category", "assigned_unit", "grid", "community", "street", "district")
+    scope = TERRITORY
+
+    def refine_queryset(self, qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
         if self.action != "list":
             qs = qs.select_related("territory", "parent")
         return qs
@@ -269,7 +264,7 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
         data = s.WorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         wo = work_order_create(actor=request.user, **data.validated_data)  # who may file where: the intake rule
-        return Response(self.get_serializer(self.base_queryset().get(pk=wo.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.get_queryset().get(pk=wo.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["GET"],
@@ -394,9 +389,9 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
 class NotificationViewSet(ListViewSet):
     filterset_class = NotificationFilterSet
     serializer_class = s.NotificationSerializer
-
-    def base_queryset(self) -> QuerySet[Notification]:
-        return Notification.objects.filter(recipient_id=self.request.user.pk).order_by("-created_at", "-id")
+    queryset = Notification.objects.order_by("-created_at", "-id")
+    scope = OWN  # one's own messages, whatever one's grants
+    owner_field = "recipient_id"
 
     @extend_schema(
         summary="标为已读",
