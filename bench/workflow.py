@@ -76,7 +76,7 @@ def bench_district():  # type: ignore[no-untyped-def]
 
 def full_loop(count: int, district) -> float:  # type: ignore[no-untyped-def]
     from wangge.accounts.models import Unit
-    from wangge.workorders.demo_history import system_actor
+    from wangge.demo.history import system_actor
     from wangge.workorders.models import Category
     from wangge.workorders.services import work_order_create, work_order_transition
 

@@ -613,7 +613,7 @@ DEMO_WAITING_CASES = 12  # calls of the past three hours awaiting dispatch, so t
 
 def demo_cases_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     """Work-order history over the past year through the real loop, up to ``options.cases`` in 卫东区."""
-    from wangge.workorders.demo_history import generate_history
+    from wangge.demo.history import generate_history
     from wangge.workorders.models import WorkOrder
 
     result = StepResult("cases")

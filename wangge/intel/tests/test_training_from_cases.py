@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from wangge.demo.history import generate_history
 from wangge.demo.services import DemoOptions, demo_classifier_seed
 from wangge.intel import services
 from wangge.intel.models import ClassifierModel
-from wangge.workorders.demo_history import generate_history
 from wangge.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
+from wangge.demo.history import Shares, generate_history
 from wangge.reports import bulletins
 from wangge.reports.dashboard import dashboard_data
 from wangge.workorders.choices import ClockState, Status
 from wangge.workorders.clocks import clock_annotation, clock_q, clock_state, deadline_overdue, step_overdue
-from wangge.workorders.demo_history import Shares, generate_history
 from wangge.workorders.filtersets import WorkOrderFilterSet
 from wangge.workorders.models import WorkOrder
 

@@ -4,12 +4,11 @@ import itertools
 from types import SimpleNamespace
 from typing import Any
 
+from wangge.demo.history import Shares, generate_history
 from wangge.workorders.choices import Relation, Status
-from wangge.workorders.demo_history import Shares, generate_history
 from wangge.workorders.measures import measures_total
 from wangge.workorders.models import Event, WorkOrder
-
-from .conftest import local
+from wangge.workorders.tests.conftest import local
 
 
 def test_history_feeds_every_measure(world: SimpleNamespace, settings: Any) -> None:

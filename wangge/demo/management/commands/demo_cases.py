@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wangge.demo.history import generate_history
 from wangge.territory.models import Territory
-from wangge.workorders.demo_history import generate_history
 from wangge.workorders.models import WorkOrder
 
 
