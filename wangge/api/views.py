@@ -43,6 +43,7 @@ from wangge.workorders import workflow
 from wangge.workorders.filtersets import CategoryFilterSet, WorkOrderFilterSet
 from wangge.workorders.measures import measures
 from wangge.workorders.models import Category, WorkOrder
+from wangge.workorders.selectors import measure_labels
 from wangge.workorders.services import attachment_add, work_order_create, work_order_transition
 
 
@@ -414,17 +415,6 @@ class NotificationViewSet(ListViewSet):
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
-
-
-def measure_labels(group_by: str | None, keys: list[Any]) -> dict[Any, str]:
-    wanted = [k for k in keys if k is not None]
-    if not group_by or not wanted:
-        return {}
-    if group_by == "unit":
-        return dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name"))
-    if group_by == "category":
-        return dict(Category.objects.filter(pk__in=wanted).values_list("pk", "name"))
-    return dict(Territory.objects.filter(pk__in=wanted).values_list("pk", "name"))
 
 
 class MeasuresView(ApiView):
