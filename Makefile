@@ -14,7 +14,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,redis]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,3 +37,4 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy wangge config
 	$(BIN)/lint-imports
+	$(BIN)/deptry .

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+_HYPOTHESIS_HOME = pytest.StashKey[str]()
 
 
 @pytest.fixture
@@ -16,6 +20,23 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"../shared/data is not present at {path}; this test needs the real third-party data")
     return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its example database, Unicode tables and constants in ``.hypothesis/`` under the
+    working directory, some of it while test modules are imported: point it at a temporary directory
+    before collection, so that a test run leaves nothing in the checkout."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    home = tempfile.mkdtemp(prefix="wangge-hypothesis-")
+    config.stash[_HYPOTHESIS_HOME] = home
+    set_hypothesis_home_dir(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HYPOTHESIS_HOME, None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "wangge.api",
     "wangge.open311",
     "wangge.web",
+    "wangge.ops",
     "wangge.demo",
 ]
 
@@ -133,6 +136,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
 }
 
+
+def _require_redis_extra(setting: str, modules: tuple[str, ...]) -> None:
+    """The Redis stack is the optional extra ``redis``: say so at start-up rather than at the first task."""
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{setting} needs the redis extra (pip install -e '.[redis]'); not installed: {', '.join(missing)}"
+        )
+
+
 TASKS = {
     "default": (
         {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": ["default"]}
@@ -141,9 +154,12 @@ TASKS = {
     )
 }
 if env.TASK_BACKEND == "rq":
+    _require_redis_extra("WANGGE_TASK_BACKEND=rq", ("redis", "rq", "django_rq", "django_tasks_rq"))
     INSTALLED_APPS.append("django_rq")
-RQ_QUEUES = {"default": {"URL": env.REDIS_URL or "redis://127.0.0.1:6379/0"}}
+RQ_QUEUES = {"default": {"URL": env.REDIS_URL or "redis://127.0.0.1:6379/0"}}  # read by django_rq only
 
+if env.REDIS_URL:
+    _require_redis_extra("REDIS_URL", ("redis",))
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.REDIS_URL}}
     if env.REDIS_URL

@@ -1,6 +1,6 @@
 """End to end in a real Chromium (Debian's, never a downloaded one) against the live server:
 a citizen submits → the command centre dispatches → the unit accepts and replies → the verifier passes →
-the citizen rates. Screenshots go to test-artifacts/."""
+the citizen rates. Screenshots go to pytest's temporary directory (``…/pytest-current/screenshots0/``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import os
 import shutil
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from wangge.web.tests.conftest import PASSWORD, act, new_case
@@ -26,7 +25,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -37,7 +35,6 @@ def browser() -> Iterator[Any]:
         pytest.skip("chromium is not installed (apt-get install -y chromium fonts-noto-cjk); browser tests skipped")
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -47,8 +44,15 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+@pytest.fixture(scope="module")
+def shot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Any, str], None]:
+    """Takes a full-page screenshot of each step, outside the checkout."""
+    folder = tmp_path_factory.mktemp("screenshots")
+
+    def take(page: Any, name: str) -> None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return take
 
 
 def staff_page(browser: Any, live_server: Any, username: str) -> Any:
@@ -82,7 +86,9 @@ def photo(path: Path) -> Path:
     return path
 
 
-def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world: Any, tmp_path: Path) -> None:
+def test_the_closed_loop_through_the_pages(
+    browser: Any, live_server: Any, world: Any, tmp_path: Path, shot: Any
+) -> None:
     # A citizen on a phone submits an appeal, positioned by the phone's geolocation (WGS-84).
     citizen = browser.new_context(
         viewport=PHONE,
@@ -159,7 +165,7 @@ def test_the_closed_loop_through_the_pages(browser: Any, live_server: Any, world
     assert final.status == Status.TO_CLOSE and final.rating == 5 and final.resolved is True
 
 
-def test_a_stale_page_gets_a_clear_conflict_message(browser: Any, live_server: Any, world: Any) -> None:
+def test_a_stale_page_gets_a_clear_conflict_message(browser: Any, live_server: Any, world: Any, shot: Any) -> None:
     wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
     page = staff_page(browser, live_server, "handler")
     page.goto(f"{live_server.url}/cases/{wo.pk}/")
@@ -175,7 +181,7 @@ def test_a_stale_page_gets_a_clear_conflict_message(browser: Any, live_server: A
     assert fresh.status == Status.HANDLING and fresh.version == wo.version + 1
 
 
-def test_map_page_draws_outlines_and_opens_a_grid_panel(browser: Any, live_server: Any, world: Any) -> None:
+def test_map_page_draws_outlines_and_opens_a_grid_panel(browser: Any, live_server: Any, world: Any, shot: Any) -> None:
     new_case(world, lng=113.01, lat=33.01)
     page = staff_page(browser, live_server, "dispatcher")
     page.goto(f"{live_server.url}/map/")
@@ -198,7 +204,9 @@ def test_map_page_draws_outlines_and_opens_a_grid_panel(browser: Any, live_serve
     shot(page, "10-map-heat")
 
 
-def test_a_session_that_ended_leads_back_to_the_login_page(browser: Any, live_server: Any, world: Any) -> None:
+def test_a_session_that_ended_leads_back_to_the_login_page(
+    browser: Any, live_server: Any, world: Any, shot: Any
+) -> None:
     page = staff_page(browser, live_server, "dispatcher")
     page.goto(f"{live_server.url}/workbench/")
     page.context.clear_cookies()  # the session ended (idle limit) while the page stayed open
