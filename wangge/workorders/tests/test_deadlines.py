@@ -118,22 +118,6 @@ def test_flag_deadlines_warns_and_flags_once(world: SimpleNamespace) -> None:
     assert Notification.objects.filter(recipient=world.dispatcher, key__endswith=":overdue").count() == 1
 
 
-def test_periodic_runner_enqueues_the_sweep(world: SimpleNamespace) -> None:
-    import io
-
-    from django.core.management import call_command
-
-    from wangge.notifications.models import Notification
-
-    wo = _dispatch(world, "E0102", local(2025, 6, 3, 9, 0))  # long overdue by now
-    out = io.StringIO()
-    call_command("run_periodic", "--once", stdout=out)
-    assert "enqueued sweep_deadlines" in out.getvalue()
-    wo.refresh_from_db()
-    assert wo.breached_step_at is not None
-    assert Notification.objects.filter(key__endswith=":overdue").exists()
-
-
 def test_the_warning_share_is_configurable(world: SimpleNamespace, settings) -> None:  # type: ignore[no-untyped-def]
     settings.WANGGE_WARN_SHARE = 0.5
     wo = _dispatch(world, "E0102", local(2025, 6, 3, 9, 0))  # 4 working hours: due 15:30

@@ -1,4 +1,4 @@
-"""Enqueue the periodic tasks on a fixed interval through the task framework (the queue does the work)."""
+"""Enqueue the jobs of ``ops.schedule`` on their intervals through the task framework (the queue does the work)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from wangge.notifications.tasks import retry_failed_deliveries
-from wangge.reports.tasks import generate_due_bulletins, prepare_monthly_assessments
-from wangge.workorders.tasks import sweep_deadlines
-
-# (name, task, seconds between enqueues). Each task is idempotent: enqueued twice, it does the work once.
-PERIODIC: list[tuple[str, Any, int]] = [
-    ("sweep_deadlines", sweep_deadlines, 60),
-    ("generate_due_bulletins", generate_due_bulletins, 60),  # the 日通报 once a day after WANGGE_BULLETIN_TIME
-    ("retry_failed_deliveries", retry_failed_deliveries, 600),
-    ("prepare_monthly_assessments", prepare_monthly_assessments, 3600),  # last month's 一考评 drafts
-]
+from wangge.ops.schedule import PERIODIC
 
 
 class Command(BaseCommand):

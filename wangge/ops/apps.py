@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    """Operations above the domain apps: the periodic schedule that drives their tasks. No models."""
+
+    name = "wangge.ops"
+    label = "ops"
+    verbose_name = _("周期任务")

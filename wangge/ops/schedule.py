@@ -1,0 +1,31 @@
+"""The periodic jobs: which task is enqueued how often (``manage.py run_periodic``; the task queue does the work).
+
+The jobs belong to several apps (deadline sweeps, bulletins, deliveries, assessment drafts), so the table lives
+above them. Every task is idempotent: enqueued twice, it does the work once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from django_tasks.base import Task
+
+from wangge.notifications.tasks import retry_failed_deliveries
+from wangge.reports.tasks import generate_due_bulletins, prepare_monthly_assessments
+from wangge.workorders.tasks import sweep_deadlines
+
+
+class PeriodicJob(NamedTuple):
+    name: str
+    task: Task[Any, Any]
+    every_seconds: int  # between enqueues
+
+
+PERIODIC: tuple[PeriodicJob, ...] = (
+    PeriodicJob("sweep_deadlines", sweep_deadlines, 60),  # 时限预警与超期
+    PeriodicJob(
+        "generate_due_bulletins", generate_due_bulletins, 60
+    ),  # the 日通报 once a day after WANGGE_BULLETIN_TIME
+    PeriodicJob("retry_failed_deliveries", retry_failed_deliveries, 600),
+    PeriodicJob("prepare_monthly_assessments", prepare_monthly_assessments, 3600),  # last month's 一考评 drafts
+)
