@@ -33,6 +33,8 @@ from pathlib import Path
 
 from _setup import ROOT, django_setup
 
+from wangge.core.actors import SYSTEM
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/wangge_bench"
 JURISDICTION = "410403"
 SETTINGS = '''"""Settings of the Open311 bench server: local settings without throttling."""
@@ -72,7 +74,7 @@ def prepare(*, skip_demo: bool) -> tuple[str, list[str], list[tuple[float, float
         call_command("demo", stdout=io.StringIO())
         print(f"demo data ready in {time.perf_counter() - t0:.1f} s")
     district = Territory.objects.get(code=JURISDICTION)
-    _key, raw = apikey_create(actor=None, name=f"bench {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    _key, raw = apikey_create(actor=SYSTEM, name=f"bench {time.strftime('%Y-%m-%d %H:%M:%S')}")
     codes = [c.code for c in service_categories()]
     rng = random.Random(311)
     points: list[tuple[float, float]] = []

@@ -21,6 +21,8 @@ from typing import Any
 from _setup import django_setup, engine
 from workflow import bench_district, fill_rows
 
+from wangge.core.actors import SYSTEM
+
 
 def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     times, result = [], None
@@ -93,7 +95,7 @@ def bench_scope(label: str, scope_code: str, day: dt.date, now: dt.datetime, r: 
         print(f"engine={engine()} {label}_part_{name}_seconds={secs:.3f}")
     secs, data = timed(lambda: bulletins.compute(scope, day, now=now), r)
     print(f"engine={engine()} {label}_compute_seconds={secs:.3f}")
-    secs, bulletin = timed(lambda: bulletin_generate(actor=None, date=day, scope_code=scope_code, now=now), r)
+    secs, bulletin = timed(lambda: bulletin_generate(actor=SYSTEM, date=day, scope_code=scope_code, now=now), r)
     print(f"engine={engine()} {label}_generate_seconds={secs:.3f} (version {bulletin.version})")
     xlsx_secs, xlsx = timed(lambda: bulletin_xlsx(bulletin), r)
     pdf_secs, pdf = timed(lambda: bulletin_pdf(bulletin), r)

@@ -1,6 +1,6 @@
 """Writes on units, staff and role grants. Every function checks scope and writes its audit entry.
 
-``actor=None`` means the system itself (migrations, seeds, management commands run by an
+``actor=SYSTEM`` is the platform itself (migrations, seeds, management commands run by an
 operator); a real actor is checked against the scope of their grants. A target outside the
 actor's view scope answers exactly like a missing one (NotFound).
 """
@@ -25,6 +25,7 @@ from wangge.accounts.roles import (
 )
 from wangge.accounts.selectors import forget_scope
 from wangge.core import audit
+from wangge.core.actors import is_system
 from wangge.core.crypto import blind_index
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.scoping import CHANGE, VIEW, scope_for
@@ -37,7 +38,7 @@ from wangge.territory.models import Territory
 
 
 def _is_system(actor: Any) -> bool:
-    return actor is None
+    return is_system(actor)
 
 
 def _covers_territory(actor: Any, territory: Territory, action: str = CHANGE) -> bool:

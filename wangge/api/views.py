@@ -193,7 +193,7 @@ class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin
     def geojson(self, request: Request) -> Response:
         params = _query(s.PointGeoJSONQuerySerializer, request)
         queryset = self.filter_queryset(self.get_queryset())
-        return Response(points_export_geojson(queryset=queryset, crs=params["crs"]))
+        return Response(points_export_geojson(queryset=queryset, crs=params["crs"], actor=request.user))
 
 
 # --- categories ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from wangge.core.actors import require, user_of
 from wangge.core.models import AuditEntry
 
 # Fields never copied into the audit trail in clear text.
@@ -69,10 +70,11 @@ def record(
 ) -> AuditEntry:
     if only_changes and before is not None and after is not None:
         before, after = diff(before, after)
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    require(actor)
+    actor_obj = user_of(actor)
     return AuditEntry.objects.create(
         actor=actor_obj,
-        actor_name=str(getattr(actor, "username", "") or (actor or "system"))[:150],
+        actor_name=str(getattr(actor, "username", "") or actor)[:150],
         action=action,
         app_label=obj._meta.app_label if obj is not None else "",
         model=obj._meta.model_name or "" if obj is not None else "",

@@ -29,6 +29,7 @@ from wangge.accounts import services as accounts_services
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.core import audit
+from wangge.core.actors import SystemActor, user_of
 from wangge.core.crypto import blind_index
 from wangge.core.errors import ValidationFailed
 from wangge.core.geo import transform_geometry
@@ -62,6 +63,8 @@ from wangge.territory.choices import TerritoryKind
 from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
 from wangge.workcalendar.services import office_windows_seed, seed_calendar
+
+DEMO_ACTOR = SystemActor("demo")  # who the audit log names for what the demo builder writes
 
 
 @dataclass
@@ -331,8 +334,8 @@ def demo_staff_seed(*, actor: Any, options: DemoOptions) -> StepResult:
 def _audit_rows(actor: Any, rows: list[tuple[str, Any, dict[str, Any]]]) -> None:
     """One audit entry per (action, object, after) in one bulk insert: the same rows
     :func:`wangge.core.audit.record` writes, batched because a district has a thousand staff."""
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    actor_name = str(getattr(actor, "username", "") or (actor or "system"))[:150]
+    actor_obj = user_of(actor)
+    actor_name = str(getattr(actor, "username", "") or actor)[:150]
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -787,9 +790,9 @@ DEMO_STEPS: list[tuple[str, Step]] = [
 
 
 def demo_seed(
-    *, actor: Any = None, options: DemoOptions | None = None, steps: list[tuple[str, Step]] | None = None
+    *, actor: Any = DEMO_ACTOR, options: DemoOptions | None = None, steps: list[tuple[str, Step]] | None = None
 ) -> list[StepResult]:
-    """Run the demo steps in order; each is timed and idempotent."""
+    """Run the demo steps in order, as the system building the demo; each is timed and idempotent."""
     options = options or DemoOptions()
     results: list[StepResult] = []
     for name, step in steps or DEMO_STEPS:

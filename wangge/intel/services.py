@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wangge.core import audit
+from wangge.core.actors import is_system
 from wangge.core.caches import ProcessCache
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.intel import textclf
@@ -28,7 +29,7 @@ def _snapshot(row: ClassifierModel) -> dict[str, Any] | None:
 
 def _require_admin(actor: Any) -> None:
     """Classifiers are managed by the system (commands) or by administrators."""
-    if actor is None or getattr(actor, "is_superuser", False):
+    if is_system(actor) or getattr(actor, "is_superuser", False):
         return
     from wangge.accounts.choices import Role
     from wangge.accounts.selectors import user_roles

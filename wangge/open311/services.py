@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.choices import Role
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.core import audit
-from wangge.core.actors import ClientActor
+from wangge.core.actors import SYSTEM, ClientActor
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.open311.choices import Datatype
 from wangge.open311.models import ApiKey, ServiceAttribute, Submission
@@ -244,7 +244,7 @@ def dispatch_actor(district: Territory) -> User:
     if not RoleGrant.objects.filter(user=user, role=Role.DISPATCHER, territory=district).exists():
         from wangge.accounts.services import role_grant
 
-        role_grant(actor=None, user=user, role=Role.DISPATCHER, territory=district)
+        role_grant(actor=SYSTEM, user=user, role=Role.DISPATCHER, territory=district)
     return user
 
 

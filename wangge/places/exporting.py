@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.roles import REVEAL
 from wangge.core import audit
+from wangge.core.actors import is_system
 from wangge.core.errors import PermissionDenied
 from wangge.core.geo import from_wgs84
 from wangge.core.validators import mask_phone
@@ -26,7 +27,7 @@ from wangge.places.records import COORD_DECIMALS, check_crs
 def _check_reveal(actor: Any, queryset: models.QuerySet[Point], reveal: bool, fmt: str) -> None:
     if not reveal:
         return
-    if actor is not None:
+    if not is_system(actor):
         allowed: models.QuerySet[Any] = Point.objects.restrict(actor, REVEAL).values("pk")
         if queryset.exclude(pk__in=allowed).exists():
             raise PermissionDenied(_("无权查看完整的责任人电话"), code="reveal_denied")
@@ -65,7 +66,7 @@ def _export_rows(queryset: models.QuerySet[Point], crs: str, reveal: bool) -> It
 
 
 def points_export_xlsx(
-    *, queryset: models.QuerySet[Point], crs: str = "wgs84", reveal: bool = False, actor: Any = None
+    *, queryset: models.QuerySet[Point], crs: str = "wgs84", reveal: bool = False, actor: Any
 ) -> bytes:
     """The points as a workbook with the import columns (frozen header). Phones are masked unless
     ``reveal`` is asked by an actor entitled to see them for every exported point."""
@@ -98,7 +99,7 @@ def points_export_xlsx(
 
 
 def points_export_geojson(
-    *, queryset: models.QuerySet[Point], crs: str = "wgs84", reveal: bool = False, actor: Any = None
+    *, queryset: models.QuerySet[Point], crs: str = "wgs84", reveal: bool = False, actor: Any
 ) -> dict[str, Any]:
     """The points as a FeatureCollection of Point features (properties keyed in English)."""
     check_crs(crs)

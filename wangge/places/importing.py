@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wangge.core import audit
+from wangge.core.actors import is_system
 from wangge.core.errors import ValidationFailed
 from wangge.core.scoping import CHANGE
 from wangge.places.choices import FILE_CRS_KEY, HEADER_ALIASES, POINT_COLUMNS
@@ -61,7 +62,7 @@ def _import_records(
     existing = {p.code: p for p in Point.objects.filter(code__in=[c for c in codes if c])}
     changeable = (
         set(existing)
-        if actor is None
+        if is_system(actor)
         else set(Point.objects.restrict(actor, CHANGE).filter(code__in=list(existing)).values_list("code", flat=True))
     )
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Unit
+from wangge.core.actors import is_system
 from wangge.core.crypto import blind_index
 from wangge.core.errors import ValidationFailed
 from wangge.core.geo import CRS_CHOICES, to_wgs84
@@ -196,7 +197,7 @@ def location_problem(actor: Any, territory: Territory | None) -> dict[str, Any] 
     """Why a point cannot lie in ``territory`` (outside every node, or outside the actor's scope), or None."""
     if territory is None:
         return field_problem("coordinates", "outside_territory", _("坐标不在任何辖区范围内"))
-    if actor is not None and not scope_for(actor, CHANGE).covers_path(territory.path):
+    if not is_system(actor) and not scope_for(actor, CHANGE).covers_path(territory.path):
         return field_problem("coordinates", "out_of_scope", _("坐标位于您无权管理的辖区"))
     return None
 

@@ -2,7 +2,7 @@
 
 Coordinates arrive in WGS-84, GCJ-02 or BD-09 and are stored in WGS-84; the territory node and
 grid of a point are always derived from its coordinates (``territory.locator``), never typed in.
-``actor=None`` means the system (seeds, operator commands); a real actor must hold ``change`` on
+``actor=SYSTEM`` is the platform itself (seeds, operator commands); a real actor must hold ``change`` on
 the territory a point lies in. Bulk import and export are in ``places.importing`` and
 ``places.exporting``; the cleaning of one record, shared with them, in ``places.records``.
 """
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Unit, User
 from wangge.core import audit
+from wangge.core.actors import SYSTEM, is_system
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.scoping import CHANGE, VIEW
 from wangge.places.choices import BUILTIN_POINT_TYPES
@@ -49,13 +50,13 @@ def point_types_seed() -> int:
         point_type = PointType.objects.create(
             key=builtin.key, name=builtin.name, is_hazard=builtin.is_hazard, ordering=builtin.ordering
         )
-        audit.record(actor=None, action="places.point_type_seed", obj=point_type, after=audit.snapshot(point_type))
+        audit.record(actor=SYSTEM, action="places.point_type_seed", obj=point_type, after=audit.snapshot(point_type))
         created += 1
     return created
 
 
 def _require_point(actor: Any, point: Point) -> None:
-    if actor is None or Point.objects.restrict(actor, CHANGE).filter(pk=point.pk).exists():
+    if is_system(actor) or Point.objects.restrict(actor, CHANGE).filter(pk=point.pk).exists():
         return
     if Point.objects.restrict(actor, VIEW).filter(pk=point.pk).exists():
         raise PermissionDenied(_("无权修改该点位"), code="out_of_scope")

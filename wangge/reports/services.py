@@ -13,6 +13,7 @@ from wangge.accounts import permissions
 from wangge.accounts.choices import Role
 from wangge.accounts.models import Unit, User
 from wangge.core import audit
+from wangge.core.actors import is_system
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.reports import assessment as scoring
 from wangge.reports import bulletins, conf
@@ -25,7 +26,7 @@ from wangge.territory.models import Territory
 
 def _require_scope(actor: Any, scope: bulletins.BulletinScope) -> None:
     """Out of the actor's scope answers like a missing scope."""
-    if actor is None:
+    if is_system(actor):
         return
     if scope.territory is not None:
         visible = Territory.objects.restrict(actor).filter(pk=scope.territory.pk).exists()
@@ -45,7 +46,7 @@ def bulletin_generate(*, actor: Any, date: dt.date, scope_code: str, now: dt.dat
     """Compute the bulletin of ``date`` for a territory or unit and store it.
 
     Idempotent: the same date and scope always lands on the same row. Regenerating updates the row in
-    place; ``version`` goes up only when the figures changed. ``actor=None`` is the scheduler.
+    place; ``version`` goes up only when the figures changed. ``actor=SYSTEM`` is the scheduler.
     """
     scope = bulletins.resolve_scope(scope_code)
     _require_scope(actor, scope)
@@ -265,7 +266,7 @@ def _apply_scores(a: Assessment, items: dict[str, Any], manual: dict[str, Any]) 
 
 
 def _require_role_over(actor: Any, roles: frozenset[str], node: Territory, what: str) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     if not permissions.has_role_over(actor, roles, node.path):
         raise PermissionDenied(f"无权{what}", code="assessment_forbidden")
@@ -276,7 +277,7 @@ def assessment_prepare(
 ) -> Assessment:
     """Draft (or refresh the draft of) a worker's month: the automatic items computed from the records.
 
-    Community staff over the worker's grid, or the scheduler (``actor=None``). Only drafts are refreshed.
+    Community staff over the worker's grid, or the scheduler (``SYSTEM``). Only drafts are refreshed.
     """
     conf.check_assessment_points()
     period = _month_start(year, month)
@@ -285,7 +286,7 @@ def assessment_prepare(
         raise ValidationFailed("该人员不是网格员", code="not_grid_worker", details=[{"field": "worker"}])
     grid = grids[0]
     community, street = _chain(grid)
-    if actor is not None and not Territory.objects.restrict(actor).filter(pk=grid.pk).exists():
+    if not is_system(actor) and not Territory.objects.restrict(actor).filter(pk=grid.pk).exists():
         raise NotFound("找不到该网格员", code="not_found")
     _require_role_over(actor, COMMUNITY_SCORERS, community, "生成该网格员的考评")
     items = scoring.auto_items_for(worker, period, now=now)
@@ -307,7 +308,7 @@ def assessment_prepare(
 
 def _load(actor: Any, assessment_id: int, expected_version: int | None) -> Assessment:
     qs = Assessment.objects.select_for_update()
-    if actor is not None:
+    if not is_system(actor):
         qs = qs.restrict(actor)
     a = qs.filter(pk=assessment_id).first()
     if a is None:
@@ -435,7 +436,7 @@ def assessment_ladder(*, actor: Any, street: Territory, year: int, month: int) -
     Ties at the cut-off go to the higher automatic score, then to the earlier-confirmed assessment.
     """
     period = _month_start(year, month)
-    if actor is not None and not Territory.objects.restrict(actor).filter(pk=street.pk).exists():
+    if not is_system(actor) and not Territory.objects.restrict(actor).filter(pk=street.pk).exists():
         raise NotFound("找不到该街道", code="not_found")
     _require_role_over(actor, STREET_CONFIRMERS, street, "评定该街道的阶梯晋级")
     with transaction.atomic():

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django_tasks import task
 
+from wangge.core.actors import SystemActor
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind
 from wangge.reports.models import Bulletin
 from wangge.reports.services import bulletin_generate
 from wangge.territory.models import Territory
+
+SCHEDULER = SystemActor("scheduler")  # who the history and audit log name for scheduled work
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ def _generate(runs: list[BulletinRun], now: dt.datetime | None = None) -> dict[s
     counts = {"generated": 0, "failed": 0}
     for run in runs:
         try:
-            bulletin_generate(actor=None, date=run.date, scope_code=run.scope_code, now=now)
+            bulletin_generate(actor=SCHEDULER, date=run.date, scope_code=run.scope_code, now=now)
             counts["generated"] += 1
         except Exception:  # any failure of one scope is logged; the next scope goes on
             log.exception("bulletin %s %s failed", run.date, run.scope_code)
@@ -110,7 +113,7 @@ def run_monthly_assessment_drafts(now: dt.datetime | None = None) -> dict[str, i
     counts = {"drafted": 0, "failed": 0}
     for worker in User.objects.filter(pk__in=worker_ids).order_by("pk"):
         try:
-            assessment_prepare(actor=None, worker=worker, year=period.year, month=period.month, now=now)
+            assessment_prepare(actor=SCHEDULER, worker=worker, year=period.year, month=period.month, now=now)
             counts["drafted"] += 1
         except Exception:  # logged and retried at the next run
             log.exception("assessment draft %s %s failed", period, worker.pk)

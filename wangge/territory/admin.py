@@ -19,6 +19,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from wangge.core import audit
+from wangge.core.actors import is_system
 from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin
 from wangge.core.clientaddr import client_ip
 from wangge.core.scoping import CHANGE
@@ -32,7 +33,7 @@ PLACEMENT_OUT_OF_SCOPE = _("无权在该节点下添加或移入辖区节点")
 def placement_allowed(actor: Any, node: Territory | None, parent: Territory | None) -> bool:
     """Whether ``actor`` may put ``node`` (None: a new node) under ``parent`` (None: a root). Keeping a node
     under its parent is always allowed; a new or moved node needs a parent inside the actor's change scope."""
-    if actor is None or getattr(actor, "is_superuser", False):
+    if is_system(actor) or getattr(actor, "is_superuser", False):
         return True
     if node is not None and node.pk is not None:
         current = Territory.objects.filter(pk=node.pk).first()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import audit
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import NotFound, ValidationFailed
 from wangge.workcalendar.choices import DayKind, DaySource
 from wangge.workcalendar.models import CalendarDay, CalendarYear, OfficeWindow
@@ -133,7 +134,9 @@ def package_rows(year: int) -> tuple[bool, dict[dt.date, DayRow]]:
 # --- seeding -------------------------------------------------------------------------------------------
 
 
-def seed_calendar(years: Iterable[int] = DEFAULT_YEARS, *, actor: Any = None, record_audit: bool = True) -> SeedReport:
+def seed_calendar(
+    years: Iterable[int] = DEFAULT_YEARS, *, actor: Any = SYSTEM, record_audit: bool = True
+) -> SeedReport:
     """Bring the table in line with the packages for ``years``; idempotent; manual rows are never touched.
 
     Rows seeded earlier but no longer in the package (e.g. rule rows once the official schedule is known)

@@ -22,6 +22,7 @@ from django.test import Client
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import Unit, User
 from wangge.accounts.tests.factories import Tree, UnitFactory, UserFactory, territory_tree, user_with_role
+from wangge.core.actors import SYSTEM
 from wangge.core.admin import ScopedAdminMixin
 from wangge.core.models import AuditEntry
 from wangge.places.models import Point
@@ -44,7 +45,9 @@ class Scenario:
 
 
 def _point(tree: Tree) -> Point:
-    return point_create(actor=None, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲")
+    return point_create(
+        actor=SYSTEM, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
+    )
 
 
 def _point_form(point: Point, tree: Tree) -> dict[str, Any]:

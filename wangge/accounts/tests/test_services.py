@@ -15,6 +15,7 @@ from wangge.accounts.tests.factories import (
     territory_tree,
     user_with_role,
 )
+from wangge.core.actors import SYSTEM
 from wangge.core.crypto import blind_index
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.models import AuditEntry
@@ -86,7 +87,7 @@ def test_unit_create_reports_every_bad_field(tree) -> None:
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        services.unit_create(actor=None, code="TAKEN", name="", kind="nonsense", territory=tree.district, phone="12")
+        services.unit_create(actor=SYSTEM, code="TAKEN", name="", kind="nonsense", territory=tree.district, phone="12")
 
     # then
     assert {d["field"] for d in caught.value.details} == {"code", "name", "kind", "phone"}
@@ -128,7 +129,7 @@ def test_staff_create_stores_mobile_protected_with_blind_index(tree) -> None:
 
 def test_staff_create_without_password_cannot_log_in(tree) -> None:
     # when
-    user = services.staff_create(actor=None, username="nopass", display_name="无密码")
+    user = services.staff_create(actor=SYSTEM, username="nopass", display_name="无密码")
 
     # then
     assert not user.has_usable_password()
@@ -152,7 +153,7 @@ def test_staff_create_refuses_bad_input(tree, kwargs, code) -> None:
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        services.staff_create(actor=None, **args)
+        services.staff_create(actor=SYSTEM, **args)
 
     # then
     assert caught.value.code == code
@@ -242,7 +243,7 @@ def test_staff_set_password_weak_is_refused(tree, password) -> None:
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        services.staff_set_password(actor=None, user=user, password=password)
+        services.staff_set_password(actor=SYSTEM, user=user, password=password)
 
     # then
     assert caught.value.code == "weak_password"
@@ -311,7 +312,7 @@ def test_dept_handler_grant_carries_the_unit_in_scope(tree) -> None:
     user = UserFactory.create()
 
     # when
-    services.role_grant(actor=None, user=user, role=Role.DEPT_HANDLER, unit=department)
+    services.role_grant(actor=SYSTEM, user=user, role=Role.DEPT_HANDLER, unit=department)
 
     # then
     scope = user.get_scope(VIEW)
@@ -340,7 +341,7 @@ def test_inconsistent_grant_is_refused_and_changes_nothing(tree, role, where, co
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        services.role_grant(actor=None, user=user, role=role, territory=territory)
+        services.role_grant(actor=SYSTEM, user=user, role=role, territory=territory)
 
     # then
     assert caught.value.code == code
@@ -356,7 +357,7 @@ def test_grant_outside_the_units_territory_is_refused(tree) -> None:
     # when
     with pytest.raises(ValidationFailed) as caught:
         services.role_grant(
-            actor=None, user=user, role=Role.COMMUNITY_STAFF, territory=tree.community_b, unit=committee_a
+            actor=SYSTEM, user=user, role=Role.COMMUNITY_STAFF, territory=tree.community_b, unit=committee_a
         )
 
     # then
@@ -370,7 +371,7 @@ def test_grant_on_inactive_unit_is_refused(tree) -> None:
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        services.role_grant(actor=None, user=UserFactory.create(), role=Role.DEPT_HANDLER, unit=unit)
+        services.role_grant(actor=SYSTEM, user=UserFactory.create(), role=Role.DEPT_HANDLER, unit=unit)
 
     # then
     assert caught.value.code == "grant_unit_inactive"
@@ -383,7 +384,7 @@ def test_duplicate_grant_is_refused(tree) -> None:
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        services.role_grant(actor=None, user=user, role=Role.GRID_WORKER, territory=tree.grid_a1)
+        services.role_grant(actor=SYSTEM, user=user, role=Role.GRID_WORKER, territory=tree.grid_a1)
 
     # then
     assert caught.value.code == "grant_exists"

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wangge.accounts.models import User
+from wangge.core.actors import SYSTEM
 from wangge.places.models import Point
 from wangge.places.services import point_create, point_types_seed
 from wangge.workorders.tests.conftest import act, local, new_case, to_closed, to_handling, world
@@ -47,7 +48,7 @@ def nobody(db: Any) -> User:
 
 def make_point(w: SimpleNamespace, code: str, lng: float, lat: float, **kw: Any) -> Point:
     fields: dict[str, Any] = {
-        "actor": None,
+        "actor": SYSTEM,
         "code": code,
         "name": f"点位{code}",
         "type": "waterlogging",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from wangge.api.tests.conftest import local, new_case
+from wangge.core.actors import SYSTEM
 from wangge.intel import services, textclf
 from wangge.intel.tests.synthetic_appeals import dataset
 from wangge.workorders.models import WorkOrder
@@ -21,7 +22,7 @@ def active_classifier(db: Any) -> Any:
     codes = {"环境保护": "S0201", "交通运输": "S0301", "教育文体": "S0501"}
     model = textclf.train(texts, [codes[x] for x in labels], params=textclf.Params(embedding_dim=8, min_df=2))
     services.forget_active_model()
-    services.classifier_register(actor=None, path_or_model=model, activate=True)
+    services.classifier_register(actor=SYSTEM, path_or_model=model, activate=True)
     yield model
     services.forget_active_model()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wangge.accounts.choices import Role
 from wangge.accounts.models import RoleGrant, User
+from wangge.core.actors import SYSTEM
 from wangge.demo.services import DemoOptions, demo_patrols_seed, demo_supervision_seed
 from wangge.reports.models import DailyLog, PatrolCheckin
 from wangge.workcalendar.arithmetic import get_calendar
@@ -21,7 +22,7 @@ WITH_CASES = DemoOptions(cases=10)
 
 
 def test_grid_workers_of_the_demo_street_check_in_inside_their_grid_and_keep_logs(world: SimpleNamespace) -> None:
-    result = demo_patrols_seed(actor=None, options=WITH_CASES)
+    result = demo_patrols_seed(actor=SYSTEM, options=WITH_CASES)
 
     checkins = PatrolCheckin.objects.all()
     assert result.created == checkins.count() > 0
@@ -35,16 +36,16 @@ def test_grid_workers_of_the_demo_street_check_in_inside_their_grid_and_keep_log
 
 
 def test_patrols_are_not_added_twice(world: SimpleNamespace) -> None:
-    demo_patrols_seed(actor=None, options=WITH_CASES)
+    demo_patrols_seed(actor=SYSTEM, options=WITH_CASES)
     count = PatrolCheckin.objects.count()
 
-    again = demo_patrols_seed(actor=None, options=WITH_CASES)
+    again = demo_patrols_seed(actor=SYSTEM, options=WITH_CASES)
 
     assert (again.created, again.unchanged) == (0, 1) and PatrolCheckin.objects.count() == count
 
 
 def test_without_cases_the_demo_has_no_patrols(world: SimpleNamespace) -> None:
-    demo_patrols_seed(actor=None, options=DemoOptions())
+    demo_patrols_seed(actor=SYSTEM, options=DemoOptions())
 
     assert not PatrolCheckin.objects.exists()
 
@@ -56,8 +57,8 @@ def test_the_inspector_cards_the_longest_overdue_case_red(world: SimpleNamespace
     older = new_case(world, at=now - dt.timedelta(days=30))
     newer = new_case(world, at=now - dt.timedelta(days=20))
 
-    first = demo_supervision_seed(actor=None, options=WITH_CASES)
-    second = demo_supervision_seed(actor=None, options=WITH_CASES)
+    first = demo_supervision_seed(actor=SYSTEM, options=WITH_CASES)
+    second = demo_supervision_seed(actor=SYSTEM, options=WITH_CASES)
 
     older.refresh_from_db()
     newer.refresh_from_db()

@@ -8,6 +8,7 @@ import pytest
 
 from wangge.accounts.choices import Role
 from wangge.accounts.tests.factories import UserFactory, territory_tree, user_with_role
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import Conflict, PermissionDenied, ValidationFailed
 from wangge.core.models import AuditEntry
 from wangge.intel import services, textclf
@@ -39,7 +40,7 @@ def _fresh_cache() -> None:
 
 def test_register_and_activate_stores_the_model_with_its_facts_and_audit(trained: textclf.TrainedModel) -> None:
     # when
-    row = services.classifier_register(actor=None, path_or_model=trained, activate=True, name="一级分类")
+    row = services.classifier_register(actor=SYSTEM, path_or_model=trained, activate=True, name="一级分类")
 
     # then
     row.refresh_from_db()
@@ -57,11 +58,11 @@ def test_activating_another_model_switches_the_first_off_and_suggestions_follow(
     trained: textclf.TrainedModel, two_class: textclf.TrainedModel
 ) -> None:
     # given
-    first = services.classifier_register(actor=None, path_or_model=trained, activate=True)
+    first = services.classifier_register(actor=SYSTEM, path_or_model=trained, activate=True)
     assert {label for label, _p in services.suggest_category("C镇噪音污染问题\n废水排放严重")} == set(trained.labels)
 
     # when
-    second = services.classifier_register(actor=None, path_or_model=two_class, activate=True)
+    second = services.classifier_register(actor=SYSTEM, path_or_model=two_class, activate=True)
     services.forget_active_model()  # on_commit does this in production; the test transaction never commits
 
     # then
@@ -75,7 +76,7 @@ def test_suggest_category_loads_the_active_model_once_per_process(
     trained: textclf.TrainedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    services.classifier_register(actor=None, path_or_model=trained, activate=True)
+    services.classifier_register(actor=SYSTEM, path_or_model=trained, activate=True)
     loads: list[object] = []
     real_load = textclf.load
 
@@ -96,11 +97,11 @@ def test_suggest_category_loads_the_active_model_once_per_process(
 
 
 def test_suggest_category_is_empty_without_an_active_model_or_text(trained: textclf.TrainedModel) -> None:
-    services.classifier_register(actor=None, path_or_model=trained, activate=False)
+    services.classifier_register(actor=SYSTEM, path_or_model=trained, activate=False)
 
     assert services.suggest_category("A市公交车问题\n公交线路太少") == []
     services.classifier_register(
-        actor=None, path_or_model=textclf.train(*dataset(10, seed=9), params=FAST), activate=True
+        actor=SYSTEM, path_or_model=textclf.train(*dataset(10, seed=9), params=FAST), activate=True
     )
     assert services.suggest_category("  \n ") == []
 
@@ -108,7 +109,7 @@ def test_suggest_category_is_empty_without_an_active_model_or_text(trained: text
 def test_register_from_a_file_path(trained: textclf.TrainedModel, tmp_path: Path) -> None:
     path = textclf.save(trained, tmp_path / "model.joblib")
 
-    row = services.classifier_register(actor=None, path_or_model=str(path))
+    row = services.classifier_register(actor=SYSTEM, path_or_model=str(path))
 
     assert row.version == trained.version and not row.is_active
 
@@ -138,7 +139,7 @@ def test_other_users_may_not_register_and_nothing_changes(trained: textclf.Train
 
 
 def test_other_users_may_not_activate_and_nothing_changes(trained: textclf.TrainedModel) -> None:
-    row = services.classifier_register(actor=None, path_or_model=trained)
+    row = services.classifier_register(actor=SYSTEM, path_or_model=trained)
     tree = territory_tree()
     dispatcher = user_with_role(Role.DISPATCHER, tree.district)
     entries = AuditEntry.objects.count()
@@ -151,11 +152,11 @@ def test_other_users_may_not_activate_and_nothing_changes(trained: textclf.Train
 
 
 def test_registering_the_same_version_twice_is_a_conflict(trained: textclf.TrainedModel) -> None:
-    services.classifier_register(actor=None, path_or_model=trained)
+    services.classifier_register(actor=SYSTEM, path_or_model=trained)
     entries = AuditEntry.objects.count()
 
     with pytest.raises(Conflict):
-        services.classifier_register(actor=None, path_or_model=trained, activate=True)
+        services.classifier_register(actor=SYSTEM, path_or_model=trained, activate=True)
 
     assert ClassifierModel.objects.count() == 1 and not ClassifierModel.objects.get().is_active
     assert AuditEntry.objects.count() == entries
@@ -166,7 +167,7 @@ def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     bad.write_bytes(b"\x00not a model")
 
     with pytest.raises(ValidationFailed) as caught:
-        services.classifier_register(actor=None, path_or_model=bad)
+        services.classifier_register(actor=SYSTEM, path_or_model=bad)
 
     assert caught.value.code == "classifier_unreadable"
     assert not ClassifierModel.objects.exists()

@@ -146,9 +146,7 @@ def test_unrelated_appeal_at_the_same_spot_is_not_a_duplicate(world: SimpleNames
 
 
 def test_other_district_is_never_compared(world: SimpleNamespace, earlier: WorkOrder) -> None:
-    elsewhere = new_case(
-        world, at=T0, lng=None, lat=None, district=world.other_district, actor=world.stranger, **STALL
-    )
+    elsewhere = new_case(world, at=T0, lng=None, lat=None, district=world.other_district, actor=world.stranger, **STALL)
     assert elsewhere.district_id == world.other_district.pk
     assert find_duplicates(elsewhere) == []
 

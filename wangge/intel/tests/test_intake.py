@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from wangge.core.actors import SYSTEM
 from wangge.intel import intake, services, textclf
 from wangge.intel.tests.synthetic_appeals import dataset
 from wangge.workorders.tests.conftest import local, new_case
@@ -52,7 +53,7 @@ def test_without_an_active_classifier_only_routing_and_duplicates_are_offered(wo
 def test_a_code_labelled_model_suggests_the_leaf_category_and_its_unit(
     world: SimpleNamespace, by_code: textclf.TrainedModel
 ) -> None:
-    services.classifier_register(actor=None, path_or_model=by_code, activate=True)
+    services.classifier_register(actor=SYSTEM, path_or_model=by_code, activate=True)
     wo = new_case(world, category=None, title="河道排放废水", description=NOISE)
 
     s = intake.suggest_for_case(wo, user=world.dispatcher)
@@ -67,7 +68,7 @@ def test_a_code_labelled_model_suggests_the_leaf_category_and_its_unit(
 def test_a_name_labelled_model_resolves_to_the_top_level_entry_and_the_unit_its_children_share(
     world: SimpleNamespace, by_name: textclf.TrainedModel
 ) -> None:
-    services.classifier_register(actor=None, path_or_model=by_name, activate=True)
+    services.classifier_register(actor=SYSTEM, path_or_model=by_name, activate=True)
 
     s = intake.suggest(
         user=world.caller, title="河道排放废水", description=NOISE, district=world.district, lng=113.01, lat=33.01
@@ -80,7 +81,7 @@ def test_a_name_labelled_model_resolves_to_the_top_level_entry_and_the_unit_its_
 def test_below_the_threshold_the_guess_is_shown_but_not_prefilled(
     world: SimpleNamespace, by_code: textclf.TrainedModel, settings: Any
 ) -> None:
-    services.classifier_register(actor=None, path_or_model=by_code, activate=True)
+    services.classifier_register(actor=SYSTEM, path_or_model=by_code, activate=True)
     mixed = "学校门口公交站台旁噪音很大，学生上下学的公交车也常常晚点。"
     wo = new_case(world, category=None, title="学校公交噪音", description=mixed)
     first = intake.suggest_for_case(wo, user=world.dispatcher)

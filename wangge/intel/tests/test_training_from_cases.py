@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from wangge.core.actors import SYSTEM
 from wangge.demo.history import generate_history
 from wangge.demo.services import DemoOptions, demo_classifier_seed
 from wangge.intel import services
@@ -67,8 +68,8 @@ def test_the_command_refuses_without_enough_cases(world: SimpleNamespace, tmp_pa
 
 def test_the_demo_step_activates_one_model_and_leaves_it_on_rerun(history: SimpleNamespace) -> None:
     services.forget_active_model()
-    first = demo_classifier_seed(actor=None, options=DemoOptions())
-    second = demo_classifier_seed(actor=None, options=DemoOptions())
+    first = demo_classifier_seed(actor=SYSTEM, options=DemoOptions())
+    second = demo_classifier_seed(actor=SYSTEM, options=DemoOptions())
 
     assert (first.created, second.created, second.unchanged) == (1, 0, 1)
     assert ClassifierModel.objects.filter(is_active=True).count() == ClassifierModel.objects.count() == 1

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from wangge.core.actors import SYSTEM
 from wangge.open311.services import apikey_create
 from wangge.workorders.tests.conftest import world  # noqa: F401  (fixture)
 
@@ -24,7 +25,7 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def api(world: SimpleNamespace) -> SimpleNamespace:  # noqa: F811
-    key, raw = apikey_create(actor=None, name="市民通 App")
+    key, raw = apikey_create(actor=SYSTEM, name="市民通 App")
     return SimpleNamespace(world=world, key=key, raw=raw, client=Client())
 
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import NotFound
 from wangge.core.models import AuditEntry
 from wangge.open311.choices import Datatype
@@ -44,7 +45,7 @@ def test_list_shows_prefixes_not_keys() -> None:
 
 
 def test_revoke_switches_the_key_off_and_is_audited() -> None:
-    key, raw = apikey_create(actor=None, name="A")
+    key, raw = apikey_create(actor=SYSTEM, name="A")
     out, _ = _run("revoke", key.prefix)
     key.refresh_from_db()
     assert not key.is_active and key.revoked_at is not None and "已吊销" in out
@@ -53,11 +54,11 @@ def test_revoke_switches_the_key_off_and_is_audited() -> None:
 
 
 def test_revoking_an_unknown_prefix_changes_nothing() -> None:
-    key, _raw = apikey_create(actor=None, name="A")
+    key, _raw = apikey_create(actor=SYSTEM, name="A")
     with pytest.raises(CommandError):
         _run("revoke", "wg311_nothing")
     with pytest.raises(NotFound):
-        apikey_revoke(actor=None, prefix="wg311_nothing")
+        apikey_revoke(actor=SYSTEM, prefix="wg311_nothing")
     assert ApiKey.objects.get(pk=key.pk).is_active
 
 
@@ -69,7 +70,7 @@ def test_create_for_an_unknown_district_is_refused() -> None:
 
 @pytest.mark.parametrize("raw", ["", "wg311_", "abc", "wg311_" + "x" * 200])
 def test_malformed_keys_do_not_authenticate(raw: str) -> None:
-    apikey_create(actor=None, name="A")
+    apikey_create(actor=SYSTEM, name="A")
     assert apikey_authenticate(raw) is None
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.test import Client, override_settings
 
+from wangge.core.actors import SYSTEM
 from wangge.core.geo import wgs84_to_gcj02
 from wangge.open311.choices import Datatype
 from wangge.open311.models import ApiKey, ServiceAttribute, Submission
@@ -170,7 +171,7 @@ def test_gcj02_coordinates_are_converted_to_wgs84(api: SimpleNamespace) -> None:
 
 
 def test_jurisdiction_is_optional_for_a_key_bound_to_a_district(api: SimpleNamespace) -> None:
-    _key, raw = apikey_create(actor=None, name="卫东区小程序", district=api.world.district)
+    _key, raw = apikey_create(actor=SYSTEM, name="卫东区小程序", district=api.world.district)
     response = post(api.client, "json", **valid_post(api, api_key=raw, jurisdiction_id=None))
     assert response.status_code == 200
     assert WorkOrder.objects.get().district == api.world.district
@@ -232,14 +233,14 @@ def test_revoked_key_is_403_at_once(api: SimpleNamespace) -> None:
     # given a key that has just been used (and is remembered by this process)
     assert post(api.client, "json", **valid_post(api)).status_code == 200
     # when it is revoked
-    apikey_revoke(actor=None, prefix=api.key.prefix)
+    apikey_revoke(actor=SYSTEM, prefix=api.key.prefix)
     before = counts()
     assert_error(post(api.client, "json", **valid_post(api)), 403)
     assert counts() == before
 
 
 def test_key_bound_to_another_district_is_403(api: SimpleNamespace) -> None:
-    _key, raw = apikey_create(actor=None, name="湛河区", district=api.world.other_district)
+    _key, raw = apikey_create(actor=SYSTEM, name="湛河区", district=api.world.other_district)
     before = counts()
     assert_error(post(api.client, "json", **valid_post(api, api_key=raw)), 403)
     assert counts() == before
@@ -388,7 +389,7 @@ def test_third_request_in_a_minute_for_a_key_is_429(api: SimpleNamespace, fmt: s
     assert 1 <= int(response["Retry-After"]) <= 60
     assert counts() == before
     # and another key is not affected
-    _other, raw = apikey_create(actor=None, name="另一个应用")
+    _other, raw = apikey_create(actor=SYSTEM, name="另一个应用")
     assert post(api.client, fmt, **valid_post(api, api_key=raw)).status_code == 200
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 
 from wangge.accounts.choices import Role
 from wangge.accounts.tests.factories import Tree, UserFactory, territory_tree, user_with_role
+from wangge.core.actors import SYSTEM
 from wangge.core.models import AuditEntry
 from wangge.places import services
 from wangge.places.models import Point, PointType
@@ -48,7 +49,7 @@ def point_form(point: Point, **changes: object) -> dict[str, object]:
 def test_moving_a_point_in_admin_relocates_it_and_audits(tree: Tree, root_client: Client) -> None:
     # given
     point = services.point_create(
-        actor=None, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
+        actor=SYSTEM, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
     )
 
     # when
@@ -67,7 +68,7 @@ def test_moving_a_point_in_admin_relocates_it_and_audits(tree: Tree, root_client
 def test_point_outside_every_territory_is_refused_in_admin(tree: Tree, root_client: Client) -> None:
     # given
     point = services.point_create(
-        actor=None, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
+        actor=SYSTEM, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
     )
 
     # when
@@ -82,7 +83,7 @@ def test_point_outside_every_territory_is_refused_in_admin(tree: Tree, root_clie
 
 def test_point_list_masks_phones(tree: Tree, root_client: Client) -> None:
     services.point_create(
-        actor=None,
+        actor=SYSTEM,
         code="P1",
         name="桥",
         type="bridge",
@@ -118,7 +119,7 @@ def test_grid_worker_cannot_open_a_point_of_another_grid(tree: Tree) -> None:
     worker = user_with_role(Role.GRID_WORKER, tree.grid_a2, is_staff=True)
     worker.user_permissions.add(Permission.objects.get(codename="view_point"))
     point = services.point_create(
-        actor=None, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
+        actor=SYSTEM, code="P1", name="桥", type="bridge", lng=113.225, lat=33.75, responsible_name="甲"
     )
     client = Client()
     client.force_login(worker)

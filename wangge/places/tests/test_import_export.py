@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.tests.factories import Tree, UnitFactory, territory_tree, user_with_role
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import PermissionDenied, ValidationFailed
 from wangge.core.geo import wgs84_to_gcj02
 from wangge.core.models import AuditEntry
@@ -68,7 +69,7 @@ GOOD_ROWS = [
 
 def test_xlsx_import_creates_points_located_in_grids(tree: Tree) -> None:
     # when
-    result = importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
+    result = importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
 
     # then
     assert result.created == ["HZ-001", "HZ-002", "SH-003"]
@@ -90,7 +91,7 @@ def test_xlsx_import_accepts_english_headers(tree: Tree) -> None:
     rows = [["E-1", "桥", "bridge", 113.225, 33.75, "", "赵六", "13800138000"]]
 
     # when
-    result = importing.points_import_xlsx(actor=None, file=xlsx(rows, header), crs="wgs84")
+    result = importing.points_import_xlsx(actor=SYSTEM, file=xlsx(rows, header), crs="wgs84")
 
     # then
     assert result.created == ["E-1"]
@@ -112,7 +113,7 @@ def test_xlsx_import_reports_every_bad_row_and_imports_nothing(tree: Tree) -> No
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        importing.points_import_xlsx(actor=None, file=xlsx(rows), crs="gcj02")
+        importing.points_import_xlsx(actor=SYSTEM, file=xlsx(rows), crs="gcj02")
 
     # then
     found = {(d["row"], d["field"], d["error"]) for d in caught.value.details}
@@ -134,7 +135,7 @@ def test_xlsx_import_reports_every_bad_row_and_imports_nothing(tree: Tree) -> No
 def test_xlsx_import_without_required_columns_is_refused(tree: Tree) -> None:
     # when
     with pytest.raises(ValidationFailed) as caught:
-        importing.points_import_xlsx(actor=None, file=xlsx([["A", "名"]], ["编码", "名称"]), crs="wgs84")
+        importing.points_import_xlsx(actor=SYSTEM, file=xlsx([["A", "名"]], ["编码", "名称"]), crs="wgs84")
 
     # then
     missing = {d["field"] for d in caught.value.details if d["error"] == "missing_column"}
@@ -144,19 +145,19 @@ def test_xlsx_import_without_required_columns_is_refused(tree: Tree) -> None:
 
 def test_not_a_workbook_is_refused(tree: Tree) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        importing.points_import_xlsx(actor=None, file=b"not a zip file", crs="wgs84")
+        importing.points_import_xlsx(actor=SYSTEM, file=b"not a zip file", crs="wgs84")
     assert caught.value.code == "unreadable_file"
 
 
 def test_reimport_updates_by_code_and_counts_unchanged(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
     changed = [list(GOOD_ROWS[0]), list(GOOD_ROWS[1]), list(GOOD_ROWS[2])]
     changed[1][1] = "湛河（东段）"
     changed[2][3], changed[2][4] = gcj(113.325, 33.75)  # moved into grid B1
 
     # when
-    result = importing.points_import_xlsx(actor=None, file=xlsx(changed), crs="gcj02")
+    result = importing.points_import_xlsx(actor=SYSTEM, file=xlsx(changed), crs="gcj02")
 
     # then
     assert (result.created, result.updated, result.unchanged) == ([], ["HZ-002", "SH-003"], ["HZ-001"])
@@ -171,7 +172,7 @@ def test_reimport_updates_by_code_and_counts_unchanged(tree: Tree) -> None:
 
 def test_import_by_street_staff_cannot_touch_another_streets_points(tree: Tree) -> None:
     # given: HZ-001 exists in street A; a street B member imports a row with that code and one in street A
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS[:1]), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS[:1]), crs="gcj02")
     actor = user_with_role(Role.STREET_STAFF, tree.street_b)
     rows = [
         ["HZ-001", "抢占编码", "river", *gcj(113.325, 33.75), "", "甲", "", "", ""],
@@ -191,10 +192,10 @@ def test_import_by_street_staff_cannot_touch_another_streets_points(tree: Tree) 
 
 def test_export_xlsx_has_frozen_header_and_masked_phones(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
 
     # when
-    data = exporting.points_export_xlsx(queryset=Point.objects.all())
+    data = exporting.points_export_xlsx(queryset=Point.objects.all(), actor=SYSTEM)
 
     # then
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
@@ -212,7 +213,7 @@ def test_export_xlsx_has_frozen_header_and_masked_phones(tree: Tree) -> None:
 
 def test_xlsx_round_trip_in_gcj02_reproduces_every_point(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
     before = list(
         Point.objects.order_by("code").values_list(
             "code",
@@ -229,12 +230,12 @@ def test_xlsx_round_trip_in_gcj02_reproduces_every_point(tree: Tree) -> None:
         )
     )
     phones = {p.code: p.responsible_phone for p in Point.objects.all()}
-    exported = exporting.points_export_xlsx(queryset=Point.objects.all(), crs="gcj02", reveal=True)
+    exported = exporting.points_export_xlsx(queryset=Point.objects.all(), crs="gcj02", reveal=True, actor=SYSTEM)
 
     # when: the same file comes back, and then into an empty registry
-    again = importing.points_import_xlsx(actor=None, file=exported, crs="gcj02")
+    again = importing.points_import_xlsx(actor=SYSTEM, file=exported, crs="gcj02")
     Point.objects.all().delete()
-    fresh = importing.points_import_xlsx(actor=None, file=exported, crs="gcj02")
+    fresh = importing.points_import_xlsx(actor=SYSTEM, file=exported, crs="gcj02")
 
     # then
     assert again.unchanged == ["HZ-001", "HZ-002", "SH-003"]
@@ -263,11 +264,11 @@ def test_xlsx_round_trip_in_gcj02_reproduces_every_point(tree: Tree) -> None:
 
 def test_masked_export_reimported_keeps_the_stored_phones(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
-    masked = exporting.points_export_xlsx(queryset=Point.objects.all(), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
+    masked = exporting.points_export_xlsx(queryset=Point.objects.all(), crs="gcj02", actor=SYSTEM)
 
     # when
-    result = importing.points_import_xlsx(actor=None, file=masked, crs="gcj02")
+    result = importing.points_import_xlsx(actor=SYSTEM, file=masked, crs="gcj02")
 
     # then
     assert result.unchanged == ["HZ-001", "HZ-002", "SH-003"]
@@ -277,20 +278,20 @@ def test_masked_export_reimported_keeps_the_stored_phones(tree: Tree) -> None:
 def test_masked_phone_for_a_new_point_is_refused(tree: Tree) -> None:
     rows = [["N-1", "新点", "river", *gcj(113.225, 33.75), "", "甲", "138****8000", "", ""]]
     with pytest.raises(ValidationFailed) as caught:
-        importing.points_import_xlsx(actor=None, file=xlsx(rows), crs="gcj02")
+        importing.points_import_xlsx(actor=SYSTEM, file=xlsx(rows), crs="gcj02")
     assert caught.value.details[0]["error"] == "masked_phone"
     assert not Point.objects.exists()
 
 
 def test_export_declares_its_datum_and_refuses_a_mismatched_import(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
-    exported = exporting.points_export_xlsx(queryset=Point.objects.all(), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
+    exported = exporting.points_export_xlsx(queryset=Point.objects.all(), crs="gcj02", actor=SYSTEM)
     Point.objects.all().delete()
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        importing.points_import_xlsx(actor=None, file=exported, crs="wgs84")
+        importing.points_import_xlsx(actor=SYSTEM, file=exported, crs="wgs84")
 
     # then
     assert caught.value.code == "crs_mismatch"
@@ -299,7 +300,7 @@ def test_export_declares_its_datum_and_refuses_a_mismatched_import(tree: Tree) -
 
 def test_reveal_by_entitled_staff_is_audited(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS[:2]), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS[:2]), crs="gcj02")
     actor = user_with_role(Role.STREET_STAFF, tree.street_a)
 
     # when
@@ -316,7 +317,7 @@ def test_reveal_by_entitled_staff_is_audited(tree: Tree) -> None:
 @pytest.mark.parametrize("role", [Role.DEPT_HANDLER, Role.LEADER])
 def test_reveal_by_a_role_without_the_right_is_refused(tree: Tree, role: str) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS[:1]), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS[:1]), crs="gcj02")
     water = tree.district.units.get(code="WATER")
     actor = user_with_role(role, unit=water) if role == Role.DEPT_HANDLER else user_with_role(role, tree.district)
     assert Point.objects.restrict(actor).exists()
@@ -331,7 +332,7 @@ def test_reveal_by_a_role_without_the_right_is_refused(tree: Tree, role: str) ->
 
 def test_reveal_of_points_outside_the_actors_scope_is_refused(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
     actor = user_with_role(Role.GRID_WORKER, tree.grid_a1)
 
     # when / then: their own grid is fine, the whole registry is not
@@ -342,12 +343,12 @@ def test_reveal_of_points_outside_the_actors_scope_is_refused(tree: Tree) -> Non
 
 def test_geojson_round_trip(tree: Tree) -> None:
     # given
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS), crs="gcj02")
-    exported = exporting.points_export_geojson(queryset=Point.objects.all(), crs="gcj02", reveal=True)
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS), crs="gcj02")
+    exported = exporting.points_export_geojson(queryset=Point.objects.all(), crs="gcj02", reveal=True, actor=SYSTEM)
     Point.objects.all().delete()
 
     # when
-    result = importing.points_import_geojson(actor=None, data=json.loads(json.dumps(exported)), crs="gcj02")
+    result = importing.points_import_geojson(actor=SYSTEM, data=json.loads(json.dumps(exported)), crs="gcj02")
 
     # then
     assert result.created == ["HZ-001", "HZ-002", "SH-003"]
@@ -361,8 +362,8 @@ def test_geojson_round_trip(tree: Tree) -> None:
 
 
 def test_geojson_export_masks_phones_by_default(tree: Tree) -> None:
-    importing.points_import_xlsx(actor=None, file=xlsx(GOOD_ROWS[:1]), crs="gcj02")
-    exported = exporting.points_export_geojson(queryset=Point.objects.all())
+    importing.points_import_xlsx(actor=SYSTEM, file=xlsx(GOOD_ROWS[:1]), crs="gcj02")
+    exported = exporting.points_export_geojson(queryset=Point.objects.all(), actor=SYSTEM)
     assert exported["features"][0]["properties"]["responsible_phone"] == "138****8000"
     assert exported["coordinate_system"] == "wgs84"
 
@@ -392,7 +393,7 @@ def test_geojson_import_reports_bad_features_and_imports_nothing(tree: Tree) -> 
 
     # when
     with pytest.raises(ValidationFailed) as caught:
-        importing.points_import_geojson(actor=None, data=data, crs="wgs84")
+        importing.points_import_geojson(actor=SYSTEM, data=data, crs="wgs84")
 
     # then
     found = {(d["row"], d["field"], d["error"]) for d in caught.value.details}

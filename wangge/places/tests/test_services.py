@@ -6,6 +6,7 @@ import pytest
 
 from wangge.accounts.choices import Role
 from wangge.accounts.tests.factories import Tree, UserFactory, territory_tree, user_with_role
+from wangge.core.actors import SYSTEM
 from wangge.core.crypto import blind_index
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.geo import wgs84_to_bd09, wgs84_to_gcj02
@@ -29,7 +30,7 @@ def tree() -> Tree:
     return territory_tree()
 
 
-def create(actor=None, **kwargs) -> Point:
+def create(actor=SYSTEM, **kwargs) -> Point:
     args = {
         "code": "P1",
         "name": "幸福路下穿隧道",
@@ -233,7 +234,7 @@ def test_point_cannot_be_moved_out_of_the_actors_scope(tree: Tree) -> None:
 def test_point_update_needs_both_coordinates(tree: Tree) -> None:
     point = create()
     with pytest.raises(ValidationFailed) as caught:
-        services.point_update(actor=None, point=point, lng=IN_A2[0])
+        services.point_update(actor=SYSTEM, point=point, lng=IN_A2[0])
     assert caught.value.code == "coordinates_incomplete"
 
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import NotFound
 from wangge.core.models import AuditEntry
 from wangge.reports import bulletins
@@ -198,7 +199,7 @@ def test_regeneration_updates_in_place(world: SimpleNamespace, day: SimpleNamesp
 
 
 def test_a_past_day_is_as_of_its_end(world: SimpleNamespace, day: SimpleNamespace) -> None:
-    b = bulletin_generate(actor=None, date=DAY, scope_code=world.district.code, now=local(2025, 6, 18, 9, 0))
+    b = bulletin_generate(actor=SYSTEM, date=DAY, scope_code=world.district.code, now=local(2025, 6, 18, 9, 0))
     assert b.data["as_of"] == local(2025, 6, 12).isoformat()
     assert b.data["overdue"]["rows"][1]["days_over"] == round((24 - 15.5) / 24, 1)  # B
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from wangge.core.actors import SYSTEM
 from wangge.reports.models import Bulletin
 from wangge.reports.pdf import bulletin_pdf
 from wangge.reports.services import bulletin_generate
@@ -23,7 +24,7 @@ from .test_bulletin import AT, DAY, day  # noqa: F401  (fixture)
 
 @pytest.fixture
 def bulletin(world: SimpleNamespace, day: SimpleNamespace) -> Bulletin:  # noqa: F811
-    return bulletin_generate(actor=None, date=DAY, scope_code=world.district.code, now=AT)
+    return bulletin_generate(actor=SYSTEM, date=DAY, scope_code=world.district.code, now=AT)
 
 
 def test_xlsx_sheets_titles_and_frozen_headers(bulletin: Bulletin) -> None:

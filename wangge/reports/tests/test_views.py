@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from wangge.accounts.choices import Role
+from wangge.core.actors import SYSTEM
 from wangge.reports.models import Assessment, Bulletin, PatrolCheckin
 from wangge.reports.services import bulletin_generate
 from wangge.workorders.tests.conftest import _user
@@ -26,7 +27,7 @@ def client_for(user: object) -> Client:
 
 @pytest.fixture
 def bulletin(world: SimpleNamespace, day: SimpleNamespace) -> Bulletin:  # noqa: F811
-    return bulletin_generate(actor=None, date=DAY, scope_code=world.district.code, now=AT)
+    return bulletin_generate(actor=SYSTEM, date=DAY, scope_code=world.district.code, now=AT)
 
 
 def test_pages_need_a_login(world: SimpleNamespace) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.core import audit, geo
+from wangge.core.actors import user_of
 from wangge.core.errors import ValidationFailed
 from wangge.core.models import AuditEntry
 from wangge.territory import hooks, locator
@@ -113,8 +114,8 @@ def audit_nodes(actor: Any, entries: list[tuple[Territory, dict[str, Any] | None
     The rows are exactly what :func:`wangge.core.audit.record` writes (same fields, same snapshot and
     diff helpers); only the insert is batched, so an import of hundreds of nodes stays fast.
     """
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    actor_name = str(getattr(actor, "username", "") or (actor or "system"))[:150]
+    actor_obj = user_of(actor)
+    actor_name = str(getattr(actor, "username", "") or actor)[:150]
     rows = []
     for node, before, action in entries:
         after = audit.snapshot(node)

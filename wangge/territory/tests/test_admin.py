@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from wangge.core.actors import SYSTEM
 from wangge.core.models import AuditEntry
 from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def district() -> Territory:
-    territory_import_geojson(actor=None, data=collection(*district_features()), crs="wgs84")
+    territory_import_geojson(actor=SYSTEM, data=collection(*district_features()), crs="wgs84")
     return Territory.objects.get(code="410403")
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from wangge.accounts.models import RoleGrant, User
 from wangge.core import geo
+from wangge.core.actors import SYSTEM
 from wangge.places.models import Point, PointType
 from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def district() -> Territory:
-    territory_import_geojson(actor=None, data=collection(*district_features()), crs="wgs84")
+    territory_import_geojson(actor=SYSTEM, data=collection(*district_features()), crs="wgs84")
     return Territory.objects.get(code="410403")
 
 
@@ -47,7 +48,7 @@ def test_locate_prints_the_path_from_the_district_down(district: Territory) -> N
 def test_locate_starts_at_the_district_under_a_city(district: Territory) -> None:
     # Given the district hung under a city
     territory_import_geojson(
-        actor=None, data=collection(feature("410400", "city", box_geometry(113.0, 33.5, 113.6, 34.0))), crs="wgs84"
+        actor=SYSTEM, data=collection(feature("410400", "city", box_geometry(113.0, 33.5, 113.6, 34.0))), crs="wgs84"
     )
     Territory.objects.move(district, Territory.objects.get(code="410400"), "sorted-child")
     # When a point in the fallback community is located

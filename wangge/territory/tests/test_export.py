@@ -6,6 +6,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import ValidationFailed
 from wangge.territory.exporting import territory_export_geojson
 from wangge.territory.importing import territory_import_geojson
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def district() -> Territory:
-    territory_import_geojson(actor=None, data=collection(*district_features()), crs="wgs84", synthetic=True)
+    territory_import_geojson(actor=SYSTEM, data=collection(*district_features()), crs="wgs84", synthetic=True)
     return Territory.objects.get(code="410403")
 
 
@@ -39,7 +40,7 @@ def test_export_can_be_limited_to_kinds(district: Territory) -> None:
 
 def test_a_wgs84_export_imports_back_unchanged(district: Territory) -> None:
     data = territory_export_geojson(root=district)
-    result = territory_import_geojson(actor=None, data=data, crs="wgs84")
+    result = territory_import_geojson(actor=SYSTEM, data=data, crs="wgs84")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 7)
 
 
@@ -49,7 +50,7 @@ def test_the_synthetic_flag_travels_per_feature(district: Territory) -> None:
     for f in data["features"]:
         f["properties"]["is_synthetic"] = f["properties"]["kind"] == "grid"
     # When imported without the synthetic switch
-    territory_import_geojson(actor=None, data=data, crs="wgs84")
+    territory_import_geojson(actor=SYSTEM, data=data, crs="wgs84")
     # Then each node carries its own flag
     assert set(Territory.objects.filter(is_synthetic=True).values_list("kind", flat=True)) == {"grid"}
     assert Territory.objects.filter(is_synthetic=False).count() == 5
@@ -63,7 +64,7 @@ def test_a_gcj02_export_rebuilds_the_same_tree_elsewhere(district: Territory) ->
     assert not exported.equals_exact(before["410403"][1], tolerance=1e-4)  # really shifted
     Territory.objects.all().delete()
     # When it is imported as GCJ-02
-    result = territory_import_geojson(actor=None, data=data, crs="gcj02")
+    result = territory_import_geojson(actor=SYSTEM, data=data, crs="gcj02")
     # Then the same nodes come back with outlines equal to 1e-7 degrees (about 1 cm)
     assert result.created == 7
     after = {t.code: (t.kind, shape(t.geometry)) for t in Territory.objects.all()}

@@ -9,6 +9,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from wangge.core import geo
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import ValidationFailed
 from wangge.core.models import AuditEntry
 from wangge.territory.importing import territory_import_geojson
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _import(*features: dict[str, Any], **kwargs: Any) -> Any:
     kwargs.setdefault("crs", "wgs84")
-    return territory_import_geojson(actor=None, data=collection(*features), **kwargs)
+    return territory_import_geojson(actor=SYSTEM, data=collection(*features), **kwargs)
 
 
 def _refused(*features: dict[str, Any], **kwargs: Any) -> list[dict[str, Any]]:
@@ -371,7 +372,7 @@ def test_shrinking_a_parent_past_its_stored_children_is_refused() -> None:
 )
 def test_something_that_is_not_a_feature_collection_is_refused(data: Any) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        territory_import_geojson(actor=None, data=data, crs="wgs84")
+        territory_import_geojson(actor=SYSTEM, data=data, crs="wgs84")
     assert caught.value.details[0]["feature"] is None
     assert Territory.objects.count() == 0
 

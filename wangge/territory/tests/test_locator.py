@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from wangge.core import geo
+from wangge.core.actors import SYSTEM
 from wangge.territory import locator
 from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def district() -> None:
-    territory_import_geojson(actor=None, data=collection(*district_features()), crs="wgs84")
+    territory_import_geojson(actor=SYSTEM, data=collection(*district_features()), crs="wgs84")
 
 
 def test_a_point_in_a_grid_locates_to_the_grid(district: None) -> None:
@@ -43,7 +44,7 @@ def test_a_point_outside_every_polygon_locates_to_nothing(district: None) -> Non
 def test_buildings_are_deeper_than_grids(district: None) -> None:
     # Given a building inside grid 001
     territory_import_geojson(
-        actor=None,
+        actor=SYSTEM,
         data=collection(
             feature("410403001001001001", "building", box_geometry(W + 0.001, S + 0.001, W + 0.002, S + 0.002))
         ),
@@ -120,7 +121,7 @@ def test_an_import_is_seen_by_the_next_lookup(district: None) -> None:
     assert located_code(W + 0.01, S + 0.07) == "410403001002"
     # When a grid is imported there
     territory_import_geojson(
-        actor=None,
+        actor=SYSTEM,
         data=collection(feature("410403001002001", "grid", box_geometry(W, S + 0.05, W + 0.05, S + 0.10))),
         crs="wgs84",
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wangge.accounts.choices import UnitKind
 from wangge.accounts.models import Unit
+from wangge.core.actors import SYSTEM
 from wangge.core.models import AuditEntry
 from wangge.web.tests.conftest import act, local, new_case
 from wangge.workorders.choices import Channel, Status
@@ -217,7 +218,7 @@ def test_dispatch_screen_shows_the_classifier_suggestion_and_the_duplicates(clie
     codes = {"环境保护": "S0201", "交通运输": "S0301", "教育文体": "S0501"}
     model = textclf.train(texts, [codes[x] for x in labels], params=textclf.Params(embedding_dim=8, min_df=2))
     services.forget_active_model()
-    services.classifier_register(actor=None, path_or_model=model, activate=True)
+    services.classifier_register(actor=SYSTEM, path_or_model=model, activate=True)
     text = "小区东门外有人长期排放废水，河道有异味，严重影响居民生活，请环保局尽快处理。"
     earlier = new_case(world, category=None, title="河道排放废水", description=text, at=local(2025, 6, 2, 9))
     wo = new_case(world, category=None, title="河道排放废水", description=text)

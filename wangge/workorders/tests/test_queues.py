@@ -11,16 +11,16 @@ COMMAND = {Status.REGISTERED, Status.RETURNED, Status.REPLIED, Status.CALLBACK, 
 
 
 def test_role_queues_follow_the_workflow() -> None:
-    assert ROLE_QUEUE_STATUSES == {
+    assert {
         Role.DISPATCHER: COMMAND,
         Role.ADMIN: COMMAND,
         Role.CALL_TAKER: {Status.REGISTERED, Status.RETURNED, Status.CALLBACK},
         Role.INSPECTOR: {Status.REPLIED, Status.CALLBACK},
         Role.GRID_WORKER: {Status.REGISTERED, Status.REPLIED},
         Role.GRID_LEADER: {Status.REGISTERED, Status.REPLIED},
-    }
+    } == ROLE_QUEUE_STATUSES
 
 
 def test_a_unit_queues_what_it_must_accept_handle_or_resume() -> None:
-    assert UNIT_QUEUE_STATUSES == {Status.DISPATCHED, Status.HANDLING, Status.SUSPENDED}
-    assert EXTENSION_DECIDERS == {Role.DISPATCHER, Role.ADMIN}
+    assert {Status.DISPATCHED, Status.HANDLING, Status.SUSPENDED} == UNIT_QUEUE_STATUSES
+    assert {Role.DISPATCHER, Role.ADMIN} == EXTENSION_DECIDERS

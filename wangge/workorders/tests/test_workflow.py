@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from wangge.core.actors import CITIZEN, CitizenActor, SystemActor
+from wangge.core.actors import CITIZEN, SYSTEM, CitizenActor, SystemActor
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.notifications.models import Notification
 from wangge.workorders.choices import Relation, Status
@@ -572,7 +572,7 @@ def test_scope_paths_follow_a_renumbered_tree(world: SimpleNamespace) -> None:
             }
         ],
     }
-    territory_import_geojson(actor=None, data=data, crs="wgs84")
+    territory_import_geojson(actor=SYSTEM, data=data, crs="wgs84")
     grid = Territory.objects.get(pk=world.grid1.pk)
     wo.refresh_from_db()
     assert grid.path != world.grid1.path and wo.scope_path == grid.path

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import DomainError
 from wangge.intel import services, textclf
 
@@ -236,7 +237,7 @@ class Command(BaseCommand):
         if options["register"] or options["activate"]:
             try:
                 row = services.classifier_register(
-                    actor=None, path_or_model=model, activate=options["activate"], name=options["name"]
+                    actor=SYSTEM, path_or_model=model, activate=options["activate"], name=options["name"]
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc

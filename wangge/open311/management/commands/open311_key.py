@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wangge.core.actors import SYSTEM
 from wangge.core.errors import DomainError
 from wangge.open311.models import ApiKey
 from wangge.open311.services import apikey_create, apikey_revoke
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             district = Territory.objects.filter(kind=TerritoryKind.DISTRICT, code=options["district"]).first()
             if district is None:
                 raise CommandError(f"区不存在：{options['district']}")
-        key, raw = apikey_create(actor=None, name=options["name"], district=district)
+        key, raw = apikey_create(actor=SYSTEM, name=options["name"], district=district)
         self.stdout.write(raw)
         self.stderr.write(f"已创建密钥“{key.name}”（前缀 {key.prefix}）。请立即保存，密钥不会再次显示。")
 
@@ -49,5 +50,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{key.prefix}\t{state}\t{district}\t{used}\t{key.name}")
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        key = apikey_revoke(actor=None, prefix=options["prefix"])
+        key = apikey_revoke(actor=SYSTEM, prefix=options["prefix"])
         self.stdout.write(f"已吊销：{key.prefix} {key.name}")

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.accounts.models import User
+from wangge.core.actors import SystemActor
 from wangge.core.errors import DomainError
 from wangge.core.geo import CRS_CHOICES
 from wangge.places.exporting import points_export_geojson, points_export_xlsx
@@ -31,13 +32,14 @@ class Command(BaseCommand):
         node = Territory.objects.filter(code=options["scope"]).first()
         if node is None:
             raise CommandError(f"unknown territory code: {options['scope']}")
-        actor = None
+        actor: Any = SystemActor("command")
         queryset = Point.objects.filter(territory__path__startswith=node.path)
         if options.get("actor"):
-            actor = User.objects.filter(username=options["actor"]).first()
-            if actor is None:
+            user = User.objects.filter(username=options["actor"]).first()
+            if user is None:
                 raise CommandError(f"unknown user: {options['actor']}")
-            queryset = queryset.restrict(actor)
+            actor = user
+            queryset = queryset.restrict(user)
         out = Path(options["out"])
         try:
             if options["format"] == "xlsx":

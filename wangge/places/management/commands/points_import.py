@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.accounts.models import User
+from wangge.core.actors import SystemActor
 from wangge.core.errors import DomainError
 from wangge.core.geo import CRS_CHOICES
 from wangge.places.importing import load_geojson, points_import_geojson, points_import_xlsx
@@ -31,11 +32,12 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"file not found: {path}")
-        actor = None
+        actor: Any = SystemActor("command")
         if options.get("actor"):
-            actor = User.objects.filter(username=options["actor"]).first()
-            if actor is None:
+            user = User.objects.filter(username=options["actor"]).first()
+            if user is None:
                 raise CommandError(f"unknown user: {options['actor']}")
+            actor = user
         point_types_seed()
         try:
             if path.suffix.lower() == ".xlsx":

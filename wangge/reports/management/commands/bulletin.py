@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from wangge.core.actors import SystemActor
 from wangge.core.errors import DomainError
 from wangge.reports.pdf import bulletin_pdf
 from wangge.reports.services import bulletin_generate
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("日期格式应为 YYYY-MM-DD") from exc
         try:
-            bulletin = bulletin_generate(actor=None, date=day, scope_code=opts["scope"])
+            bulletin = bulletin_generate(actor=SystemActor("bulletin"), date=day, scope_code=opts["scope"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         out = Path(opts["out"])

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.core import geo
+from wangge.core.actors import SystemActor
 from wangge.core.errors import ValidationFailed
 from wangge.territory.importing import territory_import_geojson
 from wangge.territory.models import Territory
@@ -39,11 +40,12 @@ class Command(BaseCommand):
             parent = Territory.objects.filter(code=options["parent"]).first()
             if parent is None:
                 raise CommandError(f"上级节点 {options['parent']} 不存在 / unknown parent", returncode=2)
-        actor = None
+        actor: Any = SystemActor("command")
         if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
                 raise CommandError(f"用户 {options['user']} 不存在 / unknown user", returncode=2)
+            actor = user
         try:
             result = territory_import_geojson(
                 actor=actor, data=data, crs=options["crs"], parent=parent, synthetic=options["synthetic"]
