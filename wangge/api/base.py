@@ -67,18 +67,19 @@ class ScopedViewSet(viewsets.ViewSetMixin, generics.GenericAPIView, ApiView):  #
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if getattr(cls, "queryset", None) is None:
+        queryset: Any = getattr(cls, "queryset", None)
+        if queryset is None:
             return  # an abstract base (e.g. ListViewSet)
         if cls.scope not in SCOPES:
             raise ImproperlyConfigured(f"{cls.__name__} declares a queryset but no scope ({', '.join(SCOPES)})")
-        if cls.scope == TERRITORY and not hasattr(cls.queryset, "restrict"):
-            raise ImproperlyConfigured(f"{cls.__name__}: the {cls.queryset.model.__name__} queryset has no restrict()")
+        if cls.scope == TERRITORY and not hasattr(queryset, "restrict"):
+            raise ImproperlyConfigured(f"{cls.__name__}: the {queryset.model.__name__} queryset has no restrict()")
         if cls.scope == OWN and not cls.owner_field:
             raise ImproperlyConfigured(f"{cls.__name__}: scope OWN needs owner_field")
 
     def get_queryset(self) -> Any:
         assert self.queryset is not None, f"{type(self).__name__} declares no queryset"
-        qs = self.queryset.all()
+        qs: Any = self.queryset.all()
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no query
             return qs.none()
         user = self.request.user

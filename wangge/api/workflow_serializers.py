@@ -22,7 +22,8 @@ RefFactory = Callable[[Input], serializers.Field]
 def api_field(i: Input, refs: Mapping[str, RefFactory]) -> serializers.Field:
     help_text = i.help or None
     if i.kind in {TEXT, LONG_TEXT}:
-        return serializers.CharField(max_length=i.max_length, required=False, allow_blank=True, help_text=help_text)
+        length: dict[str, Any] = {"max_length": i.max_length} if i.max_length else {}
+        return serializers.CharField(required=False, allow_blank=True, help_text=help_text, **length)
     if i.kind == CHOICE:
         return serializers.ChoiceField(choices=i.choice_pairs(), required=False, help_text=help_text)
     if i.kind == INTEGER:

@@ -107,7 +107,9 @@ def _parent_field(wo: WorkOrder, user: Any, i: Input) -> forms.Field:
 
 def _parent_from_code(form: StepForm, i: Input, code: str) -> int | None:
     """The page takes the main case's tracking code; the service takes its id (a case in the user's scope)."""
-    parent = WorkOrder.objects.restrict(form.user).filter(tracking_code=code.strip().upper()).only("pk").first()
+    parent: WorkOrder | None = (
+        WorkOrder.objects.restrict(form.user).filter(tracking_code=code.strip().upper()).only("pk").first()
+    )
     if parent is None:
         form.add_error(i.name, _("找不到该查询码的工单"))
         return None

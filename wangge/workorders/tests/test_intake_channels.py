@@ -57,9 +57,9 @@ def file_by(channel: str, w: SimpleNamespace, who: str, place: str) -> bool:
         _key, raw = apikey_create(actor=w.admin_actor, name=f"客户端 {who}", district=district)
         jurisdiction = "410411" if place == "other_district" else "410403"
         data = {"api_key": raw, "jurisdiction_id": jurisdiction, "service_code": "E0101", "lat": lat, "long": lng}
-        response = Client().post("/open311/v2/requests.json", {**data, "description": TEXT})
-        assert response.status_code in (201, 200, 403), response.content
-        return response.status_code in (200, 201)
+        answer = Client().post("/open311/v2/requests.json", {**data, "description": TEXT})
+        assert answer.status_code in (201, 200, 403), answer.content
+        return answer.status_code in (200, 201)
     if channel == "citizen":
         return _web_form(Client(), "/appeal/", lng, lat)
     raise AssertionError(channel)

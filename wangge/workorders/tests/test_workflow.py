@@ -160,7 +160,7 @@ def test_every_transition_has_an_allowed_case() -> None:
 
 # The API contract, written out by hand: the states each transition starts from and the states it may end in
 # (several: the handler decides, e.g. on to callback or straight to closing; a 督办 card keeps the status).
-OPEN = {
+OPEN: set[Status] = {
     Status.REGISTERED,
     Status.RETURNED,
     Status.DISPATCHED,
@@ -170,7 +170,7 @@ OPEN = {
     Status.CALLBACK,
     Status.TO_CLOSE,
 }
-CONTRACT: dict[str, tuple[set[str], set[str]]] = {
+CONTRACT: dict[str, tuple[set[Status], set[Status]]] = {
     "dispatch": ({Status.REGISTERED, Status.RETURNED}, {Status.DISPATCHED}),
     "accept": ({Status.DISPATCHED}, {Status.HANDLING}),
     "return": ({Status.DISPATCHED, Status.HANDLING}, {Status.RETURNED}),
@@ -522,7 +522,8 @@ def test_citizen_rates_with_the_tracking_code_only(world: SimpleNamespace) -> No
     citizen = CitizenActor(tracking_code=wo.tracking_code)
     wo = work_order_transition(actor=citizen, work_order_id=wo.pk, name="callback", rating=5, resolved=True)
     assert wo.status == Status.TO_CLOSE and wo.rating == 5
-    assert wo.events.last().actor_label == "群众"
+    event = wo.events.last()
+    assert event is not None and event.actor_label == "群众"
     with pytest.raises(PermissionDenied):
         work_order_transition(actor=citizen, work_order_id=wo.pk, name="close")
 
@@ -542,6 +543,7 @@ def test_the_system_may_take_any_step_and_is_named_in_the_history(world: SimpleN
     wo = at_state(world, Status.TO_CLOSE)
     wo = work_order_transition(actor=SystemActor("运维"), work_order_id=wo.pk, name="close")
     event = wo.events.last()
+    assert event is not None
     assert wo.status == Status.CLOSED and event.actor is None and event.actor_label == "系统（运维）"
 
 
