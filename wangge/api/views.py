@@ -32,13 +32,14 @@ from wangge.intel import intake
 from wangge.notifications.filtersets import NotificationFilterSet
 from wangge.notifications.models import Notification
 from wangge.notifications.services import notification_mark_read
+from wangge.places.exporting import points_export_geojson
 from wangge.places.filtersets import PointFilterSet, PointTypeFilterSet
 from wangge.places.models import Point, PointType
-from wangge.places.services import point_create, point_update, points_export_geojson
+from wangge.places.services import point_create, point_update
+from wangge.territory.exporting import territory_export_geojson
 from wangge.territory.filtersets import TerritoryFilterSet
 from wangge.territory.models import Territory
 from wangge.territory.selectors import territory_ancestors
-from wangge.territory.services import territory_export_geojson
 from wangge.workorders import workflow
 from wangge.workorders.filtersets import CategoryFilterSet, WorkOrderFilterSet
 from wangge.workorders.measures import measures

@@ -20,7 +20,6 @@ from wangge.core.actors import SYSTEM, is_system
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.scoping import CHANGE, VIEW
 from wangge.places.choices import BUILTIN_POINT_TYPES
-from wangge.places.exporting import points_export_geojson  # re-exported for wangge/api/views.py
 from wangge.places.models import Point, PointType
 from wangge.places.records import (
     TypeLookup,
@@ -33,7 +32,7 @@ from wangge.places.records import (
 )
 from wangge.territory.locator import grid_of, locate
 
-__all__ = ["point_create", "point_types_seed", "point_update", "points_export_geojson"]
+__all__ = ["point_create", "point_types_seed", "point_update"]
 
 
 @transaction.atomic
@@ -188,5 +187,9 @@ def point_update(
     if attributes is not _UNSET:
         point.attributes = attributes
     point.save()
+    # Scope again after the save: a change of place or of responsible unit must not carry the point out of the
+    # editor's reach (the transaction rolls back).
+    if not is_system(actor) and not Point.objects.restrict(actor, CHANGE).filter(pk=point.pk).exists():
+        raise PermissionDenied(_("修改后点位将不在您的管辖范围内"), code="out_of_scope")
     audit.record(actor=actor, action="places.point_update", obj=point, before=before, after=audit.snapshot(point))
     return point

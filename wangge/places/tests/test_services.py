@@ -243,3 +243,23 @@ def test_user_without_role_cannot_create(tree: Tree) -> None:
         create(actor=UserFactory.create())
     assert caught.value.details[0]["error"] == "out_of_scope"
     assert not Point.objects.exists()
+
+
+def test_update_cannot_carry_a_point_out_of_the_editors_scope(tree: Tree) -> None:
+    # given a street-A editor whose grant also names a unit, and a point in street B that unit is responsible for
+    from wangge.accounts.models import Unit
+
+    unit = Unit.objects.create(code="cgj", name="城市管理局", kind="department", territory=tree.district)
+    other = Unit.objects.create(code="sw", name="水务局", kind="department", territory=tree.district)
+    editor = user_with_role(Role.STREET_STAFF, tree.street_a, unit=unit)
+    point = create(lng=IN_B1[0], lat=IN_B1[1], responsible_unit=unit)
+    assert Point.objects.restrict(editor, "change").filter(pk=point.pk).exists()
+
+    # when the editor hands the point to a unit outside their reach
+    with pytest.raises(PermissionDenied):
+        services.point_update(actor=editor, point=point, responsible_unit=other)
+
+    # then nothing changed and nothing was audited
+    point.refresh_from_db()
+    assert point.responsible_unit == unit
+    assert not AuditEntry.objects.filter(action="places.point_update").exists()

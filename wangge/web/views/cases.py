@@ -19,9 +19,9 @@ from wangge.core import audit
 from wangge.core.errors import Conflict, DomainError
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
+from wangge.territory.maps import display_point, focus_bounds, grid_feature, map_settings
 from wangge.web import selectors
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
-from wangge.web.maps import display_point, focus_bounds, grid_feature, map_settings
 from wangge.web.views.common import client_ip, is_htmx
 from wangge.workorders.choices import Channel
 from wangge.workorders.models import Attachment, WorkOrder
