@@ -263,6 +263,8 @@ _API_SCHEMA_SETTINGS: dict[str, object] = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API's own base classes document the code, not an operation.
+    "GET_LIB_DOC_EXCLUDES": "wangge.api.schema.lib_doc_excludes",
     "ENUM_NAME_OVERRIDES": {
         "TerritoryKindEnum": "wangge.territory.choices.TerritoryKind",
         "UnitKindEnum": "wangge.accounts.choices.UnitKind",

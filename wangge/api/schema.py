@@ -60,3 +60,13 @@ class WanggeAutoSchema(AutoSchema):
                     OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]), code, direction=direction
                 )
         return responses
+
+
+def lib_doc_excludes() -> list[type]:
+    """Classes whose docstrings never become an operation's description: DRF's and the API's own bases."""
+    from drf_spectacular.plumbing import get_lib_doc_excludes
+
+    from wangge.api.base import ApiView, ScopedViewSet
+    from wangge.api.views import ListViewSet
+
+    return [*get_lib_doc_excludes(), ListViewSet, ScopedViewSet, ApiView]

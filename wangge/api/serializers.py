@@ -44,6 +44,7 @@ CRS_FIELD_HELP = _("坐标系：wgs84（GPS）、gcj02（高德/腾讯）或 bd0
 # Channels a client may file under; the rating channel is opened by the callback step itself.
 INTAKE_CHANNELS = [(v, label) for v, label in Channel.choices if v != Channel.RATING]
 SUPERVISION_LEVELS = [(v, label) for v, label in SupervisionLevel.choices if v]
+TRANSITION_NAMES = sorted(WORKFLOW.transitions)  # the step names (OpenAPI: TransitionNameEnum)
 
 
 def _user(serializer: Any) -> Any:
