@@ -7,7 +7,7 @@ after every save; see its docstring.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -20,14 +20,20 @@ from wangge.core import audit
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError, PermissionDenied
 from wangge.core.models import AuditEntry
-from wangge.core.scoping import CHANGE, VIEW
+from wangge.core.scoping import CHANGE, VIEW, ScopedQuerySet
+
+if TYPE_CHECKING:
+    # An admin of any model; Django's class takes no subscript at run time.
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
 admin.site.site_header = _("网格 Wangge 管理后台")
 admin.site.site_title = _("网格管理后台")
 admin.site.index_title = _("基础数据管理")
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(_ModelAdmin):
     """Writes an AuditEntry (who, when, before/after) for every add, change and delete."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -92,7 +98,7 @@ def refusal_problems(exc: DomainError) -> Iterator[tuple[str | None, str]]:
 def _refused_form(form_class: type[Any], refusal: DomainError) -> type[Any]:
     """``form_class`` that shows the reasons of the refused save as its own errors (so it is not valid)."""
 
-    class RefusedForm(form_class):  # type: ignore[misc,valid-type]
+    class RefusedForm(form_class):
         def full_clean(self) -> None:
             super().full_clean()
             if not self.is_bound:
@@ -123,8 +129,8 @@ class ScopedAdminMixin:
     # -- reading ---------------------------------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        qs = super().get_queryset(request)  # type: ignore[misc]
-        if not self.scope_view or request.user.is_superuser or not hasattr(qs, "restrict"):
+        qs: models.QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
+        if not self.scope_view or request.user.is_superuser or not isinstance(qs, ScopedQuerySet):
             return qs
         return qs.restrict(request.user, VIEW)
 
@@ -205,7 +211,7 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(_ModelAdmin):
     list_display = ("at", "actor_name", "action", "model", "object_repr", "ip")
     list_filter = ("action", "app_label", "model")
     search_fields = ("actor_name", "object_repr", "object_id", "note")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from wangge.core import crypto
 
+if TYPE_CHECKING:
+    # django-stubs types a field by what is assigned and what is read; Django's classes take no
+    # subscript at run time.
+    _TextField = models.TextField[str, str]
+else:
+    _TextField = models.TextField
 
-class ProtectedCharField(models.TextField):
+
+class ProtectedCharField(_TextField):
     """A personal identifier stored encrypted (Fernet). Read and assign clear text in Python.
 
     Pair it with a ``*_index`` CharField filled by the service through ``crypto.blind_index`` where
@@ -24,7 +31,9 @@ class ProtectedCharField(models.TextField):
         return crypto.decrypt(value)
 
     def to_python(self, value: Any) -> str | None:
-        return value
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
 
     def get_prep_value(self, value: Any) -> str | None:
         if value is None:

@@ -235,6 +235,8 @@ def _case_text(intake: Intake, definitions: list[ServiceAttribute], values: dict
 
 def dispatch_actor(district: Territory) -> User:
     """The account that dispatches automatically: no password, a dispatcher grant on the district only."""
+    user: User
+    created: bool
     user, created = User.objects.get_or_create(
         username=DISPATCH_USERNAME, defaults={"display_name": "Open311 自动派遣", "is_staff": False}
     )

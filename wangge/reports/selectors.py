@@ -29,7 +29,8 @@ def grid_workers(under: Territory) -> QuerySet[User]:
         grants__territory__kind=TerritoryKind.GRID,
         grants__territory__path__startswith=under.path,
     ).values("pk")
-    return User.objects.filter(pk__in=ids).order_by("username")
+    workers: QuerySet[User] = User.objects.filter(pk__in=ids)
+    return workers.order_by("username")
 
 
 def checkins_for(user: Any, *, worker_id: int, day: dt.date) -> QuerySet[PatrolCheckin]:
@@ -54,13 +55,15 @@ def patrol_workers(user: Any, *, under: Territory | None = None) -> QuerySet[Use
     ids = User.objects.filter(
         is_active=True, grants__role__in=PATROL_ROLES, grants__territory__in=grids.values("pk")
     ).values("pk")
-    return User.objects.filter(pk__in=ids).order_by("username")
+    workers: QuerySet[User] = User.objects.filter(pk__in=ids)
+    return workers.order_by("username")
 
 
 def visible_worker(user: Any, worker_id: int) -> User | None:
     """The worker whose log the user may read: oneself, or a worker of a grid in the user's scope."""
     if worker_id == getattr(user, "pk", None):
-        return User.objects.filter(pk=worker_id).first()
+        oneself: User | None = User.objects.filter(pk=worker_id).first()
+        return oneself
     return patrol_workers(user).filter(pk=worker_id).first()
 
 

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from wangge.accounts import permissions
@@ -15,6 +16,7 @@ from wangge.accounts.models import Unit, User
 from wangge.core import audit
 from wangge.core.actors import is_system
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.core.geo import CRS_CHOICES
 from wangge.reports import assessment as scoring
 from wangge.reports import bulletins, conf
 from wangge.reports.choices import AssessmentStatus
@@ -147,7 +149,7 @@ def patrol_checkin(
 
     grids = _require_worker(actor)
     errors = []
-    if crs not in {"wgs84", "gcj02", "bd09"}:
+    if crs not in CRS_CHOICES:
         errors.append({"field": "crs", "reason": "unknown_crs"})
     try:
         lng_f, lat_f = float(lng), float(lat)
@@ -417,16 +419,13 @@ def ladder_quota(workers: int) -> int:
 
 def street_grid_workers(street: Territory) -> int:
     """Grid workers of a street: the base of the ladder quota."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            grants__role=Role.GRID_WORKER,
-            grants__territory__path__startswith=street.path,
-            grants__territory__kind="grid",
-        )
-        .distinct()
-        .count()
+    workers: QuerySet[User] = User.objects.filter(
+        is_active=True,
+        grants__role=Role.GRID_WORKER,
+        grants__territory__path__startswith=street.path,
+        grants__territory__kind="grid",
     )
+    return workers.distinct().count()
 
 
 def assessment_ladder(*, actor: Any, street: Territory, year: int, month: int) -> list[Assessment]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.core.errors import DomainError
-from wangge.reports import bulletins, dashboard, layout, rankings, selectors, services
+from wangge.reports import bulletins, conf, dashboard, layout, rankings, selectors, services
 from wangge.reports.choices import GRADE_COLOURS, AssessmentStatus
 from wangge.reports.forms import BulletinForm, CheckinForm, DailyLogForm, MonthForm, NoteForm, ScoreForm
 from wangge.reports.models import Assessment, Bulletin
@@ -151,7 +151,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             "by": by,
             "by_label": rankings.GROUPS[by],
             "groups": rankings.GROUPS,
-            "min_due": rankings.conf.ranking_min_due(),
+            "min_due": conf.ranking_min_due(),
             "weights": rankings.weights_text(),
         },
     )
@@ -467,7 +467,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": [_item_row(i) for i in a.auto_items.values()],
             "manual": [
                 {"label": i["label"], "points": i["points"], "score": (a.manual_items or {}).get(i["key"])}
-                for i in services.conf.manual_items()
+                for i in conf.manual_items()
             ],
             "score_form": ScoreForm(initial=initial),
             "return_form": NoteForm(),

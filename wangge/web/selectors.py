@@ -13,7 +13,7 @@ from wangge.accounts.selectors import user_grant_rows
 from wangge.workorders.choices import CLOCK_COLOURS
 from wangge.workorders.clocks import clock_state
 from wangge.workorders.models import WorkOrder
-from wangge.workorders.selectors import (  # noqa: F401  (the pages' names for the shared queries)
+from wangge.workorders.selectors import (  # the pages' names for the shared queries, re-exported
     DUE_ORDER,
     LIST_COLUMNS,
     NEWEST_ORDER,
@@ -27,6 +27,28 @@ from wangge.workorders.selectors import (  # noqa: F401  (the pages' names for t
 )
 
 HOME_DISPATCH, HOME_UNIT, HOME_GRID, HOME_OVERVIEW = "dispatch", "unit", "grid", "overview"
+
+__all__ = [
+    "DUE_ORDER",
+    "HOME_DISPATCH",
+    "HOME_GRID",
+    "HOME_OVERVIEW",
+    "HOME_UNIT",
+    "LIST_COLUMNS",
+    "NEWEST_ORDER",
+    "action_queue",
+    "decorate",
+    "dispatch_paths",
+    "dispatch_units",
+    "home_kind",
+    "intake_districts",
+    "list_rows",
+    "queue_q",
+    "roles_of",
+    "status_counts",
+    "time_left",
+    "unit_ids_of",
+]
 
 
 def roles_of(user: Any) -> set[str]:

@@ -112,7 +112,7 @@ def rule_rows(year: int) -> dict[dt.date, DayRow]:
 def _rule_rows(year: int) -> dict[dt.date, DayRow]:
     import holidays
 
-    china = holidays.China(years=year, language="zh_CN")
+    china = holidays.country_holidays("CN", years=year, language="zh_CN")
     rows: dict[dt.date, DayRow] = {}
     for day, name in sorted(china.items()):
         if day.year == year and day.weekday() < 5:

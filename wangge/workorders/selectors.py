@@ -101,7 +101,8 @@ def intake_districts(user: Any) -> QuerySet[Territory]:
     for _role, path, _unit in user_grant_rows(user):
         for i in range(step, len(path or "") + 1, step):
             prefixes.add(path[:i])  # type: ignore[index]
-    return Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.DISTRICT).order_by("path")
+    districts: QuerySet[Territory] = Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.DISTRICT)
+    return districts.order_by("path")
 
 
 def dispatch_units(paths: list[str] | None) -> QuerySet[Unit]:

@@ -85,4 +85,5 @@ def ancestor_of_kind(node: Territory, kind: str) -> Territory | None:
     if nodes is not None:
         return next((n for n in nodes[:-1] if n.kind == kind), None)
     prefixes = [node.path[:i] for i in range(4, len(node.path), 4)]
-    return Territory.objects.filter(path__in=prefixes, kind=kind).first()
+    ancestor: Territory | None = Territory.objects.filter(path__in=prefixes, kind=kind).first()
+    return ancestor
