@@ -23,10 +23,18 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import shapely
+from django.utils.translation import gettext_lazy as _
 from shapely.geometry.base import BaseGeometry
 
 Crs: TypeAlias = Literal["wgs84", "gcj02", "bd09"]
-CRS_CHOICES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+# The datums the platform reads and writes, declared once: every form, serializer, command and check uses these.
+CRS_LABELS: dict[str, Any] = {
+    "wgs84": _("WGS-84（GPS、浏览器定位、天地图 CGCS2000）"),
+    "gcj02": _("GCJ-02（高德、腾讯）"),
+    "bd09": _("BD-09（百度）"),
+}
+CRS_CHOICES: tuple[str, ...] = tuple(CRS_LABELS)
+CRS_FORM_CHOICES: list[tuple[str, Any]] = list(CRS_LABELS.items())
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 formulas.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from wangge.core import ratelimit
+from wangge.core import geo, ratelimit
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.open311 import render, selectors
@@ -29,7 +29,7 @@ from wangge.workorders.choices import AppealType
 
 View = Callable[..., HttpResponse]
 
-CRS_VALUES = ("wgs84", "gcj02", "bd09")
+CRS_VALUES = geo.CRS_CHOICES
 FIELD_LIMITS = {
     "address_string": 200,
     "email": 254,

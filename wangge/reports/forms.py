@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.geo import CRS_FORM_CHOICES
 from wangge.reports import conf
 
 
@@ -26,7 +27,7 @@ class CheckinForm(forms.Form):
     lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90, widget=forms.HiddenInput)
     crs = forms.ChoiceField(
         label=_("坐标系"),
-        choices=[("wgs84", "WGS-84（浏览器定位、GPS）"), ("gcj02", "GCJ-02（高德、腾讯）"), ("bd09", "BD-09（百度）")],
+        choices=CRS_FORM_CHOICES,
         initial="wgs84",
     )
     note = forms.CharField(

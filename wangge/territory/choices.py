@@ -33,9 +33,3 @@ ALLOWED_CHILDREN: dict[str, set[str]] = {
     TerritoryKind.GRID: {TerritoryKind.BUILDING},
     TerritoryKind.BUILDING: set(),
 }
-
-
-class Datum(models.TextChoices):
-    WGS84 = "wgs84", "WGS-84"
-    GCJ02 = "gcj02", "GCJ-02"
-    BD09 = "bd09", "BD-09"
