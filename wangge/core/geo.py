@@ -23,15 +23,15 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import shapely
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from shapely.geometry.base import BaseGeometry
 
 Crs: TypeAlias = Literal["wgs84", "gcj02", "bd09"]
 # The datums the platform reads and writes, declared once: every form, serializer, command and check uses these.
 CRS_LABELS: dict[str, Any] = {
-    "wgs84": _("WGS-84（GPS、浏览器定位、天地图 CGCS2000）"),
-    "gcj02": _("GCJ-02（高德、腾讯）"),
-    "bd09": _("BD-09（百度）"),
+    "wgs84": gettext_lazy("WGS-84（GPS、浏览器定位、天地图 CGCS2000）"),
+    "gcj02": gettext_lazy("GCJ-02（高德、腾讯）"),
+    "bd09": gettext_lazy("BD-09（百度）"),
 }
 CRS_CHOICES: tuple[str, ...] = tuple(CRS_LABELS)
 CRS_FORM_CHOICES: list[tuple[str, Any]] = list(CRS_LABELS.items())
