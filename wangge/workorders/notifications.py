@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from wangge.accounts.choices import Role
 from wangge.accounts.models import User
@@ -74,7 +75,8 @@ def on_filed_into_grid(wo: WorkOrder, filer: Any) -> None:
         grants__role__in=[Role.GRID_WORKER, Role.GRID_LEADER],
         grants__territory_id=wo.grid_id,
     ).exclude(pk=filer.pk)
-    _send(wo, "filed", f"{filer} 在本网格登记了工单 {wo.tracking_code}", grid_staff.distinct())
+    subject = gettext("%(filer)s 在本网格登记了工单 %(code)s") % {"filer": filer, "code": wo.tracking_code}
+    _send(wo, "filed", subject, grid_staff.distinct())
 
 
 def on_deadline(wo: WorkOrder, what: str) -> None:
@@ -83,13 +85,14 @@ def on_deadline(wo: WorkOrder, what: str) -> None:
     start = f"{wo.step_started_at:%Y%m%d%H%M%S}" if wo.step_started_at else "none"
     due = f"{wo.step_due_at:%Y%m%d%H%M%S}" if wo.step_due_at else "none"
     stamp = f"{start}:{due}"
-    label = "即将超期" if what == "approaching" else "已超期"
+    label = gettext("即将超期") if what == "approaching" else gettext("已超期")
     recipients: list[Any] = list(unit_members(wo.assigned_unit_id)) if wo.assigned_unit_id else []
     if not recipients or what == "overdue":
         recipients += list(role_holders_over(wo.scope_path, [Role.DISPATCHER]))
     notify(
         key=f"wo:{wo.pk}:{stamp}:{what}",
-        subject=f"工单 {wo.tracking_code} {label}（{wo.get_status_display()}）",
+        subject=gettext("工单 %(code)s %(what)s（%(status)s）")
+        % {"code": wo.tracking_code, "what": label, "status": wo.get_status_display()},
         body=wo.title,
         link=f"/cases/{wo.pk}/",
         recipients=recipients,
