@@ -18,6 +18,7 @@ from wangge.core import audit
 from wangge.core.actors import is_system
 from wangge.core.errors import PermissionDenied
 from wangge.core.geo import from_wgs84
+from wangge.core.spreadsheets import write_row, write_rows
 from wangge.core.validators import mask_phone
 from wangge.places.choices import EXPORT_ONLY_COLUMNS, FILE_CRS_KEY, POINT_COLUMNS
 from wangge.places.models import Point
@@ -82,11 +83,10 @@ def points_export_xlsx(
     sheet.title = "责任点位"
     keys = [c.key for c in POINT_COLUMNS] + [k for k, _h in EXPORT_ONLY_COLUMNS]
     headers = [c.header for c in POINT_COLUMNS] + [h for _k, h in EXPORT_ONLY_COLUMNS]
-    sheet.append(headers)
+    write_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for _point, values in _export_rows(queryset, crs, reveal):
-        sheet.append([values[k] for k in keys])
+    write_rows(sheet, ([values[k] for k in keys] for _point, values in _export_rows(queryset, crs, reveal)))
     sheet.freeze_panes = "A2"
     widths = {"code": 18, "name": 24, "type": 12, "lng": 13, "lat": 13, "address": 30, "notes": 30}
     for index, key in enumerate(keys, start=1):

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from wangge.core.spreadsheets import write_cell
 from wangge.reports import layout
 from wangge.reports.layout import Column, Table
 
@@ -60,19 +61,19 @@ def write_table(
     ncols = len(table.columns)
     last = get_column_letter(ncols)
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    title = ws.cell(TITLE_ROW, 1, table.heading)
+    title = write_cell(ws, TITLE_ROW, 1, table.heading)
     title.font = Font(name=TITLE_FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[TITLE_ROW].height = 32
     ws.merge_cells(f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
-    sub = ws.cell(SUBTITLE_ROW, 1, subtitle)
+    sub = write_cell(ws, SUBTITLE_ROW, 1, subtitle)
     sub.font = Font(name=FONT, size=10, color="404040")
     sub.alignment = Alignment(horizontal="right", vertical="center")
     ws.row_dimensions[SUBTITLE_ROW].height = 18
 
     header_row = SUBTITLE_ROW + 1
     for i, col in enumerate(table.columns, start=1):
-        c = ws.cell(header_row, i, col.title)
+        c = write_cell(ws, header_row, i, col.title)
         c.font = Font(name=FONT, size=10, bold=True)
         c.fill = HEADER_FILL
         c.border = BORDER
@@ -94,14 +95,14 @@ def write_table(
         for i in range(1, ncols + 1):  # a merged cell draws the borders of the cells it covers
             ws.cell(row_no, i).border = BORDER
         ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=ncols)
-        c = ws.cell(row_no, 1, "（无）")
+        c = write_cell(ws, row_no, 1, "（无）")
         c.alignment = Alignment(horizontal="center", vertical="center")
         c.font = Font(name=FONT, size=10, color="808080")
         ws.row_dimensions[row_no].height = 20
     for note in table.notes:
         row_no += 2 if note is table.notes[0] else 1
         ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=ncols)
-        c = ws.cell(row_no, 1, note)
+        c = write_cell(ws, row_no, 1, note)
         c.font = Font(name=FONT, size=9, color="404040")
         c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row_no].height = max(18, 15 * (1 + len(note) // max(1, int(_total_width(table) / 1.1))))
@@ -135,7 +136,7 @@ def _write_row(ws: Worksheet, row_no: int, columns: list[Column], row: dict[str,
         if cell_value is None and fmt != layout.TEXT:
             # No figure (a rate without a denominator): a dash, as the page and the PDF show it.
             cell_value, align = MISSING, "center"
-        c = ws.cell(row_no, i, cell_value)
+        c = write_cell(ws, row_no, i, cell_value)
         c.number_format = NUMBER_FORMATS.get(fmt, "General") if cell_value is not MISSING else "@"
         c.border = BORDER
         c.font = Font(name=FONT, size=10, bold=total)

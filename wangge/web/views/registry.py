@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from wangge.accounts.models import Unit, User
+from wangge.core.spreadsheets import csv_writer, write_row, write_rows
 from wangge.core.validators import mask_phone
 from wangge.places.models import Point
 from wangge.territory.models import Territory
@@ -142,20 +142,19 @@ def _export(registry: Registry, rows: QuerySet[Any], fmt: str) -> HttpResponse:
     headers = [str(c.label) for c in registry.columns]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{registry.key}-{stamp}.{fmt}"
+    values = ([c.value(obj) for c in registry.columns] for obj in rows.iterator(chunk_size=2000))
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         writer.writerow(headers)
-        for obj in rows.iterator(chunk_size=2000):
-            writer.writerow([str(c.value(obj)) for c in registry.columns])
+        writer.writerows(values)
         # A byte-order mark makes Excel read UTF-8 Chinese correctly.
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(str(registry.title))
-        sheet.append(headers)
-        for obj in rows.iterator(chunk_size=2000):
-            sheet.append([_cell(c.value(obj)) for c in registry.columns])
+        write_row(sheet, headers)
+        write_rows(sheet, values)
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -163,10 +162,6 @@ def _export(registry: Registry, rows: QuerySet[Any], fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _cell(value: Any) -> Any:
-    return value if isinstance(value, int | float) else str(value)
 
 
 @login_required

@@ -13,7 +13,6 @@ training uses a ``taxonomy.csv`` beside the ``--csv`` file when there is one.
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from dataclasses import fields
@@ -24,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.core.actors import SYSTEM
 from wangge.core.errors import DomainError
+from wangge.core.spreadsheets import csv_writer
 from wangge.intel import services, textclf
 
 DEFAULT_TEXT = "留言主题,留言详情"
@@ -263,7 +263,7 @@ class Command(BaseCommand):
         out: Path = options["out"]
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             header = ([table.id_column] if table.ids is not None and table.id_column else []) + [
                 "label",
                 "confidence",
