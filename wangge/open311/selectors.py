@@ -1,8 +1,8 @@
 """Reads of the Open311 interface: jurisdictions, services, service definitions and public service requests.
 
 Only public fields leave through here: never the reporter's name, phone, e-mail or the tracking code
-(it is the citizen's credential). Free text is passed through ``public_text``, which masks phone and
-identity numbers and tracking codes a citizen or handler may have typed into it.
+(it is the citizen's credential). Free text is passed through ``public_text``, which masks the phone and
+identity numbers (``wangge.core.masking``) and tracking codes a citizen or handler may have typed into it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from wangge.core.caches import ProcessCache
 from wangge.core.errors import DomainError, NotFound
-from wangge.core.validators import mask_id_number, mask_phone
+from wangge.core.masking import mask_numbers
 from wangge.open311.models import ServiceAttribute
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -35,9 +35,8 @@ MAX_REQUESTS = 1000
 WINDOW = dt.timedelta(days=90)
 DESCRIPTION_LIMIT = 4000
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx])(?![\dA-Za-z])")
-_TRACKING = re.compile(r"\bWG\d{6}[2-9A-HJ-NP-Z]{6}\b")
+# Not \b: Chinese characters are word characters, so "原工单WG250101ABCDEF" has no word boundary.
+_TRACKING = re.compile(r"(?<![0-9A-Za-z])WG\d{6}[2-9A-HJ-NP-Z]{6}(?![0-9A-Za-z])")
 
 
 class BadRequest(DomainError):
@@ -49,9 +48,7 @@ class BadRequest(DomainError):
 def public_text(text: str | None) -> str | None:
     if not text:
         return None
-    text = _MOBILE.sub(lambda m: mask_phone(m.group(1)), text)
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
-    return _TRACKING.sub("WG************", text)
+    return _TRACKING.sub("WG************", mask_numbers(text))
 
 
 def w3c(value: dt.datetime | None) -> str | None:

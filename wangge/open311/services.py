@@ -22,6 +22,7 @@ from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.core import audit
 from wangge.core.actors import SYSTEM, ClientActor
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
+from wangge.core.masking import masked_excerpt
 from wangge.open311.choices import Datatype
 from wangge.open311.models import ApiKey, ServiceAttribute, Submission
 from wangge.territory.models import Territory
@@ -219,7 +220,7 @@ def _case_text(intake: Intake, definitions: list[ServiceAttribute], values: dict
     """Title and description of the work order: the citizen's text, then the extra answers and the media link."""
     text = intake.description.strip()
     first_line = text.splitlines()[0].strip() if text else ""
-    title = first_line[:30] or intake.category.name
+    title = masked_excerpt(first_line, 30) or intake.category.name  # a number cut in half would escape the mask
     lines = [text or _("（通过 Open311 接口上报“%(name)s”，未填写描述）") % {"name": intake.category.name}]
     by_code = {a.code: a for a in definitions}
     for code, value in values.items():

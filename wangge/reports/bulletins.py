@@ -3,7 +3,9 @@
 Every figure in the tables comes from ``wangge.workorders.measures`` over the same day, so a bulletin, a
 ranking and an assessment never disagree. The rest (overdue list, 督办, hot spots) are plain queries over
 the same scoped cases. The result is a JSON-ready dict stored on ``Bulletin.data``; the page, the .xlsx and
-the PDF are rendered from that snapshot only.
+the PDF are rendered from that snapshot only. Free text quoted in it (case titles, hot-issue keywords and
+representative appeals) is stored with phone and identity numbers masked: a bulletin goes to every role
+whose scope covers it, whether or not the role may see personal numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import Unit
 from wangge.core.errors import NotFound
+from wangge.core.masking import mask_numbers
 from wangge.intel.hotspots import hot_issues
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
@@ -224,7 +227,7 @@ def _area_rows(
 def _case_row(wo: dict[str, Any]) -> dict[str, Any]:
     return {
         "tracking_code": wo["tracking_code"],
-        "title": wo["title"],
+        "title": mask_numbers(wo["title"]),  # read by every role, reveal right or not
         "status": wo["status"],
         "status_label": str(Status(wo["status"]).label),
         "unit": wo["assigned_unit__name"] or NOT_DISPATCHED,
@@ -359,15 +362,15 @@ def _hot_issues(qs: QuerySet[WorkOrder], day: dt.date) -> dict[str, Any]:
         "limit": limit,
         "rows": [
             {
-                "label": h.label,
-                "keywords": h.keywords,
+                "label": mask_numbers(h.label),
+                "keywords": [mask_numbers(k) for k in h.keywords],
                 "size": h.size,
                 "previous": h.previous,
                 "growth": h.growth,
                 "support": h.support,
                 "heat": round(h.heat, 2),
                 "places": [list(p) for p in h.places],
-                "representatives": [list(r) for r in h.representatives],
+                "representatives": [[case_id, mask_numbers(title)] for case_id, title in h.representatives],
             }
             for h in issues
         ],

@@ -2,6 +2,10 @@
 
 A :class:`Table` is a title, columns (header, how to read a row, number format, width) and rows; every
 renderer walks the same description, so the three outputs cannot drift apart.
+
+A bulletin is read by everyone whose scope covers it, without a per-reader rendering, so the free text it
+quotes (case titles, hot-issue keywords and representative appeals) is always shown with phone and
+identity numbers masked; snapshots stored before :mod:`wangge.reports.bulletins` masked them are masked here.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from wangge.core.masking import mask_numbers
 from wangge.reports.choices import Trend
 
 # Number formats: names shared by the renderers.
@@ -126,7 +131,7 @@ def case_columns(*, overdue: bool) -> list[Column]:
     cols = [
         Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
         Column("工单编号", lambda r: r["tracking_code"], TEXT, 17),
-        Column("标题", lambda r: r["title"], TEXT, 28, wrap=True),
+        Column("标题", lambda r: mask_numbers(r["title"]), TEXT, 28, wrap=True),
         Column("承办单位", lambda r: r["unit"], TEXT, 22, wrap=True),
     ]
     if overdue:
@@ -186,7 +191,7 @@ def _places_text(places: list[list[Any]]) -> str:
 
 HOT_ISSUE_COLUMNS = [
     Column("序号", lambda r: r["_n"], INT, 6, align="center"),
-    Column("热点诉求", lambda r: "、".join(r["keywords"][:3]) or r["label"], TEXT, 22, wrap=True),
+    Column("热点诉求", lambda r: mask_numbers("、".join(r["keywords"][:3]) or r["label"]), TEXT, 22, wrap=True),
     Column("件数", lambda r: r["size"], INT, 8),
     Column("上期", lambda r: r["previous"], INT, 8),
     Column("增长", _growth, TEXT, 9),
@@ -194,7 +199,7 @@ HOT_ISSUE_COLUMNS = [
     Column("主要地点", lambda r: _places_text(r["places"]), TEXT, 30, wrap=True),
     Column(
         "代表诉求",
-        lambda r: "；".join(_distinct(title for _id, title in r["representatives"])[:2]),
+        lambda r: "；".join(_distinct(mask_numbers(title) for _id, title in r["representatives"])[:2]),
         TEXT,
         40,
         wrap=True,

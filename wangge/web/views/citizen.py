@@ -15,6 +15,7 @@ from wangge.core import ratelimit
 from wangge.core.actors import CITIZEN, CitizenActor
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
+from wangge.core.masking import mask_numbers
 from wangge.places.models import Point
 from wangge.territory.maps import display_point, map_settings
 from wangge.web.forms import AppealForm, RatingForm, TrackForm
@@ -106,12 +107,23 @@ def public_steps(wo: WorkOrder) -> list[dict[str, Any]]:
     return steps
 
 
+def public_text(wo: WorkOrder) -> dict[str, str]:
+    """The free text of a case as anyone holding its tracking code may read it: phone and identity numbers
+    masked (the code is a credential that travels by SMS and screenshots, not proof of identity)."""
+    return {
+        "title": mask_numbers(wo.title),
+        "description": mask_numbers(wo.description),
+        "reply": mask_numbers(wo.reply_text),
+    }
+
+
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     wo = _case_by_code(code)
     if wo is None:
         raise Http404(_("未找到该查询码对应的诉求"))
     context = {
         "wo": wo,
+        "text": public_text(wo),
         "steps": public_steps(wo),
         "can_rate": wo.status == Status.CALLBACK,
         "rated": wo.rating is not None,
@@ -146,6 +158,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(reverse("web:track_detail", args=[wo.tracking_code]) + "?rated=1")
     context = {
         "wo": wo,
+        "text": public_text(wo),
         "steps": public_steps(wo),
         "can_rate": wo.status == Status.CALLBACK,
         "rated": wo.rating is not None,
