@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
-    """Operations above the domain apps: the periodic schedule that drives their tasks. No models."""
+    """Operations above the domain apps: the periodic schedule that drives their tasks, and the reclaiming of
+    tasks a dead worker left running. No models."""
 
     name = "wangge.ops"
     label = "ops"

@@ -1,7 +1,8 @@
 """The periodic jobs: which task is enqueued how often (``manage.py run_periodic``; the task queue does the work).
 
 The jobs belong to several apps (deadline sweeps, bulletins, deliveries, assessment drafts), so the table lives
-above them. Every task is idempotent: enqueued twice, it does the work once.
+above them. Every task is idempotent: enqueued twice, or run again after a worker died in it, it does the work
+once; ``reclaim_stale_tasks`` is what runs such a task again (``ops.reclaim``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any, NamedTuple
 from django_tasks.base import Task
 
 from wangge.notifications.tasks import retry_failed_deliveries
+from wangge.ops.tasks import reclaim_stale_tasks
 from wangge.reports.tasks import generate_due_bulletins, prepare_monthly_assessments
 from wangge.workorders.tasks import sweep_deadlines
 
@@ -28,4 +30,5 @@ PERIODIC: tuple[PeriodicJob, ...] = (
     ),  # the 日通报 once a day after WANGGE_BULLETIN_TIME
     PeriodicJob("retry_failed_deliveries", retry_failed_deliveries, 600),
     PeriodicJob("prepare_monthly_assessments", prepare_monthly_assessments, 3600),  # last month's 一考评 drafts
+    PeriodicJob("reclaim_stale_tasks", reclaim_stale_tasks, 60),  # tasks a dead worker left RUNNING
 )

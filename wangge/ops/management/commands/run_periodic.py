@@ -12,7 +12,10 @@ from wangge.ops.schedule import PERIODIC
 
 
 class Command(BaseCommand):
-    help = "按固定间隔投递周期任务（时限预警与超期、每日通报、推送重试、上月考评草稿）；由 db_worker 或 rqworker 执行"
+    help = (
+        "按固定间隔投递周期任务（时限预警与超期、每日通报、推送重试、上月考评草稿、收回中断的任务）；"
+        "由 db_worker 或 rqworker 执行"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="每个任务只投递一次后退出")
