@@ -10,9 +10,18 @@ from wangge.open311.models import ApiKey, ServiceAttribute, Submission
 @admin.register(ApiKey)
 class ApiKeyAdmin(AuditedModelAdmin):
     """Keys are created by ``manage.py open311_key create`` (the key is shown once); here they can be
-    renamed, bound to a district or switched off."""
+    renamed, bound to a district, given another daily quota or switched off."""
 
-    list_display = ("name", "prefix", "district", "is_active", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "prefix",
+        "district",
+        "daily_quota",
+        "is_active",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_filter = ("is_active",)
     search_fields = ("name", "prefix")
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")

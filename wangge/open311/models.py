@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.fields import ProtectedCharField
 from wangge.open311.choices import LIST_DATATYPES, Datatype
+
+
+def default_daily_quota() -> int:
+    """A new key's daily quota: ``WANGGE_OPEN311_DAILY_QUOTA`` (default 1000; 0: unlimited)."""
+    return max(0, int(getattr(settings, "WANGGE_OPEN311_DAILY_QUOTA", 1000)))
 
 
 class ApiKey(models.Model):
@@ -26,6 +32,11 @@ class ApiKey(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("设置后该密钥只能向此区提交诉求"),
+    )
+    daily_quota = models.PositiveIntegerField(
+        _("每日限额"),
+        default=default_daily_quota,
+        help_text=_("每个自然日可提交的诉求请求数，0 表示不限"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

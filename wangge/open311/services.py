@@ -8,7 +8,7 @@ import math
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.choices import Role
 from wangge.accounts.models import RoleGrant, Unit, User
-from wangge.core import audit
+from wangge.core import audit, ratelimit
 from wangge.core.actors import SYSTEM, ClientActor
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.masking import masked_excerpt
 from wangge.open311.choices import Datatype
-from wangge.open311.models import ApiKey, ServiceAttribute, Submission
+from wangge.open311.models import ApiKey, ServiceAttribute, Submission, default_daily_quota
 from wangge.territory.models import Territory
 from wangge.workorders.choices import AppealType, Channel
 from wangge.workorders.models import Category, WorkOrder
@@ -44,20 +44,36 @@ def key_digest(raw: str) -> str:
 # --- API keys --------------------------------------------------------------------------------------
 
 
+def _check_quota(daily_quota: int) -> None:
+    if daily_quota < 0:
+        raise ValidationFailed(
+            _("每日限额不能为负数（0 表示不限）"), details=[{"field": "daily_quota", "reason": "negative"}]
+        )
+
+
 @transaction.atomic
-def apikey_create(*, actor: Any, name: str, district: Territory | None = None) -> tuple[ApiKey, str]:
-    """A new key; the clear key is returned once and never stored."""
+def apikey_create(
+    *, actor: Any, name: str, district: Territory | None = None, daily_quota: int | None = None
+) -> tuple[ApiKey, str]:
+    """A new key; the clear key is returned once and never stored. ``daily_quota`` None: the configured
+    default (``WANGGE_OPEN311_DAILY_QUOTA``); 0: unlimited."""
     name = name.strip()
     if not name:
         raise ValidationFailed(_("请填写密钥名称"), details=[{"field": "name", "reason": "required"}])
     if len(name) > 100:
         raise ValidationFailed(_("名称不能超过 100 个字符"), details=[{"field": "name", "reason": "too_long"}])
+    quota = default_daily_quota() if daily_quota is None else daily_quota
+    _check_quota(quota)
     for _attempt in range(5):
         raw = KEY_PREFIX + secrets.token_urlsafe(30)
         try:
             with transaction.atomic():
                 key = ApiKey.objects.create(
-                    name=name, key_hash=key_digest(raw), prefix=raw[:PREFIX_LENGTH], district=district
+                    name=name,
+                    key_hash=key_digest(raw),
+                    prefix=raw[:PREFIX_LENGTH],
+                    district=district,
+                    daily_quota=quota,
                 )
             break
         except IntegrityError:  # a prefix collision: draw again
@@ -82,6 +98,46 @@ def apikey_revoke(*, actor: Any, prefix: str) -> ApiKey:
     clear_key_cache()
     audit.record(actor=actor, action="open311.apikey_revoke", obj=key, before=before, after=audit.snapshot(key))
     return key
+
+
+@transaction.atomic
+def apikey_set_quota(*, actor: Any, prefix: str, daily_quota: int) -> ApiKey:
+    """Change a key's daily quota (0: unlimited); the next request counts against the new one."""
+    _check_quota(daily_quota)
+    key = ApiKey.objects.select_for_update().filter(prefix=prefix.strip()).first()
+    if key is None:
+        raise NotFound(_("密钥不存在"), code="apikey_not_found")
+    if key.daily_quota == daily_quota:
+        return key
+    before = audit.snapshot(key)
+    key.daily_quota = daily_quota
+    key.save(update_fields=["daily_quota"])
+    clear_key_cache()
+    audit.record(actor=actor, action="open311.apikey_set_quota", obj=key, before=before, after=audit.snapshot(key))
+    return key
+
+
+QUOTA_SCOPE = "open311.key.day"
+
+
+def apikey_quota_hit(key: ApiKey, *, now: dt.datetime | None = None) -> ratelimit.Decision:
+    """Count one POST request of ``key`` against its ``daily_quota`` for the local calendar day, and say
+    whether it is within it (0: unlimited). A refusal's ``retry_after`` is the seconds until local midnight.
+
+    The counter is ``core.ratelimit``'s, in Django's cache (shared between processes when the cache is):
+    the day is part of its key and its window is pinned to the day's start, so it never rolls over within
+    the day, whatever the offset of the local time zone from UTC."""
+    if not key.daily_quota:
+        return ratelimit.UNLIMITED
+    now = now or timezone.now()
+    day = timezone.localtime(now).date()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    rate = ratelimit.Rate(limit=key.daily_quota, period=math.ceil((end - start).total_seconds()))
+    decision = ratelimit.hit(QUOTA_SCOPE, f"{key.pk}:{day.isoformat()}", rate, now=start.timestamp())
+    if decision.allowed:
+        return decision
+    return replace(decision, retry_after=max(1, math.ceil((end - now).total_seconds())))
 
 
 # Active keys seen recently, by digest, kept briefly per process: one query less on every POST. A key

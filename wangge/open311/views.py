@@ -24,7 +24,7 @@ from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.open311 import render, selectors
 from wangge.open311.models import ApiKey
-from wangge.open311.services import Intake, apikey_authenticate, submission_create
+from wangge.open311.services import Intake, apikey_authenticate, apikey_quota_hit, submission_create
 from wangge.workorders.choices import AppealType
 
 View = Callable[..., HttpResponse]
@@ -241,6 +241,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     decision = ratelimit.hit("open311.key", str(key.pk), key_rate)
     if not decision.allowed:
         return too_many(fmt, decision.retry_after)
+    quota = apikey_quota_hit(key)
+    if not quota.allowed:
+        return render.errors(
+            fmt,
+            429,
+            [_("该 api_key 今日的 %(limit)s 次请求额度已用完，请明日再试") % {"limit": quota.limit}],
+            headers={"Retry-After": str(quota.retry_after)},
+        )
     district = _post_jurisdiction(request, key)
     if key.district_id is not None and key.district_id != district.pk:
         return render.errors(fmt, 403, [_("该 api_key 不能向此区（jurisdiction_id）提交诉求")])
