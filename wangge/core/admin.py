@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.core import audit
 from wangge.core.clientaddr import client_ip
-from wangge.core.errors import DomainError, PermissionDenied
+from wangge.core.errors import DomainError, ErrorCode, PermissionDenied
 from wangge.core.models import AuditEntry
 from wangge.core.scoping import CHANGE, VIEW, ScopedQuerySet
 
@@ -164,7 +164,7 @@ class ScopedAdminMixin:
     def check_scope_after_save(self, request: HttpRequest, obj: Any) -> None:
         """Raise (rolling the save back) when the saved row left the editor's change scope."""
         if not self.in_change_scope(request, obj, fresh=True):
-            raise PermissionDenied(gettext("保存后该记录将不在您的管理范围内，未保存"), code="out_of_scope")
+            raise PermissionDenied(gettext("保存后该记录将不在您的管理范围内，未保存"), code=ErrorCode.OUT_OF_SCOPE)
 
     # -- a refused save: roll back, show the form again ------------------------------------------------
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from wangge.core.actors import is_citizen, is_system
-from wangge.core.errors import DomainError, PermissionDenied, ValidationFailed
+from wangge.core.errors import DomainError, ErrorCode, PermissionDenied, ValidationFailed
 
 # Who may act on a step: holders of the step's roles over the object's territory; members of the unit the
 # object is with; the citizen who presents the object's tracking code.
@@ -43,7 +46,7 @@ KINDS = frozenset({TEXT, LONG_TEXT, CHOICE, INTEGER, DECIMAL, BOOLEAN, FILES, RE
 class InvalidTransition(DomainError):
     """The object is not in a state where this step can be taken (often: someone else acted first)."""
 
-    code = "invalid_transition"
+    code = ErrorCode.INVALID_TRANSITION
     http_status = 409
 
 
@@ -103,7 +106,9 @@ class Transition:
     roles: frozenset[str] = frozenset()
     actors: frozenset[str] = frozenset({TERRITORY})
     inputs: tuple[Input, ...] = ()
-    guard: Callable[[Any, Any], str | None] | None = None  # (object, actor) -> a reason key or None
+    # (object, actor) -> None, or the reason the step is refused: a member of the app's ErrorCode, which is also
+    # the code of the refusal (its message is the workflow's ``guard_messages`` entry).
+    guard: Callable[[Any, Any], StrEnum | None] | None = None
     public_label: Any = None  # what the citizen's tracking page says of this step; None: not shown
     notice: Notice | None = None
     colour: str = "primary"
@@ -143,7 +148,7 @@ class Workflow:
         permissions: Permissions,
         path_of: Callable[[Any], str | None],
         unit_of: Callable[[Any], int | None] = lambda obj: None,
-        guard_messages: Mapping[str, Any] | None = None,
+        guard_messages: Mapping[StrEnum, Any] | None = None,
         created_label: Any = None,
         public_created_label: Any = None,
     ) -> None:
@@ -210,7 +215,7 @@ class Workflow:
             return True
         return TERRITORY in t.actors and self.permissions.has_role_over(actor, t.roles, self.path_of(obj))
 
-    def refusal(self, t: Transition, obj: Any, actor: Any) -> str | None:
+    def refusal(self, t: Transition, obj: Any, actor: Any) -> StrEnum | None:
         """The guard's reason key, or None when the step may be taken."""
         return t.guard(obj, actor) if t.guard is not None else None
 
@@ -252,11 +257,12 @@ class Workflow:
         guard (409), the required inputs (400)."""
         if status not in t.sources:
             raise InvalidTransition(
-                f"当前状态为“{self.status_labels.get(status, status)}”，不能执行“{t.label}”",
+                _("当前状态为“%(status)s”，不能执行“%(step)s”")
+                % {"status": self.status_labels.get(status, status), "step": t.label},
                 details={"status": status, "transition": t.name},
             )
         if not self.may(actor, t, obj):
-            raise PermissionDenied(f"无权执行“{t.label}”", code="transition_forbidden")
+            raise PermissionDenied(_("无权执行“%(step)s”") % {"step": t.label}, code=ErrorCode.TRANSITION_FORBIDDEN)
         reason = self.refusal(t, obj, actor)
         if reason:
             raise InvalidTransition(str(self.guard_messages.get(reason, reason)), code=reason)
@@ -269,7 +275,9 @@ class Workflow:
         ]
         if missing:
             raise ValidationFailed(
-                "缺少必填内容", code="missing_fields", details=[{"field": f, "reason": "required"} for f in missing]
+                _("缺少必填内容"),
+                code=ErrorCode.MISSING_FIELDS,
+                details=[{"field": f, "reason": "required"} for f in missing],
             )
 
     def settle(self, t: Transition, from_status: str, status: str) -> str:

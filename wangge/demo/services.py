@@ -22,6 +22,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -48,6 +49,7 @@ from wangge.demo.catalogue import (
     DemoLogin,
     unit_code,
 )
+from wangge.demo.errors import ErrorCode
 from wangge.demo.layout import (
     SYNTHETIC_SUFFIX,
     Node,
@@ -120,8 +122,8 @@ def demo_outlines(boundaries: Path | None) -> tuple[dict[str, BaseGeometry], Bas
     missing = sorted(wanted - set(found))
     if missing:
         raise ValidationFailed(
-            f"边界文件中缺少区县：{', '.join(missing)}",
-            code="demo_boundaries_incomplete",
+            gettext("边界文件中缺少区县：%(codes)s") % {"codes": ", ".join(missing)},
+            code=ErrorCode.DEMO_BOUNDARIES_INCOMPLETE,
             details=[{"adcode": code, "reason": "missing"} for code in missing],
         )
     return found, shapely.union_all(every)
@@ -300,8 +302,9 @@ def grid_worker_plan(district: Territory, total: int) -> list[tuple[str, Territo
     n = len(grids)
     if n == 0 or total < n:
         raise ValidationFailed(
-            f"{district.name}的网格员人数（{total}）少于网格数（{n}）",
-            code="demo_too_few_workers",
+            gettext("%(district)s的网格员人数（%(workers)d）少于网格数（%(grids)d）")
+            % {"district": district.name, "workers": total, "grids": n},
+            code=ErrorCode.DEMO_TOO_FEW_WORKERS,
         )
     plan: list[tuple[str, Territory]] = []
     for i, grid in enumerate(grids):
@@ -455,7 +458,9 @@ def _set_demo_password(*, actor: Any, users: list[User]) -> None:
             password_validation.validate_password(DEMO_PASSWORD, user)
         except ValidationError as exc:
             raise ValidationFailed(
-                "演示密码不符合密码策略", code="weak_password", details=[{"reason": m} for m in exc.messages]
+                gettext("演示密码不符合密码策略"),
+                code=ErrorCode.WEAK_PASSWORD,
+                details=[{"reason": m} for m in exc.messages],
             ) from exc
     users[0].set_password(DEMO_PASSWORD)
     for user in users:

@@ -15,6 +15,7 @@ from wangge.core.actors import is_system
 from wangge.core.caches import ProcessCache
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.intel import textclf
+from wangge.intel.errors import ErrorCode
 from wangge.intel.models import ClassifierModel
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def _require_admin(actor: Any) -> None:
 
     if getattr(actor, "is_authenticated", False) and Role.ADMIN in user_roles(actor):
         return
-    raise PermissionDenied(_("只有管理员可以管理分类模型"), code="classifier_forbidden")
+    raise PermissionDenied(_("只有管理员可以管理分类模型"), code=ErrorCode.CLASSIFIER_FORBIDDEN)
 
 
 def _read(path_or_model: str | Path | textclf.TrainedModel) -> textclf.TrainedModel:
@@ -47,7 +48,7 @@ def _read(path_or_model: str | Path | textclf.TrainedModel) -> textclf.TrainedMo
     except (textclf.ModelFormatError, FileNotFoundError) as exc:
         raise ValidationFailed(
             _("无法读取分类模型文件"),
-            code="classifier_unreadable",
+            code=ErrorCode.CLASSIFIER_UNREADABLE,
             details=[{"path": str(path_or_model), "reason": str(exc)}],
         ) from exc
 
@@ -64,7 +65,9 @@ def classifier_register(
     _require_admin(actor)
     model = _read(path_or_model)
     if ClassifierModel.objects.filter(version=model.version).exists():
-        raise Conflict(_("该版本的分类模型已登记"), code="classifier_exists", details={"version": model.version})
+        raise Conflict(
+            _("该版本的分类模型已登记"), code=ErrorCode.CLASSIFIER_EXISTS, details={"version": model.version}
+        )
     description = model.describe()
     row = ClassifierModel(
         version=model.version,
@@ -88,7 +91,7 @@ def classifier_activate(*, actor: Any, classifier: ClassifierModel) -> Classifie
     _require_admin(actor)
     row = ClassifierModel.objects.select_for_update().filter(pk=classifier.pk).first()
     if row is None:
-        raise NotFound(_("分类模型不存在"), code="classifier_not_found")
+        raise NotFound(_("分类模型不存在"), code=ErrorCode.CLASSIFIER_NOT_FOUND)
     return _activate(actor, row)
 
 

@@ -24,6 +24,7 @@ from wangge.core.actors import SYSTEM, ClientActor
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.masking import masked_excerpt
 from wangge.open311.choices import Datatype
+from wangge.open311.errors import ErrorCode
 from wangge.open311.models import ApiKey, ServiceAttribute, Submission, default_daily_quota
 from wangge.territory.models import Territory
 from wangge.workorders.choices import AppealType, Channel
@@ -79,7 +80,7 @@ def apikey_create(
         except IntegrityError:  # a prefix collision: draw again
             continue
     else:  # pragma: no cover - 48 random bits colliding five times in a row
-        raise DomainError(_("无法生成唯一的密钥，请重试"), code="key_generation_failed")
+        raise DomainError(_("无法生成唯一的密钥，请重试"), code=ErrorCode.KEY_GENERATION_FAILED)
     audit.record(actor=actor, action="open311.apikey_create", obj=key, after=audit.snapshot(key), only_changes=False)
     return key, raw
 
@@ -88,7 +89,7 @@ def apikey_create(
 def apikey_revoke(*, actor: Any, prefix: str) -> ApiKey:
     key = ApiKey.objects.select_for_update().filter(prefix=prefix.strip()).first()
     if key is None:
-        raise NotFound(_("密钥不存在"), code="apikey_not_found")
+        raise NotFound(_("密钥不存在"), code=ErrorCode.APIKEY_NOT_FOUND)
     if not key.is_active:
         return key
     before = audit.snapshot(key)
@@ -106,7 +107,7 @@ def apikey_set_quota(*, actor: Any, prefix: str, daily_quota: int) -> ApiKey:
     _check_quota(daily_quota)
     key = ApiKey.objects.select_for_update().filter(prefix=prefix.strip()).first()
     if key is None:
-        raise NotFound(_("密钥不存在"), code="apikey_not_found")
+        raise NotFound(_("密钥不存在"), code=ErrorCode.APIKEY_NOT_FOUND)
     if key.daily_quota == daily_quota:
         return key
     before = audit.snapshot(key)
@@ -324,7 +325,7 @@ def submission_create(
         definitions = list(ServiceAttribute.objects.filter(category=intake.category).order_by("order", "id"))
     values, problems = attribute_values(definitions, intake.attributes)
     if problems:
-        raise ValidationFailed(_("附加属性不正确"), code="invalid_attribute", details=problems)
+        raise ValidationFailed(_("附加属性不正确"), code=ErrorCode.INVALID_ATTRIBUTE, details=problems)
     title, description = _case_text(intake, definitions, values)
     with transaction.atomic():
         wo = work_order_create(

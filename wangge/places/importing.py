@@ -17,6 +17,7 @@ from wangge.core.actors import is_system
 from wangge.core.errors import ValidationFailed
 from wangge.core.scoping import CHANGE
 from wangge.places.choices import FILE_CRS_KEY, HEADER_ALIASES, POINT_COLUMNS
+from wangge.places.errors import ErrorCode
 from wangge.places.models import Point
 from wangge.places.records import (
     TypeLookup,
@@ -78,12 +79,14 @@ def _import_records(
         if code:
             if code in first_row:
                 row_problems.append(
-                    field_problem("code", "duplicate_code", _("编码与第 %(row)d 行重复") % {"row": first_row[code]})
+                    field_problem(
+                        "code", ErrorCode.DUPLICATE_CODE, _("编码与第 %(row)d 行重复") % {"row": first_row[code]}
+                    )
                 )
             else:
                 first_row[code] = row
                 if code in existing and code not in changeable:
-                    row_problems.append(field_problem("code", "code_taken", _("点位编码已被使用")))
+                    row_problems.append(field_problem("code", ErrorCode.CODE_TAKEN, _("点位编码已被使用")))
         problems.extend({"row": row, **p} for p in row_problems)
         cleaned.append((row, clean))
 
@@ -104,7 +107,7 @@ def _import_records(
         problems.sort(key=lambda p: (p["row"], p["field"]))
         raise ValidationFailed(
             _("导入文件有 %(n)d 处错误，未导入任何点位") % {"n": len(problems)},
-            code="import_invalid",
+            code=ErrorCode.IMPORT_INVALID,
             details=problems,
         )
     return _write_records(actor=actor, cleaned=cleaned, existing=existing, source=source)
@@ -171,10 +174,10 @@ def _refuse_crs_mismatch(declared: str | None, crs: str, where: dict[str, Any]) 
         detail = {
             **where,
             "field": "crs",
-            "error": "crs_mismatch",
+            "error": ErrorCode.CRS_MISMATCH,
             "reason": _("文件声明坐标系为 %(declared)s，与所选 %(crs)s 不一致") % {"declared": declared, "crs": crs},
         }
-        raise ValidationFailed(detail["reason"], code="crs_mismatch", details=[detail])
+        raise ValidationFailed(detail["reason"], code=ErrorCode.CRS_MISMATCH, details=[detail])
 
 
 def _xlsx_records(file: Any, crs: str) -> list[tuple[int, dict[str, Any]]]:
@@ -187,8 +190,8 @@ def _xlsx_records(file: Any, crs: str) -> list[tuple[int, dict[str, Any]]]:
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise ValidationFailed(
             _("无法读取 Excel 文件"),
-            code="unreadable_file",
-            details=[{"row": 0, "field": "file", "error": "unreadable_file", "reason": str(exc)[:200]}],
+            code=ErrorCode.UNREADABLE_FILE,
+            details=[{"row": 0, "field": "file", "error": ErrorCode.UNREADABLE_FILE, "reason": str(exc)[:200]}],
         ) from exc
     try:
         _refuse_crs_mismatch(_declared_crs(workbook.properties.keywords), crs, {"row": 1})
@@ -206,7 +209,7 @@ def _xlsx_records(file: Any, crs: str) -> list[tuple[int, dict[str, Any]]]:
                     {
                         "row": 1,
                         "field": key,
-                        "error": "duplicate_column",
+                        "error": ErrorCode.DUPLICATE_COLUMN,
                         "reason": _("列重复：%(h)s") % {"h": cell},
                     }
                 )
@@ -217,12 +220,12 @@ def _xlsx_records(file: Any, crs: str) -> list[tuple[int, dict[str, Any]]]:
                     {
                         "row": 1,
                         "field": column.key,
-                        "error": "missing_column",
+                        "error": ErrorCode.MISSING_COLUMN,
                         "reason": _("缺少列：%(h)s") % {"h": column.header},
                     }
                 )
         if header_problems:
-            raise ValidationFailed(_("表头不正确"), code="import_invalid", details=header_problems)
+            raise ValidationFailed(_("表头不正确"), code=ErrorCode.IMPORT_INVALID, details=header_problems)
         records: list[tuple[int, dict[str, Any]]] = []
         for number, values in enumerate(rows, start=2):
             if values is None or all(as_text(v) == "" for v in values):
@@ -250,12 +253,12 @@ def _geojson_records(data: dict[str, Any], crs: str) -> tuple[list[tuple[int, di
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ValidationFailed(
             _("须为 GeoJSON FeatureCollection"),
-            code="import_invalid",
+            code=ErrorCode.IMPORT_INVALID,
             details=[
                 {
                     "row": 0,
                     "field": "type",
-                    "error": "not_feature_collection",
+                    "error": ErrorCode.NOT_FEATURE_COLLECTION,
                     "reason": _("须为 FeatureCollection"),
                 }
             ],
@@ -278,7 +281,7 @@ def _geojson_records(data: dict[str, Any], crs: str) -> tuple[list[tuple[int, di
             raw["lng"], raw["lat"] = coordinates[0], coordinates[1]
         else:
             bad_geometry.append(
-                {"row": row, "field": "geometry", "error": "not_a_point", "reason": _("几何须为点（Point）")}
+                {"row": row, "field": "geometry", "error": ErrorCode.NOT_A_POINT, "reason": _("几何须为点（Point）")}
             )
         records.append((row, raw))
     return records, bad_geometry
@@ -306,7 +309,7 @@ def load_geojson(file: IO[bytes] | IO[str] | str | bytes) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             _("GeoJSON 无法解析"),
-            code="unreadable_file",
-            details=[{"row": 0, "field": "file", "error": "unreadable_file", "reason": str(exc)}],
+            code=ErrorCode.UNREADABLE_FILE,
+            details=[{"row": 0, "field": "file", "error": ErrorCode.UNREADABLE_FILE, "reason": str(exc)}],
         ) from exc
     return data

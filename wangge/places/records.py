@@ -21,6 +21,7 @@ from wangge.core.errors import ValidationFailed
 from wangge.core.geo import CRS_CHOICES, to_wgs84
 from wangge.core.scoping import CHANGE, scope_for
 from wangge.core.validators import mask_phone, normalise_phone, validate_phone
+from wangge.places.errors import ErrorCode
 from wangge.places.models import Point, PointType
 from wangge.territory.models import Territory
 
@@ -70,7 +71,7 @@ def as_number(value: Any) -> float:
     return number
 
 
-def field_problem(field_key: str, error: str, reason: str) -> dict[str, Any]:
+def field_problem(field_key: str, error: ErrorCode, reason: str) -> dict[str, Any]:
     """One problem of one field: the stable ``error`` code and the ``reason`` a person reads."""
     return {"field": field_key, "error": error, "reason": reason}
 
@@ -95,11 +96,11 @@ def clean_record(
             continue
         value = as_text(raw.get(key))
         if not value and key in ("code", "name", "responsible_name"):
-            problems.append(field_problem(key, "required", _("必填项不能为空")))
+            problems.append(field_problem(key, ErrorCode.REQUIRED, _("必填项不能为空")))
             continue
         limit = _MAX_LENGTHS.get(key)
         if limit and len(value) > limit:
-            problems.append(field_problem(key, "too_long", _("长度超过 %(n)d 个字符") % {"n": limit}))
+            problems.append(field_problem(key, ErrorCode.TOO_LONG, _("长度超过 %(n)d 个字符") % {"n": limit}))
             continue
         clean[key] = value
 
@@ -107,10 +108,12 @@ def clean_record(
         type_value = raw.get("type")
         point_type = types.get(type_value)
         if not as_text(type_value) and not isinstance(type_value, PointType):
-            problems.append(field_problem("type", "required", _("必填项不能为空")))
+            problems.append(field_problem("type", ErrorCode.REQUIRED, _("必填项不能为空")))
         elif point_type is None:
             problems.append(
-                field_problem("type", "unknown_type", _("未知的点位类型：%(value)s") % {"value": as_text(type_value)})
+                field_problem(
+                    "type", ErrorCode.UNKNOWN_TYPE, _("未知的点位类型：%(value)s") % {"value": as_text(type_value)}
+                )
             )
         else:
             clean["type"] = point_type
@@ -120,17 +123,21 @@ def clean_record(
             continue
         coordinate = raw.get(key)
         if as_text(coordinate) == "":
-            problems.append(field_problem(key, "required", _("必填项不能为空")))
+            problems.append(field_problem(key, ErrorCode.REQUIRED, _("必填项不能为空")))
             continue
         try:
             number = as_number(coordinate)
         except ValueError:
             problems.append(
-                field_problem(key, "not_a_number", _("坐标须为数字：%(value)s") % {"value": as_text(coordinate)})
+                field_problem(
+                    key, ErrorCode.NOT_A_NUMBER, _("坐标须为数字：%(value)s") % {"value": as_text(coordinate)}
+                )
             )
             continue
         if not low <= number <= high:
-            problems.append(field_problem(key, "out_of_range", _("坐标超出有效范围：%(value)s") % {"value": number}))
+            problems.append(
+                field_problem(key, ErrorCode.OUT_OF_RANGE, _("坐标超出有效范围：%(value)s") % {"value": number})
+            )
             continue
         clean[key] = number
 
@@ -140,12 +147,14 @@ def clean_record(
             if existing is not None and phone == mask_phone(existing.responsible_phone or ""):
                 clean["responsible_phone"] = KEEP_PHONE
             else:
-                problems.append(field_problem("responsible_phone", "masked_phone", _("脱敏后的电话号码不能导入")))
+                problems.append(
+                    field_problem("responsible_phone", ErrorCode.MASKED_PHONE, _("脱敏后的电话号码不能导入"))
+                )
         elif phone:
             try:
                 validate_phone(phone)
             except ValidationError as exc:
-                problems.append(field_problem("responsible_phone", "invalid_phone", str(exc.messages[0])))
+                problems.append(field_problem("responsible_phone", ErrorCode.INVALID_PHONE, str(exc.messages[0])))
             else:
                 clean["responsible_phone"] = normalise_phone(phone)
         else:
@@ -162,7 +171,7 @@ def clean_record(
                 problems.append(
                     field_problem(
                         "responsible_unit",
-                        "unknown_unit",
+                        ErrorCode.UNKNOWN_UNIT,
                         _("责任单位编码不存在：%(value)s") % {"value": unit_code},
                     )
                 )
@@ -176,8 +185,8 @@ def check_crs(crs: str) -> None:
     if crs not in CRS_CHOICES:
         raise ValidationFailed(
             _("未知的坐标系：%(crs)s") % {"crs": crs},
-            code="unknown_crs",
-            details=[{"field": "crs", "error": "unknown_crs", "reason": _("坐标系须为 wgs84、gcj02 或 bd09")}],
+            code=ErrorCode.UNKNOWN_CRS,
+            details=[{"field": "crs", "error": ErrorCode.UNKNOWN_CRS, "reason": _("坐标系须为 wgs84、gcj02 或 bd09")}],
         )
 
 
@@ -196,9 +205,9 @@ def units_for(codes: Iterable[str]) -> dict[str, Unit | None]:
 def location_problem(actor: Any, territory: Territory | None) -> dict[str, Any] | None:
     """Why a point cannot lie in ``territory`` (outside every node, or outside the actor's scope), or None."""
     if territory is None:
-        return field_problem("coordinates", "outside_territory", _("坐标不在任何辖区范围内"))
+        return field_problem("coordinates", ErrorCode.OUTSIDE_TERRITORY, _("坐标不在任何辖区范围内"))
     if not is_system(actor) and not scope_for(actor, CHANGE).covers_path(territory.path):
-        return field_problem("coordinates", "out_of_scope", _("坐标位于您无权管理的辖区"))
+        return field_problem("coordinates", ErrorCode.OUT_OF_SCOPE, _("坐标位于您无权管理的辖区"))
     return None
 
 

@@ -20,6 +20,7 @@ from wangge.core.actors import SYSTEM, is_system
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.scoping import CHANGE, VIEW
 from wangge.places.choices import BUILTIN_POINT_TYPES
+from wangge.places.errors import ErrorCode
 from wangge.places.models import Point, PointType
 from wangge.places.records import (
     TypeLookup,
@@ -58,8 +59,8 @@ def _require_point(actor: Any, point: Point) -> None:
     if is_system(actor) or Point.objects.restrict(actor, CHANGE).filter(pk=point.pk).exists():
         return
     if Point.objects.restrict(actor, VIEW).filter(pk=point.pk).exists():
-        raise PermissionDenied(_("无权修改该点位"), code="out_of_scope")
-    raise NotFound(_("点位不存在"), code="point_not_found")
+        raise PermissionDenied(_("无权修改该点位"), code=ErrorCode.OUT_OF_SCOPE)
+    raise NotFound(_("点位不存在"), code=ErrorCode.POINT_NOT_FOUND)
 
 
 @transaction.atomic
@@ -98,7 +99,7 @@ def point_create(
     clean, problems = clean_record(raw, types=TypeLookup(), units={}, existing=None)
     w_lng = w_lat = 0.0
     if "code" in clean and Point.objects.filter(code=clean["code"]).exists():
-        problems.append(field_problem("code", "code_taken", _("点位编码已被使用")))
+        problems.append(field_problem("code", ErrorCode.CODE_TAKEN, _("点位编码已被使用")))
     territory = None
     if "lng" in clean and "lat" in clean:
         w_lng, w_lat = wgs84_rounded(clean["lng"], clean["lat"], crs)
@@ -107,7 +108,7 @@ def point_create(
         if misplaced:
             problems.append(misplaced)
     if problems:
-        raise ValidationFailed(problems[0]["reason"], code=problems[0]["error"], details=problems)
+        raise ValidationFailed(problems[0]["reason"], code=ErrorCode(problems[0]["error"]), details=problems)
     point = Point(
         lng=w_lng,
         lat=w_lat,
@@ -165,8 +166,8 @@ def point_update(
     if ("lng" in raw) != ("lat" in raw):
         raise ValidationFailed(
             _("经度和纬度须同时修改"),
-            code="coordinates_incomplete",
-            details=[field_problem("coordinates", "coordinates_incomplete", _("经度和纬度须同时修改"))],
+            code=ErrorCode.COORDINATES_INCOMPLETE,
+            details=[field_problem("coordinates", ErrorCode.COORDINATES_INCOMPLETE, _("经度和纬度须同时修改"))],
         )
     clean, problems = clean_record(raw, types=TypeLookup(), units={}, existing=point, partial=True)
     if "lng" in clean and "lat" in clean:
@@ -180,7 +181,7 @@ def point_update(
             point.territory = territory
             point.grid = grid_of(territory)
     if problems:
-        raise ValidationFailed(problems[0]["reason"], code=problems[0]["error"], details=problems)
+        raise ValidationFailed(problems[0]["reason"], code=ErrorCode(problems[0]["error"]), details=problems)
     apply_clean(point, clean)
     if responsible_user is not _UNSET:
         point.responsible_user = responsible_user
@@ -190,6 +191,6 @@ def point_update(
     # Scope again after the save: a change of place or of responsible unit must not carry the point out of the
     # editor's reach (the transaction rolls back).
     if not is_system(actor) and not Point.objects.restrict(actor, CHANGE).filter(pk=point.pk).exists():
-        raise PermissionDenied(_("修改后点位将不在您的管辖范围内"), code="out_of_scope")
+        raise PermissionDenied(_("修改后点位将不在您的管辖范围内"), code=ErrorCode.OUT_OF_SCOPE)
     audit.record(actor=actor, action="places.point_update", obj=point, before=before, after=audit.snapshot(point))
     return point

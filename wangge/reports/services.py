@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts import permissions
 from wangge.accounts.choices import Role
@@ -20,6 +21,7 @@ from wangge.core.geo import CRS_CHOICES
 from wangge.reports import assessment as scoring
 from wangge.reports import bulletins, conf
 from wangge.reports.choices import AssessmentStatus
+from wangge.reports.errors import ErrorCode
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.models import Territory
 
@@ -36,7 +38,7 @@ def _require_scope(actor: Any, scope: bulletins.BulletinScope) -> None:
         assert scope.unit is not None
         visible = Unit.objects.restrict(actor).filter(pk=scope.unit.pk).exists()
     if not visible:
-        raise NotFound(f"找不到编码为“{scope.code}”的辖区或单位", code="scope_not_found")
+        raise NotFound(_("找不到编码为“%(code)s”的辖区或单位") % {"code": scope.code}, code=ErrorCode.SCOPE_NOT_FOUND)
 
 
 def _content(data: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +116,7 @@ def worker_grids(user: Any) -> list[Territory]:
 def _require_worker(actor: Any) -> list[Territory]:
     grids = worker_grids(actor) if getattr(actor, "pk", None) else []
     if not grids:
-        raise PermissionDenied("仅网格员可以巡查签到和填写工作日志", code="not_grid_worker")
+        raise PermissionDenied(_("仅网格员可以巡查签到和填写工作日志"), code=ErrorCode.NOT_GRID_WORKER)
     return grids
 
 
@@ -125,7 +127,7 @@ def _local_date(at: dt.datetime) -> dt.date:
 def _refresh_log_count(worker: Any, day: dt.date, scope_path: str) -> DailyLog:
     start, end = bulletins.day_bounds(day)
     count = PatrolCheckin.objects.filter(worker=worker, at__gte=start, at__lt=end).count()
-    log, _ = DailyLog.objects.select_for_update().get_or_create(
+    log, _created = DailyLog.objects.select_for_update().get_or_create(
         worker=worker, date=day, defaults={"scope_path": scope_path}
     )
     log.patrol_count = count
@@ -160,12 +162,12 @@ def patrol_checkin(
     if len(note) > 500:
         errors.append({"field": "note", "reason": "too_long"})
     if errors:
-        raise ValidationFailed("签到位置或内容不正确", details=errors)
+        raise ValidationFailed(_("签到位置或内容不正确"), details=errors)
     wgs_lng, wgs_lat = to_wgs84(lng_f, lat_f, crs)
     node = locator.locate(wgs_lng, wgs_lat)
     if node is None:
         raise ValidationFailed(
-            "签到位置不在本平台任何辖区内", code="outside_territory", details=[{"field": "location"}]
+            _("签到位置不在本平台任何辖区内"), code=ErrorCode.OUTSIDE_TERRITORY, details=[{"field": "location"}]
         )
     grid = locator.grid_of(node)
     when = at or timezone.now()
@@ -199,7 +201,7 @@ def _check_photo(upload: Any) -> None:
     head = upload.read(16)
     upload.seek(0)
     if (sniff_content_type(head) or "").split("/")[0] != "image":
-        raise ValidationFailed("现场照片须为 JPEG、PNG、GIF 或 WebP 图片", code="unsupported_file_type")
+        raise ValidationFailed(_("现场照片须为 JPEG、PNG、GIF 或 WebP 图片"), code=ErrorCode.UNSUPPORTED_FILE_TYPE)
 
 
 LOG_GRACE_DAYS = 3
@@ -217,14 +219,16 @@ def daily_log_save(*, actor: Any, date: dt.date, summary: str, now: dt.datetime 
     at = now or timezone.now()
     today = _local_date(at)
     if date > today:
-        raise ValidationFailed("不能填写未来日期的工作日志", code="future_date", details=[{"field": "date"}])
+        raise ValidationFailed(_("不能填写未来日期的工作日志"), code=ErrorCode.FUTURE_DATE, details=[{"field": "date"}])
     if not daily_log_open(date, today):
-        raise ValidationFailed("上月工作日志已归档，不能再修改", code="log_closed", details=[{"field": "date"}])
+        raise ValidationFailed(
+            _("上月工作日志已归档，不能再修改"), code=ErrorCode.LOG_CLOSED, details=[{"field": "date"}]
+        )
     text = summary.strip()
     if not text:
-        raise ValidationFailed("请填写工作记录", code="summary_required", details=[{"field": "summary"}])
+        raise ValidationFailed(_("请填写工作记录"), code=ErrorCode.SUMMARY_REQUIRED, details=[{"field": "summary"}])
     if len(text) > 5000:
-        raise ValidationFailed("工作记录不能超过 5000 字", code="too_long", details=[{"field": "summary"}])
+        raise ValidationFailed(_("工作记录不能超过 5000 字"), code=ErrorCode.TOO_LONG, details=[{"field": "summary"}])
     with transaction.atomic():
         log = _refresh_log_count(actor, date, grids[0].path)
         before = audit.snapshot(log)
@@ -245,7 +249,9 @@ def _month_start(year: int, month: int) -> dt.date:
     try:
         return dt.date(year, month, 1)
     except ValueError as exc:
-        raise ValidationFailed("考评月份不正确", code="invalid_period", details=[{"field": "period"}]) from exc
+        raise ValidationFailed(
+            _("考评月份不正确"), code=ErrorCode.INVALID_PERIOD, details=[{"field": "period"}]
+        ) from exc
 
 
 def _chain(grid: Territory) -> tuple[Territory, Territory]:
@@ -254,7 +260,7 @@ def _chain(grid: Territory) -> tuple[Territory, Territory]:
     nodes = {t.path: t for t in Territory.objects.filter(path__in=[grid.path[:-step], grid.path[: -2 * step]])}
     community, street = nodes.get(grid.path[:-step]), nodes.get(grid.path[: -2 * step])
     if community is None or street is None:
-        raise ValidationFailed("网格不在街道、社区之下", code="grid_outside_tree")
+        raise ValidationFailed(_("网格不在街道、社区之下"), code=ErrorCode.GRID_OUTSIDE_TREE)
     return community, street
 
 
@@ -267,11 +273,12 @@ def _apply_scores(a: Assessment, items: dict[str, Any], manual: dict[str, Any]) 
     a.grade = scoring.grade(a.total)
 
 
-def _require_role_over(actor: Any, roles: frozenset[str], node: Territory, what: str) -> None:
+def _require_role_over(actor: Any, roles: frozenset[str], node: Territory, refusal: str) -> None:
+    """``refusal`` is the message when the actor lacks the roles over ``node``."""
     if is_system(actor):
         return
     if not permissions.has_role_over(actor, roles, node.path):
-        raise PermissionDenied(f"无权{what}", code="assessment_forbidden")
+        raise PermissionDenied(refusal, code=ErrorCode.ASSESSMENT_FORBIDDEN)
 
 
 def assessment_prepare(
@@ -285,17 +292,17 @@ def assessment_prepare(
     period = _month_start(year, month)
     grids = worker_grids(worker)
     if not grids:
-        raise ValidationFailed("该人员不是网格员", code="not_grid_worker", details=[{"field": "worker"}])
+        raise ValidationFailed(_("该人员不是网格员"), code=ErrorCode.NOT_GRID_WORKER, details=[{"field": "worker"}])
     grid = grids[0]
     community, street = _chain(grid)
     if not is_system(actor) and not Territory.objects.restrict(actor).filter(pk=grid.pk).exists():
-        raise NotFound("找不到该网格员", code="not_found")
-    _require_role_over(actor, COMMUNITY_SCORERS, community, "生成该网格员的考评")
+        raise NotFound(_("找不到该网格员"))
+    _require_role_over(actor, COMMUNITY_SCORERS, community, _("无权生成该网格员的考评"))
     items = scoring.auto_items_for(worker, period, now=now)
     with transaction.atomic():
         a = Assessment.objects.select_for_update().filter(worker=worker, period=period).first()
         if a is not None and a.status != AssessmentStatus.DRAFT:
-            raise Conflict("考评已评分或已确认，不能重新生成", details={"status": a.status})
+            raise Conflict(_("考评已评分或已确认，不能重新生成"), details={"status": a.status})
         before = audit.snapshot(a)
         if a is None:
             a = Assessment(worker=worker, period=period)
@@ -314,9 +321,9 @@ def _load(actor: Any, assessment_id: int, expected_version: int | None) -> Asses
         qs = qs.restrict(actor)
     a = qs.filter(pk=assessment_id).first()
     if a is None:
-        raise NotFound("考评不存在", code="not_found")
+        raise NotFound(_("考评不存在"))
     if expected_version is not None and a.version != expected_version:
-        raise Conflict("考评已被他人修改，请刷新后重试", details={"current_version": a.version})
+        raise Conflict(_("考评已被他人修改，请刷新后重试"), details={"current_version": a.version})
     return a
 
 
@@ -338,7 +345,7 @@ def _clean_manual(manual: dict[str, Any]) -> dict[str, str]:
     unknown = set(manual) - {i["key"] for i in conf.manual_items()}
     errors += [{"field": k, "reason": "unknown_item"} for k in sorted(unknown)]
     if errors:
-        raise ValidationFailed("人工考评项填写不正确", details=errors)
+        raise ValidationFailed(_("人工考评项填写不正确"), details=errors)
     return out
 
 
@@ -356,9 +363,11 @@ def assessment_score(
     at = now or timezone.now()
     with transaction.atomic():
         a = _load(actor, assessment_id, expected_version)
-        _require_role_over(actor, COMMUNITY_SCORERS, a.community, "为该网格员评分")
+        _require_role_over(actor, COMMUNITY_SCORERS, a.community, _("无权为该网格员评分"))
         if a.status not in {AssessmentStatus.DRAFT, AssessmentStatus.SCORED}:
-            raise Conflict("考评已由街道确认，不能再评分", code="already_confirmed", details={"status": a.status})
+            raise Conflict(
+                _("考评已由街道确认，不能再评分"), code=ErrorCode.ALREADY_CONFIRMED, details={"status": a.status}
+            )
         before = audit.snapshot(a)
         items = scoring.auto_items_for(a.worker, a.period, now=at)
         _apply_scores(a, items, cleaned)
@@ -379,9 +388,9 @@ def assessment_confirm(
     at = now or timezone.now()
     with transaction.atomic():
         a = _load(actor, assessment_id, expected_version)
-        _require_role_over(actor, STREET_CONFIRMERS, a.street, "确认该网格员的考评")
+        _require_role_over(actor, STREET_CONFIRMERS, a.street, _("无权确认该网格员的考评"))
         if a.status != AssessmentStatus.SCORED:
-            raise Conflict("只有社区已评分的考评可以确认", code="not_scored", details={"status": a.status})
+            raise Conflict(_("只有社区已评分的考评可以确认"), code=ErrorCode.NOT_SCORED, details={"status": a.status})
         before = audit.snapshot(a)
         a.status = AssessmentStatus.CONFIRMED
         a.confirmed_by = actor if getattr(actor, "pk", None) else None
@@ -395,12 +404,12 @@ def assessment_confirm(
 def assessment_return(*, actor: Any, assessment_id: int, note: str, expected_version: int | None = None) -> Assessment:
     """街道退回: street staff send a scored assessment back to the community. scored → draft."""
     if not note.strip():
-        raise ValidationFailed("请填写退回原因", code="note_required", details=[{"field": "note"}])
+        raise ValidationFailed(_("请填写退回原因"), code=ErrorCode.NOTE_REQUIRED, details=[{"field": "note"}])
     with transaction.atomic():
         a = _load(actor, assessment_id, expected_version)
-        _require_role_over(actor, STREET_CONFIRMERS, a.street, "退回该网格员的考评")
+        _require_role_over(actor, STREET_CONFIRMERS, a.street, _("无权退回该网格员的考评"))
         if a.status != AssessmentStatus.SCORED:
-            raise Conflict("只有社区已评分的考评可以退回", code="not_scored", details={"status": a.status})
+            raise Conflict(_("只有社区已评分的考评可以退回"), code=ErrorCode.NOT_SCORED, details={"status": a.status})
         before = audit.snapshot(a)
         a.status = AssessmentStatus.DRAFT
         a.version += 1
@@ -436,19 +445,19 @@ def assessment_ladder(*, actor: Any, street: Territory, year: int, month: int) -
     """
     period = _month_start(year, month)
     if not is_system(actor) and not Territory.objects.restrict(actor).filter(pk=street.pk).exists():
-        raise NotFound("找不到该街道", code="not_found")
-    _require_role_over(actor, STREET_CONFIRMERS, street, "评定该街道的阶梯晋级")
+        raise NotFound(_("找不到该街道"))
+    _require_role_over(actor, STREET_CONFIRMERS, street, _("无权评定该街道的阶梯晋级"))
     with transaction.atomic():
         rows = list(Assessment.objects.select_for_update().filter(street=street, period=period))
         pending = [a for a in rows if a.status != AssessmentStatus.CONFIRMED]
         if pending:
             raise Conflict(
-                f"尚有 {len(pending)} 份考评未经街道确认，不能评定阶梯晋级",
-                code="assessments_pending",
+                _("尚有 %(n)d 份考评未经街道确认，不能评定阶梯晋级") % {"n": len(pending)},
+                code=ErrorCode.ASSESSMENTS_PENDING,
                 details={"pending": len(pending)},
             )
         if not rows:
-            raise ValidationFailed("该街道本月没有考评", code="no_assessments")
+            raise ValidationFailed(_("该街道本月没有考评"), code=ErrorCode.NO_ASSESSMENTS)
         quota = ladder_quota(street_grid_workers(street))
         ordered = sorted(rows, key=lambda a: (-a.total, -a.auto_score, a.confirmed_at or timezone.now(), a.pk))
         promoted = [a for a in ordered if scoring.ladder_eligible(a.total)][:quota]
@@ -468,5 +477,5 @@ def month_of(value: str) -> tuple[int, int]:
         year, month = (int(x) for x in value.split("-"))
         _month_start(year, month)
     except ValueError as exc:
-        raise ValidationFailed("月份格式应为 YYYY-MM", code="invalid_period") from exc
+        raise ValidationFailed(_("月份格式应为 YYYY-MM"), code=ErrorCode.INVALID_PERIOD) from exc
     return year, month

@@ -7,9 +7,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wangge.core import audit
 from wangge.core.errors import NotFound, ValidationFailed
+from wangge.web.errors import ErrorCode
 from wangge.web.models import SavedView
 
 # Query keys that are not filters (paging, the view being applied) and are dropped when saving.
@@ -25,12 +27,14 @@ def saved_view_save(*, actor: Any, name: str, querystring: str) -> SavedView:
     """Save (or overwrite, by name) the current filters of the case list for ``actor``."""
     name = name.strip()
     if not name:
-        raise ValidationFailed("请填写名称", code="name_required", details=[{"field": "name"}])
+        raise ValidationFailed(_("请填写名称"), code=ErrorCode.NAME_REQUIRED, details=[{"field": "name"}])
     if len(name) > 60:
-        raise ValidationFailed("名称不超过 60 个字", code="name_too_long", details=[{"field": "name"}])
+        raise ValidationFailed(_("名称不超过 60 个字"), code=ErrorCode.NAME_TOO_LONG, details=[{"field": "name"}])
     qs = clean_querystring(querystring)
     if len(qs) > 1000:
-        raise ValidationFailed("筛选条件过长", code="querystring_too_long", details=[{"field": "querystring"}])
+        raise ValidationFailed(
+            _("筛选条件过长"), code=ErrorCode.QUERYSTRING_TOO_LONG, details=[{"field": "querystring"}]
+        )
     with transaction.atomic():
         view, created = SavedView.objects.update_or_create(user=actor, name=name, defaults={"querystring": qs})
         audit.record(
@@ -48,7 +52,7 @@ def saved_view_delete(*, actor: Any, view_id: int) -> None:
     with transaction.atomic():
         view = SavedView.objects.select_for_update().filter(pk=view_id, user=actor).first()
         if view is None:
-            raise NotFound("常用筛选不存在", code="not_found")
+            raise NotFound(_("常用筛选不存在"))
         audit.record(
             actor=actor,
             action="web.saved_view_delete",

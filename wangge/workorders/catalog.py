@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from wangge.core import audit
 from wangge.core.errors import ValidationFailed
 from wangge.workorders.choices import CategoryKind, DurationUnit, HandlingClass, ResolutionMode, Step
+from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import Category, CategorySet, RoutingRule, StepDeadline
 
 WH, WD, ND, CH = (
@@ -281,7 +282,7 @@ def category_set_clone(*, actor: Any, source: CategorySet, note: str = "") -> Ca
         while pending:
             ready = [c for c in pending if c.parent_id is None or c.parent_id in mapping]
             if not ready:  # a parent outside this version, or a loop
-                raise ValidationFailed(gettext("分类字典的上下级关系有误"), code="category_tree_broken")
+                raise ValidationFailed(gettext("分类字典的上下级关系有误"), code=ErrorCode.CATEGORY_TREE_BROKEN)
             for cat in ready:
                 old_pk = cat.pk
                 parent = mapping[cat.parent_id] if cat.parent_id else None
@@ -307,7 +308,7 @@ def category_set_clone(*, actor: Any, source: CategorySet, note: str = "") -> Ca
 def category_set_publish(*, actor: Any, category_set: CategorySet) -> CategorySet:
     """Make a version the active one. Cases keep the category (and version) they were filed under."""
     if not category_set.categories.exists():
-        raise ValidationFailed("空的分类字典不能发布", code="empty_category_set")
+        raise ValidationFailed(gettext("空的分类字典不能发布"), code=ErrorCode.EMPTY_CATEGORY_SET)
     with transaction.atomic():
         before = CategorySet.objects.filter(is_active=True).values_list("version", flat=True).first()
         CategorySet.objects.filter(is_active=True).update(is_active=False)

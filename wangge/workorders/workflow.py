@@ -9,6 +9,7 @@ and a handler may only end in a status its row lists.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,7 @@ from wangge.workorders.choices import (
     Status,
     SupervisionLevel,
 )
+from wangge.workorders.errors import ErrorCode
 
 if TYPE_CHECKING:
     from wangge.workorders.models import WorkOrder
@@ -114,35 +116,35 @@ BEFORE = Input("before_photos", FILES, _("处置前照片"))
 AFTER = Input("after_photos", FILES, _("处置后照片"))
 
 
-# --- guards: a rule beyond the source state; each returns a reason key of GUARD_MESSAGES, or None ---------
+# --- guards: a rule beyond the source state; each returns None or its refusal's code, a key of GUARD_MESSAGES --
 
-GUARD_MESSAGES: dict[str, Any] = {
-    "no_extension_pending": _("没有待审批的延期申请"),
-    "extension_already_pending": _("已有延期申请待审批"),
-    "callback_not_failed": _("仅回访未解决或差评的工单可重办"),
-    "merged_child": _("已合并的工单随主工单办结"),
-    "self_verification": _("现场解决的抽查核查须由处置人以外的人员进行"),
+GUARD_MESSAGES: dict[StrEnum, Any] = {
+    ErrorCode.NO_EXTENSION_PENDING: _("没有待审批的延期申请"),
+    ErrorCode.EXTENSION_ALREADY_PENDING: _("已有延期申请待审批"),
+    ErrorCode.CALLBACK_NOT_FAILED: _("仅回访未解决或差评的工单可重办"),
+    ErrorCode.MERGED_CHILD: _("已合并的工单随主工单办结"),
+    ErrorCode.SELF_VERIFICATION: _("现场解决的抽查核查须由处置人以外的人员进行"),
 }
 
 
-def _extension_pending(wo: WorkOrder, actor: Any) -> str | None:
-    return None if wo.extension_pending else "no_extension_pending"
+def _extension_pending(wo: WorkOrder, actor: Any) -> ErrorCode | None:
+    return None if wo.extension_pending else ErrorCode.NO_EXTENSION_PENDING
 
 
-def _no_extension_pending(wo: WorkOrder, actor: Any) -> str | None:
-    return "extension_already_pending" if wo.extension_pending else None
+def _no_extension_pending(wo: WorkOrder, actor: Any) -> ErrorCode | None:
+    return ErrorCode.EXTENSION_ALREADY_PENDING if wo.extension_pending else None
 
 
-def _callback_failed(wo: WorkOrder, actor: Any) -> str | None:
+def _callback_failed(wo: WorkOrder, actor: Any) -> ErrorCode | None:
     failed = wo.resolved is False or (wo.rating is not None and wo.rating <= 2)
-    return None if failed else "callback_not_failed"
+    return None if failed else ErrorCode.CALLBACK_NOT_FAILED
 
 
-def _not_merged_child(wo: WorkOrder, actor: Any) -> str | None:
-    return "merged_child" if wo.parent_id and wo.relation == "merged" else None
+def _not_merged_child(wo: WorkOrder, actor: Any) -> ErrorCode | None:
+    return ErrorCode.MERGED_CHILD if wo.parent_id and wo.relation == "merged" else None
 
 
-def _not_own_on_site_resolution(wo: WorkOrder, actor: Any) -> str | None:
+def _not_own_on_site_resolution(wo: WorkOrder, actor: Any) -> ErrorCode | None:
     """A sampled on-site resolution is checked by someone other than the grid worker who did it."""
     if not (wo.sampled_for_verification and wo.assigned_unit_id is None):
         return None
@@ -152,7 +154,7 @@ def _not_own_on_site_resolution(wo: WorkOrder, actor: Any) -> str | None:
     from wangge.workorders.models import Event
 
     done_by_actor = Event.objects.filter(work_order=wo, name="resolve_on_site", actor=user).exists()
-    return "self_verification" if done_by_actor else None
+    return ErrorCode.SELF_VERIFICATION if done_by_actor else None
 
 
 def _bad_rating(wo: WorkOrder) -> bool:

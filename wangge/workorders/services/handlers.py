@@ -30,6 +30,7 @@ from wangge.workorders.choices import (
     Step,
     SupervisionLevel,
 )
+from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import WorkOrder
 from wangge.workorders.services.attachments import attachment_add
 from wangge.workorders.services.records import insert_case, iso, new_tracking_code, record_event
@@ -42,13 +43,15 @@ def _h_dispatch(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -
     if not isinstance(unit, Unit):
         unit = Unit.objects.filter(pk=unit, is_active=True).first()
     if unit is None or not unit.is_active:
-        raise ValidationFailed("承办单位不存在或已停用", code="invalid_unit", details=[{"field": "unit"}])
+        raise ValidationFailed(
+            gettext("承办单位不存在或已停用"), code=ErrorCode.INVALID_UNIT, details=[{"field": "unit"}]
+        )
     # A case goes to a unit of its own district (or of the city above it), never to another district's.
     unit_path = Territory.objects.filter(pk=unit.territory_id).values_list("path", flat=True).first() or ""
     district_path = wo.district.path
     if not (unit_path.startswith(district_path) or district_path.startswith(unit_path)):
         raise ValidationFailed(
-            "承办单位不属于本工单所在的区", code="unit_outside_district", details=[{"field": "unit"}]
+            gettext("承办单位不属于本工单所在的区"), code=ErrorCode.UNIT_OUTSIDE_DISTRICT, details=[{"field": "unit"}]
         )
     if "category" in p and p["category"] is not None:
         wo.category = p["category"]
@@ -93,19 +96,25 @@ def _parse_amount(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed("延期时长须为数字", code="invalid_amount", details=[{"field": "amount"}]) from exc
+        raise ValidationFailed(
+            gettext("延期时长须为数字"), code=ErrorCode.INVALID_AMOUNT, details=[{"field": "amount"}]
+        ) from exc
     if amount <= 0 or amount > 365:
-        raise ValidationFailed("延期时长须在 0 到 365 之间", code="invalid_amount", details=[{"field": "amount"}])
+        raise ValidationFailed(
+            gettext("延期时长须在 0 到 365 之间"), code=ErrorCode.INVALID_AMOUNT, details=[{"field": "amount"}]
+        )
     return amount
 
 
 def _parse_extension(amount_value: Any, unit: Any) -> tuple[Decimal, str]:
     amount = _parse_amount(amount_value)
     if unit not in DurationUnit.values:
-        raise ValidationFailed("时长单位不正确", code="invalid_unit_of_time", details=[{"field": "unit_of_time"}])
+        raise ValidationFailed(
+            gettext("时长单位不正确"), code=ErrorCode.INVALID_UNIT_OF_TIME, details=[{"field": "unit_of_time"}]
+        )
     if unit in {DurationUnit.WORKING_DAYS, DurationUnit.NATURAL_DAYS} and amount != amount.to_integral_value():
         raise ValidationFailed(
-            gettext("按日计算的延期须为整数天"), code="invalid_amount", details=[{"field": "amount"}]
+            gettext("按日计算的延期须为整数天"), code=ErrorCode.INVALID_AMOUNT, details=[{"field": "amount"}]
         )
     return amount, str(unit)
 
@@ -173,7 +182,7 @@ def _h_resume(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> 
 
 def _h_reply(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
     if p["result"] not in ReplyResult.values:
-        raise ValidationFailed("办理结论不正确", code="invalid_result", details=[{"field": "result"}])
+        raise ValidationFailed(gettext("办理结论不正确"), code=ErrorCode.INVALID_RESULT, details=[{"field": "result"}])
     end_step(wo, at)
     wo.reply_text = str(p["text"])
     wo.reply_result = p["result"]
@@ -227,11 +236,17 @@ def _h_callback(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -
         try:
             rating = int(rating)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
-            raise ValidationFailed("请选择评价等级", code="rating_required", details=[{"field": "rating"}]) from exc
+            raise ValidationFailed(
+                gettext("请选择评价等级"), code=ErrorCode.RATING_REQUIRED, details=[{"field": "rating"}]
+            ) from exc
         if rating not in range(1, 6):
-            raise ValidationFailed("评价等级须为 1 到 5", code="invalid_rating", details=[{"field": "rating"}])
+            raise ValidationFailed(
+                gettext("评价等级须为 1 到 5"), code=ErrorCode.INVALID_RATING, details=[{"field": "rating"}]
+            )
         if resolved is None:
-            raise ValidationFailed("请选择是否解决", code="resolved_required", details=[{"field": "resolved"}])
+            raise ValidationFailed(
+                gettext("请选择是否解决"), code=ErrorCode.RESOLVED_REQUIRED, details=[{"field": "resolved"}]
+            )
     end_step(wo, at)
     wo.callback_at = at
     wo.callback_unreachable = unreachable
@@ -316,11 +331,11 @@ def _h_merge(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> d
     if not isinstance(parent, WorkOrder):
         parent = WorkOrder.objects.filter(pk=parent).first()
     if parent is None or parent.pk == wo.pk:
-        raise ValidationFailed("主工单不存在", code="invalid_parent", details=[{"field": "parent"}])
+        raise ValidationFailed(gettext("主工单不存在"), code=ErrorCode.INVALID_PARENT, details=[{"field": "parent"}])
     if parent.status in FINAL_STATUSES or parent.relation == Relation.MERGED:
-        raise InvalidTransition("主工单已办结、作废或本身已被合并", code="parent_not_open")
+        raise InvalidTransition(gettext("主工单已办结、作废或本身已被合并"), code=ErrorCode.PARENT_NOT_OPEN)
     if parent.district_id != wo.district_id:
-        raise ValidationFailed("只能合并到同一区的工单", code="parent_other_district")
+        raise ValidationFailed(gettext("只能合并到同一区的工单"), code=ErrorCode.PARENT_OTHER_DISTRICT)
     end_step(wo, at)
     wo.parent = parent
     wo.relation = Relation.MERGED
@@ -340,9 +355,11 @@ def _h_invalidate(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any])
 def _h_supervise(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
     level = p["level"]
     if level not in {SupervisionLevel.YELLOW, SupervisionLevel.RED}:
-        raise ValidationFailed("督办等级须为黄牌或红牌", code="invalid_level", details=[{"field": "level"}])
+        raise ValidationFailed(
+            gettext("督办等级须为黄牌或红牌"), code=ErrorCode.INVALID_LEVEL, details=[{"field": "level"}]
+        )
     if wo.supervision == SupervisionLevel.RED and level == SupervisionLevel.YELLOW:
-        raise InvalidTransition("已红牌督办，不能降为黄牌", code="supervision_downgrade")
+        raise InvalidTransition(gettext("已红牌督办，不能降为黄牌"), code=ErrorCode.SUPERVISION_DOWNGRADE)
     before = wo.supervision
     wo.supervision = level
     wo.supervised_at = at
@@ -360,8 +377,8 @@ def _h_resolve_on_site(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, 
     have = {k: wo.attachments.filter(kind=k).count() for k in ("before", "after")}
     if not (uploads["before"] or have["before"]) or not (uploads["after"] or have["after"]):
         raise ValidationFailed(
-            "现场解决须上传处置前和处置后照片",
-            code="photos_required",
+            gettext("现场解决须上传处置前和处置后照片"),
+            code=ErrorCode.PHOTOS_REQUIRED,
             details=[
                 {"field": f"{k}_photos", "reason": "required"}
                 for k in ("before", "after")

@@ -40,6 +40,7 @@ from wangge.core.validators import normalise_phone, validate_phone
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.choices import AppealType, AttachmentKind, Channel, ResolutionMode, Status, Step, Urgency
+from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.services.attachments import attachment_add
 from wangge.workorders.services.records import insert_case, new_tracking_code, now_or, record_event
@@ -92,7 +93,7 @@ def resolve_location(
         node = locator.locate(lng, lat)
         if node is None:
             raise ValidationFailed(
-                _("该位置不在本平台任何辖区内"), code="outside_territory", details=[{"field": "location"}]
+                _("该位置不在本平台任何辖区内"), code=ErrorCode.OUTSIDE_TERRITORY, details=[{"field": "location"}]
             )
     elif address:
         found = locate_address(address, district)
@@ -108,7 +109,7 @@ def resolve_location(
             chain[anc.kind] = anc
     dist = chain.get(TerritoryKind.DISTRICT) or district
     if dist is None:
-        raise ValidationFailed(_("缺少位置或所属区"), code="location_required", details=[{"field": "location"}])
+        raise ValidationFailed(_("缺少位置或所属区"), code=ErrorCode.LOCATION_REQUIRED, details=[{"field": "location"}])
     return (
         lng,
         lat,
@@ -127,12 +128,12 @@ def check_jurisdiction(actor: Any, district: Territory) -> None:
     """Whether ``actor`` may file a case in ``district`` (see the module's rule); raises PermissionDenied."""
     if isinstance(actor, ClientActor):
         if actor.district_id is not None and actor.district_id != district.pk:
-            raise PermissionDenied(_("该密钥不能向此区提交"), code="jurisdiction_forbidden")
+            raise PermissionDenied(_("该密钥不能向此区提交"), code=ErrorCode.JURISDICTION_FORBIDDEN)
         return
     if user_of(actor) is None:  # the system and citizens file wherever the platform serves
         return
     if not permissions.acts_in_district(actor, district.path):
-        raise PermissionDenied(_("该位置不在您工作的区内，不能登记"), code="out_of_jurisdiction")
+        raise PermissionDenied(_("该位置不在您工作的区内，不能登记"), code=ErrorCode.OUT_OF_JURISDICTION)
 
 
 def real_name(requested: bool | None, name: str, phone: str) -> bool:
@@ -141,7 +142,7 @@ def real_name(requested: bool | None, name: str, phone: str) -> bool:
     if requested and not (name and phone):
         raise ValidationFailed(
             _("实名诉求须填写诉求人姓名和联系电话"),
-            code="real_name_incomplete",
+            code=ErrorCode.REAL_NAME_INCOMPLETE,
             details=[{"field": "reporter_name"}, {"field": "reporter_phone"}],
         )
     return requested
@@ -203,7 +204,7 @@ def work_order_create(
         check_jurisdiction(actor, loc.district)
         if district is not None and loc.district.pk != district.pk:
             raise ValidationFailed(
-                _("该位置不在所选的辖区内"), code="outside_jurisdiction", details=[{"field": "location"}]
+                _("该位置不在所选的辖区内"), code=ErrorCode.OUTSIDE_JURISDICTION, details=[{"field": "location"}]
             )
         mode = resolution_mode or (category.resolution_mode if category else ResolutionMode.DEADLINE)
         wo = WorkOrder(
@@ -286,7 +287,9 @@ def appeal_submit(
     if point_code:
         point = Point.objects.filter(code=point_code).first()
         if point is None:
-            raise ValidationFailed(_("二维码对应的点位不存在"), code="unknown_point", details=[{"field": "point"}])
+            raise ValidationFailed(
+                _("二维码对应的点位不存在"), code=ErrorCode.UNKNOWN_POINT, details=[{"field": "point"}]
+            )
         if lng is None or lat is None:
             lng, lat, crs = point.lng, point.lat, "wgs84"
         if not address:

@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wangge.core.actors import CitizenActor, is_system, require
 from wangge.core.errors import Conflict, NotFound, ValidationFailed
 from wangge.workorders.choices import FINAL_STATUSES, AttachmentKind, Relation
+from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import WorkOrder
 from wangge.workorders.services.attachments import attachment_add
 from wangge.workorders.services.handlers import HANDLERS
@@ -37,7 +39,7 @@ def work_order_transition(
     require(actor)
     t = WORKFLOW.get(name)
     if t is None:
-        raise ValidationFailed(f"未知的操作：{name}", code="unknown_transition")
+        raise ValidationFailed(_("未知的操作：%(name)s") % {"name": name}, code=ErrorCode.UNKNOWN_TRANSITION)
     at = now_or(now)
     with transaction.atomic():
         qs = WorkOrder.objects.select_for_update(of=("self",))
@@ -47,10 +49,10 @@ def work_order_transition(
             qs = qs.restrict(actor)
         wo = qs.filter(pk=work_order_id).select_related("category").first()
         if wo is None:
-            raise NotFound("工单不存在", code="not_found")
+            raise NotFound(_("工单不存在"))
         if expected_version is not None and wo.version != expected_version:
             raise Conflict(
-                "工单已被他人处理，请刷新后重试",
+                _("工单已被他人处理，请刷新后重试"),
                 details={"expected_version": expected_version, "current_version": wo.version, "status": wo.status},
             )
         WORKFLOW.check(t, wo, actor, wo.status, payload)
