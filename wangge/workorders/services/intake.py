@@ -36,13 +36,14 @@ from wangge.accounts.choices import Role
 from wangge.core import crypto
 from wangge.core.actors import ClientActor, require, user_of
 from wangge.core.errors import PermissionDenied, ValidationFailed
+from wangge.core.masking import masked_excerpt
 from wangge.core.validators import normalise_phone, validate_phone
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.workorders.choices import AppealType, AttachmentKind, Channel, ResolutionMode, Status, Step, Urgency
+from wangge.workorders.choices import AppealType, Channel, ResolutionMode, Status, Step, Urgency
 from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import Category, WorkOrder
-from wangge.workorders.services.attachments import attachment_add
+from wangge.workorders.services.attachments import attachments_for_step
 from wangge.workorders.services.records import insert_case, new_tracking_code, now_or, record_event
 from wangge.workorders.services.steps import clock_create, set_step_fields
 
@@ -243,9 +244,8 @@ def work_order_create(
         created: dict[str, Any] = {"channel": channel}
         if loc.address_confidence is not None and loc.territory is not None:
             created["located_by_address"] = {"code": loc.territory.code, "confidence": loc.address_confidence}
-        record_event(wo, "create", actor, at, "", Status.REGISTERED, data=created)
-        for upload in photos:
-            attachment_add(actor=actor, work_order=wo, upload=upload, kind=AttachmentKind.PHOTO)
+        event = record_event(wo, "create", actor, at, "", Status.REGISTERED, data=created)
+        attachments_for_step(actor=actor, event=event, files={"attachments": photos})
         if (
             filer is not None
             and loc.grid is not None
@@ -297,7 +297,7 @@ def appeal_submit(
     if window:
         address = f"{address}（{_('办事窗口')}：{window}）" if address else f"{_('办事窗口')}：{window}"
     text = " ".join(description.split())
-    title = title.strip() or (category.name + "：" if category is not None else "") + text[:30]
+    title = title.strip() or (category.name + "：" if category is not None else "") + masked_excerpt(text, 30)
     return work_order_create(
         actor=actor,
         channel=channel,
