@@ -23,6 +23,7 @@ from wangge.core import geo, ratelimit
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.open311 import render, selectors
+from wangge.open311.errors import ErrorCode
 from wangge.open311.models import ApiKey
 from wangge.open311.services import Intake, apikey_authenticate, apikey_quota_hit, submission_create
 from wangge.workorders.choices import AppealType
@@ -210,7 +211,7 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
 @endpoint("GET", "HEAD")
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     _district_of(request.GET)
-    raise NotFound(_("token 不存在：本接口实时受理，提交即返回 service_request_id，不发放 token"), code="token")
+    raise NotFound(_("token 不存在：本接口实时受理，提交即返回 service_request_id，不发放 token"), code=ErrorCode.TOKEN)
 
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
