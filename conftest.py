@@ -13,6 +13,14 @@ from django.conf import settings
 _HYPOTHESIS_HOME = pytest.StashKey[str]()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and login-failure counters live in Django's cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The third-party data beside the checkout; tests that need it skip where it is absent."""

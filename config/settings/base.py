@@ -229,6 +229,12 @@ WANGGE_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 WANGGE_MAP_TILE_MAX_ZOOM = 18
 # Citizen appeal form: submissions per client address per hour (0 switches the limit off).
 WANGGE_CITIZEN_APPEALS_PER_HOUR = 10
+# Tracking codes (查询码) per client address: lookups (the form, the progress page, ratings), lookups of codes
+# that do not exist, and ratings; wrong phone tails per case and day before rating by web stops for that day.
+WANGGE_CITIZEN_TRACK_LOOKUPS = "60/h"
+WANGGE_CITIZEN_TRACK_MISSES = "10/h"
+WANGGE_CITIZEN_RATINGS = "10/h"
+WANGGE_CITIZEN_PHONE_TAIL_FAILURES = "5/day"
 
 # REST API (wangge.api, /api/) ---------------------------------------------------------------------
 # One error body for every failure; schema with error responses; throttles per client; offline docs.

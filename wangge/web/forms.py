@@ -253,13 +253,26 @@ class IntakeForm(AppealForm):
 
 
 class RatingForm(forms.Form):
-    """好差评: five levels and whether the problem was solved."""
+    """好差评: five levels and whether the problem was solved; when the case has the reporter's phone number, its
+    last four digits too, so the tracking code alone does not let anyone else rate (the view compares them)."""
 
     rating = forms.TypedChoiceField(label=_("满意度"), choices=Rating.choices, coerce=int, widget=forms.RadioSelect)
     resolved = forms.ChoiceField(label=_("问题是否已解决"), choices=YES_NO, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("意见（选填）"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=500
     )
+    phone_tail = forms.RegexField(
+        label=_("登记手机号的后四位"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        error_messages={"invalid": _("请输入 4 位数字")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4}),
+    )
+
+    def __init__(self, *args: Any, asks_phone: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not asks_phone:
+            del self.fields["phone_tail"]
 
 
 class TrackForm(forms.Form):

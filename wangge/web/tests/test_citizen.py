@@ -204,7 +204,9 @@ def test_citizen_rates_after_verification(client: Client, world: Any) -> None:
     wo = to_callback(world, new_case(world))
     assert wo.status == Status.CALLBACK
 
-    response = client.post(reverse("web:rate", args=[wo.tracking_code]), {"rating": "4", "resolved": "1"})
+    response = client.post(
+        reverse("web:rate", args=[wo.tracking_code]), {"rating": "4", "resolved": "1", "phone_tail": "1234"}
+    )
 
     assert response.status_code == 302
     fresh = WorkOrder.objects.get(pk=wo.pk)

@@ -1,7 +1,15 @@
-"""Citizen pages, no login: submit an appeal, follow it by tracking code, rate it (好差评). Mobile first."""
+"""Citizen pages, no login: submit an appeal, follow it by tracking code, rate it (好差评). Mobile first.
+
+A tracking code is the citizen's only credential, so every lookup is counted per client address
+(``WANGGE_CITIZEN_TRACK_LOOKUPS``, codes that do not exist ``WANGGE_CITIZEN_TRACK_MISSES``), and so is every
+rating (``WANGGE_CITIZEN_RATINGS``). Rating a case that has the reporter's phone number also asks for the last
+four digits of that number, wrong answers limited per case (``WANGGE_CITIZEN_PHONE_TAIL_FAILURES``); a case
+filed without a phone number is rated with its code alone.
+"""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +24,7 @@ from wangge.core.actors import CITIZEN, CitizenActor
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.core.masking import mask_numbers
+from wangge.core.tracking import normalise_tracking_code
 from wangge.places.models import Point
 from wangge.territory.maps import display_point, map_settings
 from wangge.web.forms import AppealForm, RatingForm, TrackForm
@@ -86,13 +95,38 @@ def appeal_done(request: HttpRequest) -> HttpResponse:
 
 
 def _case_by_code(code: str) -> WorkOrder | None:
-    return WorkOrder.objects.select_related("category").filter(tracking_code=code.strip().upper()).first()
+    return WorkOrder.objects.select_related("category").filter(tracking_code=normalise_tracking_code(code)).first()
+
+
+def _rate(name: str, default: str) -> ratelimit.Rate | None:
+    return ratelimit.parse_rate(str(getattr(settings, name, default) or ""))
+
+
+def _lookup(request: HttpRequest, code: str) -> tuple[WorkOrder | None, bool]:
+    """The case of ``code`` and whether this address may look codes up at all now (False: refused, not looked)."""
+    address = client_ip(request) or "-"
+    misses = _rate("WANGGE_CITIZEN_TRACK_MISSES", "10/h")
+    if not ratelimit.check("web.track_miss", address, misses).allowed:
+        return None, False
+    if not ratelimit.hit("web.track", address, _rate("WANGGE_CITIZEN_TRACK_LOOKUPS", "60/h")).allowed:
+        return None, False
+    wo = _case_by_code(code)
+    if wo is None:
+        ratelimit.hit("web.track_miss", address, misses)
+    return wo, True
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    context = {"form": TrackForm(), "refused": _("查询过于频繁，请稍后再试或拨打 12345")}
+    return render(request, "web/citizen/track.html", context, status=429)
 
 
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        wo = _case_by_code(form.cleaned_data["code"])
+        wo, allowed = _lookup(request, form.cleaned_data["code"])
+        if not allowed:
+            return _too_many(request)
         if wo is not None:
             return redirect("web:track_detail", code=wo.tracking_code)
         form.add_error("code", _("未找到该查询码对应的诉求，请核对后重试"))
@@ -117,8 +151,20 @@ def public_text(wo: WorkOrder) -> dict[str, str]:
     }
 
 
+def _asks_phone(wo: WorkOrder) -> bool:
+    return bool(wo.reporter_phone)
+
+
+def _phone_tail_matches(wo: WorkOrder, tail: str) -> bool:
+    """Whether ``tail`` is the last four digits of the case's phone number (compared, never shown)."""
+    digits = "".join(ch for ch in str(wo.reporter_phone or "") if ch.isdigit())
+    return len(digits) >= 4 and hmac.compare_digest(digits[-4:], tail)
+
+
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
-    wo = _case_by_code(code)
+    wo, allowed = _lookup(request, code)
+    if not allowed:
+        return _too_many(request)
     if wo is None:
         raise Http404(_("未找到该查询码对应的诉求"))
     context = {
@@ -127,22 +173,35 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
         "steps": public_steps(wo),
         "can_rate": wo.status == Status.CALLBACK,
         "rated": wo.rating is not None,
-        "rating_form": RatingForm(),
+        "rating_form": RatingForm(asks_phone=_asks_phone(wo)),
     }
     return render(request, "web/citizen/track_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    """好差评: the citizen's callback, through the transition service as the citizen holding the code."""
-    wo = _case_by_code(code)
+    """好差评: the citizen's callback, through the transition service as the citizen holding the code (and, when
+    the case has a phone number, its last four digits)."""
+    if request.method == "GET":
+        return redirect("web:track_detail", code=code)
+    if not ratelimit.hit("web.rate", client_ip(request) or "-", _rate("WANGGE_CITIZEN_RATINGS", "10/h")).allowed:
+        return _too_many(request)
+    wo, allowed = _lookup(request, code)
+    if not allowed:
+        return _too_many(request)
     if wo is None:
         raise Http404(_("未找到该查询码对应的诉求"))
-    if request.method == "GET":
-        return redirect("web:track_detail", code=wo.tracking_code)
-    form = RatingForm(request.POST)
+    asks_phone = _asks_phone(wo)
+    form = RatingForm(request.POST, asks_phone=asks_phone)
     error = ""
-    if form.is_valid():
+    tails = _rate("WANGGE_CITIZEN_PHONE_TAIL_FAILURES", "5/day")
+    if asks_phone and not ratelimit.check("web.rate_phone", str(wo.pk), tails).allowed:
+        form.is_valid()
+        error = _("手机号后四位核对错误次数过多，今日不能在网上评价，请拨打 12345")
+    elif form.is_valid() and asks_phone and not _phone_tail_matches(wo, form.cleaned_data["phone_tail"]):
+        ratelimit.hit("web.rate_phone", str(wo.pk), tails)
+        form.add_error("phone_tail", _("与登记的手机号不符"))
+    elif form.is_valid():
         try:
             work_order_transition(
                 actor=CitizenActor(tracking_code=wo.tracking_code),
