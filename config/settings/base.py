@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "treebeard",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +231,33 @@ WANGGE_MAP_TILE_URL = env.MAP_TILE_URL
 WANGGE_MAP_TILE_CRS = env.MAP_TILE_CRS
 WANGGE_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 WANGGE_MAP_TILE_MAX_ZOOM = 18
+
+
+def _origin(url_template: str) -> list[str]:
+    """The origin of a Leaflet tile URL template for the CSP ({s} subdomains become a wildcard)."""
+    parts = urlsplit(url_template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
+# Content Security Policy (django-csp), in every environment so the tests see what production serves: scripts only
+# from the platform's own static files (no inline script, no eval); styles may be inline (Leaflet, ECharts and
+# Redoc set them); images also from the map tile server; nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_origin(WANGGE_MAP_TILE_URL)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Citizen appeal form: submissions per client address per hour (0 switches the limit off).
 WANGGE_CITIZEN_APPEALS_PER_HOUR = 10
 # Tracking codes (查询码) per client address: lookups (the form, the progress page, ratings), lookups of codes

@@ -300,4 +300,10 @@
   }
 
   window.WanggeMaps = { base: base, pin: pin, pick: pick, full: full, HeatLayer: HeatLayer };
+
+  // Each map element names its kind (data-map="pin", "pick" or "full"): no page needs a script of its own.
+  document.querySelectorAll("[data-map]").forEach(function (el) {
+    var make = { pin: pin, pick: pick, full: full }[el.dataset.map];
+    if (make) { make(el); }
+  });
 })();
