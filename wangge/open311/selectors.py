@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from wangge.core.caches import ProcessCache
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.masking import mask_numbers
+from wangge.open311.errors import ErrorCode
 from wangge.open311.models import ServiceAttribute
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -42,7 +43,7 @@ _TRACKING = re.compile(r"(?<![0-9A-Za-z])WG\d{6}[2-9A-HJ-NP-Z]{6}(?![0-9A-Za-z])
 class BadRequest(DomainError):
     """A parameter the spec defines was missing or malformed (HTTP 400)."""
 
-    code = "bad_request"
+    code = ErrorCode.BAD_REQUEST
 
 
 def public_text(text: str | None) -> str | None:
@@ -120,15 +121,15 @@ def jurisdiction(value: str, *, default: Territory | None = None) -> Territory:
     if value:
         found = known.get(value)
         if found is None:
-            raise NotFound(_("jurisdiction_id 不存在：%(value)s") % {"value": value[:40]}, code="jurisdiction")
+            raise NotFound(_("jurisdiction_id 不存在：%(value)s") % {"value": value[:40]}, code=ErrorCode.JURISDICTION)
         return found
     if default is not None:
         return default
     if len(known) == 1:
         return next(iter(known.values()))
     if not known:
-        raise NotFound(_("本平台尚未设置任何辖区"), code="jurisdiction")
-    raise BadRequest(_("本接口服务多个区，须提供 jurisdiction_id（区划代码）"), code="jurisdiction_required")
+        raise NotFound(_("本平台尚未设置任何辖区"), code=ErrorCode.JURISDICTION)
+    raise BadRequest(_("本接口服务多个区，须提供 jurisdiction_id（区划代码）"), code=ErrorCode.JURISDICTION_REQUIRED)
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def service_list() -> list[dict[str, Any]]:
 def service_definition(code: str) -> dict[str, Any]:
     category = service_category(code)
     if category is None:
-        raise NotFound(_("service_code 不存在：%(code)s") % {"code": code[:40]}, code="service_code")
+        raise NotFound(_("service_code 不存在：%(code)s") % {"code": code[:40]}, code=ErrorCode.SERVICE_CODE)
     attributes = ServiceAttribute.objects.filter(category=category).order_by("order", "id")
     return {
         "service_code": category.code,
@@ -252,7 +253,8 @@ def parse_instant(name: str, value: str) -> dt.datetime | None:
         parsed = None
     if parsed is None:
         raise BadRequest(
-            _("%(name)s 须为 W3C 日期时间，例如 2025-01-01T00:00:00+08:00") % {"name": name}, code="invalid_date"
+            _("%(name)s 须为 W3C 日期时间，例如 2025-01-01T00:00:00+08:00") % {"name": name},
+            code=ErrorCode.INVALID_DATE,
         )
     return parsed
 
@@ -263,7 +265,7 @@ def _shifted(instant: dt.datetime, delta: dt.timedelta) -> dt.datetime:
         shifted = instant + delta
         shifted.astimezone(dt.UTC)
     except OverflowError:
-        raise BadRequest(_("start_date/end_date 超出可查询的日期范围"), code="invalid_date_range") from None
+        raise BadRequest(_("start_date/end_date 超出可查询的日期范围"), code=ErrorCode.INVALID_DATE_RANGE) from None
     return shifted
 
 
@@ -289,9 +291,9 @@ def request_query(
     end_at = parse_instant("end_date", end)
     if start_at is not None and end_at is not None:
         if end_at < start_at:
-            raise BadRequest(_("end_date 不能早于 start_date"), code="invalid_date_range")
+            raise BadRequest(_("end_date 不能早于 start_date"), code=ErrorCode.INVALID_DATE_RANGE)
         if end_at - start_at > WINDOW:
-            raise BadRequest(_("start_date 与 end_date 的间隔不能超过 90 天"), code="invalid_date_range")
+            raise BadRequest(_("start_date 与 end_date 的间隔不能超过 90 天"), code=ErrorCode.INVALID_DATE_RANGE)
     elif start_at is not None:
         end_at = _shifted(start_at, WINDOW)
     elif end_at is not None:
@@ -304,7 +306,7 @@ def request_query(
         qs = qs.filter(category__code__in=codes)
     wanted = {s.strip().lower() for s in status.split(",") if s.strip()}
     if wanted - {"open", "closed"}:
-        raise BadRequest(_("status 只能是 open 或 closed"), code="invalid_status")
+        raise BadRequest(_("status 只能是 open 或 closed"), code=ErrorCode.INVALID_STATUS)
     if wanted == {"open"}:
         qs = qs.exclude(status__in=FINAL_STATUSES)
     elif wanted == {"closed"}:
@@ -318,7 +320,7 @@ def request_detail(district: Territory, service_request_id: str) -> WorkOrder:
         wo = public_work_orders(district).filter(pk=int(service_request_id)).first()
     if wo is None:
         raise NotFound(
-            _("service_request_id 不存在：%(id)s") % {"id": service_request_id[:40]}, code="service_request_id"
+            _("service_request_id 不存在：%(id)s") % {"id": service_request_id[:40]}, code=ErrorCode.SERVICE_REQUEST_ID
         )
     return wo
 

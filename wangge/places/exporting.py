@@ -21,6 +21,7 @@ from wangge.core.geo import from_wgs84
 from wangge.core.spreadsheets import write_row, write_rows
 from wangge.core.validators import mask_phone
 from wangge.places.choices import EXPORT_ONLY_COLUMNS, FILE_CRS_KEY, POINT_COLUMNS
+from wangge.places.errors import ErrorCode
 from wangge.places.models import Point
 from wangge.places.records import COORD_DECIMALS, check_crs
 
@@ -31,7 +32,7 @@ def _check_reveal(actor: Any, queryset: models.QuerySet[Point], reveal: bool, fm
     if not is_system(actor):
         allowed: models.QuerySet[Any] = Point.objects.restrict(actor, REVEAL).values("pk")
         if queryset.exclude(pk__in=allowed).exists():
-            raise PermissionDenied(_("无权查看完整的责任人电话"), code="reveal_denied")
+            raise PermissionDenied(_("无权查看完整的责任人电话"), code=ErrorCode.REVEAL_DENIED)
     with transaction.atomic():
         audit.record(
             actor=actor,

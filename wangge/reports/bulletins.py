@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wangge.accounts.models import Unit
 from wangge.core.errors import NotFound
@@ -23,6 +24,7 @@ from wangge.core.masking import mask_numbers
 from wangge.intel.hotspots import hot_issues
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
+from wangge.reports.errors import ErrorCode
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.choices import OPEN_STATUSES, Status, SupervisionLevel
@@ -122,7 +124,7 @@ def resolve_scope(code: str) -> BulletinScope:
     unit = Unit.objects.select_related("territory").filter(code=unit_code).first()
     if unit is not None:
         return BulletinScope(ScopeKind.UNIT, unit.code, unit.name, unit.territory.path, unit=unit)
-    raise NotFound(f"找不到编码为“{code}”的辖区或单位", code="scope_not_found")
+    raise NotFound(gettext("找不到编码为“%(code)s”的辖区或单位") % {"code": code}, code=ErrorCode.SCOPE_NOT_FOUND)
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
