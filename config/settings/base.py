@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "csp",
     "django_filters",
     "drf_spectacular",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wangge.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -95,11 +97,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["wangge.accounts.backends.LockoutBackend"]
 
+# 等保 2.0 第三级 口令复杂度: at least 10 characters of three of the four classes, not common, not like the account's
+# name, none of the last WANGGE_PASSWORD_HISTORY passwords (wangge.accounts.passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "wangge.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "wangge.accounts.passwords.PasswordHistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -121,8 +127,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "wangge.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -188,9 +194,22 @@ WANGGE_SHARED_DATA = env.SHARED_DATA_DIR
 WANGGE_OVERLAP_TOLERANCE = 0.001
 # Office hours for working-time arithmetic: list of (start, end) windows each working day.
 WANGGE_OFFICE_HOURS = [("08:30", "12:00"), ("14:30", "18:00")]
-# Login-failure lockout (等保 2.0): this many consecutive failures lock an account for that long.
+# Login-failure handling (等保 2.0 登录失败处理; the table is in wangge.accounts.lockout). Failures never lock an
+# account as a whole: this many in a row from one address lock that address out of that username for that long;
+# from every address, after SLOWDOWN_AFTER the username waits 2, 4, … up to MAX_DELAY seconds between tries
+# (not from an address it logged in from lately); an address failing more than ADDRESS_FAILURES is refused for
+# the rest of the window, and beyond GLOBAL_FAILURES on the whole platform so is every address that failed lately.
 WANGGE_LOCKOUT_ATTEMPTS = 5
 WANGGE_LOCKOUT_MINUTES = 15
+WANGGE_LOGIN_ACCOUNT_SLOWDOWN_AFTER = 10
+WANGGE_LOGIN_ACCOUNT_MAX_DELAY = 60
+WANGGE_LOGIN_ADDRESS_FAILURES = "20/h"
+WANGGE_LOGIN_GLOBAL_FAILURES = "300/min"
+# Passwords (wangge.accounts.passwords): changed after this many days (0: never expire), none of the last N reused.
+# The demo logins share a published password: only the local settings (make run) let them keep it.
+WANGGE_PASSWORD_MAX_AGE_DAYS = env.PASSWORD_MAX_AGE_DAYS
+WANGGE_PASSWORD_HISTORY = 5
+WANGGE_DEMO_KEEPS_PASSWORD = False
 # Closed loop: warn when this share of a step's time has passed; 三率 weights; 满意率 definition
 # ("top3": 非常满意+满意+基本满意, "top2": 非常满意+满意); 差评 rectification limit; on-site sampling.
 WANGGE_WARN_SHARE = 0.8
@@ -268,6 +287,15 @@ WANGGE_CITIZEN_RATINGS = "10/h"
 WANGGE_CITIZEN_PHONE_TAIL_FAILURES = "5/day"
 
 # REST API (wangge.api, /api/) ---------------------------------------------------------------------
+# API tokens (django-rest-knox, wangge.accounts.tokens): stored as hashes, valid this many hours from their
+# issue, at most this many per account; revoked by DELETE /api/auth/token/, a password change, a lock.
+WANGGE_API_TOKEN_HOURS = env.API_TOKEN_HOURS
+WANGGE_API_TOKENS_PER_USER = 10
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=WANGGE_API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 # One error body for every failure; schema with error responses; throttles per client; offline docs.
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "wangge.api.exceptions.exception_handler"
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "wangge.api.schema.WanggeAutoSchema"

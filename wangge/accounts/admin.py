@@ -11,17 +11,28 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, Use
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts import services
+from wangge.accounts.forms import AdminLoginForm
 from wangge.accounts.models import RoleGrant, Unit, User
-from wangge.core import audit
+from wangge.accounts.tokens import api_tokens_revoke_all
 from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt
-from wangge.core.clientaddr import client_ip
 from wangge.core.crypto import blind_index
 from wangge.core.errors import DomainError
 from wangge.core.validators import mask_phone, normalise_phone, validate_phone
+
+# The admin's login page answers every failure like the staff login page (wangge.accounts.lockout), and its
+# "change password" link leads to the staff page, which applies the policy, audits and revokes API tokens.
+admin.site.login_form = AdminLoginForm
+
+
+def _password_change(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    return redirect("web:password_change")
+
+
+admin.site.password_change = _password_change  # type: ignore[method-assign]
 
 
 def clean_phone_value(value: str) -> str:
@@ -94,6 +105,7 @@ class StaffChangeForm(StaffMobileMixin, UserChangeForm):
             "unit",
             "email",
             "is_demo",
+            "must_change_password",
             "is_active",
             "is_staff",
             "is_superuser",
@@ -159,7 +171,7 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ("username", "display_name")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
-    readonly_fields = ("last_login", "date_joined", "failed_logins", "locked_until", "password_changed_at")
+    readonly_fields = ("last_login", "date_joined", "locked_until", "password_changed_at")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("基本信息"), {"fields": ("display_name", "mobile", "unit", "email", "is_demo")}),
@@ -169,7 +181,15 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
         ),
         (
             _("登录安全"),
-            {"fields": ("failed_logins", "locked_until", "password_changed_at", "last_login", "date_joined")},
+            {
+                "fields": (
+                    "locked_until",
+                    "password_changed_at",
+                    "must_change_password",
+                    "last_login",
+                    "date_joined",
+                )
+            },
         ),
     )
     add_fieldsets = (
@@ -189,7 +209,7 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
             },
         ),
     )
-    actions = ("unlock_accounts",)
+    actions = ("lock_accounts", "unlock_accounts")
 
     @admin.display(description=_("手机号"))
     def masked_mobile(self, obj: User) -> str:
@@ -215,6 +235,8 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
             # staff_update covers only some of the fields edited here: the audited save, then the scope check.
             obj.mobile_index = blind_index(obj.mobile or "")
             super().save_model(request, obj, form, change)
+            if "is_active" in form.changed_data and not obj.is_active:
+                api_tokens_revoke_all(actor=request.user, user=obj, reason="inactive")
             return
         data = form.cleaned_data
         user = services.staff_create(
@@ -251,25 +273,22 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
-                user = User.objects.get(pk=id)
-                audit.record(
-                    actor=request.user,
-                    action="accounts.password_set",
-                    obj=user,
-                    after={
-                        "password_changed_at": user.password_changed_at.isoformat()
-                        if user.password_changed_at
-                        else None
-                    },
-                    only_changes=False,
-                    ip=client_ip(request),
-                )
+                # The owner changes a password an administrator chose; the account's API tokens end.
+                services.staff_password_changed(actor=request.user, user=User.objects.get(pk=id))
         return response
 
-    @admin.action(description=_("解除所选账号的登录锁定"))
+    @admin.action(description=_("锁定所选账号（禁止登录并注销其接口令牌）"))
+    def lock_accounts(self, request: HttpRequest, queryset: models.QuerySet[User]) -> None:
+        count = 0
+        for user in queryset.exclude(pk=getattr(request.user, "pk", None) or 0):
+            services.staff_lock(actor=request.user, user=user)
+            count += 1
+        self.message_user(request, _("已锁定 %(n)d 个账号") % {"n": count})
+
+    @admin.action(description=_("解除所选账号的锁定和登录失败限制"))
     def unlock_accounts(self, request: HttpRequest, queryset: models.QuerySet[User]) -> None:
         count = 0
-        for user in queryset.filter(locked_until__gt=timezone.now()):
+        for user in queryset:
             services.staff_unlock(actor=request.user, user=user)
             count += 1
         self.message_user(request, _("已解除 %(n)d 个账号的锁定") % {"n": count})

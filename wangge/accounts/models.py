@@ -95,12 +95,17 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
-    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    # Set by an administrator (staff_lock); failed logins never lock a whole account (wangge.accounts.lockout).
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Someone other than its owner set the password (an administrator, an import): the owner changes it at the
+    # next login (wangge.accounts.passwords).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
     is_demo = models.BooleanField(_("演示账号"), default=False)
 
     objects = StaffManager()  # type: ignore[misc]
+
+    _password_replaced: str | None = None
 
     class Meta:
         verbose_name = _("工作人员")
@@ -115,7 +120,10 @@ class User(AbstractUser):
         return user_scope(self, action)
 
     def set_password(self, raw_password: str | None) -> None:
-        """Every way of setting a password (service, admin, ``changepassword``) stamps the time."""
+        """Every way of setting a password (service, admin, ``changepassword``) stamps the time and keeps the
+        hash it replaces until the save, when the history validator files it (wangge.accounts.passwords)."""
+        if self._password_replaced is None:
+            self._password_replaced = self.password
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
@@ -131,6 +139,22 @@ class User(AbstractUser):
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """A password hash an account used before: the last few may not be chosen again (等保 2.0 口令复杂度)."""
+
+    user = models.ForeignKey(User, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码摘要"), max_length=128)
+    replaced_at = models.DateTimeField(_("停用时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.replaced_at:%Y-%m-%d %H:%M}"
 
 
 class RoleGrant(models.Model):

@@ -1,7 +1,9 @@
 """Security events to the audit trail: login success, failure and logout (等保 2.0 安全审计).
 
-Connected in ``AccountsConfig.ready``. These receivers record events only; the lockout rule
-itself lives in ``wangge.accounts.backends``.
+Connected in ``AccountsConfig.ready``. These receivers record events only; the login-failure rules live in
+``wangge.accounts.lockout`` and are applied by ``wangge.accounts.backends``. Attempts refused before any
+password was checked are written once a minute per address and reason, so a flood of them does not flood
+the trail.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from django.http import HttpRequest
 
 from wangge.accounts.backends import failure_reason
 from wangge.accounts.models import User
-from wangge.core import audit
+from wangge.core import audit, ratelimit
 from wangge.core.clientaddr import client_ip
+
+REFUSALS_AUDITED = ratelimit.Rate(limit=1, period=60)
 
 
 @receiver(user_logged_in, dispatch_uid="wangge.accounts.audit_login")
@@ -35,14 +39,13 @@ def audit_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")[:150]
-    user = User._default_manager.filter(username=username).first() if username else None
-    # bad_password, locked_now (this failure locked the account), locked, inactive, unknown_user
-    reason = failure_reason.get() or ("unknown_user" if user is None else "bad_credentials")
+    # bad_password, unknown_user, locked (by an administrator), inactive, or refused_<pair|account|address|global>
+    reason = failure_reason.get()
     failure_reason.set(None)
-    audit.record(
-        actor=username or "anonymous",
-        action="auth.login_failed",
-        obj=user,
-        note=reason,
-        ip=client_ip(request),
-    )
+    ip = client_ip(request)
+    refused = bool(reason and reason.startswith("refused_"))
+    if refused and not ratelimit.hit("auth.audit_refused", f"{ip}|{reason}", REFUSALS_AUDITED).allowed:
+        return
+    user = User._default_manager.filter(username=username).first() if username else None
+    reason = reason or ("unknown_user" if user is None else "bad_credentials")
+    audit.record(actor=username or "anonymous", action="auth.login_failed", obj=user, note=reason, ip=ip)

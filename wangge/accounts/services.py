@@ -7,6 +7,7 @@ actor's view scope answers exactly like a missing one (NotFound).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wangge.accounts import lockout
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.accounts.roles import (
@@ -24,6 +26,7 @@ from wangge.accounts.roles import (
     UNIT_ROLES,
 )
 from wangge.accounts.selectors import forget_scope
+from wangge.accounts.tokens import api_tokens_revoke_all
 from wangge.core import audit
 from wangge.core.actors import is_system
 from wangge.core.crypto import blind_index
@@ -32,6 +35,9 @@ from wangge.core.scoping import CHANGE, VIEW, scope_for
 from wangge.core.validators import normalise_phone, validate_phone
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
+
+# An administrator's lock without an end: far enough to outlive the platform, near enough for every database.
+LOCKED_INDEFINITELY = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 
 # --------------------------------------------------------------------------------------------
 # Scope checks shared by the services (and by the admin forms, which must refuse the same input).
@@ -173,7 +179,8 @@ def staff_create(
     unit: Unit | None = None,
     is_demo: bool = False,
 ) -> User:
-    """Create a staff account. Without ``password`` the account cannot log in until one is set."""
+    """Create a staff account. Without ``password`` the account cannot log in until one is set; with one, its
+    owner must change it at the first login (someone else chose it)."""
     if unit is not None:
         _require_unit(actor, unit)
     elif not _is_system(actor) and scope_for(actor, CHANGE).empty:
@@ -205,6 +212,7 @@ def staff_create(
     if password:
         _validate_password(password, user)
         user.set_password(password)
+        user.must_change_password = True
     else:
         user.set_unusable_password()
     user.save()
@@ -244,39 +252,78 @@ def staff_update(
         user.is_active = is_active
     user.save()
     audit.record(actor=actor, action="accounts.staff_update", obj=user, before=before, after=audit.snapshot(user))
+    if not user.is_active:
+        api_tokens_revoke_all(actor=actor, user=user, reason="inactive")
     return user
 
 
 @transaction.atomic
 def staff_set_password(*, actor: Any, user: User, password: str) -> User:
-    """Set a new password under the policy (AUTH_PASSWORD_VALIDATORS). Clears a lockout."""
+    """Set a new password under the policy (AUTH_PASSWORD_VALIDATORS, history included). The account's API
+    tokens are revoked; a password set by anyone but its owner must be changed by the owner at the next login."""
     _require_user(actor, user, allow_self=True)
     user = User.objects.select_for_update().get(pk=user.pk)
     _validate_password(password, user)
     user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["password", "password_changed_at", "failed_logins", "locked_until"])
+    user.save(update_fields=["password", "password_changed_at"])
+    return staff_password_changed(actor=actor, user=user)
+
+
+@transaction.atomic
+def staff_password_changed(*, actor: Any, user: User) -> User:
+    """What follows a new password however it was set (the services, the admin's password form): the owner must
+    change one somebody else chose, every API token of the account is revoked, and the change is audited.
+    (Django ends the account's other sessions itself: their hash no longer matches.)"""
+    by_owner = getattr(actor, "pk", None) == user.pk
+    User.objects.filter(pk=user.pk).update(must_change_password=not by_owner)
+    user.must_change_password = not by_owner
     audit.record(
         actor=actor,
         action="accounts.password_set",
         obj=user,
-        after={"password_changed_at": user.password_changed_at.isoformat() if user.password_changed_at else None},
+        after={
+            "password_changed_at": user.password_changed_at.isoformat() if user.password_changed_at else None,
+            "by_owner": by_owner,
+        },
         only_changes=False,
     )
+    api_tokens_revoke_all(actor=actor, user=user, reason="password_changed")
+    return user
+
+
+@transaction.atomic
+def staff_lock(*, actor: Any, user: User, until: dt.datetime | None = None) -> User:
+    """Lock an account (suspected compromise, leave): no login until ``until`` (default: until unlocked), and
+    every API token revoked. Failed logins never do this (wangge.accounts.lockout)."""
+    _require_user(actor, user)
+    if getattr(actor, "pk", None) == user.pk:
+        raise ValidationFailed(_("不能锁定自己的账号"), code="cannot_lock_self")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user)
+    user.locked_until = until or LOCKED_INDEFINITELY
+    user.save(update_fields=["locked_until"])
+    audit.record(actor=actor, action="accounts.staff_lock", obj=user, before=before, after=audit.snapshot(user))
+    api_tokens_revoke_all(actor=actor, user=user, reason="locked")
     return user
 
 
 @transaction.atomic
 def staff_unlock(*, actor: Any, user: User) -> User:
-    """Lift a login lockout before it expires."""
+    """Lift an administrator's lock, and the login-failure limits counted against the username."""
     _require_user(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = audit.snapshot(user)
-    user.failed_logins = 0
     user.locked_until = None
-    user.save(update_fields=["failed_logins", "locked_until"])
-    audit.record(actor=actor, action="accounts.staff_unlock", obj=user, before=before, after=audit.snapshot(user))
+    user.save(update_fields=["locked_until"])
+    lockout.forget(user.username)
+    audit.record(
+        actor=actor,
+        action="accounts.staff_unlock",
+        obj=user,
+        before=before,
+        after=audit.snapshot(user),
+        only_changes=False,
+    )
     return user
 
 

@@ -1,5 +1,9 @@
 """What every API view shares: token then session authentication, the body-size limit, FilterSet filtering,
-and the rule that a queryset starts from the user's scope."""
+and the rule that a queryset starts from the user's scope.
+
+Tokens are django-rest-knox tokens (wangge.accounts.tokens): hashed at rest, expiring, revoked on logout,
+password change, lock and deactivation. A token of an account an administrator locked, or whose password must be
+changed first, authenticates nothing."""
 
 from __future__ import annotations
 
@@ -8,14 +12,35 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from rest_framework import generics, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from wangge.accounts.tokens import token_lifetime
+from wangge.api.authentication import TokenAuthentication
 from wangge.api.exceptions import PayloadTooLarge
 from wangge.core.scoping import VIEW
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The token in the OpenAPI schema, with its lifetime."""
+
+    target_class = "wangge.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        definition: dict[str, Any] = dict(super().get_security_definition(auto_schema))
+        hours = token_lifetime().total_seconds() / 3600
+        definition["description"] = (
+            "请求头 Authorization: Token <令牌>。令牌由 POST /api/auth/token/ 以用户名和密码换取，"
+            f"自签发起 {hours:g} 小时后失效（不因使用而延长）；DELETE /api/auth/token/ 注销当前令牌；"
+            "修改密码、账号被锁定或停用时全部失效。"
+        )
+        return definition
+
 
 # Token first: an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]

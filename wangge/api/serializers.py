@@ -724,7 +724,8 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 
 class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("令牌，仅此一次返回（平台只保存其摘要）"))
+    expiry = serializers.DateTimeField(help_text=_("失效时间，此后须重新获取"))
 
 
 # --- intake suggestions ------------------------------------------------------------------------

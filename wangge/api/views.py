@@ -15,19 +15,24 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from wangge.accounts.filtersets import StaffFilterSet, UnitFilterSet
 from wangge.accounts.models import RoleGrant, Unit, User
+from wangge.accounts.passwords import password_change_reason, reason_text
+from wangge.accounts.tokens import api_token_issue, api_token_revoke, token_lifetime
 from wangge.api import serializers as s
-from wangge.api.base import OWN, SHARED, TERRITORY, ApiView, ScopedViewSet, check_body_size
-from wangge.core.errors import NotFound, ValidationFailed
+from wangge.api.base import OWN, SHARED, TERRITORY, ApiView, ScopedViewSet
+from wangge.api.errors import ErrorCode
+from wangge.core.clientaddr import client_ip
+from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.intel import intake
 from wangge.notifications.filtersets import NotificationFilterSet
 from wangge.notifications.models import Notification
@@ -132,19 +137,44 @@ class MeView(ApiView):
         return Response(s.MeSerializer(user, context={"request": request}).data)
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (the same lockout rules as the login page)."""
+class TokenView(ApiView):
+    """Exchange a username and password for an API token (the login page's failure limits apply), or revoke the
+    token the request carries. Tokens expire; only their hash is stored (wangge.accounts.tokens)."""
 
     throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "login"
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        check_body_size(request)
-        super().initial(request, *args, **kwargs)
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    @extend_schema(summary="获取接口令牌", request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def get_authenticators(self) -> list[Any]:
+        # The exchange needs no credentials but the password: a stale token in the request must not refuse it.
+        return [] if getattr(self.request, "method", None) == "POST" else super().get_authenticators()
+
+    @extend_schema(
+        summary="获取接口令牌",
+        description=f"以用户名和密码换取令牌，自签发起 {token_lifetime().total_seconds() / 3600:g} 小时后失效"
+        "（expiry）；失败答复一律相同，多次失败后须稍候再试。须先修改密码的账号答复 403 password_change_required。",
+        request=s.TokenRequestSerializer,
+        responses=s.TokenSerializer,
+        auth=[],
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)  # type: ignore[no-any-return]
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user: User = serializer.validated_data["user"]
+        reason = password_change_reason(user)
+        if reason is not None:
+            raise PermissionDenied(reason_text(reason), code=ErrorCode.PASSWORD_CHANGE_REQUIRED)
+        token, raw = api_token_issue(actor=user, ip=client_ip(request))
+        return Response(s.TokenSerializer({"token": raw, "expiry": token.expiry}).data)
+
+    @extend_schema(summary="注销当前令牌", request=None, responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request.user
+        if isinstance(user, User) and request.auth is not None and hasattr(request.auth, "digest"):
+            api_token_revoke(actor=user, token=request.auth, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- places --------------------------------------------------------------------------------------

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.models import Unit, User
+from wangge.accounts.models import Unit
 from wangge.core.workflow import Input, Transition
 from wangge.territory.models import Territory
 from wangge.web.workflow_forms import MultipleImageField, StepForm
@@ -22,37 +19,6 @@ from wangge.workorders.choices import (
     Urgency,
 )
 from wangge.workorders.models import Category, WorkOrder
-
-
-class LoginForm(AuthenticationForm):
-    """The standard login, telling a locked account how long to wait (等保 2.0 登录失败处理)."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("用户名或密码不正确"),
-        "locked": _("账号已锁定，请 %(minutes)s 分钟后再试"),
-    }
-
-    def clean(self) -> dict[str, Any]:
-        try:
-            return super().clean()
-        except ValidationError:
-            # The lockout backend refuses a locked account before checking the password (and the
-            # failure that reaches the limit locks it): either way the account is locked now.
-            locked = self.locked_error()
-            if locked is not None:
-                raise locked from None
-            raise
-
-    def locked_error(self) -> ValidationError | None:
-        username = self.cleaned_data.get("username") or ""
-        user = User._default_manager.filter(username=username).only("locked_until").first()
-        if user is None or user.locked_until is None or user.locked_until <= timezone.now():
-            return None
-        seconds = max((user.locked_until - timezone.now()).total_seconds(), 1.0)
-        return ValidationError(
-            self.error_messages["locked"], code="locked", params={"minutes": max(1, math.ceil(seconds / 60))}
-        )
 
 
 def leaf_categories() -> Any:

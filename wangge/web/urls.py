@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", auth.password_change, name="password_change"),
     # Staff: workbench and cases.
     path("workbench/", workbench.workbench, name="workbench"),
     path("workbench/dispatch/", workbench.bulk_dispatch, name="bulk_dispatch"),

@@ -207,17 +207,17 @@ def test_staff_update_by_grid_worker_changes_nothing(tree) -> None:
 
 def test_staff_set_password_applies_policy_and_stamps_time(tree) -> None:
     # given
-    user = user_with_role(Role.GRID_WORKER, tree.grid_a1, failed_logins=3)
+    user = user_with_role(Role.GRID_WORKER, tree.grid_a1)
     admin = user_with_role(Role.ADMIN, tree.district)
 
     # when
     services.staff_set_password(actor=admin, user=user, password="Another-Pass-99")
 
-    # then
+    # then: set by an administrator, so its owner must change it
     user.refresh_from_db()
     assert user.check_password("Another-Pass-99")
     assert user.password_changed_at is not None
-    assert user.failed_logins == 0
+    assert user.must_change_password
     entry = AuditEntry.objects.get(action="accounts.password_set")
     assert entry.object_id == str(user.pk)
     assert user.password not in str(entry.after)
@@ -227,12 +227,15 @@ def test_staff_set_password_for_oneself(tree) -> None:
     # given
     user = UserFactory.create()
 
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+
     # when
     services.staff_set_password(actor=user, user=user, password="Mine-Own-Pass-1")
 
     # then
     user.refresh_from_db()
     assert user.check_password("Mine-Own-Pass-1")
+    assert not user.must_change_password
 
 
 @pytest.mark.parametrize("password", ["short1!", "password123", "12345678901234", "staffwangge1"])
@@ -487,3 +490,42 @@ def test_street_staff_cannot_revoke_an_admin(tree) -> None:
 
     # then
     assert RoleGrant.objects.filter(pk=grant.pk).exists()
+
+
+def test_staff_lock_locks_until_unlocked_and_is_audited(tree) -> None:
+    # given
+    user = user_with_role(Role.GRID_WORKER, tree.grid_a1)
+    admin = user_with_role(Role.ADMIN, tree.district)
+
+    # when
+    services.staff_lock(actor=admin, user=user)
+
+    # then
+    user.refresh_from_db()
+    assert user.is_locked and user.locked_until == services.LOCKED_INDEFINITELY
+    assert AuditEntry.objects.filter(action="accounts.staff_lock", object_id=str(user.pk)).count() == 1
+
+
+def test_staff_lock_of_someone_out_of_scope_is_refused(tree) -> None:
+    # given
+    victim = user_with_role(Role.GRID_WORKER, tree.grid_b1)
+    actor = user_with_role(Role.STREET_STAFF, tree.street_a)
+
+    # when
+    with pytest.raises(NotFound):
+        services.staff_lock(actor=actor, user=victim)
+
+    # then
+    victim.refresh_from_db()
+    assert victim.locked_until is None
+    assert not AuditEntry.objects.filter(action="accounts.staff_lock").exists()
+
+
+def test_staff_lock_of_oneself_is_refused(tree) -> None:
+    admin = user_with_role(Role.ADMIN, tree.district)
+
+    with pytest.raises(ValidationFailed):
+        services.staff_lock(actor=admin, user=admin)
+
+    admin.refresh_from_db()
+    assert admin.locked_until is None

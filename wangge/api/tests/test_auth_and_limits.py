@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -24,10 +24,11 @@ def test_token_obtained_with_password_opens_the_api(world: SimpleNamespace) -> N
     # when the dispatcher exchanges username and password for a token
     response = client.post("/api/auth/token/", {"username": "dispatcher", "password": PASSWORD}, format="json")
 
-    # then the token works, and it is the stored one
+    # then the token works, and only its hash is stored
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=world.dispatcher).key == token
+    stored = AuthToken.objects.get(user=world.dispatcher)
+    assert stored.digest != token and token not in str(vars(stored))
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/me/").json()["username"] == "dispatcher"
 
@@ -37,7 +38,7 @@ def test_wrong_password_gives_no_token(world: SimpleNamespace) -> None:
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
-    assert not Token.objects.filter(user=world.dispatcher).exists()
+    assert not AuthToken.objects.filter(user=world.dispatcher).exists()
 
 
 def test_bad_or_missing_token_is_401(world: SimpleNamespace) -> None:

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -98,7 +98,7 @@ def fuzz_world(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, _keep_te
     to_closed(world, new_case(world, at=local(2025, 6, 4, 9)), local(2025, 6, 4, 10), rating=2)
     png = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
     attachment_add(actor=world.dispatcher, work_order=registered, upload=png, kind="photo")
-    world.token = Token.objects.create(user=world.dispatcher).key
+    world.token = AuthToken.objects.create(user=world.dispatcher)[1]
     return world
 
 

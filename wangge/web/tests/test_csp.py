@@ -55,6 +55,7 @@ def test_the_pages_as_served_hold_no_inline_script(client: Client, world: Any) -
         reverse("web:case_report"),
         reverse("web:map"),
         reverse("web:inbox"),
+        reverse("web:password_change"),
         reverse("web:appeal"),
         reverse("web:track_detail", args=[wo.tracking_code]),
         reverse("reports:dashboard"),
