@@ -47,6 +47,13 @@ CODE_SEGMENTS = [int(x) for x in env_list("WANGGE_CODE_SEGMENTS", ["6", "3", "3"
 TIME_ZONE = env_str("WANGGE_TIME_ZONE", "Asia/Shanghai")
 TASK_BACKEND = env_str("WANGGE_TASK_BACKEND", "database")
 MEDIA_ROOT = env_str("WANGGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+# Uploads (wangge.core.uploads): bytes per file; files and bytes per submission; pixels per image; photos an
+# address may send with citizen appeals per day (0: no limit).
+MAX_UPLOAD_BYTES = env_int("WANGGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+MAX_UPLOAD_FILES = env_int("WANGGE_MAX_UPLOAD_FILES", 6)
+MAX_UPLOAD_TOTAL_BYTES = env_int("WANGGE_MAX_UPLOAD_TOTAL_BYTES", 30 * 1024 * 1024)
+MAX_UPLOAD_PIXELS = env_int("WANGGE_MAX_UPLOAD_PIXELS", 40_000_000)
+CITIZEN_PHOTOS_PER_DAY = env_int("WANGGE_CITIZEN_PHOTOS_PER_DAY", 30)
 STATIC_ROOT = env_str("WANGGE_STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 EMAIL_URL = env_str("WANGGE_EMAIL_BACKEND", "")
 SHARED_DATA_DIR = env_str("WANGGE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data"))

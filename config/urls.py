@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
@@ -22,5 +20,7 @@ urlpatterns = [
     path("reports/", include("wangge.reports.urls")),
     path("", include("wangge.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never routed under MEDIA_URL, in any environment: each is sent only by the view of the
+# object it belongs to, after checking who asks — a case's files by web:case_attachment and the API's
+# work-orders/<id>/attachments/<id>/ (wangge.core.uploads.file_response), a check-in's photo by
+# reports:checkin_photo. The classifier files under MEDIA_ROOT are read by the server only.

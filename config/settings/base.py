@@ -217,7 +217,18 @@ WANGGE_SANLV_WEIGHTS = {"response": 30, "resolution": 35, "satisfaction": 35}
 WANGGE_SATISFACTION_DEFINITION = "top3"
 WANGGE_BAD_RATING_RECTIFY_DAYS = 15
 WANGGE_ONSITE_SAMPLE_RATE = 0.2
-WANGGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Uploads (wangge.core.uploads): every file is typed from its bytes, images are encoded again without their
+# EXIF, each is stored under a generated name and sent only by the views that check who asks (never under
+# MEDIA_URL). Bytes per file; files and their total per submission (an appeal, a step, an upload); pixels per
+# image (decompression bombs); photos a client address may send with citizen appeals per day (0: no limit).
+# A multipart body over the submission total plus 1 MB of form fields is refused with 413 before it is read
+# (pages: wangge.core.requestguard; the API: WANGGE_API_MAX_UPLOAD_BODY_BYTES).
+WANGGE_MAX_UPLOAD_BYTES = env.MAX_UPLOAD_BYTES
+WANGGE_MAX_UPLOAD_FILES = env.MAX_UPLOAD_FILES
+WANGGE_MAX_UPLOAD_TOTAL_BYTES = env.MAX_UPLOAD_TOTAL_BYTES
+WANGGE_MAX_UPLOAD_PIXELS = env.MAX_UPLOAD_PIXELS
+WANGGE_MAX_UPLOAD_REQUEST_BYTES = WANGGE_MAX_UPLOAD_TOTAL_BYTES + 1024 * 1024
+WANGGE_CITIZEN_PHOTOS_PER_DAY = env.CITIZEN_PHOTOS_PER_DAY
 # Intake aids: a case without coordinates is placed by matching its address against territory and point
 # names (empty: off); a classifier's category suggestion below this confidence is shown, never pre-filled.
 WANGGE_ADDRESS_LOCATOR = "wangge.intel.geocode.locate_by_address"
@@ -311,13 +322,14 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "60/min", "user": "1200/min"
 WANGGE_TRUSTED_PROXIES = env.TRUSTED_PROXIES
 REST_FRAMEWORK["NUM_PROXIES"] = WANGGE_TRUSTED_PROXIES
 # Request bodies, refused with 413 before parsing: API JSON/form bodies up to 1 MB, multipart (photos) up
-# to six attachments of the maximum size. Django's own limits for every form: non-file fields 2.5 MB, at
-# most 1000 fields and 20 files per request; uploads above 2.5 MB spool to a temporary file.
+# to a submission's files (as the pages). Django's own limits for every form: non-file fields 2.5 MB, at
+# most 1000 fields, and twice a submission's files per request (beyond that the parser refuses the request;
+# up to it the upload rule answers with its message); uploads above 2.5 MB spool to a temporary file.
 WANGGE_API_MAX_BODY_BYTES = 1024 * 1024
-WANGGE_API_MAX_UPLOAD_BODY_BYTES = 6 * WANGGE_MAX_UPLOAD_BYTES
+WANGGE_API_MAX_UPLOAD_BODY_BYTES = WANGGE_MAX_UPLOAD_REQUEST_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * WANGGE_MAX_UPLOAD_FILES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Swagger UI and Redoc are served from the sidecar package's static files: no CDN (政务外网).
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +31,7 @@ from wangge.accounts.tokens import api_token_issue, api_token_revoke, token_life
 from wangge.api import serializers as s
 from wangge.api.base import OWN, SHARED, TERRITORY, ApiView, ScopedViewSet
 from wangge.api.errors import ErrorCode
+from wangge.core import uploads
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.intel import intake
@@ -407,8 +408,7 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
         att = wo.attachments.filter(pk=attachment_id).first()
         if att is None:
             raise NotFound(_("附件不存在"))
-        name = att.file.name.rsplit("/", 1)[-1]
-        return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=name)
+        return uploads.file_response(att.file, att.content_type)
 
 
 # --- in-app messages ------------------------------------------------------------------------------

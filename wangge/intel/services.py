@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wangge.core import audit
+from wangge.core import audit, uploads
 from wangge.core.actors import is_system
 from wangge.core.caches import ProcessCache
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -77,7 +77,8 @@ def classifier_register(
         metrics={k: v for k, v in description.items() if k not in {"params", "labels", "version"}},
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    row.file.save(f"{model.version}.joblib", ContentFile(textclf.dumps(model)), save=False)
+    # A generated name: the version is text chosen at training time, and the file is read by the server only.
+    row.file.save(uploads.generated_name("joblib"), ContentFile(textclf.dumps(model)), save=False)
     row.save()
     audit.record(actor=actor, action="intel.classifier_register", obj=row, after=_snapshot(row))
     if activate:

@@ -32,6 +32,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from wangge.api.tests.conftest import act, local, make_point, new_case, to_closed, to_handling
+from wangge.core.actors import SYSTEM
+from wangge.core.tests.images import PNG
 from wangge.places.services import point_types_seed
 from wangge.workorders.services import attachment_add
 
@@ -96,8 +98,8 @@ def fuzz_world(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, _keep_te
     handling = to_handling(world, new_case(world, lng=113.07, lat=33.02), local(2025, 6, 3, 10))
     act(world, handling, "supervise", "leader", local(2025, 6, 3, 11), level="yellow", note="督办")
     to_closed(world, new_case(world, at=local(2025, 6, 4, 9)), local(2025, 6, 4, 10), rating=2)
-    png = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
-    attachment_add(actor=world.dispatcher, work_order=registered, upload=png, kind="photo")
+    png = SimpleUploadedFile("p.png", PNG, content_type="image/png")
+    attachment_add(actor=SYSTEM, work_order=registered, upload=png, kind="photo")
     world.token = AuthToken.objects.create(user=world.dispatcher)[1]
     return world
 

@@ -13,6 +13,8 @@ from django.db.models import Model
 
 from wangge.accounts.models import Unit, User
 from wangge.api.tests.conftest import act, local, new_case
+from wangge.core.actors import SYSTEM
+from wangge.core.tests.images import PNG
 from wangge.places.models import Point
 from wangge.territory.models import Territory
 from wangge.web.views.registry import REGISTRIES
@@ -92,8 +94,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 def scene(world: SimpleNamespace, places: SimpleNamespace, nobody: User) -> SimpleNamespace:
     a = act(world, new_case(world), "dispatch", "dispatcher", local(2025, 6, 3, 10, 0), unit=world.dept)
     b = new_case(world, lng=113.07, lat=33.02, at=local(2025, 6, 3, 9, 5))
-    png = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
-    attachment = attachment_add(actor=world.dispatcher, work_order=a, upload=png, kind="photo")
+    png = SimpleUploadedFile("p.png", PNG, content_type="image/png")
+    attachment = attachment_add(actor=SYSTEM, work_order=a, upload=png, kind="photo")
     return SimpleNamespace(world=world, nobody=nobody, cases={"a": a, "b": b}, attachment=attachment)
 
 

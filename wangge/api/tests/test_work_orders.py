@@ -14,9 +14,8 @@ from django.utils import timezone
 from wangge.accounts.models import RoleGrant, User
 from wangge.api.tests.conftest import act, local, make_point, new_case, to_closed, to_handling
 from wangge.core.geo import wgs84_to_gcj02
+from wangge.core.tests.images import PNG
 from wangge.workorders.models import Attachment, Event, WorkOrder
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _ids(response: Any) -> list[int]:
@@ -432,44 +431,7 @@ def test_on_site_resolution_with_photos_in_multipart(world: SimpleNamespace, cli
     assert sorted(Attachment.objects.filter(work_order=wo).values_list("kind", flat=True)) == ["after", "before"]
 
 
-# --- events and attachments ----------------------------------------------------------------------
-
-
-def test_attachment_upload_list_and_download(world: SimpleNamespace, client_for: Any) -> None:
-    wo = new_case(world)
-    client = client_for(world.dispatcher)
-
-    uploaded = client.post(
-        f"/api/work-orders/{wo.pk}/attachments/",
-        {"file": SimpleUploadedFile("photo.png", PNG, content_type="image/png"), "kind": "photo"},
-        format="multipart",
-    )
-    assert uploaded.status_code == 201, uploaded.content
-    assert uploaded.json()["content_type"] == "image/png" and uploaded.json()["size"] == len(PNG)
-
-    listing = client.get(f"/api/work-orders/{wo.pk}/attachments/").json()
-    assert [a["id"] for a in listing] == [uploaded.json()["id"]]
-
-    download = client.get(f"/api/work-orders/{wo.pk}/attachments/{uploaded.json()['id']}/")
-    assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PNG
-    assert download["Content-Type"] == "image/png"
-
-    # out of scope, the file is as missing as the case
-    other = client_for(world.other_worker).get(f"/api/work-orders/{wo.pk}/attachments/{uploaded.json()['id']}/")
-    assert other.status_code == 404
-
-
-def test_attachment_of_the_wrong_type_is_refused(world: SimpleNamespace, client_for: Any) -> None:
-    wo = new_case(world)
-    response = client_for(world.dispatcher).post(
-        f"/api/work-orders/{wo.pk}/attachments/",
-        {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 8, content_type="image/png")},
-        format="multipart",
-    )
-    assert response.status_code == 400
-    assert response.json()["code"] == "unsupported_file_type"
-    assert not Attachment.objects.filter(work_order=wo).exists()
+# Uploading, listing and downloading attachments: test_attachments.
 
 
 # --- query counts --------------------------------------------------------------------------------

@@ -14,14 +14,13 @@ from wangge.accounts.choices import UnitKind
 from wangge.accounts.models import Unit
 from wangge.core.actors import SYSTEM
 from wangge.core.models import AuditEntry
+from wangge.core.tests.images import PNG
 from wangge.web.tests.conftest import act, local, new_case
 from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import Attachment, WorkOrder
 from wangge.workorders.services import attachment_add
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def png(name: str = "a.png") -> SimpleUploadedFile:
@@ -151,7 +150,7 @@ def test_user_without_reveal_right_cannot_see_the_number(client: Client, world: 
 
 def test_photos_are_served_only_within_scope(client: Client, world: Any) -> None:
     wo = new_case(world)
-    att = attachment_add(actor=world.caller, work_order=wo, upload=png())
+    att = attachment_add(actor=SYSTEM, work_order=wo, upload=png())
     url = reverse("web:case_attachment", args=[wo.pk, att.pk])
     client.force_login(world.dispatcher)
     assert client.get(url).status_code == 200

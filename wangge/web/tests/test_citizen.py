@@ -12,14 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from wangge.core.tests.images import PNG
 from wangge.places.models import Point, PointType
 from wangge.web.tests.conftest import act, new_case
 from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.roles import REVEAL
-from wangge.core import audit
+from wangge.core import audit, uploads
 from wangge.core.errors import Conflict, DomainError
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
@@ -174,15 +174,13 @@ def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """Photos are served through the case's scope, never from a public media URL."""
+    """A case's file, through the case's scope (never from a public media URL), as a download of its stored
+    type (``core.uploads.file_response``)."""
     wo = get_case(request.user, pk)
     att = Attachment.objects.filter(pk=attachment_pk, work_order=wo).first()
     if att is None:
         raise Http404
-    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.file_response(att.file, att.content_type)
 
 
 @login_required

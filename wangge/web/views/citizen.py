@@ -51,6 +51,25 @@ def _count_submission(request: HttpRequest) -> None:
     ratelimit.hit("web.appeal", client_ip(request) or "-", _appeal_rate())
 
 
+def _photo_rate() -> ratelimit.Rate | None:
+    """Photos sent with appeals per client address and day (``WANGGE_CITIZEN_PHOTOS_PER_DAY``; 0: no limit)."""
+    limit = int(getattr(settings, "WANGGE_CITIZEN_PHOTOS_PER_DAY", 30))
+    return ratelimit.Rate(limit, 86400) if limit > 0 else None
+
+
+def _photos_allowed(request: HttpRequest, count: int) -> bool:
+    """Whether this address may still send ``count`` photos today (nothing is counted here)."""
+    if count == 0:
+        return True
+    decision = ratelimit.check("web.appeal_photos", client_ip(request) or "-", _photo_rate())
+    return decision.allowed and (decision.remaining is None or decision.remaining >= count - 1)
+
+
+def _count_photos(request: HttpRequest, count: int) -> None:
+    for _photo in range(count):
+        ratelimit.hit("web.appeal_photos", client_ip(request) or "-", _photo_rate())
+
+
 @require_http_methods(["GET", "POST"])
 def appeal(request: HttpRequest) -> HttpResponse:
     point_code = (request.POST.get("point") or request.GET.get("point") or "").strip()
@@ -61,6 +80,8 @@ def appeal(request: HttpRequest) -> HttpResponse:
         if _over_limit(request):
             form.is_valid()
             form.add_error(None, _("提交过于频繁，请稍后再试或拨打 12345"))
+        elif form.is_valid() and not _photos_allowed(request, len(form.cleaned_data["photos"])):
+            form.add_error("photos", _("今日从您所在网络上传的照片已达上限，请不附照片提交，或拨打 12345"))
         elif form.is_valid():
             try:
                 wo = appeal_submit(
@@ -73,6 +94,7 @@ def appeal(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 _count_submission(request)
+                _count_photos(request, len(form.cleaned_data["photos"]))
                 request.session["appeal_code"] = wo.tracking_code
                 return redirect("web:appeal_done")
     else:

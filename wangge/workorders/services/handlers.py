@@ -32,7 +32,6 @@ from wangge.workorders.choices import (
 )
 from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import WorkOrder
-from wangge.workorders.services.attachments import attachment_add
 from wangge.workorders.services.records import insert_case, iso, new_tracking_code, record_event
 from wangge.workorders.services.steps import end_step, start_handle_clock, start_step
 from wangge.workorders.workflow import TRANSITIONS, InvalidTransition
@@ -385,10 +384,7 @@ def _h_resolve_on_site(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, 
                 if not (uploads[k] or have[k])
             ],
         )
-    for kind, files in uploads.items():
-        for upload in files:
-            attachment_add(actor=actor, work_order=wo, upload=upload, kind=kind)
-    end_step(wo, at)
+    end_step(wo, at)  # the photos are stored with the step's history row (work_order_transition)
     wo.resolution_mode = ResolutionMode.ON_SITE
     wo.reply_text = str(p["text"])
     wo.reply_result = ReplyResult.RESOLVED

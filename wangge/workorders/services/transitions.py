@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from wangge.core.actors import CitizenActor, is_system, require
 from wangge.core.errors import Conflict, NotFound, ValidationFailed
-from wangge.workorders.choices import FINAL_STATUSES, AttachmentKind, Relation
+from wangge.core.workflow import FILES
+from wangge.workorders.choices import FINAL_STATUSES, Relation
 from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import WorkOrder
-from wangge.workorders.services.attachments import attachment_add
+from wangge.workorders.services.attachments import attachments_for_step
 from wangge.workorders.services.handlers import HANDLERS
 from wangge.workorders.services.records import now_or, record_event
 from wangge.workorders.workflow import WORKFLOW
@@ -62,10 +63,9 @@ def work_order_transition(
         wo.version += 1
         wo.save()
         event = record_event(wo, name, actor, at, from_status, wo.status, note=str(payload.get("note", "")), data=data)
-        for upload in payload.get("attachments") or ():
-            att = attachment_add(actor=actor, work_order=wo, upload=upload, kind=AttachmentKind.PHOTO)
-            att.event = event
-            att.save(update_fields=["event"])
+        attachments_for_step(
+            actor=actor, event=event, files={i.name: payload.get(i.name) or () for i in t.inputs if i.kind == FILES}
+        )
         _after_transition(wo, name, from_status, at)
     return wo
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wangge.core.actors import CITIZEN, SYSTEM, CitizenActor, SystemActor
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.core.tests.images import PNG
 from wangge.notifications.models import Notification
 from wangge.workorders.choices import Relation, Status
 from wangge.workorders.models import Attachment, Event, StepClock, WorkOrder
@@ -20,7 +21,6 @@ from wangge.workorders.workflow import TRANSITIONS, available
 from .conftest import act, local, new_case, to_closed
 
 T0 = local(2025, 6, 3, 9, 0)  # a Tuesday
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXTENSION_PENDING = "handling+extension"  # 办理中 with a 延期 request awaiting approval
 
 
