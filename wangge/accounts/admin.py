@@ -32,7 +32,7 @@ def _password_change(request: HttpRequest, extra_context: Any = None) -> HttpRes
     return redirect("web:password_change")
 
 
-admin.site.password_change = _password_change  # type: ignore[method-assign]
+admin.site.password_change = _password_change  # type: ignore[method-assign, assignment]
 
 
 def clean_phone_value(value: str) -> str:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from wangge.core import tracking
 from wangge.web.tests.conftest import act, new_case
 from wangge.workorders.choices import Status
 from wangge.workorders.models import WorkOrder
@@ -131,3 +132,7 @@ def test_a_code_of_the_old_shorter_form_still_finds_its_case(world: Any) -> None
     response = Client().get(reverse("web:track"), {"code": " wg250603abc234 "})
 
     assert response.status_code == 302 and response["Location"].endswith("/track/WG250603ABC234/")
+
+
+def test_a_new_code_fits_the_tracking_code_column() -> None:
+    assert WorkOrder._meta.get_field("tracking_code").max_length == tracking.LENGTH
