@@ -54,6 +54,8 @@ MAX_UPLOAD_FILES = env_int("WANGGE_MAX_UPLOAD_FILES", 6)
 MAX_UPLOAD_TOTAL_BYTES = env_int("WANGGE_MAX_UPLOAD_TOTAL_BYTES", 30 * 1024 * 1024)
 MAX_UPLOAD_PIXELS = env_int("WANGGE_MAX_UPLOAD_PIXELS", 40_000_000)
 CITIZEN_PHOTOS_PER_DAY = env_int("WANGGE_CITIZEN_PHOTOS_PER_DAY", 30)
+# Django's technical error pages (tracebacks with the environment) under DEBUG: only when asked for.
+DEBUG_PAGES = env_bool("WANGGE_DEBUG_PAGES", False)
 STATIC_ROOT = env_str("WANGGE_STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 EMAIL_URL = env_str("WANGGE_EMAIL_BACKEND", "")
 SHARED_DATA_DIR = env_str("WANGGE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data"))

@@ -57,12 +57,18 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wangge.core.requestguard.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "wangge.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wangge.core.errorpages.DebugPagesMiddleware",
 ]
+# Django's technical error pages only when WANGGE_DEBUG_PAGES asks for them, even under DEBUG (make run): the
+# public 400/404/500 pages otherwise (wangge.core.errorpages).
+WANGGE_DEBUG_PAGES = env.DEBUG_PAGES
+DEFAULT_EXCEPTION_REPORTER = "wangge.core.errorpages.PublicExceptionReporter"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
