@@ -3,12 +3,14 @@
 Each step is idempotent (it upserts by code or username and leaves what is already there alone),
 reads what earlier steps stored rather than recomputing it, and returns a :class:`StepResult`.
 ``DEMO_STEPS`` lists them in order; later steps (e.g. work-order history) are appended there.
+:func:`demo_seed` runs them in one transaction: a build that fails part-way writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from wangge.accounts import services as accounts_services
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import RoleGrant, Unit, User
-from wangge.core import audit
+from wangge.core import audit, caches
 from wangge.core.actors import SystemActor, user_of
 from wangge.core.crypto import blind_index
 from wangge.core.errors import ValidationFailed
@@ -68,6 +70,8 @@ from wangge.workcalendar.services import office_windows_seed, seed_calendar
 
 DEMO_ACTOR = SystemActor("demo")  # who the audit log names for what the demo builder writes
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class StepResult:
@@ -77,6 +81,8 @@ class StepResult:
     unchanged: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # Undo what the step wrote outside the database (files), run when the build is rolled back.
+    on_rollback: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -658,7 +664,10 @@ def demo_classifier_seed(*, actor: Any, options: DemoOptions) -> StepResult:
         return result
     assert table.labels is not None
     model = textclf.train(table.texts, table.labels)
-    intel.classifier_register(actor=actor, path_or_model=model, activate=True, name="演示：卫东区已结案工单")
+    row = intel.classifier_register(actor=actor, path_or_model=model, activate=True, name="演示：卫东区已结案工单")
+    storage, name = row.file.storage, row.file.name
+    if name:
+        result.on_rollback.append(lambda: storage.delete(name))
     result.created += 1
     result.notes.append(f"{len(table.texts)} cases, {len(model.labels)} categories")
     return result
@@ -797,15 +806,29 @@ DEMO_STEPS: list[tuple[str, Step]] = [
 def demo_seed(
     *, actor: Any = DEMO_ACTOR, options: DemoOptions | None = None, steps: list[tuple[str, Step]] | None = None
 ) -> list[StepResult]:
-    """Run the demo steps in order, as the system building the demo; each is timed and idempotent."""
+    """Run the demo steps in order, as the system building the demo; each is timed and idempotent.
+
+    All or nothing: the steps run in one transaction, so a step that fails leaves the database as it was
+    before the build (and the process caches are emptied, since they may hold what was rolled back). What
+    the steps defer to the commit (tasks, cache invalidations) runs once, after the last step."""
     options = options or DemoOptions()
     results: list[StepResult] = []
-    for name, step in steps or DEMO_STEPS:
-        started = time.perf_counter()
-        res = step(actor=actor, options=options)
-        res.name = name
-        res.seconds = time.perf_counter() - started
-        results.append(res)
+    current = ""
+    try:
+        with transaction.atomic():
+            for current, step in steps or DEMO_STEPS:
+                started = time.perf_counter()
+                res = step(actor=actor, options=options)
+                res.name = current
+                res.seconds = time.perf_counter() - started
+                results.append(res)
+    except BaseException:
+        log.error("demo step %s failed: the build is rolled back, nothing was written", current)
+        for done in results:
+            for undo in done.on_rollback:
+                undo()
+        caches.reset_all()
+        raise
     return results
 
 

@@ -1,4 +1,5 @@
-"""``python manage.py demo [--boundaries FILE]``: build (or bring up to date) the demo data set."""
+"""``python manage.py demo [--boundaries FILE] [--cases N]``: build (or bring up to date) the demo data set, all or
+nothing (one transaction: a build that fails part-way leaves the database as it was)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ class Command(BaseCommand):
         try:
             results = demo_seed(options=DemoOptions(boundaries=boundaries, cases=options["cases"]))
         except DomainError as exc:
-            raise CommandError(f"{exc.message} {exc.details or ''}".strip()) from exc
+            detail = f"{exc.message} {exc.details or ''}".strip()
+            raise CommandError(f"{detail}（演示数据未写入，数据库保持原状）") from exc
         rows = [
             (r.name, str(r.created), str(r.updated), str(r.unchanged), f"{r.seconds:.2f}s", "; ".join(r.notes))
             for r in results
