@@ -37,7 +37,7 @@ WINDOW = dt.timedelta(days=90)
 DESCRIPTION_LIMIT = 4000
 
 # Not \b: Chinese characters are word characters, so "原工单WG250101ABCDEF" has no word boundary.
-_TRACKING = re.compile(r"(?<![0-9A-Za-z])WG\d{6}[2-9A-HJ-NP-Z]{6}(?![0-9A-Za-z])")
+_TRACKING = re.compile(r"(?<![0-9A-Za-z])WG\d{6}[2-9A-HJ-NP-Z]{6}(?:[2-9A-HJ-NP-Z]{6})?(?![0-9A-Za-z])")
 
 
 class BadRequest(DomainError):

@@ -4,16 +4,15 @@ the history row and the "it was taken in the meantime" error."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wangge.core import tracking
 from wangge.core.actors import label_of, user_of
 from wangge.workorders.models import Event, WorkOrder
 
-TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 TRACKING_CODE_ATTEMPTS = 5
 
 
@@ -26,14 +25,13 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def new_tracking_code(at: dt.datetime) -> str:
-    local = timezone.localtime(at)
-    tail = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))
-    return f"WG{local:%y%m%d}{tail}"
+    """A fresh 查询码 (60 random bits; ``core.tracking``)."""
+    return tracking.new_tracking_code(at)
 
 
 def insert_case(wo: WorkOrder, at: dt.datetime) -> None:
     """INSERT a new case. Its random tracking code may already be taken (a busy city draws tens of thousands a
-    day out of 32⁶ per day): then another is drawn, inside a savepoint so the caller's transaction goes on."""
+    day out of 32¹² per day): then another is drawn, inside a savepoint so the caller's transaction goes on."""
     for attempt in range(TRACKING_CODE_ATTEMPTS):
         try:
             with transaction.atomic():

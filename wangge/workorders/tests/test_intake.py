@@ -30,7 +30,7 @@ def test_a_location_in_any_datum_lands_in_the_right_grid(world: SimpleNamespace,
 def test_a_registered_case_starts_its_dispatch_clock(world: SimpleNamespace) -> None:
     wo = new_case(world, at=local(2025, 6, 3, 9, 0))
     assert wo.status == "registered" and wo.version == 1 and wo.handling_class == "C"
-    assert wo.tracking_code.startswith("WG250603") and len(wo.tracking_code) == 14
+    assert wo.tracking_code.startswith("WG250603") and len(wo.tracking_code) == 20
     clock = StepClock.objects.get(work_order=wo)
     assert (clock.step, clock.due_at) == ("dispatch", local(2025, 6, 3, 11, 0))  # 2 working hours
     assert list(Event.objects.filter(work_order=wo).values_list("name", "to_status")) == [("create", "registered")]
