@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts import lockout
 from wangge.accounts.choices import Role, UnitKind
+from wangge.accounts.errors import ErrorCode
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.accounts.roles import (
     ADMINISTER,
@@ -62,16 +63,16 @@ def _require_territory(actor: Any, territory: Territory) -> None:
     if _covers_territory(actor, territory, CHANGE):
         return
     if _covers_territory(actor, territory, VIEW):
-        raise PermissionDenied(_("无权在该辖区操作"), code="out_of_scope")
-    raise NotFound(_("辖区不存在"), code="territory_not_found")
+        raise PermissionDenied(_("无权在该辖区操作"), code=ErrorCode.OUT_OF_SCOPE)
+    raise NotFound(_("辖区不存在"), code=ErrorCode.TERRITORY_NOT_FOUND)
 
 
 def _require_unit(actor: Any, unit: Unit) -> None:
     if _covers_unit(actor, unit, CHANGE):
         return
     if _covers_unit(actor, unit, VIEW):
-        raise PermissionDenied(_("无权管理该单位"), code="out_of_scope")
-    raise NotFound(_("单位不存在"), code="unit_not_found")
+        raise PermissionDenied(_("无权管理该单位"), code=ErrorCode.OUT_OF_SCOPE)
+    raise NotFound(_("单位不存在"), code=ErrorCode.UNIT_NOT_FOUND)
 
 
 def _is_unassigned(user: User) -> bool:
@@ -87,8 +88,8 @@ def _require_user(actor: Any, user: User, *, allow_self: bool = False) -> None:
     if User.objects.restrict(actor, CHANGE).filter(pk=user.pk).exists() or _is_unassigned(user):
         return
     if User.objects.restrict(actor, VIEW).filter(pk=user.pk).exists():
-        raise PermissionDenied(_("无权管理该人员"), code="out_of_scope")
-    raise NotFound(_("人员不存在"), code="user_not_found")
+        raise PermissionDenied(_("无权管理该人员"), code=ErrorCode.OUT_OF_SCOPE)
+    raise NotFound(_("人员不存在"), code=ErrorCode.USER_NOT_FOUND)
 
 
 def _clean_mobile(mobile: str) -> str:
@@ -99,7 +100,7 @@ def _clean_mobile(mobile: str) -> str:
     except ValidationError as exc:
         raise ValidationFailed(
             _("手机号格式不正确"),
-            code="invalid_phone",
+            code=ErrorCode.INVALID_PHONE,
             details=[{"field": "mobile", "reason": str(exc.messages[0])}],
         ) from exc
     return normalise_phone(mobile)
@@ -111,7 +112,7 @@ def _validate_password(password: str, user: User) -> None:
     except ValidationError as exc:
         raise ValidationFailed(
             _("密码不符合安全策略"),
-            code="weak_password",
+            code=ErrorCode.WEAK_PASSWORD,
             details=[{"field": "password", "reason": str(m)} for m in exc.messages],
         ) from exc
 
@@ -151,7 +152,7 @@ def unit_create(
         except ValidationError as exc:
             problems.append({"field": "phone", "reason": str(exc.messages[0])})
     if problems:
-        raise ValidationFailed(_("单位信息不完整或有误"), code="invalid_unit", details=problems)
+        raise ValidationFailed(_("单位信息不完整或有误"), code=ErrorCode.INVALID_UNIT, details=problems)
     unit = Unit.objects.create(
         code=code,
         name=name,
@@ -184,21 +185,21 @@ def staff_create(
     if unit is not None:
         _require_unit(actor, unit)
     elif not _is_system(actor) and scope_for(actor, CHANGE).empty:
-        raise PermissionDenied(_("无权创建人员"), code="out_of_scope")
+        raise PermissionDenied(_("无权创建人员"), code=ErrorCode.OUT_OF_SCOPE)
     username = (username or "").strip()
     if not username:
         raise ValidationFailed(
-            _("用户名不能为空"), code="invalid_username", details=[{"field": "username", "reason": _("必填")}]
+            _("用户名不能为空"), code=ErrorCode.INVALID_USERNAME, details=[{"field": "username", "reason": _("必填")}]
         )
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(
             _("用户名已被使用"),
-            code="username_taken",
+            code=ErrorCode.USERNAME_TAKEN,
             details=[{"field": "username", "reason": _("用户名已被使用")}],
         )
     if unit is not None and not unit.is_active:
         raise ValidationFailed(
-            _("单位已停用"), code="unit_inactive", details=[{"field": "unit", "reason": _("单位已停用")}]
+            _("单位已停用"), code=ErrorCode.UNIT_INACTIVE, details=[{"field": "unit", "reason": _("单位已停用")}]
         )
     clean_mobile = _clean_mobile(mobile)
     user = User(
@@ -248,7 +249,7 @@ def staff_update(
         user.unit = unit
     if is_active is not _UNSET:
         if not is_active and getattr(actor, "pk", None) == user.pk:
-            raise ValidationFailed(_("不能停用自己的账号"), code="cannot_deactivate_self")
+            raise ValidationFailed(_("不能停用自己的账号"), code=ErrorCode.CANNOT_DEACTIVATE_SELF)
         user.is_active = is_active
     user.save()
     audit.record(actor=actor, action="accounts.staff_update", obj=user, before=before, after=audit.snapshot(user))
@@ -297,7 +298,7 @@ def staff_lock(*, actor: Any, user: User, until: dt.datetime | None = None) -> U
     every API token revoked. Failed logins never do this (wangge.accounts.lockout)."""
     _require_user(actor, user)
     if getattr(actor, "pk", None) == user.pk:
-        raise ValidationFailed(_("不能锁定自己的账号"), code="cannot_lock_self")
+        raise ValidationFailed(_("不能锁定自己的账号"), code=ErrorCode.CANNOT_LOCK_SELF)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = audit.snapshot(user)
     user.locked_until = until or LOCKED_INDEFINITELY
@@ -335,13 +336,13 @@ def grant_problems(*, role: str, territory: Territory | None, unit: Unit | None)
     """Why a grant of ``role`` on ``territory`` / ``unit`` would be inconsistent (empty: it is fine)."""
     problems: list[dict[str, str]] = []
     if role not in Role.values:
-        return [{"field": "role", "code": "grant_unknown_role", "reason": _("未知的角色")}]
+        return [{"field": "role", "code": ErrorCode.GRANT_UNKNOWN_ROLE, "reason": _("未知的角色")}]
     if role in TERRITORIAL_ROLES:
         if territory is None:
             problems.append(
                 {
                     "field": "territory",
-                    "code": "grant_territory_required",
+                    "code": ErrorCode.GRANT_TERRITORY_REQUIRED,
                     "reason": _("该角色须授权到辖区节点"),
                 }
             )
@@ -351,7 +352,7 @@ def grant_problems(*, role: str, territory: Territory | None, unit: Unit | None)
                 problems.append(
                     {
                         "field": "territory",
-                        "code": "grant_territory_kind",
+                        "code": ErrorCode.GRANT_TERRITORY_KIND,
                         "reason": _("该角色须授权到“%(kind)s”层级的节点") % {"kind": _kind_label(expected)},
                     }
                 )
@@ -359,14 +360,14 @@ def grant_problems(*, role: str, territory: Territory | None, unit: Unit | None)
                 problems.append(
                     {
                         "field": "unit",
-                        "code": "grant_outside_unit",
+                        "code": ErrorCode.GRANT_OUTSIDE_UNIT,
                         "reason": _("授权辖区不在该单位的管辖范围内"),
                     }
                 )
     if role in UNIT_ROLES and unit is None:
-        problems.append({"field": "unit", "code": "grant_unit_required", "reason": _("该角色须授权到单位")})
+        problems.append({"field": "unit", "code": ErrorCode.GRANT_UNIT_REQUIRED, "reason": _("该角色须授权到单位")})
     if unit is not None and not unit.is_active:
-        problems.append({"field": "unit", "code": "grant_unit_inactive", "reason": _("单位已停用")})
+        problems.append({"field": "unit", "code": ErrorCode.GRANT_UNIT_INACTIVE, "reason": _("单位已停用")})
     return problems
 
 
@@ -380,7 +381,7 @@ def role_grant_check(
     """Raise the error ``role_grant`` would raise, without writing anything."""
     problems = grant_problems(role=role, territory=territory, unit=unit)
     if problems:
-        raise ValidationFailed(problems[0]["reason"], code=problems[0]["code"], details=problems)
+        raise ValidationFailed(problems[0]["reason"], code=ErrorCode(problems[0]["code"]), details=problems)
     _require_user(actor, user)
     if territory is not None:
         _require_territory(actor, territory)
@@ -389,13 +390,13 @@ def role_grant_check(
     if role in ELEVATED_ROLES and not _is_system(actor):
         target_path = territory.path if territory is not None else None
         if not (target_path and scope_for(actor, ADMINISTER).covers_path(target_path)):
-            raise PermissionDenied(_("只有该辖区的管理员可以授予此角色"), code="elevated_role")
+            raise PermissionDenied(_("只有该辖区的管理员可以授予此角色"), code=ErrorCode.ELEVATED_ROLE)
     duplicate = RoleGrant.objects.filter(user=user, role=role, territory=territory, unit=unit).exists()
     if duplicate:
         raise ValidationFailed(
             _("该人员已拥有此授权"),
-            code="grant_exists",
-            details=[{"field": "role", "code": "grant_exists", "reason": _("该人员已拥有此授权")}],
+            code=ErrorCode.GRANT_EXISTS,
+            details=[{"field": "role", "code": ErrorCode.GRANT_EXISTS, "reason": _("该人员已拥有此授权")}],
         )
 
 
@@ -418,12 +419,12 @@ def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
         )
         if not target_ok:
             if User.objects.restrict(actor, VIEW).filter(pk=grant.user_id).exists():
-                raise PermissionDenied(_("无权撤销该授权"), code="out_of_scope")
-            raise NotFound(_("授权不存在"), code="grant_not_found")
+                raise PermissionDenied(_("无权撤销该授权"), code=ErrorCode.OUT_OF_SCOPE)
+            raise NotFound(_("授权不存在"), code=ErrorCode.GRANT_NOT_FOUND)
         if grant.role in ELEVATED_ROLES and not (
             grant.territory is not None and scope_for(actor, ADMINISTER).covers_path(grant.territory.path)
         ):
-            raise PermissionDenied(_("只有该辖区的管理员可以撤销此角色"), code="elevated_role")
+            raise PermissionDenied(_("只有该辖区的管理员可以撤销此角色"), code=ErrorCode.ELEVATED_ROLE)
     user = grant.user
     before = _grant_snapshot(grant)
     grant.delete()

@@ -26,7 +26,7 @@ from wangge.core.workflow import REGISTRY
 ROOT = Path(__file__).resolve().parents[2]  # the wangge package
 
 # Apps whose codes are not declared yet: accounts will declare them in accounts/errors.py.
-UNDECLARED_APPS = frozenset({"accounts"})
+UNDECLARED_APPS: frozenset[str] = frozenset()
 
 # A code passed on from a value checked elsewhere: (file under wangge/, expression) -> where it is checked.
 PASSED_ON = {
