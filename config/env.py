@@ -37,6 +37,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'wangge.sqlite3'}")
 REDIS_URL = env_str("REDIS_URL", "")
+# The operator states that the platform runs as one process (per-process rate limits are then exact).
+SINGLE_PROCESS = env_bool("WANGGE_SINGLE_PROCESS")
 SECRET_KEY = env_str("WANGGE_SECRET_KEY", "")
 DEBUG = env_bool("WANGGE_DEBUG", False)
 ALLOWED_HOSTS = env_list("WANGGE_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])

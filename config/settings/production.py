@@ -7,12 +7,26 @@ reverse proxy that terminates TLS, set WANGGE_TRUSTED_PROXIES and have the proxy
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
+from config.keys import weak_key_reason
 from config.settings.base import *  # noqa: F403
 
 if not env.SECRET_KEY:
     raise ImproperlyConfigured("WANGGE_SECRET_KEY must be set in production")
 if not env.FIELD_KEY:
     raise ImproperlyConfigured("WANGGE_FIELD_KEY must be set in production (protects personal data)")
+for _name, _value, _length in (("WANGGE_SECRET_KEY", env.SECRET_KEY, 50), ("WANGGE_FIELD_KEY", env.FIELD_KEY, 32)):
+    _reason = weak_key_reason(_value, min_length=_length)
+    if _reason:
+        raise ImproperlyConfigured(
+            f"{_name} is {_reason}: generate one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+# Rate limits, login counters and caches live in the cache: per process without Redis, so each of several
+# workers would count alone. Production needs REDIS_URL unless the operator says it runs one process.
+if not env.REDIS_URL and not env.SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production (rate limits and login counters are shared through it); "
+        "set WANGGE_SINGLE_PROCESS=1 only when the platform runs as one process"
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = env.SECURE_COOKIES

@@ -22,6 +22,7 @@ def test_check_deploy_is_clean_under_the_production_settings(tmp_path: Path) -> 
         "WANGGE_FIELD_KEY": "example-field-key-0123456789abcdef",
         "WANGGE_ALLOWED_HOSTS": "wangge.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     env.pop("WANGGE_DEBUG", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
@@ -52,3 +53,32 @@ def test_pages_forbid_inline_scripts_and_framing(path: str) -> None:
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"WANGGE_SECRET_KEY": "changeme"}, "WANGGE_SECRET_KEY is a placeholder"),
+        ({"WANGGE_SECRET_KEY": "x" * 60}, "WANGGE_SECRET_KEY is fewer than 10 different characters"),
+        ({"WANGGE_FIELD_KEY": "k"}, "WANGGE_FIELD_KEY is shorter than 32 characters"),
+        ({"REDIS_URL": ""}, "REDIS_URL must be set in production"),
+    ],
+)
+def test_production_refuses_weak_keys_and_a_missing_redis(
+    tmp_path: Path, change: dict[str, str], complaint: str
+) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "WANGGE_SECRET_KEY": "k3J9-example-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "WANGGE_FIELD_KEY": "example-field-key-0123456789abcdef",
+        "WANGGE_ALLOWED_HOSTS": "wangge.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        **change,
+    }
+    env.pop("WANGGE_SINGLE_PROCESS", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0 and complaint in result.stderr

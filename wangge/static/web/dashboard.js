@@ -15,6 +15,15 @@
   function fs(vw) { return Math.round(window.innerWidth * vw / 100); }
   function pct(v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%"; }
   function setText(id, v) { document.getElementById(id).textContent = v; }
+  // Tooltips are HTML: every name (territory, unit, category) is escaped before it is put in one.
+  var esc = echarts.format.encodeHTML;
+  function axisTip(params) {
+    var list = Array.isArray(params) ? params : [params];
+    if (!list.length) return "";
+    return esc(String(list[0].axisValueLabel || list[0].name || "")) + list.map(function (p) {
+      return "<br>" + p.marker + esc(String(p.seriesName || "")) + "：" + esc(String(p.value === undefined ? "" : p.value));
+    }).join("");
+  }
 
   // The clock reads the platform's time zone, whatever the time zone of the PC driving the screen.
   var TIME_ZONE = SCREEN.timeZone;
@@ -52,7 +61,7 @@
   function mix(rows) {
     chart("mix").setOption({
       backgroundColor: "transparent",
-      tooltip: { trigger: "item", formatter: "{b}<br>{c} 件（{d}%）" },
+      tooltip: { trigger: "item", formatter: function (p) { return esc(String(p.name)) + "<br>" + p.value + " 件（" + p.percent + "%）"; } },
       legend: { type: "scroll", orient: "vertical", right: "2%", top: "middle", textStyle: { color: TEXT, fontSize: fs(0.68) } },
       series: [{ type: "pie", radius: ["38%", "68%"], center: ["34%", "52%"], avoidLabelOverlap: true,
         itemStyle: { borderColor: "#06163a", borderWidth: 2 }, label: { show: false }, data: rows }]
@@ -64,7 +73,7 @@
     chart("overdue").setOption({
       backgroundColor: "transparent",
       grid: { left: "3%", right: "10%", top: "6%", bottom: "4%", containLabel: true },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: axisTip },
       xAxis: { type: "value", minInterval: 1, axisLabel: { color: TEXT, fontSize: fs(0.6) }, splitLine: { lineStyle: { color: AXIS } } },
       yAxis: { type: "category", data: list.map(function (r) { return r.name; }), axisLabel: { color: TEXT, fontSize: fs(0.65), width: fs(7), overflow: "truncate" } },
       series: [{ type: "bar", barWidth: "55%", data: list.map(function (r) { return r.value; }),
@@ -78,7 +87,7 @@
       backgroundColor: "transparent",
       grid: { left: "3%", right: "3%", top: "14%", bottom: "6%", containLabel: true },
       legend: { top: 0, right: "3%", textStyle: { color: TEXT, fontSize: fs(0.7) } },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: axisTip },
       xAxis: { type: "category", boundaryGap: false, data: t.dates.map(function (d) { return d.slice(5); }),
         axisLabel: { color: TEXT, fontSize: fs(0.62) }, axisLine: { lineStyle: { color: AXIS } } },
       yAxis: { type: "value", minInterval: 1, axisLabel: { color: TEXT, fontSize: fs(0.62) }, splitLine: { lineStyle: { color: AXIS } } },
@@ -98,7 +107,7 @@
     var max = rows.reduce(function (m, r) { return Math.max(m, r.value); }, 1);
     chart("map").setOption({
       backgroundColor: "transparent",
-      tooltip: { trigger: "item", formatter: function (p) { return (p.data ? p.data.label : p.name) + "<br>" + (p.value || 0) + " 件"; } },
+      tooltip: { trigger: "item", formatter: function (p) { return esc(String(p.data ? p.data.label : p.name)) + "<br>" + (p.value || 0) + " 件"; } },
       visualMap: { min: 0, max: max, left: "3%", bottom: "4%", calculable: true, text: ["多", "少"],
         textStyle: { color: TEXT, fontSize: fs(0.65) }, inRange: { color: ["#0d3b7a", "#1f78d1", "#fadb14", "#fa541c", "#f5222d"] } },
       series: [{ type: "map", map: "wangge-grids", roam: true, aspectScale: 0.85, layoutCenter: ["50%", "52%"], layoutSize: "92%",
@@ -110,7 +119,12 @@
   }
 
   function load() {
-    fetch(DATA_URL, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
+    // A poll does not keep the session alive (X-Wangge-Poll); when the session has ended, the page reloads
+    // and shows the login.
+    fetch(DATA_URL, { credentials: "same-origin", headers: { "X-Wangge-Poll": "1", Accept: "application/json" } }).then(function (r) {
+      if (r.redirected || !r.ok) { window.location.reload(); throw new Error("session ended"); }
+      return r.json();
+    }).then(function (d) {
       var k = d.kpis;
       setText("k-today", k.today_received); setText("k-month", k.month_received); setText("k-open", k.open);
       setText("k-overdue", k.overdue); setText("k-supervised", k.supervised); setText("k-closed", k.month_closed + "/" + k.month_due);
