@@ -10,7 +10,7 @@ person did. The header can only shorten a session, so it needs no trust.
 from __future__ import annotations
 
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 
 POLL_HEADER = "X-Wangge-Poll"
 
@@ -20,7 +20,7 @@ def is_poll(request: HttpRequest) -> bool:
 
 
 class IdleSessionMiddleware(SessionMiddleware):
-    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if is_poll(request) and not request.session.modified:
             return response  # neither saved nor re-sent: the idle timer runs on
         return super().process_response(request, response)
