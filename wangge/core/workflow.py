@@ -63,7 +63,7 @@ class Input:
     max_length: int | None = None
     min_value: Any = None
     max_value: Any = None
-    max_files: int = 10
+    max_files: int = 6  # as WANGGE_MAX_UPLOAD_FILES by default; the upload sanitiser enforces the setting
     decimal_places: int = 2
     initial: Any = None
     help: Any = ""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.core import uploads
 from wangge.core.errors import DomainError
 from wangge.reports import bulletins, conf, dashboard, layout, rankings, selectors, services
 from wangge.reports.choices import GRADE_COLOURS, AssessmentStatus
@@ -294,16 +295,11 @@ def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
     c = selectors.visible_checkins(request.user).filter(pk=pk).exclude(photo="").first()
     if c is None:
         raise Http404
-    try:
-        handle = c.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = c.photo.name.rsplit("/", 1)[-1]
-    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # Stored under a generated name with the extension of its sniffed, re-encoded type (core.uploads).
+    content_type = mimetypes.guess_type(c.photo.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        content_type = "application/octet-stream"  # a photo stored before the sanitiser: downloaded, never rendered
+    return uploads.file_response(c.photo, content_type)
 
 
 def _territory_choice(request: HttpRequest, kinds: tuple[str, ...]) -> tuple[list[Territory], Territory | None]:

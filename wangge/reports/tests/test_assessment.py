@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from wangge.accounts.choices import Role
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.core.models import AuditEntry
+from wangge.core.tests.images import PNG
 from wangge.reports import services
 from wangge.reports.choices import AssessmentGrade, AssessmentStatus
 from wangge.reports.models import Assessment
@@ -23,10 +24,6 @@ from wangge.reports.xlsx import assessments_xlsx
 from wangge.workorders.choices import Channel
 from wangge.workorders.tests.conftest import _user, act, local, new_case
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 JULY = local(2025, 7, 1, 9, 0)
 
 

@@ -12,11 +12,10 @@ from wangge.accounts.choices import Role
 from wangge.core.errors import PermissionDenied, ValidationFailed
 from wangge.core.geo import wgs84_to_bd09, wgs84_to_gcj02
 from wangge.core.models import AuditEntry
+from wangge.core.tests.images import PNG
 from wangge.reports import selectors, services
 from wangge.reports.models import DailyLog, PatrolCheckin
 from wangge.workorders.tests.conftest import _user, local
-
-from .test_assessment import PNG
 
 AT = local(2025, 6, 11, 9, 30)
 
@@ -122,3 +121,30 @@ def test_checkins_are_listed_per_worker_and_day_in_scope(world: SimpleNamespace)
     assert seen(community_staff) == ["410403001001001", "410403001001002"]
     assert seen(world.other_worker) == ["410403001001002"]  # only what happened in the own grid
     assert seen(world.stranger) == []
+
+
+def test_a_checkin_photo_is_sanitised_and_served_as_a_download(world: SimpleNamespace) -> None:
+    """A "photo" that is an HTML page with GIF magic is refused; a real one is stored re-encoded under a
+    generated name and served with its image type, nosniff and a sandbox."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from wangge.core.errors import ValidationFailed
+    from wangge.core.tests.images import PNG
+    from wangge.reports.models import PatrolCheckin
+    from wangge.reports.services import patrol_checkin
+
+    w = world
+    fake = SimpleUploadedFile("look.html", b"GIF89a<script>alert(1)</script>", content_type="image/gif")
+    with pytest.raises(ValidationFailed):
+        patrol_checkin(actor=w.worker, lng=113.01, lat=33.01, note="", photo=fake)
+    assert not PatrolCheckin.objects.exists()
+
+    real = SimpleUploadedFile("my holiday.png", PNG, content_type="image/png")
+    checkin = patrol_checkin(actor=w.worker, lng=113.01, lat=33.01, note="", photo=real)
+    assert checkin.photo.name.endswith(".png") and "holiday" not in checkin.photo.name
+    client = Client()
+    client.force_login(w.worker)
+    response = client.get(f"/reports/patrol/checkins/{checkin.pk}/photo/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]

@@ -7,7 +7,7 @@
   history rows; ``scope``: the cases' copy of their territory path.
 """
 
-from wangge.workorders.services.attachments import attachment_add, sniff_content_type
+from wangge.workorders.services.attachments import attachment_add
 from wangge.workorders.services.intake import (
     Location,
     appeal_submit,
@@ -33,7 +33,6 @@ __all__ = [
     "new_tracking_code",
     "resolve_location",
     "resync_scope_paths",
-    "sniff_content_type",
     "suggest_unit",
     "work_order_create",
     "work_order_transition",

@@ -47,8 +47,6 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     AttachmentKind.FILE: uploads.IMAGES_AND_PDF,
 }
 
-# The first bytes' type, for callers that only look (kept for the patrol check-in photo until it is sanitised).
-sniff_content_type = uploads.sniff
 
 
 def attachment_add(*, actor: Any, work_order: WorkOrder, upload: Any, kind: str = AttachmentKind.PHOTO) -> Attachment:
