@@ -1,49 +1,27 @@
-"""The REST API. Every queryset starts from the requester's scope, so an object outside it answers 404
-exactly like a missing one; writes go through the domain services, whose rule errors the exception
-handler maps to 400/403/404/409."""
+"""The closed loop: categories, work orders and their steps, measures, intake suggestions and address lookup."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.http import JsonResponse
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
-from wangge.accounts.filtersets import StaffFilterSet, UnitFilterSet
-from wangge.accounts.models import RoleGrant, Unit, User
-from wangge.accounts.passwords import password_change_reason, reason_text
-from wangge.accounts.tokens import api_token_issue, api_token_revoke, token_lifetime
 from wangge.api import serializers as s
-from wangge.api.base import OWN, SHARED, TERRITORY, ApiView, ScopedViewSet
-from wangge.api.errors import ErrorCode
+from wangge.api.base import SHARED, TERRITORY, ApiView
+from wangge.api.views.common import ListViewSet, _query
 from wangge.core import uploads
-from wangge.core.clientaddr import client_ip
-from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wangge.core.errors import NotFound, ValidationFailed
 from wangge.intel import intake
-from wangge.notifications.filtersets import NotificationFilterSet
-from wangge.notifications.models import Notification
-from wangge.notifications.services import notification_mark_read
-from wangge.places.exporting import points_export_geojson
-from wangge.places.filtersets import PointFilterSet, PointTypeFilterSet
-from wangge.places.models import Point, PointType
-from wangge.places.services import point_create, point_update
-from wangge.territory.exporting import territory_export_geojson
-from wangge.territory.filtersets import TerritoryFilterSet
 from wangge.territory.models import Territory
 from wangge.territory.selectors import territory_ancestors
 from wangge.workorders import workflow
@@ -52,181 +30,6 @@ from wangge.workorders.measures import measures
 from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.selectors import measure_labels
 from wangge.workorders.services import attachment_add, work_order_create, work_order_transition
-
-
-class ApiPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-class ListViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    pagination_class = ApiPagination
-
-
-def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
-    """Validated query parameters (400 on malformed ones)."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-# --- territory -----------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="辖区节点列表", description="?parent= 列出直接下级，?kind= 按层级，?within= 按编码前缀。"
-    ),
-    retrieve=extend_schema(summary="辖区节点详情（含边界）", parameters=[s.CrsQuerySerializer]),
-)
-class TerritoryViewSet(ListViewSet):
-    filterset_class = TerritoryFilterSet
-    serializer_class = s.TerritorySerializer
-    queryset = Territory.objects.all()
-    scope = TERRITORY
-
-    def refine_queryset(self, qs: QuerySet[Territory]) -> QuerySet[Territory]:
-        return qs if self.action != "list" else qs.defer("geometry", "attributes")
-
-    def get_serializer_class(self) -> Any:
-        return s.TerritoryDetailSerializer if self.action == "retrieve" else s.TerritorySerializer
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        params = _query(s.CrsQuerySerializer, request)
-        serializer = self.get_serializer(self.get_object(), context={**self.get_serializer_context(), **params})
-        return Response(serializer.data)
-
-    @extend_schema(
-        summary="辖区子树 GeoJSON",
-        parameters=[s.GeoJSONQuerySerializer],
-        responses=s.FeatureCollectionSerializer,
-    )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def geojson(self, request: Request, pk: str | None = None) -> Response:
-        params = _query(s.GeoJSONQuerySerializer, request)
-        data = territory_export_geojson(root=self.get_object(), crs=params["crs"], kinds=params.get("kinds") or None)
-        return Response(data)
-
-
-# --- accounts ------------------------------------------------------------------------------------
-
-
-@extend_schema_view(list=extend_schema(summary="单位列表"), retrieve=extend_schema(summary="单位详情"))
-class UnitViewSet(ListViewSet):
-    filterset_class = UnitFilterSet
-    serializer_class = s.UnitSerializer
-    queryset = Unit.objects.select_related("territory")
-    scope = TERRITORY
-
-
-@extend_schema_view(list=extend_schema(summary="工作人员列表"), retrieve=extend_schema(summary="工作人员详情"))
-class StaffViewSet(ListViewSet):
-    filterset_class = StaffFilterSet
-    serializer_class = s.StaffSerializer
-    queryset = User.objects.prefetch_related(
-        Prefetch("grants", queryset=RoleGrant.objects.select_related("territory").order_by("id"))
-    ).order_by("username")
-    scope = TERRITORY
-
-
-class MeView(ApiView):
-    @extend_schema(summary="当前用户", responses=s.MeSerializer)
-    def get(self, request: Request) -> Response:
-        user = User.objects.prefetch_related(
-            Prefetch("grants", queryset=RoleGrant.objects.select_related("territory").order_by("id"))
-        ).get(pk=request.user.pk)
-        return Response(s.MeSerializer(user, context={"request": request}).data)
-
-
-class TokenView(ApiView):
-    """Exchange a username and password for an API token (the login page's failure limits apply), or revoke the
-    token the request carries. Tokens expire; only their hash is stored (wangge.accounts.tokens)."""
-
-    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
-    throttle_scope = "login"
-
-    def get_permissions(self) -> list[BasePermission]:
-        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
-
-    def get_authenticators(self) -> list[Any]:
-        # The exchange needs no credentials but the password: a stale token in the request must not refuse it.
-        return [] if getattr(self.request, "method", None) == "POST" else super().get_authenticators()
-
-    @extend_schema(
-        summary="获取接口令牌",
-        description=f"以用户名和密码换取令牌，自签发起 {token_lifetime().total_seconds() / 3600:g} 小时后失效"
-        "（expiry）；失败答复一律相同，多次失败后须稍候再试。须先修改密码的账号答复 403 password_change_required。",
-        request=s.TokenRequestSerializer,
-        responses=s.TokenSerializer,
-        auth=[],
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        user: User = serializer.validated_data["user"]
-        reason = password_change_reason(user)
-        if reason is not None:
-            raise PermissionDenied(reason_text(reason), code=ErrorCode.PASSWORD_CHANGE_REQUIRED)
-        token, raw = api_token_issue(actor=user, ip=client_ip(request))
-        return Response(s.TokenSerializer({"token": raw, "expiry": token.expiry}).data)
-
-    @extend_schema(summary="注销当前令牌", request=None, responses={204: None})
-    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = request.user
-        if isinstance(user, User) and request.auth is not None and hasattr(request.auth, "digest"):
-            api_token_revoke(actor=user, token=request.auth, ip=client_ip(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- places --------------------------------------------------------------------------------------
-
-
-@extend_schema_view(list=extend_schema(summary="点位类型"), retrieve=extend_schema(summary="点位类型详情"))
-class PointTypeViewSet(ListViewSet):
-    filterset_class = PointTypeFilterSet
-    serializer_class = s.PointTypeSerializer
-    queryset = PointType.objects.all()
-    scope = SHARED  # a dictionary
-
-
-@extend_schema_view(
-    list=extend_schema(summary="责任点位列表"),
-    retrieve=extend_schema(summary="责任点位详情"),
-    create=extend_schema(summary="新建点位", request=s.PointWriteSerializer, responses={201: s.PointSerializer}),
-    partial_update=extend_schema(summary="修改点位", request=s.PointWriteSerializer, responses=s.PointSerializer),
-)
-class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
-    filterset_class = PointFilterSet
-    serializer_class = s.PointSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    queryset = Point.objects.select_related("type", "territory", "grid")
-    scope = TERRITORY
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.PointWriteSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        point = point_create(actor=request.user, **data.validated_data)
-        point = self.get_queryset().get(pk=point.pk)
-        return Response(self.get_serializer(point).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        point = self.get_object()
-        data = s.PointWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        point_update(actor=request.user, point=point, **data.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=point.pk)).data)
-
-    @extend_schema(
-        summary="点位 GeoJSON（按筛选条件）",
-        parameters=[s.PointGeoJSONQuerySerializer],
-        responses=s.FeatureCollectionSerializer,
-    )
-    @action(detail=False, methods=["get"], pagination_class=None)
-    def geojson(self, request: Request) -> Response:
-        params = _query(s.PointGeoJSONQuerySerializer, request)
-        queryset = self.filter_queryset(self.get_queryset())
-        return Response(points_export_geojson(queryset=queryset, crs=params["crs"], actor=request.user))
-
 
 # --- categories ----------------------------------------------------------------------------------
 
@@ -411,36 +214,6 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
         return uploads.file_response(att.file, att.content_type)
 
 
-# --- in-app messages ------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(summary="我的站内消息", description="只含本人的消息，新的在前；?unread=true 只看未读。"),
-    retrieve=extend_schema(summary="站内消息详情"),
-)
-class NotificationViewSet(ListViewSet):
-    filterset_class = NotificationFilterSet
-    serializer_class = s.NotificationSerializer
-    queryset = Notification.objects.order_by("-created_at", "-id")
-    scope = OWN  # one's own messages, whatever one's grants
-    owner_field = "recipient_id"
-
-    @extend_schema(
-        summary="标为已读",
-        request=s.NotificationReadSerializer,
-        responses=s.NotificationReadResultSerializer,
-        filters=False,
-    )
-    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, parser_classes=[JSONParser])
-    def read(self, request: Request) -> Response:
-        body = s.NotificationReadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        mine = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
-        ids = list(mine.values_list("pk", flat=True)) if body.validated_data["all"] else body.validated_data["ids"]
-        marked = notification_mark_read(actor=request.user, notification_ids=ids)
-        return Response(s.NotificationReadResultSerializer({"marked": marked}).data)
-
-
 # --- measures and locate -------------------------------------------------------------------------
 
 
@@ -519,9 +292,3 @@ class LocateView(ApiView):
         if not visible:
             raise NotFound(_("该位置不在您的管辖范围内"))
         return Response(s.LocateSerializer({"lng": lng, "lat": lat, "path": visible}).data)
-
-
-@csrf_exempt  # nothing is written; a token client's POST to a wrong address must read 404, not 403
-def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any other address under /api/: the error body, not the site's HTML page."""
-    return JsonResponse({"code": "not_found", "message": _("接口地址不存在")}, status=404)
