@@ -1,340 +1,43 @@
-"""Serializers of the REST API. They validate the shape of input (400); rules live in the services.
-
-Personal numbers (a staff member's mobile, a reporter's phone, a point's responsible phone) leave the API
-masked unless the requester may ``reveal`` that very object (``Model.objects.restrict(user, "reveal")``).
-Coordinates are WGS-84 unless a field says otherwise; input coordinates name their datum in ``crs``.
-"""
+"""Serializers of the closed loop: categories, work orders, steps, history, files, measures, locate, suggestions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wangge.accounts.models import Unit, User
-from wangge.accounts.roles import REVEAL
+from wangge.accounts.models import Unit
+from wangge.api.serializers.common import (
+    CRS_FIELD_HELP,
+    INTAKE_CHANNELS,
+    PagedListSerializer,
+    PreparedMixin,
+    _user,
+    revealed_ids,
+)
+from wangge.api.serializers.territory import TerritoryBriefSerializer
 from wangge.api.workflow_serializers import payload_serializer
 from wangge.core.geo import CRS_CHOICES
 from wangge.core.validators import mask_phone
-from wangge.notifications.models import Notification
-from wangge.places.models import Point, PointType
+from wangge.places.models import Point
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders.choices import (
     CLOCK_COLOURS,
     AppealType,
     AttachmentKind,
-    Channel,
     ClockState,
     ResolutionMode,
     Status,
-    SupervisionLevel,
     Urgency,
 )
 from wangge.workorders.clocks import clock_state
 from wangge.workorders.measures import GROUPS
 from wangge.workorders.models import Attachment, Category, Event, WorkOrder
 from wangge.workorders.workflow import EVENT_LABELS, WORKFLOW
-
-CRS_FIELD_HELP = _("坐标系：wgs84（GPS）、gcj02（高德/腾讯）或 bd09（百度）")
-# Channels a client may file under; the rating channel is opened by the callback step itself.
-INTAKE_CHANNELS = [(v, label) for v, label in Channel.choices if v != Channel.RATING]
-SUPERVISION_LEVELS = [(v, label) for v, label in SupervisionLevel.choices if v]
-TRANSITION_NAMES = sorted(WORKFLOW.transitions)  # the step names (OpenAPI: TransitionNameEnum)
-
-
-def _user(serializer: Any) -> Any:
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-class PagedListSerializer(serializers.ListSerializer[Any]):
-    """Lets the child look up what a whole page needs in one query (``prepare``)."""
-
-    def to_representation(self, data: Any) -> list[Any]:
-        items = list(data.all()) if isinstance(data, models.manager.BaseManager) else list(data)
-        self.child.prepare(items)  # type: ignore[union-attr]
-        return [self.child.to_representation(item) for item in items]  # type: ignore[union-attr]
-
-
-class PreparedMixin:
-    """``prepare(items)`` fills ``self.page`` with per-page lookups; a lone object prepares itself."""
-
-    page: dict[str, Any]
-    _prepared: set[Any]
-
-    def collect(self, items: list[Any]) -> dict[str, Any]:
-        return {}
-
-    def prepare(self, items: list[Any]) -> None:
-        self.page = self.collect(items)
-        self._prepared = {item.pk for item in items}
-
-    def page_for(self, obj: Any) -> dict[str, Any]:
-        if obj.pk not in getattr(self, "_prepared", set()):
-            self.prepare([obj])
-        return self.page
-
-
-def revealed_ids(model: Any, user: Any, items: list[Any]) -> set[Any]:
-    if not items or user is None:
-        return set()
-    pks = [item.pk for item in items]
-    return set(model.objects.restrict(user, REVEAL).filter(pk__in=pks).values_list("pk", flat=True))
-
-
-# --- territory -----------------------------------------------------------------------------------
-
-
-class TerritorySerializer(PreparedMixin, serializers.ModelSerializer[Territory]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    parent = serializers.SerializerMethodField(help_text=_("上级节点 id"))  # type: ignore[assignment]
-    parent_code = serializers.SerializerMethodField()
-    has_children = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Territory
-        fields = [
-            "id",
-            "code",
-            "name",
-            "kind",
-            "kind_label",
-            "depth",
-            "parent",
-            "parent_code",
-            "has_children",
-            "centroid_lng",
-            "centroid_lat",
-            "area_m2",
-            "is_synthetic",
-        ]
-        list_serializer_class = PagedListSerializer
-
-    def collect(self, items: list[Any]) -> dict[str, Any]:
-        step = Territory.steplen
-        paths = {t.path[:-step] for t in items if t.depth > 1}
-        rows = Territory.objects.filter(path__in=paths).values_list("path", "id", "code") if paths else []
-        return {"parents": {path: (pk, code) for path, pk, code in rows}}
-
-    def _parent(self, obj: Territory) -> tuple[int, str] | None:
-        parents: dict[str, tuple[int, str]] = self.page_for(obj)["parents"]
-        return parents.get(obj.path[: -Territory.steplen])
-
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_parent(self, obj: Territory) -> int | None:
-        parent = self._parent(obj)
-        return parent[0] if parent else None
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_parent_code(self, obj: Territory) -> str | None:
-        parent = self._parent(obj)
-        return parent[1] if parent else None
-
-    def get_has_children(self, obj: Territory) -> bool:
-        return bool(obj.numchild)
-
-
-class TerritoryDetailSerializer(TerritorySerializer):
-    geometry = serializers.SerializerMethodField(help_text=_("GeoJSON 几何，坐标系见 crs 参数"))
-
-    class Meta(TerritorySerializer.Meta):
-        fields = [*TerritorySerializer.Meta.fields, "geometry", "attributes"]
-
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_geometry(self, obj: Territory) -> dict[str, Any] | None:
-        from wangge.core.geo import transform_geometry_from_wgs84
-
-        crs = self.context.get("crs", "wgs84")
-        if not obj.geometry or crs == "wgs84":
-            return obj.geometry  # type: ignore[no-any-return]
-        return transform_geometry_from_wgs84(obj.geometry, crs)
-
-
-class TerritoryBriefSerializer(serializers.ModelSerializer[Territory]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-
-    class Meta:
-        model = Territory
-        fields = ["id", "code", "name", "kind", "kind_label", "depth"]
-
-
-class CrsQuerySerializer(serializers.Serializer[Any]):
-    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
-
-
-class GeoJSONQuerySerializer(CrsQuerySerializer):
-    kinds = serializers.MultipleChoiceField(
-        choices=TerritoryKind.choices, required=False, help_text=_("只导出这些层级（可重复）")
-    )
-
-
-class FeatureSerializer(serializers.Serializer[Any]):
-    type = serializers.ChoiceField(choices=["Feature"])
-    id = serializers.CharField(required=False)
-    geometry = serializers.JSONField(allow_null=True)
-    properties = serializers.DictField()
-
-
-class FeatureCollectionSerializer(serializers.Serializer[Any]):
-    type = serializers.ChoiceField(choices=["FeatureCollection"])
-    features = FeatureSerializer(many=True)
-
-
-# --- accounts ------------------------------------------------------------------------------------
-
-
-class UnitSerializer(serializers.ModelSerializer[Unit]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    territory_code = serializers.CharField(source="territory.code", read_only=True)
-
-    class Meta:
-        model = Unit
-        fields = [
-            "id",
-            "code",
-            "name",
-            "kind",
-            "kind_label",
-            "territory",
-            "territory_code",
-            "parent",
-            "phone",
-            "is_active",
-        ]
-
-
-class GrantSerializer(serializers.Serializer[Any]):
-    role = serializers.CharField()
-    role_label = serializers.CharField()
-    territory = serializers.CharField(allow_null=True, help_text=_("授权辖区编码"))
-    unit = serializers.IntegerField(allow_null=True, help_text=_("授权单位 id"))
-
-
-class StaffSerializer(PreparedMixin, serializers.ModelSerializer[User]):
-    roles = serializers.SerializerMethodField()
-    mobile = serializers.SerializerMethodField(help_text=_("手机号；无查看权限时脱敏"))
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "display_name", "unit", "roles", "mobile"]
-        list_serializer_class = PagedListSerializer
-
-    def collect(self, items: list[Any]) -> dict[str, Any]:
-        return {"revealed": revealed_ids(User, _user(self), items)}
-
-    @extend_schema_field(GrantSerializer(many=True))
-    def get_roles(self, obj: User) -> list[dict[str, Any]]:
-        return [
-            {
-                "role": g.role,
-                "role_label": str(g.get_role_display()),
-                "territory": g.territory.code if g.territory is not None else None,
-                "unit": g.unit_id,
-            }
-            for g in obj.grants.all()
-        ]
-
-    def get_mobile(self, obj: User) -> str:
-        value = obj.mobile or ""
-        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
-
-
-class MeSerializer(serializers.ModelSerializer[User]):
-    roles = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "display_name", "unit", "is_superuser", "roles"]
-
-    @extend_schema_field(GrantSerializer(many=True))
-    def get_roles(self, obj: User) -> list[dict[str, Any]]:
-        return StaffSerializer(context=self.context).get_roles(obj)
-
-
-# --- places --------------------------------------------------------------------------------------
-
-
-class PointTypeSerializer(serializers.ModelSerializer[PointType]):
-    class Meta:
-        model = PointType
-        fields = ["id", "key", "name", "is_hazard", "ordering"]
-
-
-class PointSerializer(PreparedMixin, serializers.ModelSerializer[Point]):
-    type: serializers.SlugRelatedField[PointType] = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    type_name = serializers.CharField(source="type.name", read_only=True)
-    is_hazard = serializers.BooleanField(source="type.is_hazard", read_only=True)
-    territory_code = serializers.CharField(source="territory.code", read_only=True, allow_null=True, default=None)
-    grid_code = serializers.CharField(source="grid.code", read_only=True, allow_null=True, default=None)
-    responsible_phone = serializers.SerializerMethodField(help_text=_("责任人电话；无查看权限时脱敏"))
-
-    class Meta:
-        model = Point
-        fields = [
-            "id",
-            "code",
-            "name",
-            "type",
-            "type_name",
-            "is_hazard",
-            "lng",
-            "lat",
-            "address",
-            "territory",
-            "territory_code",
-            "grid",
-            "grid_code",
-            "responsible_name",
-            "responsible_phone",
-            "responsible_unit",
-            "responsible_user",
-            "notes",
-            "attributes",
-            "is_synthetic",
-            "created_at",
-            "updated_at",
-        ]
-        list_serializer_class = PagedListSerializer
-
-    def collect(self, items: list[Any]) -> dict[str, Any]:
-        return {"revealed": revealed_ids(Point, _user(self), items)}
-
-    def get_responsible_phone(self, obj: Point) -> str:
-        value = obj.responsible_phone or ""
-        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
-
-
-class PointWriteSerializer(serializers.Serializer[Any]):
-    """Input of ``point_create`` / ``point_update``; the territory and grid come from the coordinates."""
-
-    code = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=120)
-    type = serializers.SlugRelatedField(slug_field="key", queryset=PointType.objects.all(), help_text=_("类型键"))
-    lng = serializers.FloatField(min_value=-180, max_value=180)
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_FIELD_HELP)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    responsible_name = serializers.CharField(max_length=50)
-    responsible_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.partial and ("lng" in attrs) != ("lat" in attrs):
-            raise serializers.ValidationError({"lat": [_("经度和纬度须同时修改")]}, code="coordinates_incomplete")
-        if self.partial and "code" in attrs:
-            raise serializers.ValidationError({"code": [_("点位编码不能修改")]}, code="read_only")
-        return attrs
-
-
-class PointGeoJSONQuerySerializer(CrsQuerySerializer):
-    pass
-
 
 # --- categories ----------------------------------------------------------------------------------
 
@@ -787,34 +490,3 @@ class SuggestionSerializer(serializers.Serializer[Any]):
     unit_category = CodeNameSerializer(allow_null=True, help_text=_("路由所依据的分类"))
     duplicates = DuplicateSerializer(many=True, help_text=_("疑似重复的工单（可合并）"))
     address_match = AddressMatchSerializer(allow_null=True, help_text=_("无坐标时地址匹配的辖区"))
-
-
-# --- in-app messages ---------------------------------------------------------------------------
-
-
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    unread = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "key", "subject", "body", "link", "created_at", "read_at", "unread"]
-        read_only_fields = fields
-
-    def get_unread(self, obj: Notification) -> bool:
-        return obj.read_at is None
-
-
-class NotificationReadSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
-    )
-    all = serializers.BooleanField(required=False, default=False, help_text=_("把全部未读消息标为已读"))
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs.get("all") and not attrs.get("ids"):
-            raise serializers.ValidationError({"ids": [_("请给出消息 id，或 all=true")]}, code="required")
-        return attrs
-
-
-class NotificationReadResultSerializer(serializers.Serializer[Any]):
-    marked = serializers.IntegerField(help_text=_("本次标为已读的条数"))
