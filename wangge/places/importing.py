@@ -232,6 +232,14 @@ def _xlsx_records(file: Any, crs: str) -> list[tuple[int, dict[str, Any]]]:
                 continue
             records.append((number, {key: values[i] if i < len(values) else None for i, key in columns.items()}))
         return records
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # a sheet is read lazily: malformed XML inside the workbook surfaces here
+        raise ValidationFailed(
+            _("无法读取 Excel 文件"),
+            code=ErrorCode.UNREADABLE_FILE,
+            details=[{"row": 0, "field": "file", "error": ErrorCode.UNREADABLE_FILE, "reason": str(exc)[:200]}],
+        ) from exc
     finally:
         workbook.close()
 

@@ -423,3 +423,29 @@ def test_management_import_of_a_bad_file_fails_and_imports_nothing(tree: Tree, t
     with pytest.raises(CommandError):
         call_command("points_import", str(source), "--crs", "wgs84")
     assert not Point.objects.exists()
+
+
+def test_a_workbook_with_malformed_xml_is_refused_with_nothing_kept(tree: Tree) -> None:
+    """A workbook whose sheet XML is broken (cut, or hand-edited) answers a clear refusal, not a traceback."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["编码", "名称", "类型", "经度", "纬度", "责任人"])
+    book.active.append(["P1", "桥", "bridge", 113.225, 33.75, "甲"])
+    good = io.BytesIO()
+    book.save(good)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # the XML stops in the middle of a row
+            dst.writestr(item, data)
+
+    with pytest.raises(ValidationFailed) as err:
+        importing.points_import_xlsx(actor=SYSTEM, file=broken.getvalue())
+
+    assert err.value.code == "unreadable_file"
+    assert not Point.objects.exists()
