@@ -275,3 +275,16 @@ def test_report_page_opens_the_map_on_the_grid_workers_own_grid(client: Client, 
 
     assert worker_focus == [113.0, 33.0, 113.05, 33.05]
     assert district_wide.context["focus"] is None and "data-focus" not in district_wide.content.decode()
+
+
+def test_numbers_in_the_text_are_masked_for_roles_without_the_reveal_right(world: Any) -> None:
+    wo = new_case(world, title="门口占道，联系13812345678", description="请致电 138-1234-5678 或 0375-1234567")
+    for who, full in (("dispatcher", True), ("inspector", False), ("leader", False)):
+        client = Client()
+        client.force_login(getattr(world, who))
+        html = client.get(f"/cases/{wo.pk}/").content.decode()
+        assert ("138-1234-5678" in html) is full, who
+        assert ("13812345678" in html) is full, who
+        assert ("0375-1234567" in html) is full, who
+        if not full:
+            assert "138****5678" in html

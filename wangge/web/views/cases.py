@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.core.masking import mask_numbers
 from wangge.accounts.roles import REVEAL
 from wangge.core import audit, uploads
 from wangge.core.errors import Conflict, DomainError
@@ -68,9 +69,14 @@ def suggestion_for(user: Any, wo: WorkOrder) -> intake.IntakeSuggestion | None:
 
 def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, TransitionForm] | None = None) -> dict[str, Any]:
     user = request.user
+    reveal = may_reveal(user, wo)
+    # Numbers typed into the text (a phone in the description, an ID in a reply) are personal data too: a role
+    # without the reveal right over the case reads them masked (core.masking), as the public pages do.
+    shown = (lambda text: text or "") if reveal else mask_numbers
     events = list(wo.events.select_related("actor").order_by("at", "id"))
     for ev in events:
         ev.label = EVENT_LABELS.get(ev.name, ev.name)  # type: ignore[attr-defined]
+        ev.note_shown = shown(ev.note)  # type: ignore[attr-defined]
     photos = [a for a in wo.attachments.all() if a.content_type.startswith("image/")]
     files = [a for a in wo.attachments.all() if not a.content_type.startswith("image/")]
     selectors.decorate([wo], timezone.now())
@@ -83,7 +89,8 @@ def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, Transitio
         "actions": action_forms(user, wo, bound),
         "can_dispatch": any(t.name == "dispatch" for t in available(user, wo)),
         "phone_masked": mask_phone(wo.reporter_phone),
-        "can_reveal": bool(wo.reporter_phone) and may_reveal(user, wo),
+        "can_reveal": bool(wo.reporter_phone) and reveal,
+        "text": {"title": shown(wo.title), "description": shown(wo.description), "reply": shown(wo.reply_text)},
         "pin": pin,
         "grid_outline": grid_feature(wo.grid_id) if pin else None,
         "map": map_settings(),
