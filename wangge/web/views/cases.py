@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.core.masking import mask_numbers
 from wangge.accounts.roles import REVEAL
 from wangge.core import audit, uploads
 from wangge.core.errors import Conflict, DomainError
+from wangge.core.masking import mask_numbers
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
 from wangge.territory.maps import display_point, focus_bounds, grid_feature, map_settings
