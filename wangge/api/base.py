@@ -17,11 +17,15 @@ from rest_framework import generics, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wangge.accounts.tokens import token_lifetime
 from wangge.api.authentication import TokenAuthentication
 from wangge.api.exceptions import PayloadTooLarge
+from wangge.api.serializers.common import reveal_log
+from wangge.core import audit
+from wangge.core.clientaddr import client_ip
 from wangge.core.scoping import VIEW
 
 
@@ -69,6 +73,15 @@ class ApiView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         check_body_size(request)
         super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Response:
+        """A response that carries full personal numbers writes one ``api.reveal`` audit entry."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        log = reveal_log(request)
+        if log and response.status_code < 400 and request.user.is_authenticated:
+            audit.record_reveal(actor=request.user, revealed=log, ip=client_ip(request), note=request.path[:200])
+            log.clear()
+        return response
 
 
 TERRITORY = "territory"  # rows the user's grants cover: ``queryset.restrict(user, scope_action)``

@@ -85,3 +85,41 @@ def record(
         note=note,
         ip=ip,
     )
+
+
+def record_export(
+    *,
+    actor: Any,
+    action: str,
+    what: str,
+    fmt: str,
+    count: int,
+    filters: dict[str, Any] | None = None,
+    obj: models.Model | None = None,
+    ip: str | None = None,
+    revealed: bool = False,
+) -> AuditEntry:
+    """One entry for a file (or GeoJSON) that leaves the platform: who, what, its scope, rows and format."""
+    after = {
+        "what": what,
+        "format": fmt,
+        "count": count,
+        "filters": _jsonable(filters or {}),
+        "revealed": revealed,
+    }
+    return record(actor=actor, action=action, obj=obj, after=after, ip=ip, only_changes=False)
+
+
+def record_reveal(
+    *, actor: Any, revealed: dict[str, dict[str, set[Any]]], ip: str | None = None, note: str = ""
+) -> AuditEntry | None:
+    """One entry for a response that showed full personal numbers. ``revealed`` maps ``app_label.model`` to
+    ``{"ids": {...}, "fields": {...}}``; nothing is written when nothing was revealed."""
+    rows = [
+        {"model": label, "ids": sorted(str(pk) for pk in seen["ids"]), "fields": sorted(seen["fields"])}
+        for label, seen in sorted(revealed.items())
+        if seen["ids"]
+    ]
+    if not rows:
+        return None
+    return record(actor=actor, action="api.reveal", after={"revealed": rows}, note=note, ip=ip, only_changes=False)

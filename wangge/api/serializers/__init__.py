@@ -1,7 +1,8 @@
 """Serializers of the REST API, by domain. They validate the shape of input (400); rules live in the services.
 
 Personal numbers (a staff member's mobile, a reporter's phone, a point's responsible phone) leave the API
-masked unless the requester may ``reveal`` that very object (``Model.objects.restrict(user, "reveal")``).
+masked unless the request asks ``?reveal=true`` and the requester may ``reveal`` that very object
+(``Model.objects.restrict(user, "reveal")``); each response that shows one is written to the audit trail.
 Coordinates are WGS-84 unless a field says otherwise; input coordinates name their datum in ``crs``.
 """
 
@@ -9,6 +10,7 @@ from wangge.api.serializers.accounts import GrantSerializer, MeSerializer, Staff
 from wangge.api.serializers.common import (
     CRS_FIELD_HELP,
     INTAKE_CHANNELS,
+    REVEAL_PARAMETER,
     SUPERVISION_LEVELS,
     TRANSITION_NAMES,
     PagedListSerializer,
@@ -67,6 +69,7 @@ from wangge.api.serializers.workorders import (
 __all__ = [
     "CRS_FIELD_HELP",
     "INTAKE_CHANNELS",
+    "REVEAL_PARAMETER",
     "SUPERVISION_LEVELS",
     "TRANSITION_NAMES",
     "AddressMatchSerializer",

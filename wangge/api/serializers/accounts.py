@@ -12,10 +12,9 @@ from wangge.accounts.models import Unit, User
 from wangge.api.serializers.common import (
     PagedListSerializer,
     PreparedMixin,
-    _user,
+    phone_out,
     revealed_ids,
 )
-from wangge.core.validators import mask_phone
 
 # --- accounts ------------------------------------------------------------------------------------
 
@@ -57,7 +56,7 @@ class StaffSerializer(PreparedMixin, serializers.ModelSerializer[User]):
         list_serializer_class = PagedListSerializer
 
     def collect(self, items: list[Any]) -> dict[str, Any]:
-        return {"revealed": revealed_ids(User, _user(self), items)}
+        return {"revealed": revealed_ids(User, self, items)}
 
     @extend_schema_field(GrantSerializer(many=True))
     def get_roles(self, obj: User) -> list[dict[str, Any]]:
@@ -72,8 +71,7 @@ class StaffSerializer(PreparedMixin, serializers.ModelSerializer[User]):
         ]
 
     def get_mobile(self, obj: User) -> str:
-        value = obj.mobile or ""
-        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
+        return phone_out(self, obj, "mobile")
 
 
 class MeSerializer(serializers.ModelSerializer[User]):

@@ -12,12 +12,11 @@ from wangge.api.serializers.common import (
     CRS_FIELD_HELP,
     PagedListSerializer,
     PreparedMixin,
-    _user,
+    phone_out,
     revealed_ids,
 )
 from wangge.api.serializers.territory import CrsQuerySerializer
 from wangge.core.geo import CRS_CHOICES
-from wangge.core.validators import mask_phone
 from wangge.places.models import Point, PointType
 
 # --- places --------------------------------------------------------------------------------------
@@ -66,11 +65,10 @@ class PointSerializer(PreparedMixin, serializers.ModelSerializer[Point]):
         list_serializer_class = PagedListSerializer
 
     def collect(self, items: list[Any]) -> dict[str, Any]:
-        return {"revealed": revealed_ids(Point, _user(self), items)}
+        return {"revealed": revealed_ids(Point, self, items)}
 
     def get_responsible_phone(self, obj: Point) -> str:
-        value = obj.responsible_phone or ""
-        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
+        return phone_out(self, obj, "responsible_phone")
 
 
 class PointWriteSerializer(serializers.Serializer[Any]):

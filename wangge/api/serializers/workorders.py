@@ -16,12 +16,12 @@ from wangge.api.serializers.common import (
     PagedListSerializer,
     PreparedMixin,
     _user,
+    phone_out,
     revealed_ids,
 )
 from wangge.api.serializers.territory import TerritoryBriefSerializer
 from wangge.api.workflow_serializers import payload_serializer
 from wangge.core.geo import CRS_CHOICES
-from wangge.core.validators import mask_phone
 from wangge.places.models import Point
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -202,12 +202,11 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
 
     def collect(self, items: list[Any]) -> dict[str, Any]:
         page = super().collect(items)
-        page["revealed"] = revealed_ids(WorkOrder, _user(self), items)
+        page["revealed"] = revealed_ids(WorkOrder, self, items)
         return page
 
     def get_reporter_phone(self, obj: WorkOrder) -> str:
-        value = obj.reporter_phone or ""
-        return value if obj.pk in self.page_for(obj)["revealed"] else mask_phone(value)
+        return phone_out(self, obj, "reporter_phone")
 
 
 @extend_schema_field(OpenApiTypes.INT)

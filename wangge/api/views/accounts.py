@@ -35,7 +35,10 @@ class UnitViewSet(ListViewSet):
     scope = TERRITORY
 
 
-@extend_schema_view(list=extend_schema(summary="工作人员列表"), retrieve=extend_schema(summary="工作人员详情"))
+@extend_schema_view(
+    list=extend_schema(summary="工作人员列表", parameters=[s.REVEAL_PARAMETER]),
+    retrieve=extend_schema(summary="工作人员详情", parameters=[s.REVEAL_PARAMETER]),
+)
 class StaffViewSet(ListViewSet):
     filterset_class = StaffFilterSet
     serializer_class = s.StaffSerializer

@@ -30,8 +30,8 @@ class PointTypeViewSet(ListViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="责任点位列表"),
-    retrieve=extend_schema(summary="责任点位详情"),
+    list=extend_schema(summary="责任点位列表", parameters=[s.REVEAL_PARAMETER]),
+    retrieve=extend_schema(summary="责任点位详情", parameters=[s.REVEAL_PARAMETER]),
     create=extend_schema(summary="新建点位", request=s.PointWriteSerializer, responses={201: s.PointSerializer}),
     partial_update=extend_schema(summary="修改点位", request=s.PointWriteSerializer, responses=s.PointSerializer),
 )

@@ -74,8 +74,8 @@ def _transition_payload(request: Request, validated: dict[str, Any]) -> dict[str
 
 
 @extend_schema_view(
-    list=extend_schema(summary="工单列表"),
-    retrieve=extend_schema(summary="工单详情"),
+    list=extend_schema(summary="工单列表", parameters=[s.REVEAL_PARAMETER]),
+    retrieve=extend_schema(summary="工单详情", parameters=[s.REVEAL_PARAMETER]),
     create=extend_schema(
         summary="受理工单", request=s.WorkOrderCreateSerializer, responses={201: s.WorkOrderDetailSerializer}
     ),
