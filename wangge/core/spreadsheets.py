@@ -132,9 +132,13 @@ def write_row(ws: AnySheet, values: Iterable[Any]) -> None:
     ws.append(_row_cells(ws, values))
 
 
-def write_rows(ws: AnySheet, rows: Iterable[Iterable[Any]]) -> None:
+def write_rows(ws: AnySheet, rows: Iterable[Iterable[Any]]) -> int:
+    """Write every row; the number written (the audit trail records an export's row count)."""
+    count = 0
     for values in rows:
         write_row(ws, values)
+        count += 1
+    return count
 
 
 # --- .csv -----------------------------------------------------------------------------------------

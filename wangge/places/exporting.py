@@ -1,7 +1,8 @@
 """Bulk export of points to a spreadsheet (.xlsx) or a GeoJSON FeatureCollection, in any datum.
 
-Personal phone numbers leave the registry masked unless an entitled caller asks for them, and every such
-unmasked export is written to the audit trail.
+Personal phone numbers leave the registry masked unless an entitled caller asks for them. Every export is
+written to the audit trail (``places.points_export``, or ``places.points_export_revealed`` when unmasked) with
+its format, row count, filters and the client's address.
 """
 
 from __future__ import annotations
@@ -26,20 +27,27 @@ from wangge.places.models import Point
 from wangge.places.records import COORD_DECIMALS, check_crs
 
 
-def _check_reveal(actor: Any, queryset: models.QuerySet[Point], reveal: bool, fmt: str) -> None:
-    if not reveal:
+def _check_reveal(actor: Any, queryset: models.QuerySet[Point], reveal: bool) -> None:
+    if not reveal or is_system(actor):
         return
-    if not is_system(actor):
-        allowed: models.QuerySet[Any] = Point.objects.restrict(actor, REVEAL).values("pk")
-        if queryset.exclude(pk__in=allowed).exists():
-            raise PermissionDenied(_("无权查看完整的责任人电话"), code=ErrorCode.REVEAL_DENIED)
+    allowed: models.QuerySet[Any] = Point.objects.restrict(actor, REVEAL).values("pk")
+    if queryset.exclude(pk__in=allowed).exists():
+        raise PermissionDenied(_("无权查看完整的责任人电话"), code=ErrorCode.REVEAL_DENIED)
+
+
+def _record(
+    actor: Any, *, fmt: str, count: int, crs: str, reveal: bool, filters: dict[str, Any] | None, ip: str | None
+) -> None:
     with transaction.atomic():
-        audit.record(
+        audit.record_export(
             actor=actor,
-            action="places.points_export_revealed",
-            after={"count": queryset.count(), "format": fmt},
-            only_changes=False,
-            note=_("导出未脱敏的责任人电话"),
+            action="places.points_export_revealed" if reveal else "places.points_export",
+            what="places.point",
+            fmt=fmt,
+            count=count,
+            filters={**(filters or {}), "crs": crs},
+            revealed=reveal,
+            ip=ip,
         )
 
 
@@ -68,7 +76,13 @@ def _export_rows(queryset: models.QuerySet[Point], crs: str, reveal: bool) -> It
 
 
 def points_export_xlsx(
-    *, queryset: models.QuerySet[Point], crs: str = "wgs84", reveal: bool = False, actor: Any
+    *,
+    queryset: models.QuerySet[Point],
+    crs: str = "wgs84",
+    reveal: bool = False,
+    actor: Any,
+    filters: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> bytes:
     """The points as a workbook with the import columns (frozen header). Phones are masked unless
     ``reveal`` is asked by an actor entitled to see them for every exported point."""
@@ -77,7 +91,7 @@ def points_export_xlsx(
     from openpyxl.utils import get_column_letter
 
     check_crs(crs)
-    _check_reveal(actor, queryset, reveal, "xlsx")
+    _check_reveal(actor, queryset, reveal)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -87,7 +101,7 @@ def points_export_xlsx(
     write_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    write_rows(sheet, ([values[k] for k in keys] for _point, values in _export_rows(queryset, crs, reveal)))
+    count = write_rows(sheet, ([values[k] for k in keys] for _point, values in _export_rows(queryset, crs, reveal)))
     sheet.freeze_panes = "A2"
     widths = {"code": 18, "name": 24, "type": 12, "lng": 13, "lat": 13, "address": 30, "notes": 30}
     for index, key in enumerate(keys, start=1):
@@ -96,15 +110,22 @@ def points_export_xlsx(
     workbook.properties.title = "责任点位"
     out = io.BytesIO()
     workbook.save(out)
+    _record(actor, fmt="xlsx", count=count, crs=crs, reveal=reveal, filters=filters, ip=ip)
     return out.getvalue()
 
 
 def points_export_geojson(
-    *, queryset: models.QuerySet[Point], crs: str = "wgs84", reveal: bool = False, actor: Any
+    *,
+    queryset: models.QuerySet[Point],
+    crs: str = "wgs84",
+    reveal: bool = False,
+    actor: Any,
+    filters: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> dict[str, Any]:
     """The points as a FeatureCollection of Point features (properties keyed in English)."""
     check_crs(crs)
-    _check_reveal(actor, queryset, reveal, "geojson")
+    _check_reveal(actor, queryset, reveal)
     features = []
     for point, values in _export_rows(queryset, crs, reveal):
         properties = {k: v for k, v in values.items() if k not in ("lng", "lat", "type")}
@@ -119,4 +140,5 @@ def points_export_geojson(
                 "properties": properties,
             }
         )
+    _record(actor, fmt="geojson", count=len(features), crs=crs, reveal=reveal, filters=filters, ip=ip)
     return {"type": "FeatureCollection", "coordinate_system": crs, "features": features}

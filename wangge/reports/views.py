@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.core import uploads
+from wangge.core import audit, uploads
+from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.reports import bulletins, conf, dashboard, layout, rankings, selectors, services
 from wangge.reports.choices import GRADE_COLOURS, AssessmentStatus
@@ -121,15 +122,30 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _record_bulletin(request: HttpRequest, b: Bulletin, fmt: str) -> None:
+    audit.record_export(
+        actor=request.user,
+        action="reports.bulletin_download",
+        what="reports.bulletin",
+        fmt=fmt,
+        count=1,
+        filters={"scope": b.scope_code, "date": b.date},
+        obj=b,
+        ip=client_ip(request),
+    )
+
+
 @login_required
 def bulletin_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
     b = _bulletin(request, pk)
+    _record_bulletin(request, b, "xlsx")
     return _download(bulletin_xlsx(b), XLSX, f"日通报_{b.scope_code}_{b.date:%Y%m%d}.xlsx")
 
 
 @login_required
 def bulletin_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     b = _bulletin(request, pk)
+    _record_bulletin(request, b, "pdf")
     return _download(bulletin_pdf(b), "application/pdf", f"日通报_{b.scope_code}_{b.date:%Y%m%d}.pdf")
 
 
@@ -579,4 +595,14 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
             "street__code", "community__code", "-total", "worker__username"
         )
     )
-    return _download(assessments_xlsx(rows, year=year, month=month), XLSX, f"网格员考评_{year:04d}{month:02d}.xlsx")
+    content = assessments_xlsx(rows, year=year, month=month)
+    audit.record_export(
+        actor=request.user,
+        action="reports.assessment_export",
+        what="reports.assessment",
+        fmt="xlsx",
+        count=len(rows),
+        filters={"month": f"{year:04d}-{month:02d}"},
+        ip=client_ip(request),
+    )
+    return _download(content, XLSX, f"网格员考评_{year:04d}{month:02d}.xlsx")

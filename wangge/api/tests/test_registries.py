@@ -250,6 +250,22 @@ def test_points_geojson_layer(world: SimpleNamespace, places: SimpleNamespace, c
     assert body["features"][0]["properties"]["responsible_phone"] == "139****1111"
 
 
+def test_points_geojson_export_is_audited(world: SimpleNamespace, places: SimpleNamespace, client_for: Any) -> None:
+    # when a dispatcher exports the river points as GeoJSON
+    client_for(world.dispatcher).get("/api/points/geojson/?type=river&crs=bd09", REMOTE_ADDR="203.0.113.7")
+
+    # then one entry names who, from where, what, the filters, the rows and the format
+    entry = AuditEntry.objects.get(action="places.points_export")
+    assert entry.actor == world.dispatcher and entry.ip == "203.0.113.7"
+    assert entry.after == {
+        "what": "places.point",
+        "format": "geojson",
+        "count": 1,
+        "filters": {"type": "river", "crs": "bd09"},
+        "revealed": False,
+    }
+
+
 # --- categories ----------------------------------------------------------------------------------
 
 

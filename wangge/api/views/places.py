@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from wangge.api import serializers as s
 from wangge.api.base import SHARED, TERRITORY
 from wangge.api.views.common import ListViewSet, _query
+from wangge.core.clientaddr import client_ip
 from wangge.places.exporting import points_export_geojson
 from wangge.places.filtersets import PointFilterSet, PointTypeFilterSet
 from wangge.places.models import Point, PointType
@@ -65,4 +66,8 @@ class PointViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin
     def geojson(self, request: Request) -> Response:
         params = _query(s.PointGeoJSONQuerySerializer, request)
         queryset = self.filter_queryset(self.get_queryset())
-        return Response(points_export_geojson(queryset=queryset, crs=params["crs"], actor=request.user))
+        filters = {k: v for k, v in request.query_params.items() if k != "crs"}
+        data = points_export_geojson(
+            queryset=queryset, crs=params["crs"], actor=request.user, filters=filters, ip=client_ip(request)
+        )
+        return Response(data)

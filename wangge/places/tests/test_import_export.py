@@ -209,6 +209,9 @@ def test_export_xlsx_has_frozen_header_and_masked_phones(tree: Tree) -> None:
     assert by_code["HZ-001"][2] == "下穿式桥涵"
     assert by_code["HZ-001"][10] == tree.grid_a1.code
     assert not AuditEntry.objects.filter(action="places.points_export_revealed").exists()
+    # a masked export is written to the audit trail too
+    entry = AuditEntry.objects.get(action="places.points_export")
+    assert entry.after is not None and (entry.after["count"], entry.after["format"]) == (len(GOOD_ROWS), "xlsx")
 
 
 def test_xlsx_round_trip_in_gcj02_reproduces_every_point(tree: Tree) -> None:
@@ -311,7 +314,13 @@ def test_reveal_by_entitled_staff_is_audited(tree: Tree) -> None:
     assert {r[7] for r in rows[1:]} == {"13800138000", "0375-2345678"}
     entry = AuditEntry.objects.get(action="places.points_export_revealed")
     assert entry.actor == actor
-    assert entry.after == {"count": 2, "format": "xlsx"}
+    assert entry.after == {
+        "what": "places.point",
+        "count": 2,
+        "format": "xlsx",
+        "filters": {"crs": "wgs84"},
+        "revealed": True,
+    }
 
 
 @pytest.mark.parametrize("role", [Role.DEPT_HANDLER, Role.LEADER])

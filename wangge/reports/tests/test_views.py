@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from wangge.accounts.choices import Role
 from wangge.core.actors import SYSTEM
+from wangge.core.models import AuditEntry
 from wangge.reports.models import Assessment, Bulletin, PatrolCheckin
 from wangge.reports.services import bulletin_generate
 from wangge.workorders.tests.conftest import _user
@@ -48,6 +49,23 @@ def test_bulletin_page_and_downloads(world: SimpleNamespace, bulletin: Bulletin)
     pdf = c.get(reverse("reports:bulletin_pdf", args=[bulletin.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     assert "attachment" in pdf["Content-Disposition"]
+
+
+def test_bulletin_downloads_are_audited(world: SimpleNamespace, bulletin: Bulletin) -> None:
+    c = client_for(world.dispatcher)
+
+    c.get(reverse("reports:bulletin_xlsx", args=[bulletin.pk]), REMOTE_ADDR="203.0.113.7")
+    c.get(reverse("reports:bulletin_pdf", args=[bulletin.pk]), REMOTE_ADDR="203.0.113.7")
+
+    entries = AuditEntry.objects.filter(action="reports.bulletin_download").order_by("id")
+    assert [e.after["format"] for e in entries if e.after] == ["xlsx", "pdf"]
+    for entry in entries:
+        assert entry.actor == world.dispatcher and entry.ip == "203.0.113.7"
+        assert (entry.model, entry.object_id) == ("bulletin", str(bulletin.pk))
+        assert entry.after is not None and entry.after["filters"] == {
+            "scope": bulletin.scope_code,
+            "date": DAY.isoformat(),
+        }
 
 
 def test_bulletin_out_of_scope_is_not_found(world: SimpleNamespace, bulletin: Bulletin) -> None:
@@ -132,8 +150,17 @@ def test_assessment_pages(world: SimpleNamespace, settings) -> None:  # type: ig
     jd.post(reverse("reports:assessment_confirm", args=[a.pk]), {"version": a.version})
     a.refresh_from_db()
     assert a.status == "confirmed"
-    export = jd.get(reverse("reports:assessment_export"), {"month": "2025-06"})
+    export = jd.get(reverse("reports:assessment_export"), {"month": "2025-06"}, REMOTE_ADDR="203.0.113.7")
     assert load_workbook(io.BytesIO(export.content)).active.max_row >= 5  # type: ignore[union-attr]
+    entry = AuditEntry.objects.get(action="reports.assessment_export")
+    assert entry.actor == street_staff and entry.ip == "203.0.113.7"
+    assert entry.after == {
+        "what": "reports.assessment",
+        "format": "xlsx",
+        "count": 2,
+        "filters": {"month": "2025-06"},
+        "revealed": False,
+    }
     assert client_for(world.stranger).get(reverse("reports:assessment_detail", args=[a.pk])).status_code == 404
     own = client_for(world.worker).get(reverse("reports:assessment_detail", args=[a.pk]))
     assert own.status_code == 200 and "提交评分" not in own.content.decode()

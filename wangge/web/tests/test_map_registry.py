@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from wangge.accounts.models import User
 from wangge.core.geo import wgs84_to_gcj02
+from wangge.core.models import AuditEntry
 from wangge.places.models import Point, PointType
 from wangge.territory.models import Territory
 from wangge.web.tests.conftest import act, new_case
@@ -160,6 +161,25 @@ def test_staff_export_to_csv_is_scoped(client: Client, world: Any) -> None:
     assert usernames == set(User.objects.restrict(world.worker).values_list("username", flat=True))
     assert "stranger" not in usernames
     assert response["Content-Disposition"].startswith('attachment; filename="staff-')
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_registry_export_is_audited(client: Client, world: Any, fmt: str) -> None:
+    # given two points, one of them a river
+    make_point(world)
+    make_point(world, "P002", 113.07, 33.02)
+    client.force_login(world.dispatcher)
+
+    # when the dispatcher exports the filtered point registry
+    response = client.get(
+        reverse("web:registry", args=["points"]), {"export": fmt, "q": "P001"}, REMOTE_ADDR="203.0.113.7"
+    )
+
+    # then one entry records who, from where, the registry, the filters, the rows and the format
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="registry.export")
+    assert entry.actor == world.dispatcher and entry.ip == "203.0.113.7"
+    assert entry.after == {"what": "points", "format": fmt, "count": 1, "filters": {"q": "P001"}, "revealed": False}
 
 
 def test_registry_filters_speak_chinese_and_tick_boxes_narrow(client: Client, world: Any) -> None:
