@@ -144,8 +144,10 @@ def patrol_checkin(
     note: str = "",
     photo: Any = None,
     at: dt.datetime | None = None,
+    ip: str | None = None,
 ) -> PatrolCheckin:
-    """巡查签到 from a phone: the position (in the phone's datum) is converted to WGS-84 and located in a grid."""
+    """巡查签到 from a phone: the position (in the phone's datum) is converted to WGS-84 and located in a grid.
+    The audit entry names the stored photo (an upload) and the client's address ``ip``."""
     from wangge.core.geo import to_wgs84
     from wangge.territory import locator
 
@@ -191,7 +193,7 @@ def patrol_checkin(
         _refresh_log_count(actor, _local_date(when), grids[0].path)
         after = audit.snapshot(checkin) or {}
         after["photo"] = checkin.photo.name or ""
-        audit.record(actor=actor, action="patrol.checkin", obj=checkin, after=after, only_changes=False)
+        audit.record(actor=actor, action="patrol.checkin", obj=checkin, after=after, only_changes=False, ip=ip)
     return checkin
 
 

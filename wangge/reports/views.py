@@ -226,7 +226,13 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 c = services.patrol_checkin(
-                    actor=request.user, lng=d["lng"], lat=d["lat"], crs=d["crs"], note=d["note"], photo=d["photo"]
+                    actor=request.user,
+                    lng=d["lng"],
+                    lat=d["lat"],
+                    crs=d["crs"],
+                    note=d["note"],
+                    photo=d["photo"],
+                    ip=client_ip(request),
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wangge.accounts.choices import Role
+from wangge.core.models import AuditEntry
 from wangge.core.tests.images import exif_of, image
 from wangge.workorders.models import Attachment
 from wangge.workorders.tests.conftest import _user
@@ -104,3 +105,36 @@ def test_files_given_with_a_step_belong_to_it(world: SimpleNamespace, client_for
     assert response.status_code == 200, response.content
     att = Attachment.objects.get(work_order=wo)
     assert att.event is not None and att.event.name == "suspend" and att.uploaded_by == world.handler
+
+
+def test_an_upload_is_audited_with_the_client_address(
+    world: SimpleNamespace, client_for: Any, street_staff: Any
+) -> None:
+    wo = new_case(world, at=T0)
+
+    uploaded = client_for(street_staff).post(
+        f"/api/work-orders/{wo.pk}/attachments/", upload(), format="multipart", REMOTE_ADDR="203.0.113.7"
+    )
+
+    assert uploaded.status_code == 201, uploaded.content
+    entry = AuditEntry.objects.get(action="workorders.attachment_add")
+    assert entry.actor == street_staff and entry.ip == "203.0.113.7"
+    assert (entry.model, entry.object_id) == ("workorder", str(wo.pk))
+    assert entry.after is not None and entry.after["attachment"] == uploaded.json()["id"]
+
+
+def test_files_given_with_a_step_are_audited(world: SimpleNamespace, client_for: Any) -> None:
+    wo = act(world, new_case(world, at=T0), "dispatch", "dispatcher", T0 + dt.timedelta(minutes=5), unit=world.dept)
+    act(world, wo, "accept", "handler", T0 + dt.timedelta(minutes=10))
+
+    client_for(world.handler).post(
+        f"/api/work-orders/{wo.pk}/transitions/",
+        {"name": "suspend", "note": "等待产权单位确认", "attachments": [SimpleUploadedFile("a.png", image("PNG"))]},
+        format="multipart",
+    )
+
+    att = Attachment.objects.get(work_order=wo)
+    entry = AuditEntry.objects.get(action="workorders.attachments_add")
+    assert entry.actor == world.handler and (entry.model, entry.object_id) == ("workorder", str(wo.pk))
+    assert entry.after is not None and entry.after["event"] == att.event_id
+    assert [a["attachment"] for a in entry.after["attachments"]] == [att.pk]

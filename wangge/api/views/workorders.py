@@ -20,6 +20,7 @@ from wangge.api import serializers as s
 from wangge.api.base import SHARED, TERRITORY, ApiView
 from wangge.api.views.common import ListViewSet, _query
 from wangge.core import uploads
+from wangge.core.clientaddr import client_ip
 from wangge.core.errors import NotFound, ValidationFailed
 from wangge.intel import intake
 from wangge.territory.models import Territory
@@ -188,7 +189,11 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
         body = s.AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         att = attachment_add(
-            actor=request.user, work_order=wo, upload=body.validated_data["file"], kind=body.validated_data["kind"]
+            actor=request.user,
+            work_order=wo,
+            upload=body.validated_data["file"],
+            kind=body.validated_data["kind"],
+            ip=client_ip(request),
         )
         return Response(s.AttachmentSerializer(att, context=context).data, status=status.HTTP_201_CREATED)
 

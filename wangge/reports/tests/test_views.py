@@ -6,6 +6,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from wangge.accounts.choices import Role
 from wangge.core.actors import SYSTEM
 from wangge.core.models import AuditEntry
+from wangge.core.tests.images import PNG
 from wangge.reports.models import Assessment, Bulletin, PatrolCheckin
 from wangge.reports.services import bulletin_generate
 from wangge.workorders.tests.conftest import _user
@@ -124,6 +126,24 @@ def test_patrol_page_checks_in(world: SimpleNamespace) -> None:
     outside = c.post(reverse("reports:patrol"), {"lng": "120", "lat": "30", "crs": "wgs84"})
     assert outside.status_code == 200 and "不在本平台任何辖区内" in outside.content.decode()
     assert PatrolCheckin.objects.count() == 1
+
+
+def test_patrol_photo_upload_is_audited(world: SimpleNamespace) -> None:
+    c = client_for(world.worker)
+    photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
+
+    c.post(
+        reverse("reports:patrol"),
+        {"lng": "113.01", "lat": "33.01", "crs": "wgs84", "note": "巡查", "photo": photo},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    checkin = PatrolCheckin.objects.get()
+    assert checkin.photo.name
+    entry = AuditEntry.objects.get(action="patrol.checkin")
+    assert entry.actor == world.worker and entry.ip == "203.0.113.7"
+    assert (entry.model, entry.object_id) == ("patrolcheckin", str(checkin.pk))
+    assert entry.after is not None and entry.after["photo"] == checkin.photo.name
 
 
 def test_assessment_pages(world: SimpleNamespace, settings) -> None:  # type: ignore[no-untyped-def]

@@ -48,9 +48,11 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
 }
 
 
-
-def attachment_add(*, actor: Any, work_order: WorkOrder, upload: Any, kind: str = AttachmentKind.PHOTO) -> Attachment:
-    """Add a file to an open case outside any step. Needs the change right over the case.
+def attachment_add(
+    *, actor: Any, work_order: WorkOrder, upload: Any, kind: str = AttachmentKind.PHOTO, ip: str | None = None
+) -> Attachment:
+    """Add a file to an open case outside any step. Needs the change right over the case. The audit entry
+    carries the client's address ``ip``.
 
     Raises NotFound (missing or out of the actor's scope), PermissionDenied (the actor only views the case),
     InvalidTransition (the case is closed, merged or void) and ValidationFailed (the kind, or the file)."""
@@ -69,6 +71,7 @@ def attachment_add(*, actor: Any, work_order: WorkOrder, upload: Any, kind: str 
             obj=wo,
             after={"attachment": att.pk, "kind": kind, "content_type": att.content_type, "size": att.size},
             only_changes=False,
+            ip=ip,
         )
     return att
 
@@ -86,10 +89,23 @@ def attachments_for_step(*, actor: Any, event: Event, files: Mapping[str, Iterab
         raise InvalidTransition(_("工单已办结，不能再添加附件"), code=ErrorCode.CASE_CLOSED)
     cleaned = uploads.sanitise_all([upload for _kind, upload in given], accept=uploads.IMAGES)
     wo = event.work_order
-    return [
+    stored = [
         _store(wo, clean, kind=kind, actor=actor, event=event)
         for (kind, _upload), clean in zip(given, cleaned, strict=True)
     ]
+    audit.record(
+        actor=actor,
+        action="workorders.attachments_add",
+        obj=wo,
+        after={
+            "event": event.pk,
+            "attachments": [
+                {"attachment": a.pk, "kind": a.kind, "content_type": a.content_type, "size": a.size} for a in stored
+            ],
+        },
+        only_changes=False,
+    )
+    return stored
 
 
 def _case_to_change(actor: Any, pk: int) -> WorkOrder:
