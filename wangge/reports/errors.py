@@ -15,7 +15,6 @@ class ErrorCode(StrEnum):
     # -- 一日志: check-ins and daily logs
     NOT_GRID_WORKER = "not_grid_worker"  # checking in, logging or being assessed without a grid worker's grant
     OUTSIDE_TERRITORY = "outside_territory"  # a check-in position in no territory node of the platform
-    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"  # a check-in photo that is not a JPEG, PNG, GIF or WebP image
     FUTURE_DATE = "future_date"  # a daily log for a day still to come
     LOG_CLOSED = "log_closed"  # a daily log of a month already archived
     SUMMARY_REQUIRED = "summary_required"  # a daily log without its summary
