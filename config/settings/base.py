@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "wangge.core.requestguard.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wangge.core.audit.RequestAddressMiddleware",  # every audit entry of a request names its client address
     "wangge.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

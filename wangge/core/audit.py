@@ -5,15 +5,43 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 
 from wangge.core.actors import require, user_of
 from wangge.core.models import AuditEntry
 
 # Fields never copied into the audit trail in clear text.
 SECRET_FIELDS = {"password"}
+
+# The client address of the request being served (set by ``RequestAddressMiddleware``), so every entry a
+# service writes during a request names where it came from without each service taking an ``ip``.
+_request_ip: ContextVar[str | None] = ContextVar("wangge_audit_request_ip", default=None)
+
+
+def current_ip() -> str | None:
+    return _request_ip.get()
+
+
+class RequestAddressMiddleware:
+    """Remembers the request's client address (``core.clientaddr``) for the audit entries written while it is
+    served."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from wangge.core.clientaddr import client_ip
+
+        token = _request_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _request_ip.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -83,7 +111,7 @@ def record(
         before=before,
         after=after,
         note=note,
-        ip=ip,
+        ip=ip or current_ip(),
     )
 
 

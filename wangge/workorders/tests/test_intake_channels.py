@@ -172,3 +172,24 @@ def test_real_name_is_decided_once(channels: SimpleNamespace) -> None:
     with pytest.raises(ValidationFailed) as err:
         work_order_create(**base, reporter_phone="13812341234", is_real_name=True)
     assert err.value.code == "real_name_incomplete" and WorkOrder.objects.count() == 3
+
+
+def test_audit_entries_of_a_request_name_its_client_address(channels: SimpleNamespace) -> None:
+    """Services write their own audit entries; the request's address reaches every one of them (here the
+    photos filed with a report), and nothing leaks into work done outside a request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wangge.core import audit
+    from wangge.core.models import AuditEntry
+    from wangge.core.tests.images import PNG
+
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    client.force_login(channels.worker)
+    photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
+    data = {"appeal_type": "complaint", "description": TEXT, "lng": 113.01, "lat": 33.01, "crs": "wgs84"}
+    response = client.post("/cases/new/", {**data, "photos": photo})
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action__startswith="workorders.attachment").latest("id")
+    assert entry.ip == "10.1.2.3"
+    assert audit.current_ip() is None
