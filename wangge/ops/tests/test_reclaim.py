@@ -22,7 +22,8 @@ from wangge.workorders.models import WorkOrder
 from wangge.workorders.tasks import flag_deadlines, sweep_deadlines
 from wangge.workorders.tests.conftest import act, local, new_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_queue")]
+# db_worker closes its connection after a task, as deployed: the tests run on committed data.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_queue")]
 
 STALE = 15 * 60
 

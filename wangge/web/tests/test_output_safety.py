@@ -38,18 +38,18 @@ def hostile(world: Any) -> Any:
     payloads = cycle(PAYLOADS)
     for model, field in ((Territory, "name"), (Unit, "name"), (User, "display_name")):
         for pk in model.objects.order_by("pk").values_list("pk", flat=True):
-            model.objects.filter(pk=pk).update(**{field: f"{next(payloads)}{pk}"})
-    kind = PointType.objects.create(key="hostile", name=next(payloads))
+            model.objects.filter(pk=pk).update(**{field: f"{next(payloads)[:40]}{pk}"})  # columns of 50 on PostgreSQL
+    kind = PointType.objects.create(key="hostile", name=next(payloads)[:50])
     for i, payload in enumerate(PAYLOADS):
         Point.objects.create(
             code=f"P{i:03d}",
-            name=payload,
+            name=payload[:50],
             type=kind,
             lng=113.02,
             lat=33.02,
             territory=world.grid1,
             grid=world.grid1,
-            responsible_name=next(payloads),
+            responsible_name=next(payloads)[:50],
             responsible_phone="13900001111",
         )
     return world

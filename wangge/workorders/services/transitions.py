@@ -45,7 +45,9 @@ def work_order_transition(
     with transaction.atomic():
         qs = WorkOrder.objects.select_for_update(of=("self",))
         if isinstance(actor, CitizenActor):
-            qs = qs.filter(tracking_code=actor.tracking_code or "\0")
+            if not actor.tracking_code:
+                raise NotFound(_("工单不存在"))  # no code, no case (and no empty-code query)
+            qs = qs.filter(tracking_code=actor.tracking_code)
         elif not is_system(actor):
             qs = qs.restrict(actor)
         wo = qs.filter(pk=work_order_id).select_related("category").first()
