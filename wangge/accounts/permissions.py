@@ -13,10 +13,16 @@ never by role (a workflow or the intake rule says what they may do instead).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeAlias
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from wangge.accounts.selectors import user_grant_rows
-from wangge.core.actors import is_system
+from wangge.core.actors import CitizenActor, ClientActor, SystemActor, is_system
+
+# Who a service may be told is acting (docs/adr/0003-actors.md): an account as a request carries it (an
+# anonymous one is refused by every check), the system, a citizen or an API client — never None.
+ActorLike: TypeAlias = AbstractBaseUser | AnonymousUser | SystemActor | CitizenActor | ClientActor
 
 _UNIT_PATHS_ATTR = "_unit_paths"
 

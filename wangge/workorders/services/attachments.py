@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wangge.accounts.permissions import ActorLike
 from wangge.core import audit, uploads
 from wangge.core.actors import is_system, require, user_of
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -49,7 +50,7 @@ ACCEPTED_TYPES: dict[str, frozenset[str]] = {
 
 
 def attachment_add(
-    *, actor: Any, work_order: WorkOrder, upload: Any, kind: str = AttachmentKind.PHOTO, ip: str | None = None
+    *, actor: ActorLike, work_order: WorkOrder, upload: Any, kind: str = AttachmentKind.PHOTO, ip: str | None = None
 ) -> Attachment:
     """Add a file to an open case outside any step. Needs the change right over the case. The audit entry
     carries the client's address ``ip``.
@@ -76,7 +77,7 @@ def attachment_add(
     return att
 
 
-def attachments_for_step(*, actor: Any, event: Event, files: Mapping[str, Iterable[Any]]) -> list[Attachment]:
+def attachments_for_step(*, actor: ActorLike, event: Event, files: Mapping[str, Iterable[Any]]) -> list[Attachment]:
     """Store the files given with a step, linked to its history row ``event``. ``files`` maps the step's file
     inputs (:data:`STEP_FILE_KINDS`) to their uploads. Only the transition service and the case's creation
     call this, after deciding that the actor may take the step; every file of the step is checked (count,

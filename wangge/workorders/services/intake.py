@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts import permissions
 from wangge.accounts.choices import Role
+from wangge.accounts.permissions import ActorLike
 from wangge.core import crypto
 from wangge.core.actors import ClientActor, require, user_of
 from wangge.core.errors import PermissionDenied, ValidationFailed
@@ -125,7 +126,7 @@ def resolve_location(
     )
 
 
-def check_jurisdiction(actor: Any, district: Territory) -> None:
+def check_jurisdiction(actor: ActorLike, district: Territory) -> None:
     """Whether ``actor`` may file a case in ``district`` (see the module's rule); raises PermissionDenied."""
     if isinstance(actor, ClientActor):
         if actor.district_id is not None and actor.district_id != district.pk:
@@ -151,7 +152,7 @@ def real_name(requested: bool | None, name: str, phone: str) -> bool:
 
 def work_order_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     channel: str,
     appeal_type: str,
     title: str,
@@ -259,7 +260,7 @@ def work_order_create(
 
 def appeal_submit(
     *,
-    actor: Any,
+    actor: ActorLike,
     channel: str,
     appeal_type: str,
     description: str,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wangge.accounts.permissions import ActorLike
 from wangge.core.actors import CitizenActor, is_system, require
 from wangge.core.errors import Conflict, NotFound, ValidationFailed
 from wangge.core.workflow import FILES
@@ -22,7 +23,7 @@ from wangge.workorders.workflow import WORKFLOW
 
 def work_order_transition(
     *,
-    actor: Any,
+    actor: ActorLike,
     work_order_id: int,
     name: str,
     expected_version: int | None = None,

@@ -533,7 +533,7 @@ def test_a_service_refuses_a_missing_actor(world: SimpleNamespace) -> None:
 
     wo = at_state(world, Status.TO_CLOSE)
     with pytest.raises(TypeError):
-        work_order_transition(actor=None, work_order_id=wo.pk, name="close")
+        work_order_transition(actor=None, work_order_id=wo.pk, name="close")  # type: ignore[arg-type]  # the refusal of a missing actor at run time
     assert WorkOrder.objects.get(pk=wo.pk).status == Status.TO_CLOSE
 
 
