@@ -24,31 +24,6 @@ class PointTypeAdmin(AuditedModelAdmin):
     search_fields = ("key", "name")
 
 
-class PointAdminForm(forms.ModelForm):
-    responsible_phone = forms.CharField(label=_("责任人电话"), required=False, max_length=20)
-
-    class Meta:
-        model = Point
-        fields = (
-            "code",
-            "name",
-            "type",
-            "lng",
-            "lat",
-            "address",
-            "responsible_name",
-            "responsible_phone",
-            "responsible_user",
-            "responsible_unit",
-            "notes",
-            "attributes",
-            "is_synthetic",
-        )
-
-    def clean_responsible_phone(self) -> str:
-        return clean_phone_value(self.cleaned_data.get("responsible_phone", ""))
-
-
 # What point_update takes; the territory and grid follow the coordinates there (WGS-84 in this form).
 _UPDATABLE = (
     "name",
@@ -63,6 +38,17 @@ _UPDATABLE = (
     "notes",
     "attributes",
 )
+
+
+class PointAdminForm(forms.ModelForm):
+    responsible_phone = forms.CharField(label=_("责任人电话"), required=False, max_length=20)
+
+    class Meta:
+        model = Point
+        fields = ("code", *_UPDATABLE, "is_synthetic")
+
+    def clean_responsible_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data.get("responsible_phone", ""))
 
 
 @admin.register(Point)
