@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
+T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 Seconds = float | Callable[[], float]
@@ -131,6 +132,31 @@ class _Checked:
         """Without a fingerprint a checked value always expires."""
         return self._fingerprint is not None and entry.fingerprint == fingerprint
 
+    def _checked_get(
+        self,
+        read: Callable[[], _Entry[T] | None],
+        store: Callable[[_Entry[T]], None],
+        build: Callable[[Any], T],
+    ) -> T:
+        """The value held, when fresh; else, under the build lock, the value checked against the fingerprint and
+        rebuilt when it changed (``build`` receives the fingerprint). A ``forget()`` meanwhile keeps it unstored."""
+        entry = read()
+        if self._fresh(entry, time.monotonic()):
+            return entry.value  # type: ignore[union-attr]
+        with self._build_lock:
+            entry = read()
+            now = time.monotonic()
+            if self._fresh(entry, now):
+                return entry.value  # type: ignore[union-attr]
+            generation = self._generation
+            fingerprint = self._current_fingerprint()
+            unchanged = entry is not None and self._unchanged(entry, fingerprint)
+            value = entry.value if unchanged else build(fingerprint)  # type: ignore[union-attr]
+            with self._state_lock:
+                if generation == self._generation:
+                    store(_Entry(value, fingerprint, now))
+            return value
+
 
 class ProcessCache(_Checked, Generic[V]):
     """One value built from the database, kept in this process (see the module docstring)."""
@@ -149,22 +175,10 @@ class ProcessCache(_Checked, Generic[V]):
         register(name, self.forget)
 
     def get(self) -> V:
-        entry = self._entry
-        if self._fresh(entry, time.monotonic()):
-            return entry.value  # type: ignore[union-attr]
-        with self._build_lock:
-            entry = self._entry
-            now = time.monotonic()
-            if self._fresh(entry, now):
-                return entry.value  # type: ignore[union-attr]
-            generation = self._generation
-            fingerprint = self._current_fingerprint()
-            unchanged = entry is not None and self._unchanged(entry, fingerprint)
-            value = entry.value if unchanged else self._build(fingerprint)  # type: ignore[union-attr]
-            with self._state_lock:
-                if generation == self._generation:
-                    self._entry = _Entry(value, fingerprint, now)
-            return value
+        def store(entry: _Entry[V]) -> None:
+            self._entry = entry
+
+        return self._checked_get(lambda: self._entry, store, self._build)
 
     def peek(self) -> V | None:
         entry = self._entry
@@ -204,24 +218,12 @@ class KeyedProcessCache(_Checked, Generic[K, V]):
         register(name, self.forget)
 
     def get(self, key: K) -> V:
-        entry = self._entries.get(key)
-        if self._fresh(entry, time.monotonic()):
-            return entry.value  # type: ignore[union-attr]
-        with self._build_lock:
-            entry = self._entries.get(key)
-            now = time.monotonic()
-            if self._fresh(entry, now):
-                return entry.value  # type: ignore[union-attr]
-            generation = self._generation
-            fingerprint = self._current_fingerprint()
-            unchanged = entry is not None and self._unchanged(entry, fingerprint)
-            value = entry.value if unchanged else self._build(key)  # type: ignore[union-attr]
-            with self._state_lock:
-                if generation == self._generation:
-                    if key not in self._entries and len(self._entries) >= self._max_entries:
-                        self._entries = {}
-                    self._entries[key] = _Entry(value, fingerprint, now)
-            return value
+        def store(entry: _Entry[V]) -> None:
+            if key not in self._entries and len(self._entries) >= self._max_entries:
+                self._entries = {}
+            self._entries[key] = entry
+
+        return self._checked_get(lambda: self._entries.get(key), store, lambda _fingerprint: self._build(key))
 
     def forget(self, key: K | None = None) -> None:
         with self._state_lock:
