@@ -23,3 +23,4 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("督查员")
     LEADER = "leader", _("领导")
     ADMIN = "admin", _("管理员")
+    KEY_PERSON_OFFICER = "key_person_officer", _("重点人员管控专员")

@@ -6,8 +6,11 @@ that declares ``scope_unit_field`` (work orders: the assigned unit; registries: 
 shows that unit's rows.
 
 Actions are plain strings passed to ``restrict(user, action)``:
-``view`` and ``change`` (core.scoping), ``reveal`` (see personal identifiers unmasked) and
-``administer`` (grant the command-centre and administrator roles).
+``view`` and ``change`` (core.scoping), ``reveal`` (see personal identifiers unmasked),
+``administer`` (grant the command-centre and administrator roles), ``record`` (keep the ledgers:
+buildings, households, residents, merchants, hazards, filled forms), ``key_persons`` (the restricted
+重点人员 ledger: only its dedicated role, never implied by another, nor by being a superuser) and
+``audit_key_persons`` (read that ledger's access log).
 """
 
 from __future__ import annotations
@@ -18,18 +21,23 @@ from wangge.territory.choices import TerritoryKind
 
 REVEAL = "reveal"
 ADMINISTER = "administer"
+RECORD = "record"
+KEY_PERSONS = "key_persons"
+AUDIT_KEY_PERSONS = "audit_key_persons"
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset({VIEW, REVEAL}),
-    Role.GRID_LEADER: frozenset({VIEW, REVEAL}),
-    Role.COMMUNITY_STAFF: frozenset({VIEW, CHANGE, REVEAL}),
-    Role.STREET_STAFF: frozenset({VIEW, CHANGE, REVEAL}),
+    Role.GRID_WORKER: frozenset({VIEW, REVEAL, RECORD}),
+    Role.GRID_LEADER: frozenset({VIEW, REVEAL, RECORD}),
+    Role.COMMUNITY_STAFF: frozenset({VIEW, CHANGE, REVEAL, RECORD}),
+    Role.STREET_STAFF: frozenset({VIEW, CHANGE, REVEAL, RECORD}),
     Role.DEPT_HANDLER: frozenset({VIEW}),
     Role.CALL_TAKER: frozenset({VIEW}),
     Role.DISPATCHER: frozenset({VIEW, REVEAL}),
-    Role.INSPECTOR: frozenset({VIEW}),
+    Role.INSPECTOR: frozenset({VIEW, AUDIT_KEY_PERSONS}),
     Role.LEADER: frozenset({VIEW}),
-    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, ADMINISTER}),
+    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, ADMINISTER, RECORD, AUDIT_KEY_PERSONS}),
+    # Sees and keeps the 重点人员 ledger of its node's subtree, nothing else.
+    Role.KEY_PERSON_OFFICER: frozenset({KEY_PERSONS}),
 }
 
 # Roles granted on a territory node; the grant covers the node's subtree.
@@ -44,6 +52,7 @@ TERRITORIAL_ROLES: frozenset[str] = frozenset(
         Role.INSPECTOR,
         Role.LEADER,
         Role.ADMIN,
+        Role.KEY_PERSON_OFFICER,
     }
 )
 
@@ -59,7 +68,9 @@ ROLE_TERRITORY_KIND: dict[str, str] = {
 }
 
 # Roles that only an administrator over the node (or the system) may grant.
-ELEVATED_ROLES: frozenset[str] = frozenset({Role.CALL_TAKER, Role.DISPATCHER, Role.INSPECTOR, Role.LEADER, Role.ADMIN})
+ELEVATED_ROLES: frozenset[str] = frozenset(
+    {Role.CALL_TAKER, Role.DISPATCHER, Role.INSPECTOR, Role.LEADER, Role.ADMIN, Role.KEY_PERSON_OFFICER}
+)
 
 
 def role_allows(role: str, action: str) -> bool:

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from wangge.api import views
+from wangge.api.views import hazards, keypersons, ledgers, surveys
 
 app_name = "api"
 
@@ -17,6 +18,8 @@ router.register("points", views.PointViewSet, basename="point")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("work-orders", views.WorkOrderViewSet, basename="work-order")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+for module in (ledgers, hazards, keypersons, surveys):
+    module.register(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -1,6 +1,20 @@
 from django.urls import path, re_path
 
-from wangge.web.views import auth, cases, citizen, home, inbox, map, qr, registry, workbench
+from wangge.web.views import (
+    auth,
+    cases,
+    citizen,
+    hazards,
+    home,
+    inbox,
+    keypersons,
+    ledgers,
+    map,
+    qr,
+    registry,
+    surveys,
+    workbench,
+)
 
 app_name = "web"
 
@@ -43,4 +57,9 @@ urlpatterns = [
     path("qr/", qr.qr_codes, name="qr_codes"),
     re_path(r"^qr/point/(?P<code>[\w.-]+)\.(?P<fmt>png|svg)$", qr.point_qr, name="qr_point"),
     re_path(r"^qr/window/(?P<window>[\w-]{1,60})\.(?P<fmt>png|svg)$", qr.window_qr, name="qr_window"),
+    # The ledgers (五本台账) and 一表.
+    *ledgers.routes,
+    *hazards.routes,
+    *keypersons.routes,
+    *surveys.routes,
 ]
