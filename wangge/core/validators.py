@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
@@ -58,3 +59,52 @@ def mask_id_number(value: str) -> str:
     if not value:
         return ""
     return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else "*" * len(value)
+
+
+# -- GB 11643: what a resident identity number says of its holder ------------------------------------------
+
+
+def normalise_id_number(value: str) -> str:
+    """Trim and upper-case the check character ("x" is written as "X")."""
+    return (value or "").strip().upper()
+
+
+def id_number_facts(value: str) -> tuple[str, dt.date]:
+    """The gender ("M" or "F") and birth date encoded in a valid 18-digit number (order code odd: male).
+
+    Raises ValidationError for a malformed number, a wrong check character or an impossible birth date."""
+    number = normalise_id_number(value)
+    validate_id_number(number)
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise ValidationError(_("身份证号中的出生日期不存在"), code="invalid_id_number") from exc
+    if born.year < 1900 or born > dt.date.today():
+        raise ValidationError(_("身份证号中的出生日期不合理"), code="invalid_id_number")
+    return ("M" if int(number[16]) % 2 else "F"), born
+
+
+# -- GB 32100: the unified social credit code (统一社会信用代码) -----------------------------------------------
+
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def normalise_credit_code(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def credit_code_check_character(first17: str) -> str:
+    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> None:
+    """18 characters from the GB 32100 alphabet whose last is the check character of the first 17."""
+    code = normalise_credit_code(value)
+    if len(code) != 18 or any(c not in _CREDIT_ALPHABET for c in code):
+        raise ValidationError(
+            _("统一社会信用代码须为18位数字或大写字母（不含I、O、S、V、Z）"), code="invalid_credit_code"
+        )
+    if credit_code_check_character(code[:17]) != code[17]:
+        raise ValidationError(_("统一社会信用代码校验位不正确"), code="invalid_credit_code")
