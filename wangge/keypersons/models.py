@@ -110,8 +110,14 @@ class KeyPersonVisit(models.Model):
         return f"{self.key_person_id} @ {self.visited_at:%Y-%m-%d}"
 
 
-class KeyPersonAccess(models.Model):
-    """The access log: who looked at or changed what, when and from where (its own page for auditors)."""
+class KeyPersonAccess(ScopedModel):
+    """The access log: who looked at or changed what, when and from where (its own page for auditors).
+
+    ``territory_path`` is the deepest territory node covering every key person the access concerned (for an
+    access that found none, the actor's own grants), so an auditor over a node reads the entries of its
+    subtree (``restrict(user, "audit_key_persons")``)."""
+
+    scope_path_field: ClassVar[str | None] = "territory_path"
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -129,6 +135,7 @@ class KeyPersonAccess(models.Model):
     query = models.JSONField(_("查询条件"), default=dict, blank=True)
     count = models.PositiveIntegerField(_("条数"), default=0)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    territory_path = models.CharField(_("涉及辖区路径"), max_length=255, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("重点人员访问日志")
