@@ -17,3 +17,6 @@ class ErrorCode(StrEnum):
     INVALID_DATE = "invalid_date"  # a start, visit or end date in the future or before the start
     UNKNOWN_HELPER = "unknown_helper"  # a 帮扶责任人 account that does not exist or is inactive
     REQUIRED = "required"  # a visit without its situation, a release without its reason
+    TOO_LONG = "too_long"  # a text longer than its column allows
+    INVALID_CHOICE = "invalid_choice"  # an attention level or visit method that is not one of the list
+    INVALID_COORDINATES = "invalid_coordinates"  # a longitude without a latitude (or back), or out of range

@@ -78,7 +78,8 @@ class KeyPerson(ScopedModel, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category} #{self.pk}"
+        # Names neither the person nor the category: this label reaches the general audit trail.
+        return f"重点人员 #{self.pk}"
 
 
 class KeyPersonVisit(models.Model):
