@@ -25,7 +25,7 @@ def jpeg(name: str = "photo.jpg") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def place(world: SimpleNamespace) -> SimpleNamespace:
+def place(world: SimpleNamespace) -> SimpleNamespace:  # noqa: F811 — the imported fixture
     """A building with a household (with a head) in grid 1, a household in grid 2, a merchant in grid 1."""
     building = Building.objects.create(
         code=world.grid1.code + "001", name="1号楼", grid=world.grid1, address="测试路1号", lng=113.01, lat=33.01
