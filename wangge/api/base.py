@@ -7,6 +7,7 @@ changed first, authenticates nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from wangge.api.exceptions import PayloadTooLarge
 from wangge.api.serializers.common import reveal_log
 from wangge.core import audit
 from wangge.core.clientaddr import client_ip
-from wangge.core.scoping import VIEW
+from wangge.core.scoping import VIEW, Scope, scope_q
 
 
 class TokenScheme(KnoxTokenScheme):
@@ -87,11 +88,14 @@ class ApiView(APIView):
 TERRITORY = "territory"  # rows the user's grants cover: ``queryset.restrict(user, scope_action)``
 OWN = "own"  # the user's own rows only: ``owner_field`` equals the user (their messages)
 SHARED = "shared"  # a dictionary every signed-in user reads (categories, point types): no restriction
-SCOPES = (TERRITORY, OWN, SHARED)
+# Rows covered by the viewset's own ``grant_scope(user) -> Scope``, read from one role's grants: a restricted
+# ledger (重点人员) that being a superuser, an administrator or a leader does not open.
+GRANTS = "grants"
+SCOPES = (TERRITORY, OWN, SHARED, GRANTS)
 
 
 class ScopedViewSet(viewsets.ViewSetMixin, generics.GenericAPIView, ApiView):  # type: ignore[type-arg]
-    """Every viewset declares its ``queryset`` and how it is scoped (``scope``: TERRITORY, OWN or SHARED — no
+    """Every viewset declares its ``queryset`` and how it is scoped (``scope``: TERRITORY, OWN, SHARED or GRANTS — no
     default, so forgetting is an import-time error); this base class restricts it for the requesting user
     before anything else sees it, so a subclass cannot forget to. ``refine_queryset`` adds per-action
     loading (``select_related``, ``defer``) or filters on the already-restricted rows. Out of scope looks
@@ -102,6 +106,7 @@ class ScopedViewSet(viewsets.ViewSetMixin, generics.GenericAPIView, ApiView):  #
     scope: str = ""
     scope_action: str = VIEW
     owner_field: str = ""
+    grant_scope: Callable[[Any], Scope] | None = None  # scope GRANTS: declare as ``staticmethod(fn)``
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -114,6 +119,8 @@ class ScopedViewSet(viewsets.ViewSetMixin, generics.GenericAPIView, ApiView):  #
             raise ImproperlyConfigured(f"{cls.__name__}: the {queryset.model.__name__} queryset has no restrict()")
         if cls.scope == OWN and not cls.owner_field:
             raise ImproperlyConfigured(f"{cls.__name__}: scope OWN needs owner_field")
+        if cls.scope == GRANTS and not callable(cls.grant_scope):
+            raise ImproperlyConfigured(f"{cls.__name__}: scope GRANTS needs grant_scope")
 
     def get_queryset(self) -> Any:
         assert self.queryset is not None, f"{type(self).__name__} declares no queryset"
@@ -125,6 +132,11 @@ class ScopedViewSet(viewsets.ViewSetMixin, generics.GenericAPIView, ApiView):  #
             qs = qs.restrict(user, self.scope_action)
         elif self.scope == OWN:
             qs = qs.filter(**{self.owner_field: user.pk})
+        elif self.scope == GRANTS:
+            assert self.grant_scope is not None
+            scope = self.grant_scope(user)
+            q = scope_q(qs.model, scope)
+            qs = qs.none() if scope.empty else qs if q is None else qs.filter(q)
         return self.refine_queryset(qs)
 
     def refine_queryset(self, qs: Any) -> Any:
