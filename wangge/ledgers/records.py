@@ -193,7 +193,7 @@ class TagLookup:
         return self._by.get(text.lower()) or self._by.get(text)
 
 
-# -- pieces ---------------------------------------------------------------------------------------------
+# -- pieces ---------------------------------------------------------------------------------------------------
 
 
 def _text(
@@ -333,7 +333,7 @@ def _coordinates(raw: dict[str, Any], clean: dict[str, Any], problems: list[Prob
         clean[key] = round(number, 7)
 
 
-# -- residents -------------------------------------------------------------------------------------------
+# -- residents ------------------------------------------------------------------------------------------------
 
 
 def clean_resident(
@@ -454,7 +454,7 @@ def clean_resident(
     return clean, problems
 
 
-# -- places: estates, buildings, households ------------------------------------------------------------------
+# -- places: estates, buildings, households -------------------------------------------------------------------
 
 
 def clean_estate(raw: dict[str, Any], *, partial: bool = False) -> tuple[dict[str, Any], list[Problem]]:
@@ -540,7 +540,7 @@ def clean_household(raw: dict[str, Any], *, partial: bool = False) -> tuple[dict
     return clean, problems
 
 
-# -- merchants and organisations --------------------------------------------------------------------------------
+# -- merchants and organisations ------------------------------------------------------------------------------
 
 
 def clean_merchant(
@@ -589,7 +589,7 @@ def clean_merchant(
     return clean, problems
 
 
-# -- onto the row ----------------------------------------------------------------------------------------------
+# -- onto the row ---------------------------------------------------------------------------------------------
 
 
 def apply_clean(obj: models.Model, clean: dict[str, Any]) -> None:
