@@ -184,4 +184,6 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("demo_inspector", "inspector", "督查员", f"卫东区（{_W}）", _W, None),
     DemoLogin("demo_leader", "leader", "领导", f"卫东区（{_W}）", _W, None),
     DemoLogin("demo_admin", "admin", "管理员", f"平顶山市（{CITY_CODE}）", CITY_CODE, None),
+    # The only demo login that sees the 重点人员 ledger (not even demo_admin does by default).
+    DemoLogin("demo_key_person_officer", "key_person_officer", "重点人员管控专员", f"卫东区（{_W}）", _W, None),
 )

@@ -93,6 +93,7 @@ class StepResult:
 class DemoOptions:
     boundaries: Path | None = None  # DataV GeoJSON of 平顶山市 (GCJ-02, properties adcode/name)
     cases: int = 0  # work-order history in 卫东区: brought up to this many cases (never duplicated)
+    ledgers_full: bool = False  # ledgers for every grid of 卫东区, not only 华西社区's street (优越路街道)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,6 +784,13 @@ def demo_supervision_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+def demo_ledgers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """五本台账: buildings, households, residents, merchants, hazard findings and key persons (``demo.ledgers``)."""
+    from wangge.demo.ledgers import ledgers_seed
+
+    return ledgers_seed(actor=actor, options=options)
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -800,6 +808,7 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("classifier", demo_classifier_seed),
     ("patrols", demo_patrols_seed),
     ("supervision", demo_supervision_seed),
+    ("ledgers", demo_ledgers_seed),
 ]
 
 

@@ -50,13 +50,21 @@ class Command(BaseCommand):
             help="卫东区演示工单总数：不足时按完整闭环补足到该数量（过去一年，含超期、退回、返工、延期、重办、评价）",
         )
 
+        parser.add_argument(
+            "--ledgers-full",
+            action="store_true",
+            help="为卫东区全部网格生成台账演示数据（楼栋、住户、居民、商户）；缺省只生成华西社区所在的优越路街道",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         boundaries: Path | None = options["boundaries"]
         if boundaries is not None and not boundaries.is_file():
             raise CommandError(f"边界文件不存在：{boundaries}")
         started = time.perf_counter()
         try:
-            results = demo_seed(options=DemoOptions(boundaries=boundaries, cases=options["cases"]))
+            results = demo_seed(
+                options=DemoOptions(boundaries=boundaries, cases=options["cases"], ledgers_full=options["ledgers_full"])
+            )
         except DomainError as exc:
             detail = f"{exc.message} {exc.details or ''}".strip()
             raise CommandError(f"{detail}（演示数据未写入，数据库保持原状）") from exc
