@@ -368,6 +368,8 @@ _API_SCHEMA_SETTINGS: dict[str, object] = {
         "DurationUnitEnum": "wangge.workorders.choices.DurationUnit",
         "ClockStateEnum": "wangge.workorders.choices.ClockState",
         "TransitionNameEnum": "wangge.api.serializers.TRANSITION_NAMES",
+        "KeyPersonStatusEnum": "wangge.keypersons.choices.KeyPersonStatus",
+        "AttentionLevelEnum": "wangge.keypersons.choices.AttentionLevel",
     },
 }
 SPECTACULAR_SETTINGS.update(_API_SCHEMA_SETTINGS)  # type: ignore[arg-type]
