@@ -224,8 +224,9 @@ def key_person_for_change(*, user: Any, pk: Any, channel: AccessChannel | str, a
 
 @dataclass(frozen=True)
 class Revealed:
-    """The resident's full numbers, for one response."""
+    """A key person with its resident's full numbers, for one response."""
 
+    key_person: KeyPerson
     id_number: str
     phone: str
 
@@ -245,7 +246,7 @@ def key_person_reveal(*, user: Any, pk: Any, channel: AccessChannel | str, ip: s
         ip=ip,
         note=f"keypersons:{channel}",
     )
-    return Revealed(id_number=resident.id_number or "", phone=resident.phone or "")
+    return Revealed(key_person=key_person, id_number=resident.id_number or "", phone=resident.phone or "")
 
 
 def visits_of(key_person: KeyPerson) -> QuerySet[KeyPersonVisit]:
