@@ -20,7 +20,7 @@ from wangge.accounts.roles import REVEAL
 from wangge.core import audit
 from wangge.core.actors import is_system, require
 from wangge.core.errors import NotFound, PermissionDenied
-from wangge.core.scoping import VIEW
+from wangge.core.scoping import VIEW, ScopedQuerySet
 from wangge.core.spreadsheets import csv_writer, write_row, write_rows
 from wangge.core.validators import mask_id_number, mask_phone
 from wangge.ledgers.importing import kind_or_refuse
@@ -40,6 +40,7 @@ def export_queryset(*, actor: Any, kind: LedgerKind, node: Territory | None) -> 
     """The rows of ``kind`` the actor may view, within ``node``'s subtree when given."""
     qs = kind.queryset()
     if not is_system(actor):
+        assert isinstance(qs, ScopedQuerySet), f"{kind.key}: an exported model is scoped"
         qs = qs.restrict(actor, VIEW)
     if node is not None:
         qs = qs.filter(**{f"{kind.path_field}__startswith": node.path})
