@@ -19,9 +19,6 @@ from typing import Any
 
 from django.db import models
 
-from wangge.ledgers.choices import MerchantStatus, RecordStatus, ResidentStatus
-from wangge.ledgers.models import Building, Household, Merchant, Resident
-
 # One row of a workbook as read: its spreadsheet row number and its values keyed by column key.
 Record = tuple[int, dict[str, Any]]
 # One problem of one row: {"row", "field", "error", "reason"} (``column`` is added from the kind's headers).
@@ -144,31 +141,20 @@ def all_kinds() -> list[LedgerKind]:
     return sorted(_kinds.values(), key=lambda k: k.key)
 
 
-def _subtree(queryset: models.QuerySet[Any], path_field: str, node: Any) -> models.QuerySet[Any]:
-    return queryset.filter(**{f"{path_field}__startswith": node.path})
+def _ledger_count(key: str) -> Callable[[Any], int]:
+    """A counter reading ``key`` of ``ledgers.selectors.ledger_counts`` (the one definition of those numbers)."""
+
+    def count(node: Any) -> int:
+        from wangge.ledgers.selectors import ledger_counts
+
+        return int(ledger_counts(node)[key])
+
+    count.__name__ = f"count_{key}"
+    return count
 
 
-def _count_buildings(node: Any) -> int:
-    return _subtree(Building.objects.filter(status=RecordStatus.ACTIVE), "grid__path", node).count()
-
-
-def _count_households(node: Any) -> int:
-    return _subtree(Household.objects.filter(status=RecordStatus.ACTIVE), "grid__path", node).count()
-
-
-def _count_residents(node: Any) -> int:
-    return _subtree(Resident.objects.filter(status=ResidentStatus.CURRENT), "grid__path", node).count()
-
-
-def _count_merchants(node: Any) -> int:
-    live = Merchant.objects.exclude(status=MerchantStatus.CLOSED)
-    return _subtree(live, "grid__path", node).count()
-
-
-register_counter("buildings", _count_buildings)
-register_counter("households", _count_households)
-register_counter("residents", _count_residents)
-register_counter("merchants", _count_merchants)
+for _key in ("buildings", "households", "residents", "merchants"):
+    register_counter(_key, _ledger_count(_key))
 
 
 def _ordered(keys: Iterable[str]) -> Iterator[str]:
@@ -179,6 +165,6 @@ def _ordered(keys: Iterable[str]) -> Iterator[str]:
 
 def summary(node: Any) -> dict[str, int]:
     """Every registered count within ``node``'s subtree: buildings and households in use, residents on the
-    register, merchants not closed, and what the other ledgers register (open and overdue hazards, active key
-    persons and their overdue visits)."""
+    register, merchants open (``ledgers.selectors.ledger_counts``), and what the other ledgers register (open
+    and overdue hazards, active key persons and their overdue visits)."""
     return {key: int(_counters[key](node)) for key in _ordered(list(_counters))}
