@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from wangge.core.validators import mask_phone
 from wangge.ledgers.choices import HouseholdUse, MerchantStatus
 from wangge.surveys.choices import FieldKind, FormTarget
 from wangge.surveys.errors import ErrorCode
@@ -526,3 +527,10 @@ def display_value(spec: Mapping[str, Any], value: Any) -> str:
     if isinstance(value, Mapping) and "lng" in value:
         return f"{value['lng']:.6f}, {value['lat']:.6f}"
     return str(value)
+
+
+def masked_answers(fields: list[dict[str, Any]], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with those written to a ledger phone (``maps_to`` ending in ``phone``) masked: the number
+    itself is kept in the ledger, where revealing it is entitled and logged."""
+    phones = {f["name"] for f in fields if str(f.get("maps_to") or "").endswith("phone")}
+    return {k: mask_phone(str(v)) if k in phones and v else v for k, v in answers.items()}

@@ -12,15 +12,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wangge.core.validators import mask_phone
+from wangge.surveys.engine import masked_answers
 from wangge.surveys.models import FormSubmission, FormTemplate, SubmissionPhoto
 from wangge.surveys.services import current_version
-
-
-def masked_answers(fields: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers with those written to a ledger phone masked."""
-    phones = {f["name"] for f in fields if str(f.get("maps_to") or "").endswith("phone")}
-    return {k: mask_phone(str(v)) if k in phones and v else v for k, v in answers.items()}
 
 
 class FieldDefinitionSerializer(serializers.Serializer[Any]):
