@@ -370,6 +370,12 @@ _API_SCHEMA_SETTINGS: dict[str, object] = {
         "TransitionNameEnum": "wangge.api.serializers.TRANSITION_NAMES",
         "KeyPersonStatusEnum": "wangge.keypersons.choices.KeyPersonStatus",
         "AttentionLevelEnum": "wangge.keypersons.choices.AttentionLevel",
+        "MoveKindEnum": "wangge.ledgers.choices.MoveKind",
+        "MerchantKindEnum": "wangge.ledgers.choices.MerchantKind",
+        "MerchantStatusEnum": "wangge.ledgers.choices.MerchantStatus",
+        "LedgerRecordStatusEnum": "wangge.ledgers.choices.RecordStatus",
+        "ResidentStatusEnum": "wangge.ledgers.choices.ResidentStatus",
+        "ResidentRelationEnum": "wangge.ledgers.choices.Relation",
     },
 }
 SPECTACULAR_SETTINGS.update(_API_SCHEMA_SETTINGS)  # type: ignore[arg-type]
