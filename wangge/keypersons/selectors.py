@@ -144,7 +144,11 @@ def key_person_list(
     paginate: Callable[[QuerySet[KeyPerson]], Sequence[KeyPerson]] | None = None,
 ) -> KeyPersonListing:
     """The key persons of ``rows`` (filtered by the caller's FilterSet; all visible ones by default) that the
-    user may see, one page of them (``paginate``), logged: the ids shown, the filters and the total."""
+    user may see, one page of them (``paginate``), logged: the ids shown, the filters and the total. For a user
+    without the key-person role the ledger does not exist: the attempt is logged and ``NotFound`` raised."""
+    if key_person_scope(user).empty:
+        log_access(user, AccessAction.LIST, [], query={**(query or {}), "outcome": "not_found"}, channel=channel)
+        raise _not_found()
     visible = visible_key_persons(user)
     qs = visible if rows is None else (rows & visible)
     qs = qs.select_related("resident", "category", "grid")
