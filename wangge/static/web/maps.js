@@ -294,9 +294,65 @@
         control.addOverlay(t.group, swatch(t.colour) + escapeHtml(labels.points + " · " + t.name));
         if (legend) { legend.insertAdjacentHTML("beforeend", "<span>" + swatch(t.colour) + escapeHtml(t.name) + "</span>"); }
       });
+      return ledgerLayers(map, el, control, labels).catch(function () {});
+    }).then(function () {
       el.dataset.ready = "1";
     });
     return map;
+  }
+
+  function detailLink(pattern, id, text) {
+    var label = escapeHtml(text);
+    return pattern ? '<a href="' + pattern.replace("/0/", "/" + id + "/") + '">' + label + "</a>" : label;
+  }
+
+  function diamondIcon(colour) {
+    return L.divIcon({
+      className: "",
+      html: '<span style="display:block;width:12px;height:12px;background:' + colour + ';transform:rotate(45deg);border:1.5px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.7)"></span>',
+      iconSize: [12, 12],
+      iconAnchor: [6, 6],
+    });
+  }
+
+  /* The ledger layers (楼栋, 商户/单位, 治安隐患): toggles of the layer control, off until chosen, each loaded
+     the first time it is switched on. A map element without their data- URLs draws none of them. */
+  function ledgerLayers(map, el, control, labels) {
+    var layers = [
+      { url: el.dataset.buildings, label: labels.buildings, colour: "#2f4858", draw: function (d, i) {
+        var popup = "<strong>" + detailLink(el.dataset.buildingUrl, d.id[i], d.name[i]) + "</strong><br>" + escapeHtml(d.code[i]) +
+          "<br>" + escapeHtml(labels.households_of.replace("%(n)s", d.households[i])) +
+          (d.head[i] ? "<br>" + escapeHtml(labels.head_of.replace("%(name)s", d.head[i])) : "");
+        return L.circleMarker([d.lat[i], d.lng[i]], { radius: 5, color: "#fff", weight: 1, fillColor: "#2f4858", fillOpacity: 0.9 }).bindPopup(popup);
+      } },
+      { url: el.dataset.merchants, label: labels.merchants, colour: "#0b7285", draw: function (d, i) {
+        var popup = "<strong>" + detailLink(el.dataset.merchantUrl, d.id[i], d.name[i]) + "</strong><br>" +
+          escapeHtml((labels.merchant_kinds[d.kind[i]] || d.kind[i]) + " · " + (labels.merchant_status[d.status[i]] || d.status[i]));
+        return L.circleMarker([d.lat[i], d.lng[i]], { radius: 5, color: "#fff", weight: 1, fillColor: "#0b7285", fillOpacity: 0.9 }).bindPopup(popup);
+      } },
+      { url: el.dataset.hazards, label: labels.hazards, colour: "#c92a2a", draw: function (d, i) {
+        var popup = "<strong>" + detailLink(el.dataset.hazardUrl, d.id[i], d.code[i]) + "</strong> " + escapeHtml(d.type[i]) + "<br>" +
+          escapeHtml(d.title[i]) + "<br>" + escapeHtml(labels.hazard_status[d.status[i]] || d.status[i]) +
+          (d.overdue[i] ? ' · <span class="warn">' + escapeHtml(labels.overdue) + "</span>" : "");
+        return L.marker([d.lat[i], d.lng[i]], { icon: diamondIcon(d.overdue[i] ? "#c92a2a" : "#e8590c") }).bindPopup(popup);
+      } },
+    ];
+    var pending = [];
+    layers.forEach(function (spec) {
+      if (!spec.url) { return; }
+      var group = L.layerGroup(), loaded = null;
+      function load() {
+        loaded = loaded || getJSON(spec.url).then(function (data) {
+          for (var i = 0; i < data.count; i++) { group.addLayer(spec.draw(data, i)); }
+          return data.count;
+        });
+        return loaded;
+      }
+      group.on("add", function () { load().catch(function () { loaded = null; }); });
+      control.addOverlay(group, swatch(spec.colour, true) + escapeHtml(spec.label));
+      pending.push(group);
+    });
+    return Promise.resolve(pending);
   }
 
   window.WanggeMaps = { base: base, pin: pin, pick: pick, full: full, HeatLayer: HeatLayer };

@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wangge.accounts.models import User
+from wangge.hazards.choices import OPEN_STATUSES as HAZARD_OPEN_STATUSES
+from wangge.hazards.choices import HazardStatus
+from wangge.hazards.models import HazardFinding
+from wangge.ledgers.choices import MerchantKind, MerchantStatus, RecordStatus
+from wangge.ledgers.models import Building, Merchant
 from wangge.places.models import Point, PointType
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.maps import display_points, map_settings, public_collection, territory_collection
@@ -39,8 +45,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "status": {s.value: str(s.label) for s in Status},
         "clock": {c.value: str(c.label) for c in ClockState},
         "point_types": [{"key": t.key, "name": t.name} for t in point_types],
+        **ledger_layer_labels(),
     }
-    context = {"map": map_settings(), "point_types": point_types, "labels": labels}
+    context = {"map": map_settings(), "point_types": point_types, "labels": labels, "ledger_urls": ledger_layer_urls()}
     return render(request, "web/map.html", context)
 
 
@@ -133,3 +140,83 @@ def map_public_outlines(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(public_collection())
     response["Cache-Control"] = "public, max-age=600"
     return response
+
+
+# -- Ledger layers: buildings, merchants and hazard sites (only rows with coordinates, scoped like the points) --
+
+
+def ledger_layer_labels() -> dict[str, Any]:
+    return {
+        "buildings": _("楼栋"),
+        "merchants": _("商户/单位"),
+        "hazards": _("治安隐患"),
+        "households_of": _("%(n)s 户"),
+        "head_of": _("楼栋长：%(name)s"),
+        "overdue": _("已超期"),
+        "merchant_kinds": {k.value: str(k.label) for k in MerchantKind},
+        "merchant_status": {s.value: str(s.label) for s in MerchantStatus},
+        "hazard_status": {s.value: str(s.label) for s in HazardStatus},
+    }
+
+
+def _url_or_blank(name: str) -> str:
+    """A detail URL pattern with a 0 placeholder, or "" where that page is not installed."""
+    try:
+        return reverse(name, args=[0])
+    except NoReverseMatch:
+        return ""
+
+
+def ledger_layer_urls() -> dict[str, str]:
+    return {
+        "building": _url_or_blank("web:ledger_building"),
+        "merchant": _url_or_blank("web:ledger_merchant"),
+        "hazard": _url_or_blank("web:hazard_detail"),
+    }
+
+
+@login_required
+@require_GET
+def map_buildings(request: HttpRequest) -> JsonResponse:
+    """Buildings in use with a position, with their household count and 楼栋长 (name only)."""
+    qs: QuerySet[Building] = Building.objects.restrict(request.user).filter(
+        status=RecordStatus.ACTIVE, lng__isnull=False, lat__isnull=False
+    )
+    rows = list(
+        qs.annotate(households_n=Count("households", distinct=True))
+        .order_by("code")
+        .values_list("pk", "code", "name", "lng", "lat", "head_name", "households_n")
+    )
+    return JsonResponse(columns(rows, ("id", "code", "name", "lng", "lat", "head", "households"), xy=(3, 4)))
+
+
+@login_required
+@require_GET
+def map_merchants(request: HttpRequest) -> JsonResponse:
+    """Merchants and organisations with a position; closed ones only with ``?scope=all``."""
+    qs: QuerySet[Merchant] = Merchant.objects.restrict(request.user).filter(lng__isnull=False, lat__isnull=False)
+    if request.GET.get("scope") != "all":
+        qs = qs.exclude(status=MerchantStatus.CLOSED)
+    rows = list(qs.order_by("grid_id", "name").values_list("pk", "name", "lng", "lat", "kind", "status"))
+    return JsonResponse(columns(rows, ("id", "name", "lng", "lat", "kind", "status"), xy=(2, 3)))
+
+
+@login_required
+@require_GET
+def map_hazards(request: HttpRequest) -> JsonResponse:
+    """Hazard findings with a position: open ones (待整改/待核查) by default, ``?scope=all`` adds the closed ones;
+    ``overdue`` marks an open finding past its deadline."""
+    qs: QuerySet[HazardFinding] = HazardFinding.objects.restrict(request.user).filter(
+        lng__isnull=False, lat__isnull=False
+    )
+    if request.GET.get("scope") != "all":
+        qs = qs.filter(status__in=HAZARD_OPEN_STATUSES)
+    now = timezone.now()
+    rows = [
+        (*row[:-1], row[-1] is not None and row[-1] < now and row[5] in HAZARD_OPEN_STATUSES)
+        for row in qs.order_by("-found_at").values_list(
+            "pk", "code", "title", "lng", "lat", "status", "type__name", "due_at"
+        )[:MAX_CASES]
+    ]
+    names = ("id", "code", "title", "lng", "lat", "status", "type", "overdue")
+    return JsonResponse(columns(rows, names, xy=(3, 4)))
