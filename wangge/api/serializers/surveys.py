@@ -16,27 +16,47 @@ from wangge.surveys.engine import masked_answers
 from wangge.surveys.models import FormSubmission, FormTemplate, SubmissionPhoto
 from wangge.surveys.services import current_version
 
-
-class FieldDefinitionSerializer(serializers.Serializer[Any]):
-    """One field of a version (the engine's schema)."""
-
-    name = serializers.CharField()
-    label = serializers.CharField()
-    kind = serializers.CharField(
-        help_text=_("text, number, choice, multi_choice, date, photo, location, resident, building, merchant")
-    )
-    required = serializers.BooleanField(default=False)
-    choices = serializers.ListField(child=serializers.CharField(), required=False)
-    min = serializers.JSONField(required=False, help_text=_("文本长度、数值、日期或多选个数的下限"))
-    max = serializers.JSONField(required=False, help_text=_("文本长度、数值、日期或多选个数的上限"))
-    when = serializers.DictField(required=False, help_text=_("显示条件：{field, equals} 或 {field, in}"))
-    maps_to = serializers.CharField(required=False, help_text=_("提交后写入的台账字段"))
-    help = serializers.CharField(required=False)
+# One field of a version (the engine's schema), for the OpenAPI document.
+FIELD_DEFINITION_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["name", "label", "kind"],
+        "properties": {
+            "name": {"type": "string"},
+            "label": {"type": "string"},
+            "kind": {
+                "type": "string",
+                "enum": [
+                    "text",
+                    "number",
+                    "choice",
+                    "multi_choice",
+                    "date",
+                    "photo",
+                    "location",
+                    "resident",
+                    "building",
+                    "merchant",
+                ],
+            },
+            "required": {"type": "boolean"},
+            "choices": {"type": "array", "items": {"type": "string"}},
+            "min": {"description": "文本长度、数值、日期或多选个数的下限"},
+            "max": {"description": "文本长度、数值、日期或多选个数的上限"},
+            "when": {"type": "object", "description": "显示条件：{field, equals} 或 {field, in}"},
+            "maps_to": {"type": "string", "description": "提交后写入的台账字段"},
+            "help": {"type": "string"},
+        },
+    },
+}
 
 
 class FormTemplateSerializer(serializers.ModelSerializer[FormTemplate]):
     version = serializers.SerializerMethodField(help_text=_("当前版本号"))
-    fields = serializers.SerializerMethodField(method_name="field_definitions", help_text=_("当前版本的字段"))
+    fields = serializers.SerializerMethodField(  # type: ignore[assignment]  # a declared field, popped by DRF's metaclass
+        method_name="field_definitions", help_text=_("当前版本的字段")
+    )
     actions = serializers.SerializerMethodField(help_text=_("当前版本的提交后动作"))
 
     class Meta:
@@ -53,7 +73,7 @@ class FormTemplateSerializer(serializers.ModelSerializer[FormTemplate]):
         version = self._version(obj)
         return version.number if version else None
 
-    @extend_schema_field(FieldDefinitionSerializer(many=True))
+    @extend_schema_field(FIELD_DEFINITION_SCHEMA)
     def field_definitions(self, obj: FormTemplate) -> list[dict[str, Any]]:
         version = self._version(obj)
         return list(version.fields) if version else []

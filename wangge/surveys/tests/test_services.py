@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from wangge.core.actors import SYSTEM
-from wangge.core.audit import AuditEntry
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.ledgers.models import Household, Resident
 from wangge.surveys import engine, selectors
 from wangge.surveys.errors import ErrorCode

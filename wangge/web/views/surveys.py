@@ -77,7 +77,12 @@ def _search(user: Any, target: str, q: str) -> list[Any]:
 
 def _picker_options(user: Any, kind: str, row: Any, grid: Territory | None) -> list[tuple[int, str]]:
     """The rows a picker offers: near the target (its household's members, its building) or in its grid."""
-    model = {FieldKind.RESIDENT: Resident, FieldKind.BUILDING: Building, FieldKind.MERCHANT: Merchant}[kind]
+    models: dict[str, type[Any]] = {
+        FieldKind.RESIDENT: Resident,
+        FieldKind.BUILDING: Building,
+        FieldKind.MERCHANT: Merchant,
+    }
+    model = models[kind]
     qs: QuerySet[Any] = model.objects.restrict(user)
     if kind == FieldKind.RESIDENT and isinstance(row, Household):
         qs = qs.filter(household=row)
@@ -209,7 +214,7 @@ def survey_fill(request: HttpRequest, key: str) -> HttpResponse:
                     problems.setdefault(str(item["field"]), str(item.get("reason") or exc.message))
             messages.error(request, exc.message)
         else:
-            if submission.work_order_id:
+            if submission.work_order is not None:
                 messages.success(
                     request, _("已提交，并已转立工单 %(code)s") % {"code": submission.work_order.tracking_code}
                 )
