@@ -21,6 +21,9 @@ from django.utils.translation import gettext
 from wangge.accounts.models import Unit
 from wangge.core.errors import NotFound
 from wangge.core.masking import mask_numbers
+from wangge.hazards import selectors as hazard_selectors
+from wangge.hazards.choices import HazardStatus
+from wangge.hazards.models import HazardFinding
 from wangge.intel.hotspots import hot_issues
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
@@ -178,6 +181,7 @@ def compute(scope: BulletinScope, day: dt.date, *, now: dt.datetime | None = Non
         "supervised": _supervised(qs, start, end),
         "hotspots": _hotspots(qs, day),
         "hot_issues": _hot_issues(qs, day),
+        "hazards_overdue": _hazards_overdue(scope, as_of),
     }
 
 
@@ -309,6 +313,35 @@ def _supervised(qs: QuerySet[WorkOrder], start: dt.datetime, end: dt.datetime) -
         "rows": rows,
         "limit": limit,
     }
+
+
+def _hazards_overdue(scope: BulletinScope, as_of: dt.datetime) -> dict[str, Any]:
+    """治安隐患超期未整改: findings awaiting their rectification or its check past their deadline at ``as_of``, in
+    the scope's grids (for a unit: those it must rectify), the longest overdue first, with the count by type."""
+    if scope.unit is not None:
+        findings = HazardFinding.objects.filter(owner_unit=scope.unit)
+    else:
+        assert scope.territory is not None
+        findings = hazard_selectors.in_subtree(scope.territory)
+    late = hazard_selectors.overdue(findings, now=as_of)
+    limit = conf.bulletin_list_limit()
+    rows = [
+        {
+            "code": f["code"],
+            "type": f["type__name"],
+            "title": mask_numbers(f["title"]),  # read by every role, reveal right or not
+            "grid": f["grid__name"],
+            "status_label": str(HazardStatus(f["status"]).label),
+            "due_at": _iso(f["due_at"]),
+            "days_over": round((as_of - f["due_at"]).total_seconds() / 86400, 1),
+        }
+        for f in late.values("code", "type__name", "title", "grid__name", "status", "due_at")[:limit]
+    ]
+    by_type = [
+        {"type": r["type__name"], "count": r["n"]}
+        for r in late.order_by().values("type__name").annotate(n=Count("pk")).order_by("-n", "type__name")
+    ]
+    return {"total": sum(r["count"] for r in by_type), "rows": rows, "by_type": by_type, "limit": limit}
 
 
 def trend_of(today: int, avg: float) -> str:

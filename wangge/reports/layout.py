@@ -166,6 +166,18 @@ HOT_COLUMNS = [
 ]
 
 
+HAZARD_COLUMNS = [
+    Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
+    Column("隐患编号", lambda r: r["code"], TEXT, 17),
+    Column("类型", lambda r: r["type"], TEXT, 12),
+    Column("隐患描述", lambda r: mask_numbers(r["title"]), TEXT, 30, wrap=True),
+    Column("网格", lambda r: r["grid"], TEXT, 20, wrap=True),
+    Column("整改期限", lambda r: when(r["due_at"]), WHEN, 17),
+    Column("超期天数", lambda r: r["days_over"], DAYS, 10),
+    Column("状态", lambda r: r["status_label"], TEXT, 9),
+]
+
+
 def _distinct(texts: Iterable[str]) -> list[str]:
     """Texts in order, each once (representative appeals often share a title)."""
     return list(dict.fromkeys(texts))
@@ -342,6 +354,26 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
                     f"“上期”为前{issues['days']}日内内容相近的件数{capped}。"
                     if issues["rows"]
                     else f"近{issues['days']}日未形成热点诉求（同一内容、同一社区至少 2 件）。"
+                ],
+                freeze_cols=2,
+            )
+        )
+    hazards = data.get("hazards_overdue")  # bulletins stored before the hazard ledger have none
+    if hazards is not None:
+        shown = len(hazards["rows"])
+        by_type = "，".join(f"{r['type']} {r['count']} 件" for r in hazards["by_type"])
+        tables.append(
+            Table(
+                "hazards_overdue",
+                "超期隐患",
+                f"{scope}治安隐患超期未整改清单（截至{as_of_text(data)}）",
+                HAZARD_COLUMNS,
+                _numbered(hazards["rows"]),
+                notes=[
+                    f"共 {hazards['total']} 件"
+                    + (f"，本表列出超期最久的 {shown} 件" if hazards["total"] > shown else "")
+                    + "；待整改或待核查且已过整改期限的隐患，超期天数按自然日计。"
+                    + (f"按类型：{by_type}。" if by_type else "")
                 ],
                 freeze_cols=2,
             )

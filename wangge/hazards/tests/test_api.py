@@ -148,7 +148,11 @@ def test_open_case_through_the_api(hw: SimpleNamespace) -> None:
 def test_a_closed_finding_is_no_longer_overdue(hw: SimpleNamespace) -> None:
     finding = report(hw, deadline_days=1)
     hazard_transition(
-        actor=hw.worker, finding=finding, name="submit_rectification", rectification="好", after_photos=[jpeg()],
+        actor=hw.worker,
+        finding=finding,
+        name="submit_rectification",
+        rectification="好",
+        after_photos=[jpeg()],
         now=local(2025, 6, 10, 9, 0),
     )
     hazard_transition(actor=hw.community_staff, finding=finding, name="verify")

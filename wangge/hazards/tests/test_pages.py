@@ -126,7 +126,9 @@ def test_the_report_form_refuses_without_a_place_or_outside_ones_grids(hw: Simpl
 
     no_place = browser(hw.worker).post(reverse("web:hazard_report"), data)
     elsewhere = browser(hw.worker).post(reverse("web:hazard_report"), {**data, "lng": "113.07", "lat": "33.01"})
-    foreign_building = browser(hw.other_worker).post(reverse("web:hazard_report"), {**data, "building": hw.building.code})
+    foreign_building = browser(hw.other_worker).post(
+        reverse("web:hazard_report"), {**data, "building": hw.building.code}
+    )
 
     assert no_place.status_code == elsewhere.status_code == foreign_building.status_code == 200
     assert "该位置不在您负责登记的网格内" in elsewhere.content.decode()

@@ -50,7 +50,13 @@ def test_a_position_is_located_to_its_grid(hw: SimpleNamespace) -> None:
 def test_a_point_gives_its_grid(hw: SimpleNamespace) -> None:
     ptype = PointType.objects.create(key="t", name="类型")
     point = Point.objects.create(
-        code="P1", name="网吧", type=ptype, lng=113.01, lat=33.01, grid=hw.grid1, territory=hw.grid1,
+        code="P1",
+        name="网吧",
+        type=ptype,
+        lng=113.01,
+        lat=33.01,
+        grid=hw.grid1,
+        territory=hw.grid1,
         responsible_name="张",
     )
 
@@ -138,8 +144,9 @@ def test_overdue_and_counts(hw: SimpleNamespace) -> None:
     late = report(hw, deadline_days=1)  # due Wednesday 4 June
     report(hw, deadline_days=10)
     done = report(hw, deadline_days=1, type=hw.gambling)
-    hazard_transition(actor=hw.worker, finding=done, name="submit_rectification", rectification="已清理",
-                      after_photos=[jpeg()])
+    hazard_transition(
+        actor=hw.worker, finding=done, name="submit_rectification", rectification="已清理", after_photos=[jpeg()]
+    )
     done = hazard_transition(actor=hw.community_staff, finding=done, name="verify")
     report(hw, building=None, lng=113.07, lat=33.01, actor=hw.community_staff, deadline_days=1)  # grid 2
     now = local(2025, 6, 5, 9, 0)
