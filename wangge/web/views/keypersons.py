@@ -101,7 +101,8 @@ class _DateTimeInput(forms.DateTimeInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+            local = value if timezone.is_naive(value) else timezone.localtime(value)
+            return local.strftime("%Y-%m-%dT%H:%M")
         return super().format_value(value)  # type: ignore[no-any-return]
 
 
