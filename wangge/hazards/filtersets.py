@@ -15,9 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wangge.hazards.choices import HazardStatus
+from wangge.hazards.choices import OPEN_STATUSES, HazardStatus
 from wangge.hazards.models import HazardFinding, HazardType
-from wangge.hazards.selectors import overdue_q
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 
@@ -84,7 +83,8 @@ class HazardFindingFilterSet(django_filters.FilterSet):
     def filter_overdue(self, qs: QuerySet[HazardFinding], name: str, value: bool | None) -> QuerySet[HazardFinding]:
         if value is None:
             return qs
-        condition = overdue_q(timezone.now())
+        # As ``selectors.overdue_q`` (a sibling layer: filters do not import the selectors).
+        condition = Q(status__in=sorted(OPEN_STATUSES), due_at__lt=timezone.now())
         return qs.filter(condition) if value else qs.exclude(condition)
 
     def filter_territory(

@@ -257,7 +257,7 @@ def hazard_report(
                 break
     if not address:
         for place in (building, merchant, point):
-            if place is not None and getattr(place, "address", ""):
+            if place is not None and place.address:
                 address = str(place.address)[:200]
                 break
     cleaned = uploads.sanitise_all(photos, accept=uploads.IMAGES)  # every photo checked before anything is kept
@@ -344,7 +344,10 @@ def _cancel(finding: HazardFinding, actor: ActorLike, at: dt.datetime, p: Mappin
 def _district_of(grid: Territory) -> Territory | None:
     step = Territory.steplen
     prefixes = [grid.path[:i] for i in range(step, len(grid.path) + 1, step)]
-    return Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.DISTRICT).order_by("-depth").first()
+    district: Territory | None = (
+        Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.DISTRICT).order_by("-depth").first()
+    )
+    return district
 
 
 def _open_case(finding: HazardFinding, actor: ActorLike, at: dt.datetime, p: Mapping[str, Any]) -> str:

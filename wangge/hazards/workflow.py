@@ -141,7 +141,8 @@ _T = [
 
 
 def _path_of(finding: HazardFinding) -> str:
-    return finding.grid.path
+    path: str = finding.grid.path
+    return path
 
 
 def _unit_of(finding: HazardFinding) -> int | None:

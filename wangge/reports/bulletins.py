@@ -318,6 +318,7 @@ def _supervised(qs: QuerySet[WorkOrder], start: dt.datetime, end: dt.datetime) -
 def _hazards_overdue(scope: BulletinScope, as_of: dt.datetime) -> dict[str, Any]:
     """治安隐患超期未整改: findings awaiting their rectification or its check past their deadline at ``as_of``, in
     the scope's grids (for a unit: those it must rectify), the longest overdue first, with the count by type."""
+    findings: QuerySet[HazardFinding]
     if scope.unit is not None:
         findings = HazardFinding.objects.filter(owner_unit=scope.unit)
     else:

@@ -52,7 +52,7 @@ class HazardPhotoSerializer(serializers.ModelSerializer[HazardPhoto]):
 
 
 class HazardEventSerializer(serializers.ModelSerializer[HazardEvent]):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from wangge.core.audit import AuditEntry
+from wangge.core.models import AuditEntry
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
 from wangge.hazards.services import hazard_transition

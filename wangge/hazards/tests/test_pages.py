@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from wangge.core.audit import AuditEntry
+from wangge.core.models import AuditEntry
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
 from wangge.hazards.services import hazard_transition

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from wangge.accounts.choices import Role
-from wangge.core.audit import AuditEntry
 from wangge.core.crypto import blind_index
 from wangge.core.errors import PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.hazards import selectors
 from wangge.hazards.choices import HazardStatus, PhotoStage
 from wangge.hazards.models import HazardEvent, HazardFinding

@@ -10,8 +10,8 @@ import pytest
 
 from wangge.accounts.choices import Role
 from wangge.accounts.models import RoleGrant
-from wangge.core.audit import AuditEntry
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.core.workflow import InvalidTransition
 from wangge.hazards.choices import HazardStatus, PhotoStage
 from wangge.hazards.models import HazardEvent

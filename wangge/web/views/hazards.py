@@ -31,12 +31,13 @@ from wangge.core.errors import DomainError
 from wangge.core.geo import to_wgs84
 from wangge.core.masking import mask_numbers
 from wangge.core.validators import mask_phone
+from wangge.core.workflow import Transition
 from wangge.hazards.choices import PhotoStage
 from wangge.hazards.filtersets import HazardFindingFilterSet
 from wangge.hazards.models import HazardFinding, HazardPhoto, HazardType
 from wangge.hazards.selectors import is_overdue
 from wangge.hazards.services import hazard_report, hazard_transition
-from wangge.hazards.workflow import EVENT_LABELS, TRANSITIONS, Transition, available
+from wangge.hazards.workflow import EVENT_LABELS, TRANSITIONS, available
 from wangge.ledgers.models import Building
 from wangge.places.models import Point
 from wangge.territory.maps import display_point, focus_bounds, grid_feature, map_settings
@@ -230,7 +231,9 @@ def detail_context(
 def hazard_list(request: HttpRequest) -> HttpResponse:
     """The findings in the user's scope with filters (type, status, overdue, grid, territory), newest first."""
     user = request.user
-    qs = HazardFinding.objects.restrict(user).select_related("type", "grid", "work_order").order_by("-found_at", "-id")
+    qs: QuerySet[HazardFinding] = (
+        HazardFinding.objects.restrict(user).select_related("type", "grid", "work_order").order_by("-found_at", "-id")
+    )
     filterset = HazardFindingFilterSet(request.GET or None, queryset=qs, request=request)
     tune_form(filterset.form)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
@@ -267,7 +270,7 @@ def hazard_report_page(request: HttpRequest) -> HttpResponse:
         form = HazardReportForm(
             initial={"point": request.GET.get("point", ""), "building": request.GET.get("building", "")}, user=user
         )
-    point = Point.objects.restrict(user).filter(code=request.GET.get("point") or "").first()
+    point: Point | None = Point.objects.restrict(user).filter(code=request.GET.get("point") or "").first()
     context = {
         "form": form,
         "buildings": form.buildings(),
