@@ -16,10 +16,9 @@ service. Any refusal writes nothing. Every write is audited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -27,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.roles import ADMINISTER, RECORD
-from wangge.core import audit, crypto, uploads
+from wangge.core import audit, uploads
 from wangge.core.actors import is_system, require, user_of
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.scoping import VIEW, scope_for
-from wangge.core.validators import mask_phone, normalise_phone, validate_phone
+from wangge.ledgers import services as ledgers
 from wangge.ledgers.models import Building, Household, Merchant, Resident
 from wangge.surveys import engine
 from wangge.surveys.choices import FieldKind, FormTarget
@@ -66,10 +65,6 @@ PICKER_MODELS: dict[str, type[Any]] = {
 }
 
 
-def _invalid(problems: list[dict[str, Any]], code: str) -> ValidationFailed:
-    return ValidationFailed(problems[0]["reason"], code=code, details=problems)
-
-
 def _require_administer(actor: Any) -> None:
     require(actor)
     if is_system(actor) or not scope_for(actor, ADMINISTER).empty:
@@ -91,7 +86,7 @@ def check_definition(fields: Any, actions: Any, *, target: str) -> None:
             )
         )
     if problems:
-        raise _invalid(problems, ErrorCode.INVALID_DEFINITION)
+        raise ValidationFailed(problems[0]["reason"], code=ErrorCode.INVALID_DEFINITION, details=problems)
 
 
 def _active_category(code: str) -> Category | None:
@@ -123,7 +118,7 @@ def template_create(
     if target not in FormTarget.values:
         problems.append(engine.problem("target", ErrorCode.BAD_FIELD, _("未知的关联对象")))
     if problems:
-        raise _invalid(problems, problems[0]["error"])
+        raise ValidationFailed(problems[0]["reason"], code=ErrorCode(problems[0]["error"]), details=problems)
     template = FormTemplate.objects.create(key=key, name=name.strip(), target=target, description=description)
     audit.record(actor=actor, action="surveys.template_create", obj=template, after=audit.snapshot(template))
     version_publish(actor=actor, template=template, fields=fields, actions=actions, note=note, at=at)
@@ -256,69 +251,52 @@ def _append_note(old: str, text: str, stamp: str) -> str:
     return f"{old.rstrip()}\n{line}" if old.strip() else line
 
 
-def _set_phone(resident: Resident, value: str, field: str) -> dict[str, Any] | None:
-    """Put ``value`` as the resident's phone; the change for the audit entry (masked), or None if unchanged."""
-    phone = normalise_phone(value)
-    try:
-        validate_phone(phone)
-    except ValidationError:
-        raise _ledger_failed(field, _("电话号码格式不正确")) from None
-    if phone == resident.phone:
-        return None
-    change = {"resident": resident.pk, "phone": [mask_phone(resident.phone or ""), mask_phone(phone)]}
-    resident.phone = phone
-    resident.phone_index = crypto.blind_index(phone)
-    resident.save(update_fields=["phone", "phone_index", "updated_at"])
-    return change
+# The ledgers' own update service of each target (they check the scope, clean the values, keep the phone's
+# blind index and write the ledger's audit entry).
+LEDGER_UPDATES: dict[str, Callable[..., Any]] = {
+    "household": ledgers.household_update,
+    "resident": ledgers.resident_update,
+    "building": ledgers.building_update,
+    "merchant": ledgers.merchant_update,
+}
 
 
 def _apply_ledger(
     *, actor: Any, submission: FormSubmission, row: Any, version: FormVersion, clean: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Write the answers mapped to the ledger (``maps_to``) onto the target row; audited as
-    ``surveys.ledger_update`` naming the submission. Returns what changed."""
+) -> list[str]:
+    """Write the answers mapped to the ledger (``maps_to``) onto the target row (and, for ``household.head.phone``,
+    the household's head) through the ledgers' services; a value their rules refuse refuses the submission, named
+    at the form's field. Returns the attributes written."""
     updates = engine.ledger_updates(version.fields, clean)
+    if not updates or row is None:
+        return []
     field_of = {f.get("maps_to"): f["name"] for f in version.fields if f.get("maps_to")}
     stamp = f"{timezone.localtime(submission.submitted_at):%Y-%m-%d} {submission.template.name}"
-    if not updates or row is None:
-        return {}
-    row = type(row).objects.select_for_update().get(pk=row.pk)
-    before = audit.snapshot(row)
-    changed: dict[str, Any] = {}
-    own: list[str] = []
+    calls: dict[tuple[str, int], dict[str, Any]] = {}
+    targets: dict[tuple[str, int], Any] = {}
     for key, value in updates.items():
-        attr = key.split(".", 1)[1]
+        kind, attr = key.split(".", 1)
+        obj = row
         if attr == "head.phone":
-            head = Resident.objects.select_for_update().filter(pk=row.head_id).first()
-            if head is None:
+            obj = Resident.objects.filter(pk=row.head_id).first()
+            if obj is None:
                 raise _ledger_failed(field_of[key], _("该户未登记户主，无法写入户主联系电话"))
-            change = _set_phone(head, value, field_of[key])
-            if change:
-                changed["head_phone"] = change
-        elif attr == "phone":
-            change = _set_phone(row, value, field_of[key])
-            if change:
-                changed["phone"] = change
-        elif attr == "notes":
-            row.notes = _append_note(row.notes, value, stamp)
-            own.append("notes")
-        elif getattr(row, attr) != value:
-            setattr(row, attr, value)
-            own.append(attr)
-    if own:
-        row.save(update_fields=[*own, "updated_at"])
-        after = audit.snapshot(row)
-        changed.update({k: after[k] for k in own if after})
-    if changed:
-        audit.record(
-            actor=actor,
-            action="surveys.ledger_update",
-            obj=row,
-            before=before,
-            after={**(audit.snapshot(row) or {}), **{k: v for k, v in changed.items() if k not in own}},
-            note=f"submission={submission.pk}",
-        )
-    return changed
+            kind, attr = "resident", "phone"
+        if attr == "notes":
+            value = _append_note(obj.notes, value, stamp)
+        ident = (kind, obj.pk)
+        targets[ident] = obj
+        calls.setdefault(ident, {})[attr] = (key, value)
+    for ident, given in calls.items():
+        kind = ident[0]
+        try:
+            LEDGER_UPDATES[kind](actor=actor, **{kind: targets[ident]}, **{a: v for a, (_k, v) in given.items()})
+        except ValidationFailed as exc:
+            problems = exc.details if isinstance(exc.details, list) else []
+            attr = next((str(p.get("field")) for p in problems if isinstance(p, dict)), "")
+            key = given[attr][0] if attr in given else next(iter(given.values()))[0]
+            raise _ledger_failed(field_of[key], exc.message) from exc
+    return sorted(updates)
 
 
 def _district_of(grid: Territory) -> Territory | None:
@@ -473,7 +451,7 @@ def submission_create(
                 "target": template.target,
                 "target_id": row.pk if row is not None else None,
                 "photos": sum(len(v) for v in stored.values()),
-                "ledger": sorted(changed),
+                "ledger": changed,
                 "work_order": submission.work_order_id,
             },
             only_changes=False,

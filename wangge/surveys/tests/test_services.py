@@ -49,10 +49,12 @@ def test_a_household_form_updates_the_ledger_and_stamps_the_visit(place: SimpleN
     assert sub.answers["occupants"] == 3 and sub.answers["use"] == "出租"
     photo = SubmissionPhoto.objects.get(submission=sub)
     assert sub.answers["photo"] == [photo.pk] and photo.content_type == "image/jpeg"
+    # Written through the ledgers' services, each audited there; the phone is masked in the trail.
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"surveys.submission_create", "surveys.ledger_update"} <= actions
-    entry = AuditEntry.objects.get(action="surveys.ledger_update")
-    assert "13812345678" not in str(entry.after)  # the phone is masked in the trail
+    assert {"surveys.submission_create", "ledgers.household_update", "ledgers.resident_update"} <= actions
+    assert "13812345678" not in str(list(AuditEntry.objects.values_list("before", "after")))
+    entry = AuditEntry.objects.get(action="surveys.submission_create")
+    assert entry.after["ledger"] == ["household.head.phone", "household.notes", "household.use"]
 
 
 def test_an_answer_opens_a_case_through_intake(place: SimpleNamespace) -> None:
