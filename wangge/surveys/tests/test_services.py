@@ -54,7 +54,11 @@ def test_a_household_form_updates_the_ledger_and_stamps_the_visit(place: SimpleN
     assert {"surveys.submission_create", "ledgers.household_update", "ledgers.resident_update"} <= actions
     assert "13812345678" not in str(list(AuditEntry.objects.values_list("before", "after")))
     entry = AuditEntry.objects.get(action="surveys.submission_create")
-    assert entry.after["ledger"] == ["household.head.phone", "household.notes", "household.use"]
+    assert entry.after is not None and entry.after["ledger"] == [
+        "household.head.phone",
+        "household.notes",
+        "household.use",
+    ]
 
 
 def test_an_answer_opens_a_case_through_intake(place: SimpleNamespace) -> None:
