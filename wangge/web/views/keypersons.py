@@ -284,11 +284,18 @@ def _for_change(request: HttpRequest, pk: int, action: AccessAction) -> KeyPerso
         raise _404(exc) from exc
 
 
+def _for_view(request: HttpRequest, pk: int) -> KeyPerson:
+    try:
+        return key_person_detail(user=request.user, pk=pk, channel=WEB)
+    except NotFound as exc:
+        raise _404(exc) from exc
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def keyperson_visit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a visit (走访): a one-column form that works on a phone."""
-    kp = _for_change(request, pk, AccessAction.VISIT)
+    """Record a visit (走访): a one-column form that works on a phone. Showing the form is a logged view."""
+    kp = _for_change(request, pk, AccessAction.VISIT) if request.method == "POST" else _for_view(request, pk)
     if request.method == "POST":
         form = VisitForm(request.POST)
         if form.is_valid():
@@ -323,7 +330,7 @@ def keyperson_release(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def keyperson_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    kp = _for_change(request, pk, AccessAction.UPDATE)
+    kp = _for_change(request, pk, AccessAction.UPDATE) if request.method == "POST" else _for_view(request, pk)
     if request.method == "POST":
         form = KeyPersonForm(request.POST)
         if form.is_valid():
