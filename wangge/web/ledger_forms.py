@@ -24,7 +24,6 @@ from wangge.ledgers.choices import (
 from wangge.ledgers.models import Building, Estate, Household, ResidentTag
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.web.filters import Checklist
 
 ALL = (("", _("全部")),)
 # How many households a building or a move form lists in a drop-down; more are found by typing a code.
@@ -153,6 +152,24 @@ class _Edit(forms.Form):
             if name in {"community"}:
                 field.queryset = communities_of(user, RECORD)  # type: ignore[attr-defined]
 
+    def keep_numbers(self, masked: dict[str, str]) -> None:
+        """Editing a row: its protected numbers are never put in the form (showing them would be an unlogged
+        reveal). Each shows its masked value; left blank it stays as it is, a typed value replaces it."""
+        for name, shown in masked.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.required = False
+            field.help_text = _("当前：%(v)s。留空不修改，填写则替换。") % {"v": shown} if shown else _("当前未登记。")
+            field.widget.attrs["placeholder"] = shown
+            self.kept.add(name)
+
+    @property
+    def kept(self) -> set[str]:
+        if not hasattr(self, "_kept"):
+            self._kept: set[str] = set()
+        return self._kept
+
     def payload(self) -> dict[str, Any]:
         """The keyword arguments of the service: the cleaned values, blanks as the model's empty value."""
         out: dict[str, Any] = {}
@@ -160,6 +177,8 @@ class _Edit(forms.Form):
             field = self.fields[name]
             if value is None and isinstance(field, forms.CharField):
                 value = ""
+            if name in self.kept and not value:
+                continue  # a protected number left blank: unchanged
             out[name] = value
         return out
 
@@ -234,7 +253,7 @@ class ResidentForm(_Edit):
     )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     tags = forms.ModelMultipleChoiceField(
-        label=_("人员类别"), queryset=ResidentTag.objects.none(), required=False, widget=Checklist
+        label=_("人员类别"), queryset=ResidentTag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

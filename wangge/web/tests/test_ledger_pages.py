@@ -430,3 +430,20 @@ def test_the_household_view_shows_members_head_and_its_building_hazards(w: Simpl
     building_page = client.get(reverse("web:ledger_building", args=[w.building.pk])).content.decode()
     assert "便民超市" in building_page and "101" in building_page
     assert Merchant.objects.count() == 2
+
+
+def test_the_edit_form_never_shows_the_full_numbers_and_blank_keeps_them(w: SimpleNamespace) -> None:
+    client = as_user(w.worker)
+    url = reverse("web:ledger_resident_edit", args=[w.head.pk])
+    page = client.get(url).content.decode()
+    assert w.head.id_number not in page and w.head.phone not in page
+    assert mask_id_number(w.head.id_number) in page
+    data = {"name": "张三丰", "id_number": "", "phone": "", "relation": "head", "residence_type": "registered"}
+    assert client.post(url, data).status_code == 302
+    w.head.refresh_from_db()
+    assert w.head.name == "张三丰" and w.head.id_number == id_number(dt.date(1951, 2, 3), seq=7)
+    assert w.head.phone == "13912345678"
+    merchant_page = client.get(reverse("web:ledger_merchant_edit", args=[w.merchant.pk])).content.decode()
+    assert w.merchant.contact_phone not in merchant_page
+    building_page = client.get(reverse("web:ledger_building_edit", args=[w.building.pk])).content.decode()
+    assert w.building.head_phone not in building_page

@@ -306,7 +306,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _building_initial(b: Building) -> dict[str, Any]:
-    fields = ("code", "name", "address", "floors", "units", "lng", "lat", "head_name", "head_phone", "notes")
+    fields = ("code", "name", "address", "floors", "units", "lng", "lat", "head_name", "notes")
     return {"grid": b.grid_id, "estate": b.estate_id, **{f: getattr(b, f) for f in fields}}
 
 
@@ -322,6 +322,7 @@ def building_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if building is not None:
         for fixed in ("code", "grid"):
             form.fields[fixed].disabled = True
+        form.keep_numbers({"head_phone": mask_phone(building.head_phone)})
 
     def save() -> Building:
         payload = form.payload()
@@ -577,7 +578,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _resident_initial(r: Resident) -> dict[str, Any]:
-    fields = ("name", "id_number", "phone", "relation", "residence_type", "address", "notes")
+    fields = ("name", "relation", "residence_type", "address", "notes")
     initial = {"grid": r.grid_id, "household": r.household_id, **{f: getattr(r, f) for f in fields}}
     initial["tags"] = [t.pk for t in r.tags.all()]
     return initial
@@ -603,10 +604,7 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         # The household changes through 迁移 (with its history), never by editing the record.
         form.fields["household"].disabled = True
         form.fields["grid"].disabled = True
-        if not selectors.may_reveal(user, resident):
-            # Someone who may not see the numbers must not be shown them in the form: they stay as they are.
-            for name in ("id_number", "phone"):
-                del form.fields[name]
+        form.keep_numbers({"id_number": mask_id_number(resident.id_number), "phone": mask_phone(resident.phone)})
 
     def save() -> Resident:
         payload = form.payload()
@@ -804,7 +802,7 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _merchant_initial(m: Merchant) -> dict[str, Any]:
     fields = (
         "name", "credit_code", "kind", "industry", "address", "lng", "lat", "responsible_person",
-        "contact_name", "contact_phone", "licence_issued", "licence_expires", "notes",
+        "contact_name", "licence_issued", "licence_expires", "notes",
     )  # fmt: skip
     return {"grid": m.grid_id, "building": m.building_id, **{f: getattr(m, f) for f in fields}}
 
@@ -820,8 +818,7 @@ def merchant_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = lf.MerchantForm(data, user=user, initial=initial)
     if merchant is not None:
         form.fields["grid"].disabled = True
-        if not selectors.may_reveal(user, merchant):
-            del form.fields["contact_phone"]
+        form.keep_numbers({"contact_phone": mask_phone(merchant.contact_phone)})
 
     def save() -> Merchant:
         payload = form.payload()
