@@ -204,6 +204,16 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
+def _require_community(actor: ActorLike, community: Territory) -> None:
+    _require_place(actor, community, community=True)
+    if community.kind != TerritoryKind.COMMUNITY:
+        raise ValidationFailed(
+            _("小区须属于社区或村"),
+            code=ErrorCode.NOT_A_COMMUNITY,
+            details=[field_problem("community", ErrorCode.NOT_A_COMMUNITY, _("小区须属于社区或村"))],
+        )
+
+
 # -- estates ----------------------------------------------------------------------------------------------------------
 
 
@@ -222,13 +232,7 @@ def estate_create(
     is_synthetic: bool = False,
 ) -> Estate:
     """A 小区 in a community (or village); the code defaults to the community's code and a sequence number."""
-    _require_place(actor, community, community=True)
-    if community.kind != TerritoryKind.COMMUNITY:
-        raise ValidationFailed(
-            _("小区须属于社区或村"),
-            code=ErrorCode.NOT_A_COMMUNITY,
-            details=[field_problem("community", ErrorCode.NOT_A_COMMUNITY, _("小区须属于社区或村"))],
-        )
+    _require_community(actor, community)
     raw = {
         "name": name,
         "code": code or "",
@@ -254,6 +258,7 @@ def estate_update(
     *,
     actor: ActorLike,
     estate: Estate,
+    community: Territory = _UNSET,
     name: str = _UNSET,
     address: str = _UNSET,
     property_company: str = _UNSET,
@@ -261,9 +266,21 @@ def estate_update(
     owners_committee: str = _UNSET,
     notes: str = _UNSET,
 ) -> Estate:
-    """Change the given fields of an estate (its community and code stay)."""
+    """Change the given fields of an estate (its code stays). Another community must hold every one of its
+    buildings' grids."""
     estate = require_row(actor, estate)
     before = audit.snapshot(estate)
+    if community is not _UNSET and community.pk != estate.community_id:
+        _require_community(actor, community)
+        elsewhere = Building.objects.filter(estate=estate).exclude(grid__path__startswith=community.path)
+        if elsewhere.exists():
+            reason = _("该小区有楼栋不在所选社区")
+            raise ValidationFailed(
+                reason,
+                code=ErrorCode.ESTATE_ELSEWHERE,
+                details=[field_problem("community", ErrorCode.ESTATE_ELSEWHERE, reason)],
+            )
+        estate.community = community
     raw = _given(
         name=name,
         address=address,
@@ -342,6 +359,7 @@ def building_update(
     *,
     actor: ActorLike,
     building: Building,
+    grid: Territory = _UNSET,
     name: str = _UNSET,
     estate: Estate | None = _UNSET,
     address: str = _UNSET,
@@ -355,9 +373,14 @@ def building_update(
     notes: str = _UNSET,
     status: str = _UNSET,
 ) -> Building:
-    """Change the given fields of a building (its grid and code stay)."""
+    """Change the given fields of a building (its code stays). A building put in another grid (a correction)
+    takes its households, their current residents and its merchants along."""
     building = require_row(actor, building)
     before = audit.snapshot(building)
+    moved_grid = grid is not _UNSET and grid.pk != building.grid_id
+    if moved_grid:
+        building.grid = require_grid(actor, grid)
+        _estate_fits(building.estate if estate is _UNSET else estate, building.grid)
     raw = _given(
         name=name,
         address=address,
@@ -382,10 +405,18 @@ def building_update(
         building.head_user = head_user
     apply_clean(building, clean)
     building.save()
+    if moved_grid:
+        _grid_follows(Household.objects.filter(building=building), building.grid)
+        _grid_follows(Resident.objects.filter(household__building=building), building.grid)
+        _grid_follows(Merchant.objects.filter(building=building), building.grid)
     audit.record(
         actor=actor, action="ledgers.building_update", obj=building, before=before, after=audit.snapshot(building)
     )
     return building
+
+
+def _grid_follows(rows: models.QuerySet[Any], grid: Territory) -> None:
+    rows.exclude(grid=grid).update(grid=grid, updated_at=timezone.now())
 
 
 # -- households -------------------------------------------------------------------------------------------------------
@@ -475,6 +506,7 @@ def household_update(
     *,
     actor: ActorLike,
     household: Household,
+    building: Building | None = _UNSET,
     unit_no: str = _UNSET,
     room: str = _UNSET,
     house_no: str = _UNSET,
@@ -483,9 +515,22 @@ def household_update(
     notes: str = _UNSET,
     status: str = _UNSET,
 ) -> Household:
-    """Change the given fields of a household (its grid, building and code stay)."""
+    """Change the given fields of a household (its code stays). Put in another building (a correction), its grid
+    and its current residents' grid follow the building; a village household has no building to change."""
     household = require_row(actor, household)
     before = audit.snapshot(household)
+    composed = household.address == compose_address(
+        household.building, household.unit_no, household.room, household.house_no
+    )
+    if building is not _UNSET and (household.building_id is None or building is None):
+        reason = _("楼栋住户与村组住户不能互相转换")
+        raise ValidationFailed(
+            reason, code=ErrorCode.REQUIRED, details=[field_problem("building", ErrorCode.REQUIRED, reason)]
+        )
+    moved_building = building is not _UNSET and building.pk != household.building_id
+    if moved_building:
+        household.building = require_row(actor, building)
+        household.grid = household.building.grid
     raw = _given(unit_no=unit_no, room=room, house_no=house_no, address=address, use=use, notes=notes, status=status)
     clean, problems = clean_household(raw, partial=True)
     if household.building_id is not None and "room" in clean and not clean["room"]:
@@ -493,7 +538,7 @@ def household_update(
     if household.building_id is None and "house_no" in clean and not clean["house_no"]:
         problems.append(field_problem("house_no", ErrorCode.REQUIRED, _("村组住户须填写门牌号")))
     _refuse(problems)
-    if "unit_no" in clean or "room" in clean:
+    if "unit_no" in clean or "room" in clean or moved_building:
         _room_free(
             household.building,
             clean.get("unit_no", household.unit_no),
@@ -501,9 +546,10 @@ def household_update(
             exclude=household.pk,
         )
     apply_clean(household, clean)
-    if "address" in clean and not clean["address"]:
+    if ("address" in clean and not clean["address"]) or (composed and "address" not in clean):
         household.address = compose_address(household.building, household.unit_no, household.room, household.house_no)
     household.save()
+    _grid_follows(Resident.objects.filter(household=household), household.grid)
     audit.record(
         actor=actor,
         action="ledgers.household_update",
@@ -1034,6 +1080,7 @@ def merchant_update(
     *,
     actor: ActorLike,
     merchant: Merchant,
+    grid: Territory = _UNSET,
     name: str = _UNSET,
     credit_code: str = _UNSET,
     kind: str = _UNSET,
@@ -1051,9 +1098,12 @@ def merchant_update(
     status: str = _UNSET,
     notes: str = _UNSET,
 ) -> Merchant:
-    """Change the given fields of a merchant (its grid stays)."""
+    """Change the given fields of a merchant; another grid (it moved, or a correction) is one the actor keeps,
+    and its building and point must lie there."""
     merchant = require_row(actor, merchant)
     before = audit.snapshot(merchant)
+    if grid is not _UNSET and grid.pk != merchant.grid_id:
+        merchant.grid = require_grid(actor, grid)
     raw = _given(
         name=name,
         credit_code=credit_code,
@@ -1078,7 +1128,12 @@ def merchant_update(
         raw.setdefault("licence_expires", merchant.licence_expires)
     clean, problems = clean_merchant(raw, partial=True, stored={"contact_phone": merchant.contact_phone or ""})
     _refuse(problems)
-    _merchant_links(actor, merchant.grid, None if building is _UNSET else building, None if point is _UNSET else point)
+    _merchant_links(
+        actor,
+        merchant.grid,
+        merchant.building if building is _UNSET else building,
+        None if point is _UNSET else point,
+    )
     if "credit_code" in clean:
         _credit_code_free(clean["credit_code"], exclude=merchant.pk)
     apply_clean(merchant, clean)

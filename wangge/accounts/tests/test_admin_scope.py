@@ -126,6 +126,130 @@ def _node_form(node: Territory, tree: Tree) -> dict[str, Any]:
     }
 
 
+# -- the 基础台账 (ledgers) ----------------------------------------------------------------------------
+
+
+def _ledger_form(obj: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
+    """The admin form's values of ``names`` as shown (foreign keys by id, empty values as empty strings)."""
+    from wangge.ledgers.admin import ResidentAdminForm
+
+    data: dict[str, Any] = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)  # type: ignore[union-attr]
+        data[name] = "" if value is None else value
+    if "id_number" in data:  # shown masked, like the form shows it
+        data.update(ResidentAdminForm(instance=obj).initial)
+        data = {k: v for k, v in data.items() if k in names}
+        data["tags"] = [t.pk for t in obj.tags.all()]  # type: ignore[attr-defined]
+    return data
+
+
+def _estate(tree: Tree) -> models.Model:
+    from wangge.ledgers.services import estate_create
+
+    return estate_create(actor=SYSTEM, community=tree.community_a, name="阳光小区")
+
+
+def _building(tree: Tree, grid: Territory | None = None, name: str = "1号楼") -> Any:
+    from wangge.ledgers.services import building_create
+
+    return building_create(actor=SYSTEM, grid=grid or tree.grid_a1, name=name, head_phone="13800138000")
+
+
+def _household(tree: Tree, grid: Territory | None = None, room: str = "101") -> Any:
+    from wangge.ledgers.services import household_create
+
+    return household_create(actor=SYSTEM, building=_building(tree, grid, f"{room}楼"), room=room)
+
+
+def _target(kind: str, grid: Territory) -> int:
+    """A building or household to move a row into, written directly (no audit entry of its own)."""
+    from wangge.ledgers.tests.factories import BuildingFactory, HouseholdFactory
+
+    building = BuildingFactory.create(grid=grid)
+    return int((building if kind == "building" else HouseholdFactory.create(building=building, grid=grid)).pk)
+
+
+def _resident(tree: Tree) -> models.Model:
+    from wangge.ledgers.services import resident_create
+
+    return resident_create(
+        actor=SYSTEM, name="张三", id_number="11010519491231002X", phone="13912345678", household=_household(tree)
+    )
+
+
+def _merchant(tree: Tree) -> models.Model:
+    from wangge.ledgers.services import merchant_create
+
+    return merchant_create(actor=SYSTEM, grid=tree.grid_a1, name="便民超市", contact_phone="13700001111")
+
+
+_LEDGER_FORMS = {
+    "estate": ("code", "community", "name", "address", "property_company", "property_contact", "owners_committee"),
+    "building": ("code", "grid", "name", "estate", "address", "floors", "units", "head_name", "head_phone", "status"),
+    "household": ("code", "grid", "building", "unit_no", "room", "house_no", "address", "use", "head", "status"),
+    "resident": (
+        "grid",
+        "household",
+        "name",
+        "id_number",
+        "gender",
+        "birth_date",
+        "phone",
+        "relation",
+        "residence_type",
+        "address",
+    ),
+    "merchant": ("grid", "name", "credit_code", "kind", "address", "contact_phone", "status"),
+}
+
+
+def _ledger_scenarios() -> dict[type[models.Model], Scenario]:
+    from wangge.ledgers.models import Building, Estate, Household, Merchant, Resident
+
+    def form(kind: str) -> Callable[[Any, Tree], dict[str, Any]]:
+        return lambda obj, tree: _ledger_form(obj, _LEDGER_FORMS[kind])
+
+    return {
+        Estate: Scenario(
+            make=_estate,
+            form=form("estate"),
+            outside=lambda tree: {"community": tree.community_b.pk},
+            inside=lambda tree: {"name": "阳光小区（改）"},
+            state=lambda e: (e.community_id, e.name),
+        ),
+        Building: Scenario(
+            make=_building,
+            form=form("building"),
+            outside=lambda tree: {"grid": tree.grid_b1.pk},
+            inside=lambda tree: {"grid": tree.grid_a2.pk},
+            state=lambda b: (b.grid_id, b.name),
+        ),
+        Household: Scenario(
+            make=_household,
+            form=form("household"),
+            outside=lambda tree: {"building": _target("building", tree.grid_b1)},
+            inside=lambda tree: {"building": _target("building", tree.grid_a2)},
+            state=lambda h: (h.grid_id, h.building_id),
+        ),
+        Resident: Scenario(
+            make=_resident,
+            form=form("resident"),
+            outside=lambda tree: {"household": _target("household", tree.grid_b1)},
+            inside=lambda tree: {"household": _target("household", tree.grid_a2)},
+            state=lambda r: (r.grid_id, r.household_id),
+        ),
+        Merchant: Scenario(
+            make=_merchant,
+            form=form("merchant"),
+            outside=lambda tree: {"grid": tree.grid_b1.pk},
+            inside=lambda tree: {"grid": tree.grid_a2.pk},
+            state=lambda m: (m.grid_id, m.name),
+        ),
+    }
+
+
 SCENARIOS: dict[type[models.Model], Scenario] = {
     Point: Scenario(
         make=_point,
@@ -157,6 +281,7 @@ SCENARIOS: dict[type[models.Model], Scenario] = {
         state=lambda t: (t.path, t.code, t.name),
     ),
 }
+SCENARIOS.update(_ledger_scenarios())
 
 
 def scoped_models() -> list[type[models.Model]]:

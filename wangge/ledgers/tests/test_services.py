@@ -261,7 +261,7 @@ def test_a_grid_worker_registers_a_resident_in_their_grid(w: SimpleNamespace) ->
     change = ResidenceChange.objects.get(resident=resident)
     assert (change.kind, change.to_household, change.by) == (MoveKind.REGISTER, household, w.worker)
     entry = AuditEntry.objects.get(action="ledgers.resident_create", object_id=str(resident.pk))
-    assert entry.after["id_number"] == "***"  # protected numbers never enter the audit trail
+    assert entry.after is not None and entry.after["id_number"] == "***"  # protected numbers never enter the audit trail
 
 
 def test_one_record_per_id_number(w: SimpleNamespace) -> None:
@@ -442,9 +442,9 @@ def test_merchants_one_per_credit_code_and_closing(w: SimpleNamespace) -> None:
     services.merchant_close(actor=w.worker, merchant=merchant, note="停业注销")
     merchant.refresh_from_db()
     assert merchant.status == MerchantStatus.CLOSED
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as closed:
         services.merchant_close(actor=w.worker, merchant=merchant)
-    assert exc.value.code == ErrorCode.MERCHANT_CLOSED
+    assert closed.value.code == ErrorCode.MERCHANT_CLOSED
 
 
 def test_a_merchant_building_lies_in_its_grid(w: SimpleNamespace) -> None:
