@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from shapely.geometry import LineString, shape
 from shapely.geometry.base import BaseGeometry
@@ -619,7 +620,7 @@ class GridPlanner:
                     )
                 )
                 rooms = [(u, fl, r) for u in range(1, units + 1) for fl in range(1, floors + 1) for r in (1, 2)]
-                taken = int(min(len(rooms), rng.integers(14, 22) if ctx.dense else rng.integers(10, 16)))
+                taken = int(min(len(rooms), rng.integers(14, 22) if ctx.dense else rng.integers(8, 14)))
                 for i in sorted(rng.choice(len(rooms), size=taken, replace=False)):
                     u, fl, r = rooms[int(i)]
                     room = f"{fl}{r:02d}"
@@ -903,8 +904,8 @@ def write_plans(plans: Sequence[GridPlan], now: dt.datetime) -> Written:
                         birth_date=p.birth,
                         phone=p.phone,
                         phone_index=blind_index(p.phone),
-                        grid=plan.grid,
-                        household=household,
+                        grid_id=plan.grid.pk,
+                        household_id=household.pk,
                         relation=p.relation,
                         residence_type=p.residence_type,
                         address=h.address,
@@ -917,14 +918,20 @@ def write_plans(plans: Sequence[GridPlan], now: dt.datetime) -> Written:
     by_number = {r.id_number: r for r in residents.values()}
     written.residents = len(new_residents)
 
-    heads = []
+    # Each household's head is its member recorded as the head: one UPDATE rather than a row at a time.
     for plan in plans:
         for h in plan.households:
             if h.members:
-                household = households[h.code]
-                household.head = by_number[h.members[0].id_number]
-                heads.append(household)
-    Household.objects.bulk_update(heads, ["head"], batch_size=500)
+                households[h.code].head_id = by_number[h.members[0].id_number].pk
+    new_ids = [h.pk for h in households.values()]
+    for chunk in _chunks(new_ids):
+        Household.objects.filter(pk__in=chunk).update(
+            head=Subquery(
+                Resident.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+                .order_by("pk")
+                .values("pk")[:1]
+            )
+        )
 
     tags = dict(ResidentTag.objects.values_list("key", "pk"))
     through = Resident.tags.through
@@ -940,9 +947,9 @@ def write_plans(plans: Sequence[GridPlan], now: dt.datetime) -> Written:
     ResidenceChange.objects.bulk_create(
         [
             ResidenceChange(
-                resident=by_number[number],
+                resident_id=by_number[number].pk,
                 kind=MoveKind.REGISTER,
-                to_household=households[h.code],
+                to_household_id=households[h.code].pk,
                 at=_aware(max(h.registered, p.birth)),
                 by_name=DEMO_CLERK,
                 note="演示数据：入户登记",
@@ -1104,7 +1111,7 @@ def _write_merchants(plans: Sequence[GridPlan], grid_of: dict[str, Territory]) -
 def replace_outside(grids: Sequence[Territory]) -> int:
     """Move the demo buildings and merchants that lie outside their grid (the territory changed under them)
     back inside it; returns how many were moved."""
-    outlines = {g.pk: _inner(shape(g.geometry)) for g in grids}
+    outlines = {g.pk: shape(g.geometry) for g in grids}
     moved = 0
     for model in (Building, Merchant):
         stale = []
@@ -1113,7 +1120,7 @@ def replace_outside(grids: Sequence[Territory]) -> int:
             if row.lng is None or shapely.contains_xy(outline, row.lng, row.lat):
                 continue
             rng = rng_for(f"replace:{model.__name__}:{row.pk}")
-            x, y = sample_points(outline, 1, rng)[0]
+            x, y = sample_points(_inner(outline), 1, rng)[0]
             row.lng, row.lat = round(float(x), 7), round(float(y), 7)
             stale.append(row)
         model.objects.bulk_update(stale, ["lng", "lat"], batch_size=500)
@@ -1141,8 +1148,12 @@ HAZARD_SAMPLES: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("other", "小区围墙破损，外来人员随意出入", "building", "已修补围墙并设置门禁", None),
     ("other", "废弃车辆长期占用消防车道", "address", "已联系车主移走车辆", None),
 )
-# status plan of the demo findings, in order: closed, submitted (awaiting the check), open (some overdue), cancelled
-HAZARD_STATUSES = ["closed"] * 7 + ["submitted"] * 3 + ["open_overdue"] * 4 + ["open"] * 3 + ["cancelled"]
+# the status of each demo finding in turn, mixed so that the first few already hold each kind: closed,
+# submitted (awaiting the check), open (some overdue) and cancelled
+HAZARD_STATUSES = (
+    "closed", "open_overdue", "submitted", "closed", "open", "closed", "open_overdue", "closed", "cancelled",
+    "open_overdue", "closed", "submitted", "open", "closed", "open_overdue", "submitted", "closed", "open",
+)  # fmt: skip
 
 
 def _grid_staff(grids: Sequence[Territory]) -> dict[int, User]:
@@ -1467,5 +1478,8 @@ def ledgers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
                 note=f"synthetic ledgers for {len(plans)} grids: {summary}; {written.moves} moves, "
                 f"{written.archived} archived; {replaced} moved back inside their grid",
             )
-            result.notes.append(f"{len(plans)} grids: {summary}")
+            if plans:
+                result.notes.append(f"{len(plans)} grids: {summary}")
+            if replaced:
+                result.notes.append(f"{replaced} moved back inside their grid")
     return result
