@@ -350,6 +350,13 @@ def _district_of(grid: Territory) -> Territory | None:
     return district
 
 
+def _copy(photo: HazardPhoto) -> ContentFile:  # type: ignore[type-arg]
+    """A stored photo as an upload for the work order (the intake sanitises it again, as any upload)."""
+    with photo.file.open("rb") as stored:
+        data = stored.read()
+    return ContentFile(data, name=photo.file.name.rsplit("/", 1)[-1])
+
+
 def _open_case(finding: HazardFinding, actor: ActorLike, at: dt.datetime, p: Mapping[str, Any]) -> str:
     """Open a work order for the finding through the one intake, with its place, its type's category (when
     the code names an active category of the current dictionary) and its before photos."""
@@ -373,8 +380,7 @@ def _open_case(finding: HazardFinding, actor: ActorLike, at: dt.datetime, p: Map
     if note:
         lines.append(note)
     photos = [
-        ContentFile(photo.file.read(), name=photo.file.name.rsplit("/", 1)[-1])
-        for photo in finding.photos.filter(stage=PhotoStage.BEFORE).order_by("id")[: uploads.max_files()]
+        _copy(photo) for photo in finding.photos.filter(stage=PhotoStage.BEFORE).order_by("id")[: uploads.max_files()]
     ]
     wo = work_order_create(
         actor=actor,
