@@ -111,7 +111,9 @@ class HouseholdOverview:
 
 def household_overview(household: Household) -> HouseholdOverview:
     """The people of a household (its current members, the head first; who lived there before and where they went)
-    with its building and grid. The caller has already checked the household is in the reader's scope."""
+    with its building and grid, as stored now. The caller has already checked the household is in the reader's
+    scope."""
+    household = Household.objects.select_related("grid", "building", "building__estate").get(pk=household.pk)
     members = list(
         Resident.objects.filter(household=household, status=ResidentStatus.CURRENT)
         .select_related("grid")
