@@ -620,9 +620,10 @@ class GridPlanner:
                     )
                 )
                 rooms = [(u, fl, r) for u in range(1, units + 1) for fl in range(1, floors + 1) for r in (1, 2)]
-                taken = int(min(len(rooms), rng.integers(14, 22) if ctx.dense else rng.integers(8, 14)))
-                for i in sorted(rng.choice(len(rooms), size=taken, replace=False)):
-                    u, fl, r = rooms[int(i)]
+                wanted = int(rng.integers(14, 22)) if ctx.dense else int(rng.integers(8, 14))
+                taken = min(len(rooms), wanted)
+                for i in sorted(int(x) for x in rng.choice(len(rooms), size=taken, replace=False)):
+                    u, fl, r = rooms[i]
                     room = f"{fl}{r:02d}"
                     use, members = self.people.household(rng)
                     if rng.random() < 0.03:
@@ -1113,17 +1114,18 @@ def replace_outside(grids: Sequence[Territory]) -> int:
     back inside it; returns how many were moved."""
     outlines = {g.pk: shape(g.geometry) for g in grids}
     moved = 0
-    for model in (Building, Merchant):
-        stale = []
-        for row in model.objects.filter(is_synthetic=True, grid__in=list(grids)).only("pk", "grid_id", "lng", "lat"):
+    querysets: tuple[Any, ...] = (Building.objects, Merchant.objects)
+    for manager in querysets:
+        stale: list[Any] = []
+        for row in manager.filter(is_synthetic=True, grid__in=list(grids)).only("pk", "grid_id", "lng", "lat"):
             outline = outlines[row.grid_id]
             if row.lng is None or shapely.contains_xy(outline, row.lng, row.lat):
                 continue
-            rng = rng_for(f"replace:{model.__name__}:{row.pk}")
+            rng = rng_for(f"replace:{manager.model.__name__}:{row.pk}")
             x, y = sample_points(_inner(outline), 1, rng)[0]
             row.lng, row.lat = round(float(x), 7), round(float(y), 7)
             stale.append(row)
-        model.objects.bulk_update(stale, ["lng", "lat"], batch_size=500)
+        manager.bulk_update(stale, ["lng", "lat"], batch_size=500)
         moved += len(stale)
     return moved
 
@@ -1168,6 +1170,10 @@ def _grid_staff(grids: Sequence[Territory]) -> dict[int, User]:
     return staff
 
 
+# a step of a finding's history: action, from and to status, when, who (account and name), note
+_Event = tuple[str, str, str, dt.datetime, User | None, str, str]
+
+
 def hazards_seed(now: dt.datetime) -> int:
     """A score of findings in 华西社区 and its street: closed with their checks, awaiting the check, open (some
     past their deadline in working days) and one cancelled, each with its history. Built once."""
@@ -1193,7 +1199,7 @@ def hazards_seed(now: dt.datetime) -> int:
     units = {u.code: u for u in Unit.objects.filter(code__startswith=WEIDONG.code)}
     calendar = get_calendar()
     findings: list[HazardFinding] = []
-    events: list[tuple[int, list[tuple[str, str, str, dt.datetime, User | None, str, str]]]] = []
+    events: list[tuple[int, list[_Event]]] = []
     for seq, grid in enumerate(chosen, start=1):
         type_key, title, where, rectification, unit_key = HAZARD_SAMPLES[int(rng.integers(len(HAZARD_SAMPLES)))]
         if type_key not in types:
@@ -1205,8 +1211,11 @@ def hazards_seed(now: dt.datetime) -> int:
         if where == "building" or (where == "merchant" and merchant is None):
             building = Building.objects.filter(grid=grid, is_synthetic=True).order_by("code").first()
         place = merchant or building
-        shape_ = shape(grid.geometry)
-        lng, lat = (place.lng, place.lat) if place is not None else sample_points(_inner(shape_), 1, rng)[0]
+        if place is not None and place.lng is not None and place.lat is not None:
+            lng, lat = float(place.lng), float(place.lat)
+        else:
+            x, y = sample_points(_inner(shape(grid.geometry)), 1, rng)[0]
+            lng, lat = round(float(x), 7), round(float(y), 7)
         if merchant is not None:
             owner_name, owner_phone, address = merchant.responsible_person, merchant.contact_phone, merchant.address
         elif building is not None:
@@ -1223,7 +1232,7 @@ def hazards_seed(now: dt.datetime) -> int:
         )
         if state == "submitted":
             back = int(rng.integers(3, 8))
-        found_at = (now - dt.timedelta(days=back)).replace(
+        found_at = timezone.localtime(now - dt.timedelta(days=back)).replace(
             hour=9 + seq % 7, minute=(seq * 7) % 60, second=0, microsecond=0
         )
         due_at = calendar.add_working_days(found_at, deadline_days).value
@@ -1239,8 +1248,11 @@ def hazards_seed(now: dt.datetime) -> int:
             if unit_key
             else units.get(unit_code(grid.code[: len(LEDGER_COMMUNITY)], "jwh"))
         )
-        history = [("report", "", HazardStatus.OPEN, found_at, worker, worker_name, f"网格巡查发现：{title}")]
-        rectified_at = closed_at = None
+        history: list[_Event] = [
+            ("report", "", HazardStatus.OPEN, found_at, worker, worker_name, f"网格巡查发现：{title}")
+        ]
+        rectified_at: dt.datetime | None = None
+        closed_at: dt.datetime | None = None
         if state in ("closed", "submitted"):
             rectified_at = min(
                 found_at + dt.timedelta(days=int(rng.integers(1, 4)), hours=3), now - dt.timedelta(hours=2)
@@ -1257,7 +1269,7 @@ def hazards_seed(now: dt.datetime) -> int:
                 )
             )
         if state == "closed":
-            closed_at = rectified_at + dt.timedelta(days=1)  # type: ignore[operator]
+            closed_at = (rectified_at or found_at) + dt.timedelta(days=1)
             history.append(
                 (
                     "verify",
@@ -1291,8 +1303,8 @@ def hazards_seed(now: dt.datetime) -> int:
                 building=building,
                 merchant=merchant,
                 address=address,
-                lng=float(lng),
-                lat=float(lat),
+                lng=lng,
+                lat=lat,
                 found_by=worker,
                 found_by_name=worker_name,
                 found_at=found_at,
