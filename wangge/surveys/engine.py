@@ -108,7 +108,13 @@ def problem(field: str, error: str, reason: str, **extra: Any) -> Problem:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float (not a bool); an int too large for a float is not one."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -329,7 +335,7 @@ def _clean_number(spec: Mapping[str, Any], value: Any) -> tuple[Any, Problem | N
     elif isinstance(value, str):
         try:
             number = float(value.strip())
-        except ValueError:
+        except (ValueError, OverflowError):
             number = None
         if number is not None and not math.isfinite(number):
             number = None
@@ -392,7 +398,7 @@ def parse_location(value: Any) -> tuple[float, float] | None:
         return None
     try:
         lng, lat = (float(v.strip()) if isinstance(v, str) else float(v) for v in pair)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if not (math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90):
         return None

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -431,10 +431,14 @@ def submission_create(
             submission.answers = {**clean, **stored}
             submission.save(update_fields=["answers"])
         changed = _apply_ledger(actor=actor, submission=submission, row=row, version=version, clean=clean)
+        stamped = None
         if template.target == FormTarget.HOUSEHOLD and row is not None:
-            visited = row.last_visited_at
-            if visited is None or visited < at:
-                Household.objects.filter(pk=row.pk).update(last_visited_at=at)
+            # The visit counts toward 入户排查 coverage; a form entered late never moves the stamp back.
+            stamped = (
+                Household.objects.filter(pk=row.pk)
+                .filter(Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=at))
+                .update(last_visited_at=at)
+            )
         if engine.wants_case(version.actions, clean):
             submission.work_order = _open_case(
                 actor=actor, submission=submission, row=row, version=version, clean=clean, photos=cleaned, at=at
@@ -452,6 +456,7 @@ def submission_create(
                 "target_id": row.pk if row is not None else None,
                 "photos": sum(len(v) for v in stored.values()),
                 "ledger": changed,
+                "last_visited_at": at.isoformat() if stamped else None,
                 "work_order": submission.work_order_id,
             },
             only_changes=False,

@@ -134,6 +134,8 @@ def test_answers_of_every_kind_are_cleaned() -> None:
         ("count", "nan", ErrorCode.NOT_A_NUMBER),
         ("count", 6, ErrorCode.OUT_OF_RANGE),
         ("count", -1, ErrorCode.OUT_OF_RANGE),
+        ("count", 10**400, ErrorCode.NOT_A_NUMBER),
+        ("count", "1e400", ErrorCode.NOT_A_NUMBER),
         ("day", "2026-02-30", ErrorCode.NOT_A_DATE),
         ("day", "06/05/2026", ErrorCode.NOT_A_DATE),
         ("day", "2027-01-01", ErrorCode.OUT_OF_RANGE),
@@ -144,6 +146,7 @@ def test_answers_of_every_kind_are_cleaned() -> None:
         ("where", "200,33", ErrorCode.BAD_LOCATION),
         ("where", {"lng": 113}, ErrorCode.BAD_LOCATION),
         ("where", "here", ErrorCode.BAD_LOCATION),
+        ("where", [10**400, 1], ErrorCode.BAD_LOCATION),
         ("who", "abc", ErrorCode.BAD_PICK),
         ("who", "13", ErrorCode.BAD_PICK),  # not one the submitter may see
         ("pic", "photo.jpg", ErrorCode.BAD_VALUE),

@@ -264,3 +264,17 @@ def test_quarters_parse() -> None:
     assert selectors.parse_quarter("abc") is None
     assert selectors.next_quarter(dt.date(2026, 10, 1)) == dt.date(2027, 1, 1)
     assert selectors.quarter_label(dt.date(2026, 10, 1)) == "2026-Q4"
+
+
+def test_a_form_entered_late_does_not_move_the_visit_back(place: SimpleNamespace) -> None:
+    later = local(2026, 5, 20, 9, 0)
+    Household.objects.filter(pk=place.household.pk).update(last_visited_at=later)
+    place.household.refresh_from_db()
+    submission_create(
+        actor=place.worker,
+        template=place.household_check,
+        household=place.household,
+        answers=household_answers(),
+        at=local(2026, 5, 6, 10, 0),
+    )
+    assert Household.objects.get(pk=place.household.pk).last_visited_at == later
