@@ -807,8 +807,8 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("cases", demo_cases_seed),
     ("classifier", demo_classifier_seed),
     ("patrols", demo_patrols_seed),
-    ("supervision", demo_supervision_seed),
     ("ledgers", demo_ledgers_seed),
+    ("supervision", demo_supervision_seed),
 ]
 
 
