@@ -1,6 +1,6 @@
 """Importing a ledger from an .xlsx workbook, all or nothing, and the two workbooks that go with it.
 
-:func:`ledger_import` reads the first sheet (streamed: openpyxl's read-only mode), maps its header row to the
+:func:`ledger_import` reads the first sheet (streamed by ``importing.xlsx``), maps its header row to the
 kind's columns (``ledgers.kinds``: documented Chinese headers, their aliases; unknown columns such as a report's
 "错误说明" are ignored), lets the kind validate **every** row, and refuses the whole file when a single row has
 a problem: :class:`~wangge.core.errors.ValidationFailed` whose ``details`` name each problem
@@ -16,11 +16,14 @@ Every cell is written through ``core.spreadsheets``.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,6 +34,7 @@ from wangge.core.errors import PermissionDenied, ValidationFailed
 from wangge.core.spreadsheets import write_row, write_rows
 from wangge.ledgers.importing.cells import record_scope
 from wangge.ledgers.importing.codes import ImportCode
+from wangge.ledgers.importing.xlsx import iter_rows
 from wangge.ledgers.kinds import LedgerKind, Problem, Record, get_kind
 from wangge.ledgers.records import as_text
 
@@ -66,9 +70,9 @@ def _unreadable(exc: Exception) -> ValidationFailed:
     )
 
 
-def _open(file: Any) -> Any:
-    from openpyxl import load_workbook
-
+def _rows(file: Any) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows as values, streamed (``importing.xlsx``); a file that is not a workbook, or a
+    sheet whose XML does not parse, is refused as unreadable."""
     if isinstance(file, bytes | bytearray):
         file = io.BytesIO(file)
     elif isinstance(file, Path):
@@ -76,23 +80,9 @@ def _open(file: Any) -> Any:
     elif hasattr(file, "seek"):
         file.seek(0)
     try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        yield from iter_rows(file)
+    except (zipfile.BadZipFile, ParseError, ExpatError, KeyError, ValueError, IndexError, OSError) as exc:
         raise _unreadable(exc) from exc
-
-
-def _rows(file: Any) -> Iterator[tuple[Any, ...]]:
-    """The first sheet's rows as values, streamed; a sheet whose XML is malformed is refused as unreadable."""
-    workbook = _open(file)
-    try:
-        sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # a sheet is parsed lazily: malformed XML surfaces while iterating
-        raise _unreadable(exc) from exc
-    finally:
-        workbook.close()
 
 
 def _columns(kind: LedgerKind, header: tuple[Any, ...]) -> dict[int, str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.roles import RECORD
+from wangge.core import crypto
 from wangge.core.actors import is_system
 from wangge.core.scoping import ALL_SCOPE, Scope, scope_for
 from wangge.ledgers.errors import ErrorCode
@@ -121,3 +122,54 @@ def as_datetime(value: Any) -> dt.datetime:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+class FastInsert:
+    """Inserting many rows of one model with ``executemany``, without a model instance per row.
+
+    ``bulk_create`` builds an instance and prepares every field of every row through the ORM; for an import of
+    100,000 residents that is most of the time spent. Here each column's conversion is chosen once: protected
+    fields are encrypted (``core.crypto.encrypt``, as ``ProtectedCharField`` does), dates and date-times adapted
+    by the connection, and the columns a row does not give take the field's default, prepared once. The values
+    must already be clean (the importer validated every row). Works on SQLite and PostgreSQL alike.
+    """
+
+    def __init__(self, model: type[models.Model], constants: dict[str, Any] | None = None) -> None:
+        from django.db import connection
+
+        from wangge.core.fields import ProtectedCharField
+
+        self.connection = connection
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.converters: dict[str, Any] = {}
+        for f in self.fields:
+            if isinstance(f, ProtectedCharField):
+                self.converters[f.attname] = crypto.encrypt
+            elif isinstance(f, models.DateTimeField):
+                self.converters[f.attname] = connection.ops.adapt_datetimefield_value
+            elif isinstance(f, models.DateField):
+                self.converters[f.attname] = connection.ops.adapt_datefield_value
+        self.defaults: dict[str, Any] = {}
+        for f in self.fields:
+            value = (constants or {}).get(f.attname, f.get_default())
+            self.defaults[f.attname] = f.get_db_prep_save(value, connection)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for f in self.fields:
+            name = f.attname
+            if name in values:
+                value = values[name]
+                convert = self.converters.get(name)
+                out.append(convert(value) if convert is not None and value is not None else value)
+            else:
+                out.append(self.defaults[name])
+        return tuple(out)
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.sql, [self.row(values) for values in rows])

@@ -437,3 +437,39 @@ def test_a_revealed_export_imports_again_elsewhere(ledger_world: Any) -> None:
     ResidenceChange.objects.all().delete()
 
     assert ledger_import(actor=ledger_world.worker, kind="residents", file=data).created == 3
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_the_streaming_reader_reads_what_openpyxl_reads(write_only: bool) -> None:
+    """Shared strings (a normal workbook) and inline strings (write-only), numbers, dates, booleans, gaps."""
+    from wangge.ledgers.importing.xlsx import iter_rows
+
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("s") if write_only else book.active
+    assert sheet is not None
+    rows: list[list[Any]] = [
+        ["姓名", "数", "日期", "是否", None, "末列"],
+        ["=1+1", 3, dt.datetime(2024, 5, 1, 9, 30), True, None, "x"],
+        [None, 2.5, dt.date(2020, 2, 29), False, "", 12345678901],
+        [],
+        ["#N/A", -7, None, None, None, "最后"],
+    ]
+    for row in rows:
+        write_row(sheet, row)
+    out = io.BytesIO()
+    book.save(out)
+
+    mine = [tuple(r) for r in iter_rows(io.BytesIO(out.getvalue()))]
+    theirs = [tuple(r) for r in load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0].values]
+
+    def trimmed(rs: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        out_rows = []
+        for r in rs:
+            cells = list(r)
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            out_rows.append(tuple(None if c == "" else c for c in cells))
+        return out_rows
+
+    assert trimmed(mine) == trimmed(theirs)
+    assert mine[1][0] == "=1+1" and mine[1][2] == dt.datetime(2024, 5, 1, 9, 30)
