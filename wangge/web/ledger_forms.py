@@ -297,6 +297,21 @@ class ArchiveForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
+class RestoreForm(HouseholdPickForm):
+    """恢复在册: back on the register, into a household given by its code (or without one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household_code"].required = False
+        self.fields["household_code"].label = _("迁入户（户编码，可留空）")
+        self.fields["relation"].required = False
+
+    def clean_household_code(self) -> str:
+        if not self.cleaned_data.get("household_code", "").strip():
+            return ""
+        return super().clean_household_code()
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 

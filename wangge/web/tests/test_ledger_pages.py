@@ -447,3 +447,24 @@ def test_the_edit_form_never_shows_the_full_numbers_and_blank_keeps_them(w: Simp
     assert w.merchant.contact_phone not in merchant_page
     building_page = client.get(reverse("web:ledger_building_edit", args=[w.building.pk])).content.decode()
     assert w.building.head_phone not in building_page
+
+
+def test_restore_into_a_household_and_the_history_reads_in_words(w: SimpleNamespace) -> None:
+    client = as_user(w.worker)
+    client.post(reverse("web:ledger_resident_archive", args=[w.member.pk]), {"kind": "deceased"})
+    w.member.refresh_from_db()
+    assert w.member.status == ResidentStatus.DECEASED and w.member.household is None
+    other = HouseholdFactory.create(building=w.building, grid=w.grid, unit_no="1", room="102")
+    restore = client.post(
+        reverse("web:ledger_resident_restore", args=[w.member.pk]),
+        {"household_code": other.code, "relation": "tenant", "note": "误报"},
+    )
+    assert restore.status_code == 302
+    w.member.refresh_from_db()
+    assert w.member.status == ResidentStatus.CURRENT and w.member.household == other
+    client.post(reverse("web:ledger_resident_reveal", args=[w.member.pk]), {"field": "phone"})
+    page = client.get(reverse("web:ledger_resident", args=[w.member.pk]))
+    labels = [e["label"] for e in page.context["history"]]
+    assert labels[:3] == ["查看完整号码", "恢复在册", "归档"]
+    assert ("字段", "联系电话") in page.context["history"][0]["changes"]
+    assert "ledgers.resident_restore" not in page.content.decode()

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.db.models import Model as DjangoModel
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.roles import RECORD
@@ -66,14 +68,49 @@ def records_anywhere(user: Any) -> bool:
     return Territory.objects.restrict(user, RECORD).exists()
 
 
-def history(obj: Any) -> list[AuditEntry]:
-    """The audit trail of one ledger row, newest first."""
+# What the audit actions of the ledger rows are called on the pages (others show their code).
+ACTION_LABELS = {
+    "create": gettext_lazy("登记"),
+    "update": gettext_lazy("修改"),
+    "move": gettext_lazy("迁移"),
+    "archive": gettext_lazy("归档"),
+    "restore": gettext_lazy("恢复在册"),
+    "close": gettext_lazy("注销"),
+    "set_head": gettext_lazy("设置户主"),
+}
+REVEAL_ACTIONS = {"ledgers.reveal_resident", "ledgers.reveal_building_head", "ledgers.reveal_merchant_contact"}
+# Bookkeeping fields not worth a line in the history.
+QUIET_FIELDS = {"updated_at", "created_at", "id_number_index", "phone_index", "head_phone_index", "contact_phone_index"}
+
+
+def _field_label(model: type[DjangoModel], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def history(obj: Any) -> list[dict[str, Any]]:
+    """The audit trail of one ledger row, newest first, in words: what was done, and each changed field with
+    its label and new value (protected numbers are "***" in the trail itself)."""
     meta = obj._meta
-    return list(
-        AuditEntry.objects.filter(app_label=meta.app_label, model=meta.model_name, object_id=str(obj.pk)).order_by(
-            "-at", "-id"
-        )[:HISTORY_LIMIT]
-    )
+    entries = AuditEntry.objects.filter(
+        app_label=meta.app_label, model=meta.model_name, object_id=str(obj.pk)
+    ).order_by("-at", "-id")[:HISTORY_LIMIT]
+    out = []
+    for e in entries:
+        changes: list[tuple[str, Any]] = []
+        if e.action in REVEAL_ACTIONS:
+            label = _("查看完整号码")
+            fields = (e.after or {}).get("fields", [])
+            changes = [(_("字段"), "、".join(_field_label(type(obj), f) for f in fields))]
+        else:
+            verb = e.action.rsplit(".", 1)[-1].split("_", 1)[-1]
+            label = str(ACTION_LABELS.get(verb, e.action))
+            after = e.after if isinstance(e.after, dict) else {}
+            changes = [(_field_label(type(obj), k), v) for k, v in after.items() if k not in QUIET_FIELDS]
+        out.append({"at": e.at, "actor": e.actor_name, "ip": e.ip, "label": label, "changes": changes, "note": e.note})
+    return out
 
 
 def quarter_start(now: dt.datetime | None = None) -> dt.datetime:
@@ -572,7 +609,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": moves,
         "history": history(resident),
         "archive_form": lf.ArchiveForm(),
-        "restore_form": lf.NoteForm(),
+        "restore_form": lf.RestoreForm(user=user),
     }
     return render(request, "web/ledgers/resident_detail.html", context)
 
@@ -691,10 +728,20 @@ def resident_restore(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_resident(user, pk)
     if not may_record(user, resident):
         return forbidden(request)
-    form = lf.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    form = lf.RestoreForm(request.POST, user=user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("web:ledger_resident", pk=resident.pk)
+    household = form.household
+    relation = form.cleaned_data.get("relation") or None
     try:
-        services.resident_restore(actor=user, resident=resident, note=note)
+        services.resident_restore(
+            actor=user,
+            resident=resident,
+            household=household,
+            relation=relation if household is not None else None,
+            note=form.cleaned_data["note"],
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
