@@ -85,9 +85,10 @@ QUIET_FIELDS = {"updated_at", "created_at", "id_number_index", "phone_index", "h
 
 def _field_label(model: type[DjangoModel], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def history(obj: Any) -> list[dict[str, Any]]:
