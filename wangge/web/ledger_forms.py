@@ -22,6 +22,7 @@ from wangge.ledgers.choices import (
     ResidentStatus,
 )
 from wangge.ledgers.models import Building, Estate, Household, ResidentTag
+from wangge.places.models import Point
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 
@@ -260,12 +261,10 @@ class ResidentForm(_Edit):
     def __init__(self, *args: Any, household_choices: QuerySet[Household] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = ResidentTag.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        households = household_choices
-        if households is None:
-            households = Household.objects.restrict(self.user, RECORD).order_by("code")[:MAX_OPTIONS]
-        self.fields["household"].queryset = Household.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[h.pk for h in households]
-        ).order_by("code")
+        if household_choices is None:
+            first = Household.objects.restrict(self.user, RECORD).order_by("code").values("pk")[:MAX_OPTIONS]
+            household_choices = Household.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+        self.fields["household"].queryset = household_choices.select_related("building")  # type: ignore[attr-defined]
 
 
 class HouseholdPickForm(forms.Form):
@@ -333,11 +332,29 @@ class MerchantForm(_Edit):
     )
     licence_issued = forms.DateField(label=_("营业执照发证日期"), required=False)
     licence_expires = forms.DateField(label=_("营业执照有效期至"), required=False)
+    point_code = forms.CharField(
+        label=_("门前三包点位编码"), max_length=64, required=False, help_text=_("已登记的责任点位编码，可留空")
+    )
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = Building.objects.restrict(self.user, RECORD).order_by("code")  # type: ignore[attr-defined]
+        self.point: Point | None = None
+
+    def clean_point_code(self) -> str:
+        code = (self.cleaned_data.get("point_code") or "").strip()
+        if code:
+            self.point = Point.objects.restrict(self.user).filter(code=code).first()
+            if self.point is None:
+                raise forms.ValidationError(_("在您的辖区内没有这个点位编码"))
+        return code
+
+    def payload(self) -> dict[str, Any]:
+        out = super().payload()
+        out.pop("point_code", None)
+        out["point"] = self.point
+        return out
 
 
 class ImportForm(forms.Form):

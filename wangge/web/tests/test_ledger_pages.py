@@ -468,3 +468,28 @@ def test_restore_into_a_household_and_the_history_reads_in_words(w: SimpleNamesp
     assert labels[:3] == ["查看完整号码", "恢复在册", "归档"]
     assert ("字段", "联系电话") in page.context["history"][0]["changes"]
     assert "ledgers.resident_restore" not in page.content.decode()
+
+
+def test_a_merchant_links_to_its_point_by_code(w: SimpleNamespace) -> None:
+    from wangge.places.models import Point, PointType
+
+    ptype = PointType.objects.first() or PointType.objects.create(key="frontage", name="门前三包")
+    point = Point.objects.create(
+        code="MQ001",
+        name="便民超市门前",
+        type=ptype,
+        grid=w.grid,
+        territory=w.grid,
+        lng=113.21,
+        lat=33.71,
+        responsible_name="店主",
+    )
+    client = as_user(w.worker)
+    url = reverse("web:ledger_merchant_edit", args=[w.merchant.pk])
+    base = {"name": w.merchant.name, "kind": "shop"}
+    refused = client.post(url, {**base, "point_code": "NOPE"})
+    assert refused.status_code == 400 and "点位编码" in refused.content.decode()
+    assert client.post(url, {**base, "point_code": "MQ001"}).status_code == 302
+    w.merchant.refresh_from_db()
+    assert w.merchant.point == point
+    assert "便民超市门前" in client.get(reverse("web:ledger_merchant", args=[w.merchant.pk])).content.decode()

@@ -636,7 +636,7 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         )
     else:
         initial = {"grid": request.GET.get("grid"), "household": request.GET.get("household")}
-        choices = None
+        choices = _household_choices(user, request.POST.get("household") or request.GET.get("household"))
     form = lf.ResidentForm(data, user=user, initial=initial, household_choices=choices)
     if resident is not None:
         # The household changes through 迁移 (with its history), never by editing the record.
@@ -661,6 +661,16 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         done=lambda r: reverse("web:ledger_resident", args=[r.pk]),
         message=_("已保存居民信息"),
     )
+
+
+def _household_choices(user: Any, wanted: str | None) -> QuerySet[Household]:
+    """The households a new resident may join: the first of the user's record scope by code, and the one the
+    page was opened from (or posted) even when it is not among them."""
+    scope = selectors.households_for(user, RECORD).filter(status=RecordStatus.ACTIVE)
+    first = list(scope.order_by("code").values_list("pk", flat=True)[: lf.MAX_OPTIONS])
+    if wanted and wanted.isdigit():
+        first += list(scope.filter(pk=int(wanted)).values_list("pk", flat=True))
+    return scope.filter(pk__in=first).order_by("code")
 
 
 @login_required
@@ -852,7 +862,8 @@ def _merchant_initial(m: Merchant) -> dict[str, Any]:
         "name", "credit_code", "kind", "industry", "address", "lng", "lat", "responsible_person",
         "contact_name", "licence_issued", "licence_expires", "notes",
     )  # fmt: skip
-    return {"grid": m.grid_id, "building": m.building_id, **{f: getattr(m, f) for f in fields}}
+    point = {"point_code": m.point.code} if m.point_id and m.point is not None else {}
+    return {"grid": m.grid_id, "building": m.building_id, **point, **{f: getattr(m, f) for f in fields}}
 
 
 @login_required
