@@ -12,10 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.roles import ADMINISTER
+from wangge.accounts.roles import ADMINISTER, RECORD
 from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt
 from wangge.core.scoping import scope_for
 from wangge.core.validators import mask_id_number, mask_phone
@@ -36,6 +37,39 @@ class _MaskedNumbersForm(forms.ModelForm):  # type: ignore[type-arg]
                     self.initial[name] = mask(getattr(self.instance, name) or "")
 
 
+class LedgerAdminMixin(ScopedAdminMixin):
+    """Scoped like every admin, except that changing a ledger row needs the ``record`` right over it (grid workers
+    keep the ledgers of their grids) rather than ``change``. A reader who may not change the row sees its protected
+    numbers masked (``masked_fields``: field → the display method showing it masked)."""
+
+    masked_fields: dict[str, str] = {}
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = [self.masked_fields.get(name, name) for name in fields]
+        return fields
+
+    def readonly_for(self, obj: Any) -> tuple[str, ...]:
+        """The fields read only when adding (``obj`` None) or changing ``obj``."""
+        return ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = self.readonly_for(obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = (*fields, *self.masked_fields.values())
+        return fields
+
+    def in_change_scope(self, request: HttpRequest, obj: Any, *, fresh: bool = False) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        user: Any = request.user
+        if fresh:
+            user = get_user_model()._default_manager.get(pk=user.pk)
+        manager: Any = self.model._default_manager
+        return bool(manager.restrict(user, RECORD).filter(pk=obj.pk).exists())
+
+
 def _changed(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
 
@@ -50,7 +84,7 @@ _ESTATE_FIELDS = ("community", "name", "address", "property_company", "property_
 
 
 @admin.register(Estate)
-class EstateAdmin(ScopedAdminMixin, AuditedModelAdmin):
+class EstateAdmin(LedgerAdminMixin, AuditedModelAdmin):
     fields = ("code", *_ESTATE_FIELDS, "is_synthetic")
     list_display = ("code", "name", "community", "property_company")
     list_filter = ("is_synthetic",)
@@ -58,7 +92,7 @@ class EstateAdmin(ScopedAdminMixin, AuditedModelAdmin):
     list_select_related = ("community",)
     raw_id_fields = ("community",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def readonly_for(self, obj: Any) -> tuple[str, ...]:
         return () if obj is None else ("code", "is_synthetic")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -102,8 +136,9 @@ class BuildingAdminForm(_MaskedNumbersForm):
 
 
 @admin.register(Building)
-class BuildingAdmin(ScopedAdminMixin, AuditedModelAdmin):
+class BuildingAdmin(LedgerAdminMixin, AuditedModelAdmin):
     form = BuildingAdminForm
+    masked_fields = {"head_phone": "masked_head_phone"}
     list_display = ("code", "name", "grid", "estate", "floors", "units", "head_name", "masked_head_phone", "status")
     list_filter = ("status", "is_synthetic")
     search_fields = ("code", "name", "address", "head_name")
@@ -114,7 +149,7 @@ class BuildingAdmin(ScopedAdminMixin, AuditedModelAdmin):
     def masked_head_phone(self, obj: Building) -> str:
         return mask_phone(obj.head_phone or "")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def readonly_for(self, obj: Any) -> tuple[str, ...]:
         return ("status",) if obj is None else ("code", "is_synthetic")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -139,7 +174,7 @@ _HOUSEHOLD_FIELDS = ("unit_no", "room", "house_no", "address", "use", "notes")
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdminMixin, AuditedModelAdmin):
+class HouseholdAdmin(LedgerAdminMixin, AuditedModelAdmin):
     fields = ("code", "grid", "building", *_HOUSEHOLD_FIELDS, "head", "status", "last_visited_at", "is_synthetic")
     list_display = ("code", "address", "grid", "building", "head", "use", "status")
     list_filter = ("use", "status", "is_synthetic")
@@ -147,7 +182,7 @@ class HouseholdAdmin(ScopedAdminMixin, AuditedModelAdmin):
     list_select_related = ("grid", "building", "head")
     raw_id_fields = ("grid", "building", "head")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def readonly_for(self, obj: Any) -> tuple[str, ...]:
         if obj is None:
             return ("head", "status", "last_visited_at")
         return ("code", "grid", "last_visited_at", "is_synthetic")
@@ -215,8 +250,9 @@ class ResidenceChangeInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Resident)
-class ResidentAdmin(ScopedAdminMixin, AuditedModelAdmin):
+class ResidentAdmin(LedgerAdminMixin, AuditedModelAdmin):
     form = ResidentAdminForm
+    masked_fields = {"id_number": "masked_id_number", "phone": "masked_phone"}
     inlines = [ResidenceChangeInline]
     list_display = ("name", "masked_id_number", "gender", "birth_date", "masked_phone", "grid", "household", "status")
     list_filter = ("status", "residence_type", "relation", "tags", "is_synthetic")
@@ -233,7 +269,7 @@ class ResidentAdmin(ScopedAdminMixin, AuditedModelAdmin):
     def masked_phone(self, obj: Resident) -> str:
         return mask_phone(obj.phone or "")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def readonly_for(self, obj: Any) -> tuple[str, ...]:
         if obj is None:
             return ("status", "archived_at", "archive_reason")
         return ("grid", "status", "archived_at", "archive_reason", "is_synthetic")
@@ -297,8 +333,9 @@ class MerchantAdminForm(_MaskedNumbersForm):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(ScopedAdminMixin, AuditedModelAdmin):
+class MerchantAdmin(LedgerAdminMixin, AuditedModelAdmin):
     form = MerchantAdminForm
+    masked_fields = {"contact_phone": "masked_contact_phone"}
     list_display = ("name", "credit_code", "kind", "grid", "responsible_person", "masked_contact_phone", "status")
     list_filter = ("kind", "status", "is_synthetic")
     search_fields = ("name", "credit_code", "responsible_person", "address")
@@ -309,7 +346,7 @@ class MerchantAdmin(ScopedAdminMixin, AuditedModelAdmin):
     def masked_contact_phone(self, obj: Merchant) -> str:
         return mask_phone(obj.contact_phone or "")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def readonly_for(self, obj: Any) -> tuple[str, ...]:
         return ("status",) if obj is None else ("is_synthetic",)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
