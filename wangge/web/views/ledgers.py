@@ -629,6 +629,7 @@ def resident_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if (resident is not None and not may_record(user, resident)) or not records_anywhere(user):
         return forbidden(request)
     data = request.POST if request.method == "POST" else None
+    choices: QuerySet[Household]
     if resident is not None:
         initial = _resident_initial(resident)
         choices = (
