@@ -262,8 +262,9 @@ class ResidentForm(_Edit):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = ResidentTag.objects.filter(is_active=True)  # type: ignore[attr-defined]
         if household_choices is None:
-            first = Household.objects.restrict(self.user, RECORD).order_by("code").values("pk")[:MAX_OPTIONS]
-            household_choices = Household.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+            scope: QuerySet[Household] = Household.objects.restrict(self.user, RECORD)
+            first = list(scope.order_by("code").values_list("pk", flat=True)[:MAX_OPTIONS])
+            household_choices = Household.objects.filter(pk__in=first)
         self.fields["household"].queryset = household_choices.select_related("building")  # type: ignore[attr-defined]
 
 
