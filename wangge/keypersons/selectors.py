@@ -50,6 +50,7 @@ __all__ = [
     "may_audit_key_persons",
     "pickable_residents",
     "resident_by_id_number",
+    "resident_to_add",
     "visible_key_persons",
     "visits_of",
 ]
@@ -101,6 +102,18 @@ def resident_by_id_number(user: Any, id_number: str) -> Resident | None:
     from wangge.core.crypto import blind_index
 
     return pickable_residents(user).select_related("grid").filter(id_number_index=blind_index(number)).first()
+
+
+def resident_to_add(user: Any, *, pk: int | None = None, id_number: str = "") -> Resident:
+    """The resident an officer adds, by id or by exact 公民身份号码, within the officer's grids (an archived one
+    too, for the service to refuse as archived); ``NotFound`` otherwise."""
+    if pk is not None:
+        found = pickable_residents(user, current_only=False).filter(pk=pk).first()
+    else:
+        found = resident_by_id_number(user, id_number)
+    if found is None:
+        raise NotFound(_("辖区内没有该居民"), code=ErrorCode.RESIDENT_NOT_FOUND)
+    return found
 
 
 def categories(*, active_only: bool = True) -> QuerySet[KeyPersonCategory]:

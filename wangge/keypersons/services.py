@@ -47,7 +47,7 @@ def _problem(field: str, code: ErrorCode, reason: str) -> dict[str, str]:
 
 
 def _fail(field: str, code: ErrorCode, reason: str) -> ValidationFailed:
-    return ValidationFailed(reason, code=code, details=[_problem(field, code, reason)])
+    return ValidationFailed(reason, code=ErrorCode(code), details=[_problem(field, code, reason)])
 
 
 def _snapshot(key_person: KeyPerson) -> dict[str, Any] | None:

@@ -8,8 +8,10 @@ and services these views call (channel ``api``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -35,7 +37,6 @@ from wangge.core.clientaddr import client_ip
 from wangge.core.errors import NotFound
 from wangge.keypersons.access import AccessChannel, log_access
 from wangge.keypersons.choices import AccessAction
-from wangge.keypersons.errors import ErrorCode
 from wangge.keypersons.filtersets import KeyPersonCategoryFilterSet, KeyPersonFilterSet
 from wangge.keypersons.models import KeyPerson, KeyPersonCategory
 from wangge.keypersons.selectors import (
@@ -45,8 +46,7 @@ from wangge.keypersons.selectors import (
     key_person_list,
     key_person_reveal,
     key_person_scope,
-    pickable_residents,
-    resident_by_id_number,
+    resident_to_add,
     visits_of,
 )
 from wangge.keypersons.services import (
@@ -128,11 +128,12 @@ class KeyPersonViewSet(ListViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = self.filter_queryset(self.get_queryset())
-        listing = key_person_list(
-            user=request.user, channel=API, rows=rows, query=_query(request), paginate=self.paginate_queryset
-        )
+        listing = key_person_list(user=request.user, channel=API, rows=rows, query=_query(request), paginate=self._page)
         data = self.get_serializer(listing.rows, many=True).data
         return self.get_paginated_response(data)
+
+    def _page(self, rows: QuerySet[KeyPerson]) -> Sequence[KeyPerson]:
+        return self.paginate_queryset(rows) or []
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         pk = kwargs.get("pk")
@@ -150,13 +151,8 @@ class KeyPersonViewSet(ListViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         resident_pk = data.pop("resident", None)
-        id_number = data.pop("resident_id_number", None)
-        if resident_pk is not None:
-            resident = pickable_residents(request.user, current_only=False).filter(pk=resident_pk).first()
-        else:
-            resident = resident_by_id_number(request.user, id_number or "")
-        if resident is None:
-            raise NotFound(_("居民不存在"), code=ErrorCode.RESIDENT_NOT_FOUND)
+        id_number = data.pop("resident_id_number", "")
+        resident = resident_to_add(request.user, pk=resident_pk, id_number=id_number)
         kp = key_person_create(actor=request.user, resident=resident, channel=API, **data)
         return Response(self.get_serializer(kp).data, status=status.HTTP_201_CREATED)
 
