@@ -179,6 +179,7 @@ def ledger_import(*, actor: Any, kind: str | LedgerKind, file: Any, source: str 
     name = _source_name(file, source)
     records = read_records(kind, file)
     plan, problems = kind.validate(actor, records)
+    del records  # the raw rows are no longer needed while the plan is written (peak memory)
     check_problems(kind, problems)
     with transaction.atomic():
         count = kind.write(actor, plan, name)
