@@ -174,3 +174,22 @@ def test_a_second_run_writes_nothing() -> None:
     assert results[0].created == 0 and results[0].updated == 0
     after = (Resident.objects.count(), Household.objects.count(), Merchant.objects.count(), AuditEntry.objects.count())
     assert after == before
+
+
+def test_no_combination_of_the_name_lists_is_a_well_known_name() -> None:
+    famous = {
+        "杨丽萍",
+        "陈晓东",
+        "王国庆",
+        "郭兰英",
+        "张一鸣",
+        "王宏伟",
+        "林俊杰",
+        "李宇春",
+        "董建华",
+        "彭丽媛",
+        "郭德纲",
+    }
+    given = {g for names in ledgers.GIVEN_NAMES.values() for g in names}
+    assert all(len(g) == 2 for g in given)  # single-character given names collide with famous names too easily
+    assert not {s + g for s in ledgers.SURNAMES for g in given} & famous
