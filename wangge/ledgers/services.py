@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wangge.accounts.permissions import ActorLike
 from wangge.accounts.roles import ADMINISTER, RECORD
@@ -102,15 +101,6 @@ ARCHIVE_REASONS: dict[str, tuple[str, str]] = {
     "deceased": (ResidentStatus.DECEASED, MoveKind.DECEASED),
 }
 
-_NOT_FOUND: dict[type[models.Model], tuple[ErrorCode, Any]] = {
-    Estate: (ErrorCode.ESTATE_NOT_FOUND, gettext_lazy("小区不存在")),
-    Building: (ErrorCode.BUILDING_NOT_FOUND, gettext_lazy("楼栋不存在")),
-    Household: (ErrorCode.HOUSEHOLD_NOT_FOUND, gettext_lazy("户不存在")),
-    Resident: (ErrorCode.RESIDENT_NOT_FOUND, gettext_lazy("居民不存在")),
-    Merchant: (ErrorCode.MERCHANT_NOT_FOUND, gettext_lazy("商户/单位不存在")),
-}
-
-
 # -- who may keep what ------------------------------------------------------------------------------------------------
 
 
@@ -120,21 +110,33 @@ def _refuse(problems: list[dict[str, Any]]) -> None:
         raise ValidationFailed(problems[0]["reason"], code=ErrorCode(problems[0]["error"]), details=problems)
 
 
+def _not_found(model: type[models.Model]) -> NotFound:
+    """How a missing (or out of scope) ledger row is refused."""
+    if model is Estate:
+        return NotFound(_("小区不存在"), code=ErrorCode.ESTATE_NOT_FOUND)
+    if model is Building:
+        return NotFound(_("楼栋不存在"), code=ErrorCode.BUILDING_NOT_FOUND)
+    if model is Household:
+        return NotFound(_("户不存在"), code=ErrorCode.HOUSEHOLD_NOT_FOUND)
+    if model is Resident:
+        return NotFound(_("居民不存在"), code=ErrorCode.RESIDENT_NOT_FOUND)
+    return NotFound(_("商户/单位不存在"), code=ErrorCode.MERCHANT_NOT_FOUND)
+
+
 def require_row(actor: ActorLike, obj: _M) -> _M:
     """``obj`` read again, locked, when ``actor`` may keep it; NotFound when they cannot see it, PermissionDenied
     when they see it but may not record there."""
     model = type(obj)
     manager: Any = model._default_manager
-    code, message = _NOT_FOUND[model]
     if obj.pk is None:
-        raise NotFound(str(message), code=code)
+        raise _not_found(model)
     if not is_system(actor) and not manager.restrict(actor, RECORD).filter(pk=obj.pk).exists():
         if manager.restrict(actor, VIEW).filter(pk=obj.pk).exists():
             raise PermissionDenied(_("无权登记或修改该台账记录"), code=ErrorCode.RECORD_DENIED)
-        raise NotFound(str(message), code=code)
+        raise _not_found(model)
     found: _M | None = manager.select_for_update().filter(pk=obj.pk).first()
     if found is None:
-        raise NotFound(str(message), code=code)
+        raise _not_found(model)
     return found
 
 
