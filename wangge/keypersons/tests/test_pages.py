@@ -134,3 +134,23 @@ def test_the_api_writes(kp_world: SimpleNamespace, api_as: Any) -> None:
     assert {c["key"] for c in categories["results"]} >= {"petitioner", "drug_user"}
     channels = set(KeyPersonAccess.objects.filter(user=w.officer).values_list("channel", flat=True))
     assert channels == {"api"}
+
+
+@pytest.mark.parametrize(
+    ("who", "ledger_link", "log_link"),
+    [
+        ("officer", True, False),
+        ("worker", False, False),
+        ("leader", False, False),
+        ("admin", False, True),
+        ("superuser", False, True),
+    ],
+)
+def test_the_nav_link_shows_to_holders_only(
+    kp_world: SimpleNamespace, web_as: Any, who: str, ledger_link: bool, log_link: bool
+) -> None:
+    page = web_as(getattr(kp_world, who)).get("/inbox/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ('href="/keypersons/"' in html) is ledger_link
+    assert ('href="/keypersons/access-log/"' in html) is log_link

@@ -73,6 +73,22 @@ def takes_intake(user: Any) -> bool:
 
 
 @register.filter
+def keeps_key_persons(user: Any) -> bool:
+    """Whether the 重点人员 link shows: holders of the key-person role only (never implied by another role)."""
+    from wangge.keypersons.selectors import holds_key_persons
+
+    return holds_key_persons(user)
+
+
+@register.filter
+def audits_key_persons(user: Any) -> bool:
+    """Whether the key persons' access-log link shows (administrators, inspectors, superusers)."""
+    from wangge.keypersons.selectors import may_audit_key_persons
+
+    return may_audit_key_persons(user)
+
+
+@register.filter
 def unread_messages(user: Any) -> int:
     """How many of the user's in-app messages are unread (the badge beside 消息)."""
     if not getattr(user, "is_authenticated", False):
