@@ -261,7 +261,8 @@ def test_a_grid_worker_registers_a_resident_in_their_grid(w: SimpleNamespace) ->
     change = ResidenceChange.objects.get(resident=resident)
     assert (change.kind, change.to_household, change.by) == (MoveKind.REGISTER, household, w.worker)
     entry = AuditEntry.objects.get(action="ledgers.resident_create", object_id=str(resident.pk))
-    assert entry.after is not None and entry.after["id_number"] == "***"  # protected numbers never enter the audit trail
+    # protected numbers never enter the audit trail
+    assert entry.after is not None and entry.after["id_number"] == "***"
 
 
 def test_one_record_per_id_number(w: SimpleNamespace) -> None:
