@@ -493,3 +493,56 @@ def test_a_merchant_links_to_its_point_by_code(w: SimpleNamespace) -> None:
     w.merchant.refresh_from_db()
     assert w.merchant.point == point
     assert "便民超市门前" in client.get(reverse("web:ledger_merchant", args=[w.merchant.pk])).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_grid_worker_reveals_a_number_and_shows_the_ledger_map_layers(live_server: Any) -> None:
+    """In Debian's Chromium at 390 px: the reveal button swaps the full number in (htmx, no inline script),
+    the map's 楼栋 toggle draws the building, and the Content-Security-Policy refuses nothing."""
+    import os
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    world = ledger_world()
+    building = BuildingFactory.create(grid=world.grid, name="1号楼", lng=113.21, lat=33.71)
+    household = HouseholdFactory.create(building=building, grid=world.grid)
+    resident = ResidentFactory.create(household=household, grid=world.grid, id_number=id_number(dt.date(1955, 6, 7)))
+    world.worker.set_password("x-Passw0rd-long")
+    world.worker.save()
+    refused: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "worker")
+        page.fill("#id_password", "x-Passw0rd-long")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}{reverse('web:ledger_resident', args=[resident.pk])}")
+        page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+        assert resident.id_number not in page.content()
+        page.locator("button", has_text="显示完整号码").first.click()
+        page.wait_for_function(
+            "(n) => document.getElementById('resident-id-number').textContent.includes(n)", arg=resident.id_number
+        )
+        page.goto(f"{live_server.url}{reverse('web:map')}")
+        page.wait_for_selector("#map[data-ready='1']")
+        # A collapsed layer control (a phone) expands on hover and ignores a click in that same instant.
+        page.hover(".leaflet-control-layers")
+        page.wait_for_selector(".leaflet-control-layers-expanded")
+        page.wait_for_timeout(100)
+        outlines = page.locator("path.leaflet-interactive").count()
+        page.locator(".leaflet-control-layers-overlays label", has_text="楼栋").locator("input").click()
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('path.leaflet-interactive').length === n + 1", arg=outlines
+        )
+        browser.close()
+    assert refused == []
+    assert AuditEntry.objects.filter(action="ledgers.reveal_resident", object_id=str(resident.pk)).count() == 1
