@@ -151,3 +151,30 @@ def test_outsiders_change_nothing(kp_world: SimpleNamespace, who: str, web_as: A
     assert fingerprint(w.kp) == before
     refused = KeyPersonAccess.objects.filter(user=user, count=0)
     assert {e.action for e in refused} >= {AccessAction.VISIT, AccessAction.RELEASE, AccessAction.UPDATE}
+
+
+def test_a_grants_viewset_without_its_scope_does_not_load() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from wangge.api.base import GRANTS, ScopedViewSet
+    from wangge.keypersons.models import KeyPerson
+
+    with pytest.raises(ImproperlyConfigured):
+        type(
+            "Forgetful",
+            (ScopedViewSet,),
+            {"queryset": KeyPerson.objects.all(), "scope": GRANTS, "__module__": __name__},
+        )
+
+
+def test_the_api_viewset_is_scoped_by_the_base_class(kp_world: SimpleNamespace) -> None:
+    from rest_framework.test import APIRequestFactory
+
+    from wangge.api.views.keypersons import KeyPersonViewSet
+
+    for user, expected in ((kp_world.officer, [kp_world.kp]), (kp_world.superuser, []), (kp_world.admin, [])):
+        view = KeyPersonViewSet()
+        view.request = APIRequestFactory().get("/api/key-persons/")
+        view.request.user = user
+        view.format_kwarg = None
+        assert list(view.get_queryset()) == expected
