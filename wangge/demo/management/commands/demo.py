@@ -34,7 +34,10 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：平顶山市卫东区、湛河区的辖区网格、单位、网格员、隐患点位、工作日历和演示账号（可重复运行）。"
+    help = (
+        "生成演示数据：平顶山市卫东区、湛河区的辖区网格、单位、网格员、隐患点位、工作日历、"
+        "台账（楼栋、住户、居民、商户、治安隐患、重点人员）和演示账号（可重复运行）。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
