@@ -135,8 +135,8 @@ class EstateWriteSerializer(serializers.Serializer[Any]):
     notes = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.partial and ("community" in attrs or "code" in attrs):
-            raise serializers.ValidationError({"community": [_("所属社区和编码不能修改")]}, code="read_only")
+        if self.partial and "code" in attrs:
+            raise serializers.ValidationError({"code": [_("编码不能修改")]}, code="read_only")
         return attrs
 
 
@@ -196,8 +196,8 @@ class BuildingWriteSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=RecordStatus.choices, required=False, help_text=_("仅修改时"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.partial and ("grid" in attrs or "code" in attrs):
-            raise serializers.ValidationError({"grid": [_("所在网格和编码不能修改")]}, code="read_only")
+        if self.partial and "code" in attrs:
+            raise serializers.ValidationError({"code": [_("编码不能修改")]}, code="read_only")
         if not self.partial and "status" in attrs:
             raise serializers.ValidationError({"status": [_("新建楼栋不能指定状态")]}, code="read_only")
         return attrs
@@ -249,8 +249,8 @@ class HouseholdWriteSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=RecordStatus.choices, required=False, help_text=_("仅修改时"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.partial and ({"grid", "building", "code"} & set(attrs)):
-            raise serializers.ValidationError({"building": [_("所在网格、楼栋和编码不能修改")]}, code="read_only")
+        if self.partial and ({"grid", "code"} & set(attrs)):
+            raise serializers.ValidationError({"grid": [_("网格随楼栋确定；编码不能修改")]}, code="read_only")
         if not self.partial and "status" in attrs:
             raise serializers.ValidationError({"status": [_("新建的户不能指定状态")]}, code="read_only")
         return attrs
@@ -450,8 +450,6 @@ class MerchantWriteSerializer(serializers.Serializer[Any]):
     notes = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.partial and "grid" in attrs:
-            raise serializers.ValidationError({"grid": [_("所在网格不能修改")]}, code="read_only")
         if not self.partial and "status" in attrs:
             raise serializers.ValidationError({"status": [_("新登记的商户不能指定状态")]}, code="read_only")
         return attrs

@@ -240,3 +240,15 @@ def test_only_administrators_change_the_tag_dictionary(w: SimpleNamespace) -> No
     assert created.status_code == 201
     keys = {t["key"] for t in client(w.worker).get("/api/resident-tags/?page_size=100").json()["results"]}
     assert "hearing" in keys and "dibao" in keys
+
+
+def test_a_building_put_in_another_grid_takes_its_households(w: SimpleNamespace) -> None:
+    api = client(w.community_staff)
+
+    response = api.patch(f"/api/buildings/{w.household.building_id}/", {"grid": w.grid2.code}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["grid_code"] == w.grid2.code
+    assert api.get(f"/api/households/{w.household.pk}/").json()["grid_code"] == w.grid2.code
+    refused = client(w.worker).patch(f"/api/buildings/{w.household.building_id}/", {"name": "改"}, format="json")
+    assert refused.status_code == 404  # it left the worker's grid
