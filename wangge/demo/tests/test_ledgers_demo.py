@@ -34,6 +34,7 @@ from wangge.demo.services import (
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
 from wangge.keypersons.models import KeyPerson
+from wangge.keypersons.selectors import visible_key_persons
 from wangge.ledgers.choices import MerchantKind, MoveKind, Relation, ResidentStatus
 from wangge.ledgers.models import Building, Estate, Household, Merchant, ResidenceChange, Resident, ResidentTag
 from wangge.territory import locator
@@ -162,10 +163,17 @@ def test_key_persons_are_visible_only_to_the_key_person_officer() -> None:
         assert p.resident.status == ResidentStatus.CURRENT and p.grid_id == p.resident.grid_id
         assert p.visits.exists()
     officer = User.objects.get(username="demo_key_person_officer")
-    assert KeyPerson.objects.restrict(officer, "key_persons").count() == len(people)
-    for username in ("demo_grid_worker", "demo_grid_leader", "demo_community_staff", "demo_street_staff"):
-        user = User.objects.get(username=username)
-        assert not KeyPerson.objects.restrict(user, "key_persons").exists(), username
+    assert visible_key_persons(officer).count() == len(people)
+    others = (
+        "demo_grid_worker",
+        "demo_grid_leader",
+        "demo_community_staff",
+        "demo_street_staff",
+        "demo_leader",
+        "demo_admin",
+    )
+    for username in others:
+        assert not visible_key_persons(User.objects.get(username=username)).exists(), username
 
 
 def test_a_second_run_writes_nothing() -> None:
