@@ -129,7 +129,7 @@ class MerchantFilterForm(_Filters):
     grid = NodeChoiceField(label=_("网格"), queryset=Territory.objects.none(), empty_label=_("全部"))
     kind = forms.ChoiceField(label=_("类型"), choices=ALL + tuple(MerchantKind.choices))
     status = forms.ChoiceField(label=_("经营状态"), choices=ALL + tuple(MerchantStatus.choices))
-    licence_expiring = forms.BooleanField(label=_("执照30天内到期"))
+    licence_expiring = forms.BooleanField(label=_("执照已过期或30天内到期"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
