@@ -334,7 +334,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "building": building,
         "households": households,
         "merchants": selectors.merchants_for(user).filter(building=building).order_by("name"),
-        "estate_visible": bool(building.estate_id)
+        "estate_visible": building.estate_id is not None
         and selectors.estates_for(user).filter(pk=building.estate_id).exists(),
         "head_phone": mask_phone(building.head_phone),
         "can_reveal": bool(building.head_phone) and selectors.may_reveal(user, building),
