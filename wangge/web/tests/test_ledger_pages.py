@@ -546,3 +546,20 @@ def test_on_a_phone_a_grid_worker_reveals_a_number_and_shows_the_ledger_map_laye
         browser.close()
     assert refused == []
     assert AuditEntry.objects.filter(action="ledgers.reveal_resident", object_id=str(resident.pk)).count() == 1
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_a_message_and_bad_queries_are_ignored(
+    w: SimpleNamespace,
+) -> None:
+    client = as_user(w.worker)
+    junk = io.BytesIO(b"name,id\n=1+1,2\n")
+    junk.name = "residents.csv"
+    response = client.post(reverse("web:ledger_import", args=["residents"]), {"file": junk})
+    assert response.status_code == 400 and response.context["refusal"]
+    assert "report_token" not in response.context
+    assert client.get(reverse("web:ledger_resident_reveal", args=[w.head.pk])).status_code == 405
+    assert client.post(reverse("web:ledger_resident_reveal", args=[w.head.pk]), {"field": "name"}).status_code == 400
+    for params in ({"household": "abc"}, {"grid": "999999"}, {"page": "x"}, {"status": "nope"}):
+        assert client.get(reverse("web:ledger_residents"), params).status_code == 200, params
+    assert client.get(reverse("web:ledger_residents"), {"q": "a\x00b"}).status_code == 400  # refused before any query
+    assert client.get(reverse("web:ledger_export", args=["residents"]), {"fmt": "xls"}).status_code == 400
