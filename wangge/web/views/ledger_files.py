@@ -137,7 +137,9 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
     if not importable(request.user):
         return render(request, "web/ledgers/forbidden.html", status=403)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"kind": k, "form": form, "kinds": importable(request.user)}
+    notes = dict(k.instructions())
+    columns = [{"header": c.header, "required": c.required, "note": notes.get(c.header, c.note)} for c in k.columns]
+    context: dict[str, Any] = {"kind": k, "form": form, "kinds": importable(request.user), "columns": columns}
     status = 200
     if request.method == "POST":
         status = 400
