@@ -323,7 +323,10 @@ def _workbook(header: list[str], rows: list[list[Any]]) -> io.BytesIO:
     return out
 
 
-def test_import_refusal_shows_the_row_report_and_offers_the_error_workbook(w: SimpleNamespace) -> None:
+def test_import_refusal_shows_the_row_report_and_offers_the_error_workbook(
+    w: SimpleNamespace, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
     client = as_user(w.worker)
     good = [f"导入居民{i}" for i in range(3)]
     numbers = [id_number(dt.date(1973, 4, 5), seq=i) for i in range(3)]
@@ -354,6 +357,7 @@ def test_import_refusal_shows_the_row_report_and_offers_the_error_workbook(w: Si
         {"file": _workbook(["姓名", "公民身份号码", "联系电话", "网格编码"], rows)},
     )
     assert fixed.status_code == 200 and fixed.context["result"].created == 3
+    assert [f.suffix for f in (tmp_path / "ledger-reports").iterdir()] == [".xlsx"]
     assert Resident.objects.filter(name__startswith="导入居民").count() == 3
 
 
@@ -549,8 +553,9 @@ def test_on_a_phone_a_grid_worker_reveals_a_number_and_shows_the_ledger_map_laye
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_with_a_message_and_bad_queries_are_ignored(
-    w: SimpleNamespace,
+    w: SimpleNamespace, settings: Any, tmp_path: Any
 ) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
     client = as_user(w.worker)
     junk = io.BytesIO(b"name,id\n=1+1,2\n")
     junk.name = "residents.csv"
