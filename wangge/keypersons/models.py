@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.models import TimeStampedModel
-from wangge.core.scoping import ScopedModel
+from wangge.core.scoping import VIEW, ScopedModel, ScopedQuerySet, scope_q
 from wangge.keypersons.choices import AccessAction, AttentionLevel, KeyPersonStatus, VisitMethod
+from wangge.keypersons.scope import key_person_scope
 
 
 class KeyPersonCategory(models.Model):
@@ -29,6 +30,17 @@ class KeyPersonCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KeyPersonQuerySet(ScopedQuerySet["KeyPerson"]):
+    def restrict(self, user: Any, action: str = VIEW) -> KeyPersonQuerySet:
+        """Whatever the action, only the user's key-person grants count (``keypersons.scope``): the generic
+        scope would show the ledger to every grid worker and superuser."""
+        scope = key_person_scope(user)
+        if scope.empty:
+            return self.none()
+        q = scope_q(self.model, scope)
+        return self if q is None else self.filter(q)
 
 
 class KeyPerson(ScopedModel, TimeStampedModel):
@@ -64,6 +76,8 @@ class KeyPerson(ScopedModel, TimeStampedModel):
     next_visit_due = models.DateField(_("下次走访期限"), null=True, blank=True, db_index=True)
     notes = models.TextField(_("管控情况"), blank=True)
     is_synthetic = models.BooleanField(_("演示合成"), default=False)
+
+    objects = KeyPersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("重点人员")

@@ -20,17 +20,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from wangge.accounts.roles import AUDIT_KEY_PERSONS, KEY_PERSONS, role_allows
+from wangge.accounts.roles import AUDIT_KEY_PERSONS, role_allows
 from wangge.accounts.selectors import user_grant_rows
 from wangge.core import audit
 from wangge.core.errors import NotFound
-from wangge.core.scoping import NO_SCOPE, Scope, scope_q
+from wangge.core.scoping import Scope, scope_q
 from wangge.core.validators import normalise_id_number
 from wangge.keypersons import schedule
 from wangge.keypersons.access import AccessChannel, log_access
 from wangge.keypersons.choices import AccessAction, KeyPersonStatus
 from wangge.keypersons.errors import ErrorCode
 from wangge.keypersons.models import KeyPerson, KeyPersonAccess, KeyPersonCategory, KeyPersonVisit
+from wangge.keypersons.scope import key_person_scope
 from wangge.ledgers.choices import ResidentStatus
 from wangge.ledgers.models import Resident
 
@@ -57,17 +58,6 @@ __all__ = [
 
 
 # -- who may see what ------------------------------------------------------------------------------------
-
-
-def key_person_scope(user: Any) -> Scope:
-    """The territory paths of the user's grants of a role allowing ``key_persons``; empty for everyone else
-    (a superuser is nobody special here). Inactive and anonymous users have none."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return NO_SCOPE
-    if not hasattr(user, "grants"):
-        return NO_SCOPE  # not an account (an API client, a citizen)
-    paths = {path for role, path, _unit in user_grant_rows(user) if path and role_allows(role, KEY_PERSONS)}
-    return Scope(territory_paths=tuple(sorted(paths))) if paths else NO_SCOPE
 
 
 def holds_key_persons(user: Any) -> bool:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from wangge.core.models import AuditEntry
 from wangge.core.validators import mask_id_number
 from wangge.keypersons.choices import AccessAction
-from wangge.keypersons.models import KeyPersonAccess
+from wangge.keypersons.models import KeyPerson, KeyPersonAccess
 from wangge.keypersons.selectors import holds_key_persons, key_person_scope, visible_key_persons
 from wangge.keypersons.tests.conftest import IP, OUTSIDERS
 
@@ -178,3 +178,11 @@ def test_the_api_viewset_is_scoped_by_the_base_class(kp_world: SimpleNamespace) 
         view.request.user = user
         view.format_kwarg = None
         assert list(view.get_queryset()) == expected
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+@pytest.mark.parametrize("action", ["view", "change", "reveal", "record", "key_persons"])
+def test_the_models_own_restrict_obeys_the_key_person_grants(kp_world: SimpleNamespace, who: str, action: str) -> None:
+    """Code that reaches for the generic ``KeyPerson.objects.restrict`` gets the same answer as the selectors."""
+    assert not KeyPerson.objects.restrict(getattr(kp_world, who), action).exists()
+    assert list(KeyPerson.objects.restrict(kp_world.officer, action)) == [kp_world.kp]

@@ -155,6 +155,7 @@ def test_a_building_moved_to_another_grid_takes_its_people(w: SimpleNamespace) -
     household = place_household(w.grid)
     resident = services.resident_create(actor=SYSTEM, name="张三", household=household)
 
+    assert household.building is not None
     services.building_update(actor=w.community_staff, building=household.building, grid=w.grid2)
 
     household.refresh_from_db()
