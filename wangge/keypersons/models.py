@@ -77,7 +77,8 @@ class KeyPerson(ScopedModel, TimeStampedModel):
     notes = models.TextField(_("管控情况"), blank=True)
     is_synthetic = models.BooleanField(_("演示合成"), default=False)
 
-    objects = KeyPersonQuerySet.as_manager()
+    # The manager of ScopedModel, narrowed: django-stubs types a model manager as a class variable.
+    objects = KeyPersonQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("重点人员")
