@@ -17,7 +17,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db import models
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import Unit, User
@@ -284,9 +284,28 @@ SCENARIOS: dict[type[models.Model], Scenario] = {
 SCENARIOS.update(_ledger_scenarios())
 
 
+def _editable(model_admin: Any) -> bool:
+    """Whether the admin lets anyone change a row (a read-only scoped admin, e.g. hazard findings whose steps go
+    through their workflow, has nothing to move)."""
+    request = RequestFactory().get("/admin/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    return bool(model_admin.has_change_permission(request))
+
+
 def scoped_models() -> list[type[models.Model]]:
     registry: dict[type[models.Model], Any] = admin.site._registry
-    return sorted((m for m, ma in registry.items() if isinstance(ma, ScopedAdminMixin)), key=lambda m: m.__name__)
+    return sorted(
+        (m for m, ma in registry.items() if isinstance(ma, ScopedAdminMixin) and _editable(ma)),
+        key=lambda m: m.__name__,
+    )
+
+
+def read_only_scoped_models() -> list[type[models.Model]]:
+    registry: dict[type[models.Model], Any] = admin.site._registry
+    return sorted(
+        (m for m, ma in registry.items() if isinstance(ma, ScopedAdminMixin) and not _editable(ma)),
+        key=lambda m: m.__name__,
+    )
 
 
 def _url(model: type[models.Model], obj: models.Model | None = None) -> str:
@@ -436,3 +455,9 @@ def test_a_node_outside_the_editors_scope_cannot_be_dragged(tree: Tree) -> None:
     assert response.status_code == 403
     assert Territory.objects.get(pk=tree.grid_b1.pk).path == before
     assert not AuditEntry.objects.filter(action="admin.move").exists()
+
+
+@pytest.mark.parametrize("model", read_only_scoped_models(), ids=lambda m: m.__name__)
+def test_a_read_only_scoped_admin_refuses_every_change(tree: Tree, model: type[models.Model]) -> None:
+    client = street_a_editor(tree, model)
+    assert client.post(f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/", {}).status_code == 403
