@@ -35,8 +35,11 @@ def timeleft(value: dt.timedelta | None) -> str:
 
 @register.simple_tag(takes_context=True)
 def active(context: Any, *names: str) -> str:
+    """ "active" when the page's url name is one of ``names``; a name ending in ``*`` matches as a prefix."""
     match = getattr(context.get("request"), "resolver_match", None)
-    return "active" if match is not None and match.url_name in names else ""
+    url_name = getattr(match, "url_name", None) or ""
+    hit = any(url_name.startswith(n[:-1]) if n.endswith("*") else url_name == n for n in names)
+    return "active" if match is not None and hit else ""
 
 
 @register.filter
