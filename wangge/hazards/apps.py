@@ -24,9 +24,11 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         """Declare the ``hazards`` ledger kind (import/export) and the summary counters ``hazards_open`` and
         ``hazards_overdue`` (open or awaiting the check, and past the deadline) to the base ledger's registry."""
+        from wangge.core.seeding import reseed_after_migrate
         from wangge.hazards.exporting import hazard_kind
         from wangge.ledgers.kinds import register_counter, register_kind
 
         register_kind(hazard_kind())
         register_counter("hazards_open", _count_open)
         register_counter("hazards_overdue", _count_overdue)
+        reseed_after_migrate(self, "0003_seed_types")

@@ -100,8 +100,48 @@ def fuzz_world(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, _keep_te
     to_closed(world, new_case(world, at=local(2025, 6, 4, 9)), local(2025, 6, 4, 10), rating=2)
     png = SimpleUploadedFile("p.png", PNG, content_type="image/png")
     attachment_add(actor=SYSTEM, work_order=registered, upload=png, kind="photo")
+    _ledger_rows(world)
     world.token = AuthToken.objects.create(user=world.dispatcher)[1]
     return world
+
+
+def _ledger_rows(world: SimpleNamespace) -> None:
+    """One row of each ledger in 一网格, so lists and serializers answer with data: a building, a household with
+    its head, a merchant, a hazard finding and a filled 入户排查 form."""
+    from wangge.hazards.models import HazardType
+    from wangge.hazards.services import hazard_report
+    from wangge.ledgers import services as ledgers
+    from wangge.ledgers.choices import Relation
+    from wangge.surveys.models import FormTemplate
+    from wangge.surveys.services import submission_create
+
+    building = ledgers.building_create(
+        actor=SYSTEM, grid=world.grid1, name="1号楼", lng=113.01, lat=33.01, head_name="楼长", head_phone="13800001111"
+    )
+    household = ledgers.household_create(actor=SYSTEM, building=building, unit_no="1", room="101")
+    ledgers.resident_create(
+        actor=SYSTEM,
+        name="张测试",
+        id_number="410403198001010010",
+        phone="13800002222",
+        household=household,
+        relation=Relation.HEAD,
+    )
+    ledgers.merchant_create(actor=SYSTEM, grid=world.grid1, name="测试便民店", credit_code="91410403MA0000001Q")
+    hazard_report(
+        actor=SYSTEM,
+        type=HazardType.objects.get(key="fire"),
+        title="楼道堆放杂物",
+        owner_name="物业",
+        owner_phone="13800003333",
+        building=building,
+    )
+    submission_create(
+        actor=SYSTEM,
+        template=FormTemplate.objects.get(key="household_check"),
+        household=household,
+        answers={"entered": "是", "occupants": 3, "has_problem": "否"},
+    )
 
 
 def _load_schema() -> Any:
