@@ -140,7 +140,7 @@ def _ledger_rows(world: SimpleNamespace) -> None:
         actor=SYSTEM,
         template=FormTemplate.objects.get(key="household_check"),
         household=household,
-        answers={"entered": "是", "occupants": 3, "has_problem": "否"},
+        answers={"entered": "是", "occupants": 3, "use": "自住", "has_problem": "否"},
     )
 
 
