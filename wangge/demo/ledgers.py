@@ -57,6 +57,7 @@ from wangge.ledgers.choices import (
 )
 from wangge.ledgers.models import Building, Estate, Household, Merchant, ResidenceChange, Resident, ResidentTag
 from wangge.places.models import Point
+from wangge.surveys.models import FormSubmission, FormTemplate
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 
@@ -1446,6 +1447,75 @@ def key_persons_seed(now: dt.datetime) -> tuple[int, int]:
 # --- the step ----------------------------------------------------------------------------------------------------
 
 
+def household_visits_seed(grids: Sequence[Territory], now: dt.datetime) -> int:
+    """入户排查 this quarter: about two households in three of each grid visited by its grid worker, each visit a
+    filled 入户排查登记表 and the household's last visit stamped, so the coverage page has something to show.
+    Built once (a run that finds demo visits adds none)."""
+    template = FormTemplate.objects.filter(key="household_check").first()
+    version = template.versions.order_by("-number").first() if template is not None else None
+    if (
+        template is None
+        or version is None
+        or FormSubmission.objects.filter(template=template, is_synthetic=True).exists()
+    ):
+        return 0
+    today = timezone.localdate(now)
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    span = max(1, int((now - _aware(quarter_start, 8)).total_seconds()))
+    staff = _grid_staff(grids)
+    submissions: list[FormSubmission] = []
+    visited: list[Household] = []
+    households = (
+        Household.objects.filter(is_synthetic=True, grid__in=list(grids), status="active")
+        .select_related("building")
+        .order_by("code")
+    )
+    members = Counter(
+        Resident.objects.filter(household__in=households, status=ResidentStatus.CURRENT).values_list(
+            "household_id", flat=True
+        )
+    )
+    by_grid: dict[int, list[Household]] = {}
+    for household in households:
+        by_grid.setdefault(household.grid_id, []).append(household)
+    for grid in grids:
+        rng = rng_for(f"visits:{grid.code}")
+        share = float(rng.uniform(0.55, 0.8))
+        worker = staff.get(grid.pk)
+        for household in by_grid.get(grid.pk, []):
+            if rng.random() >= share:
+                continue
+            at = _aware(quarter_start, 8) + dt.timedelta(seconds=int(rng.integers(0, span)))
+            building = household.building
+            submissions.append(
+                FormSubmission(
+                    version=version,
+                    template=template,
+                    grid_id=household.grid_id,
+                    household=household,
+                    answers={
+                        "entered": "是" if household.use != HouseholdUse.VACANT else "否",
+                        "occupants": members.get(household.pk, 0),
+                        "use": str(HouseholdUse(household.use).label),
+                        "has_problem": "否",
+                    },
+                    lng=building.lng if building is not None else None,
+                    lat=building.lat if building is not None else None,
+                    submitted_by=worker,
+                    submitted_by_name=worker.display_name if worker is not None else "网格员",
+                    submitted_at=at,
+                    is_synthetic=True,
+                )
+            )
+            household.last_visited_at = at
+            visited.append(household)
+    for chunk in _chunks(submissions):
+        FormSubmission.objects.bulk_create(chunk)
+    for chunk in _chunks(visited):
+        Household.objects.bulk_update(chunk, ["last_visited_at"])
+    return len(submissions)
+
+
 def ledgers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     """Build what is missing of the demo ledgers (see the module docstring); one audit entry when anything was."""
     result = StepResult("ledgers")
@@ -1469,7 +1539,8 @@ def ledgers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
         replaced = replace_outside([g for g in grids if g.pk in built])
         hazards = hazards_seed(now)
         key_persons, visits = key_persons_seed(now)
-        result.created = written.total() + hazards + key_persons + visits
+        household_visits = household_visits_seed(grids, now)
+        result.created = written.total() + hazards + key_persons + visits + household_visits
         result.updated = replaced
         result.unchanged = len(built)
         counts = Counter(
@@ -1481,8 +1552,9 @@ def ledgers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
             hazards=hazards,
             key_persons=key_persons,
             visits=visits,
+            household_visits=household_visits,
         )
-        if written.total() or hazards or key_persons or replaced:
+        if written.total() or hazards or key_persons or household_visits or replaced:
             summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
             audit.record(
                 actor=actor,

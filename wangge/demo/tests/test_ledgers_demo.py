@@ -176,6 +176,24 @@ def test_key_persons_are_visible_only_to_the_key_person_officer() -> None:
         assert not visible_key_persons(User.objects.get(username=username)).exists(), username
 
 
+def test_households_were_visited_this_quarter_and_the_coverage_counts_them() -> None:
+    from wangge.surveys.models import FormSubmission
+    from wangge.surveys.selectors import registration_coverage
+    from wangge.territory.models import Territory
+
+    visits = FormSubmission.objects.filter(template__key="household_check", is_synthetic=True)
+    assert visits.exists()
+    assert not visits.filter(submitted_at__gt=timezone.now()).exists()
+    for visit in visits.select_related("household")[:50]:
+        assert visit.household is not None and visit.household.last_visited_at == visit.submitted_at
+        assert visit.grid_id == visit.household.grid_id
+    community = Territory.objects.get(code=ledgers.LEDGER_COMMUNITY)
+    rows = registration_coverage(community, None)
+    visited = sum(r["visited"] for r in rows)
+    households = sum(r["households"] for r in rows)
+    assert 0.4 * households < visited < households
+
+
 def test_a_second_run_writes_nothing() -> None:
     before = (Resident.objects.count(), Household.objects.count(), Merchant.objects.count(), AuditEntry.objects.count())
     results = demo_seed(options=DemoOptions(), steps=[("ledgers", demo_ledgers_seed)])
