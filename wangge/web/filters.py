@@ -62,6 +62,7 @@ def tune_form(form: forms.Form) -> forms.Form:
             field.widget = checklist
         elif isinstance(widget, forms.DateInput):
             widget.input_type = "date"
+            widget.format = "%Y-%m-%d"  # a date picker takes ISO values only
         has_empty = getattr(field, "empty_label", None) is not None
         if not has_empty and isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
             choices = list(getattr(field, "choices", ()))

@@ -148,6 +148,7 @@ class _Edit(forms.Form):
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.DateInput):
                 field.widget.input_type = "date"
+                field.widget.format = "%Y-%m-%d"  # a date picker takes ISO values only
             if name in {"grid"}:
                 field.queryset = grids_of(user, RECORD)  # type: ignore[attr-defined]
             if name in {"community"}:

@@ -154,3 +154,11 @@ def test_the_nav_link_shows_to_holders_only(
     html = page.content.decode()
     assert ('href="/keypersons/"' in html) is ledger_link
     assert ('href="/keypersons/access-log/"' in html) is log_link
+
+
+def test_date_pickers_hold_iso_dates_in_every_language(kp_world: SimpleNamespace, web_as: Any) -> None:
+    """A browser's date picker drops a value like 2026/12/04 (the Chinese short format): the release form's
+    default date must arrive as 2026-12-04."""
+    page = web_as(kp_world.officer).get(f"/keypersons/{kp_world.kp.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    assert f'name="ended_on" value="{schedule.today().isoformat()}"' in page.content.decode()

@@ -93,7 +93,12 @@ def _query(request: HttpRequest) -> dict[str, Any]:
 
 
 class _DateInput(forms.DateInput):
+    """A date picker: the browser takes only ISO dates as its value, whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class _DateTimeInput(forms.DateTimeInput):
