@@ -99,6 +99,53 @@ PROTECTED_INDEX: dict[str, str] = {
 
 # Short forms people write for the residence types (the labels are 户籍人口, 常住人口, …).
 _RESIDENCE_SHORT = {"户籍": "registered", "常住": "resident", "流动": "floating", "寄住": "lodging"}
+# How 户口簿 and grid workers' sheets write the relation to the head (after GB/T 4761): 本人 is the head.
+_RELATION_WORDS = {
+    "本人": "head",
+    "户主本人": "head",
+    "夫": "spouse",
+    "妻": "spouse",
+    "丈夫": "spouse",
+    "妻子": "spouse",
+    "子": "child",
+    "女": "child",
+    "儿子": "child",
+    "女儿": "child",
+    "长子": "child",
+    "次子": "child",
+    "长女": "child",
+    "次女": "child",
+    "养子": "child",
+    "养女": "child",
+    "父亲": "parent",
+    "母亲": "parent",
+    "父": "parent",
+    "母": "parent",
+    "公公": "parent",
+    "婆婆": "parent",
+    "岳父": "parent",
+    "岳母": "parent",
+    "孙子": "grandchild",
+    "孙女": "grandchild",
+    "外孙子": "grandchild",
+    "外孙女": "grandchild",
+    "祖父": "grandparent",
+    "祖母": "grandparent",
+    "外祖父": "grandparent",
+    "外祖母": "grandparent",
+    "兄": "sibling",
+    "弟": "sibling",
+    "姐": "sibling",
+    "妹": "sibling",
+    "哥哥": "sibling",
+    "弟弟": "sibling",
+    "姐姐": "sibling",
+    "妹妹": "sibling",
+    "儿媳": "child_in_law",
+    "女婿": "child_in_law",
+    "租客": "tenant",
+    "租住": "tenant",
+}
 _TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
@@ -421,7 +468,16 @@ def clean_resident(
     if wanted("phone"):
         _phone(raw, "phone", clean, problems, stored=stored.get("phone"))
     if wanted("relation"):
-        _choice(raw, "relation", Relation, ErrorCode.UNKNOWN_RELATION, clean, problems, default=Relation.OTHER)
+        _choice(
+            raw,
+            "relation",
+            Relation,
+            ErrorCode.UNKNOWN_RELATION,
+            clean,
+            problems,
+            default=Relation.OTHER,
+            aliases=_RELATION_WORDS,
+        )
     if wanted("residence_type"):
         _choice(
             raw,

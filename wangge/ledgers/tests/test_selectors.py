@@ -103,3 +103,28 @@ def test_lists_are_scoped(w: SimpleNamespace) -> None:
     assert selectors.residents_for(w.worker).count() == 1
     assert selectors.residents_for(w.community_staff).count() == 2
     assert selectors.residents_for(w.stranger).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("word", "relation"),
+    [
+        ("本人", "head"),
+        ("户主", "head"),
+        ("妻子", "spouse"),
+        ("长子", "child"),
+        ("母亲", "parent"),
+        ("儿媳", "child_in_law"),
+    ],
+)
+def test_relations_as_household_registers_write_them(db: None, word: str, relation: str) -> None:
+    from wangge.ledgers.records import clean_resident
+
+    clean, problems = clean_resident({"name": "张三", "relation": word})
+    assert not problems and clean["relation"] == relation
+
+
+def test_an_unknown_relation_names_the_valid_words(db: None) -> None:
+    from wangge.ledgers.records import clean_resident
+
+    _clean, problems = clean_resident({"name": "张三", "relation": "邻居"})
+    assert [p["field"] for p in problems] == ["relation"] and "户主" in problems[0]["reason"]
