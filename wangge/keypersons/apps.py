@@ -25,10 +25,13 @@ class KeyPersonsConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare the summary counters ``key_persons`` (under 管控) and ``visits_overdue`` (under 管控 with the
-        visit due day passed) to the base ledger's registry: counts only, never who."""
+        visit due day passed) to the base ledger's registry: counts only, never who; and the ``key_persons`` kind
+        (import of a list, export), whose rows are restricted and logged like every other read."""
         from wangge.core.seeding import reseed_after_migrate
-        from wangge.ledgers.kinds import register_counter
+        from wangge.keypersons.importing import key_person_kind
+        from wangge.ledgers.kinds import register_counter, register_kind
 
+        register_kind(key_person_kind())
         register_counter("key_persons", _count_active)
         register_counter("visits_overdue", _count_visits_overdue)
         reseed_after_migrate(self, "0003_seed_categories")

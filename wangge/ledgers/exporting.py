@@ -109,6 +109,8 @@ def ledger_export(
         workbook.save(out)
         data = out.getvalue()
     with transaction.atomic():
+        if kind.on_export is not None:
+            kind.on_export(actor, queryset, fmt)
         audit.record_export(
             actor=actor,
             action=f"ledgers.{kind.key}_export_revealed" if reveal else f"ledgers.{kind.key}_export",

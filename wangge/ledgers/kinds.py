@@ -47,6 +47,7 @@ class LedgerKind:
     * ``queryset()`` is what an export starts from (scoped by the machinery through ``path_field``);
       ``export_row(obj, reveal)`` gives the values of one row in column order (personal numbers masked unless
       ``reveal``).
+    * ``on_export(actor, queryset, fmt)``, when given, is told of every export (a restricted ledger's own log).
     * ``instructions()`` lists (header, what to write) for the template's instruction sheet, with the valid
       values read from the dictionaries at the time.
     """
@@ -62,6 +63,11 @@ class LedgerKind:
     example: tuple[Any, ...] = ()
     instructions: Callable[[], list[tuple[str, str]]] = field(default=lambda: [])
     audit_what: str = ""
+    # Called with (actor, the exported queryset, format) after a file is written: a restricted ledger logs
+    # its exports in its own access log.
+    on_export: Callable[[Any, models.QuerySet[Any], str], None] | None = None
+    # Who may import this kind; by default anyone holding the ``record`` action somewhere.
+    may_import: Callable[[Any], bool] | None = None
 
     @property
     def headers(self) -> list[str]:

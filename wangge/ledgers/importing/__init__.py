@@ -174,7 +174,8 @@ def ledger_import(*, actor: Any, kind: str | LedgerKind, file: Any, source: str 
     ``kind``: every row is validated first, then all are written in one transaction, or none at all."""
     require(actor)
     kind = kind_or_refuse(kind)
-    if record_scope(actor).empty:
+    allowed = kind.may_import(actor) if kind.may_import is not None else not record_scope(actor).empty
+    if not allowed:
         raise PermissionDenied(_("您没有登记台账的权限"), code=ImportCode.RECORD_DENIED)
     name = _source_name(file, source)
     records = read_records(kind, file)
