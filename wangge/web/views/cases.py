@@ -16,14 +16,14 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.roles import REVEAL
 from wangge.core import audit, uploads
-from wangge.core.errors import Conflict, DomainError
+from wangge.core.errors import DomainError
 from wangge.core.masking import mask_numbers
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
 from wangge.territory.maps import display_point, focus_bounds, grid_feature, map_settings
 from wangge.web import selectors
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
-from wangge.web.views.common import client_ip, is_htmx
+from wangge.web.views.common import client_ip, is_htmx, run_step
 from wangge.workorders.choices import Channel
 from wangge.workorders.models import Attachment, WorkOrder
 from wangge.workorders.services import appeal_submit, work_order_transition
@@ -115,34 +115,22 @@ def case_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if t is None:
         raise Http404
     form = TransitionForm(request.POST, request.FILES, transition=t, work_order=wo, user=user)
-    status, message = 200, ""
-    if not form.is_valid():
-        status, message = 400, _("请检查填写的内容")
-    else:
-        try:
-            work_order_transition(
-                actor=user,
-                work_order_id=wo.pk,
-                name=name,
-                expected_version=form.cleaned_data["expected_version"],
-                **form.payload(),
-            )
-        except Conflict:
-            status, message = 409, _("该工单已被他人处理（版本已变化），请刷新页面后查看最新状态再操作。")
-        except DomainError as exc:
-            status, message = exc.http_status, exc.message
-            for detail in exc.details if isinstance(exc.details, list) else []:
-                field = detail.get("field") if isinstance(detail, dict) else None
-                if field in form.fields:
-                    form.add_error(field, _("请检查此项"))
-        else:
-            messages.success(request, _("已完成：%(label)s") % {"label": t.label})
-            target = reverse("web:case_detail", args=[wo.pk])
-            if is_htmx(request):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target
-                return response
-            return redirect(target)
+    done, status, message = run_step(
+        request,
+        form,
+        lambda: work_order_transition(
+            actor=user,
+            work_order_id=wo.pk,
+            name=name,
+            expected_version=form.cleaned_data["expected_version"],
+            **form.payload(),
+        ),
+        label=t.label,
+        target=reverse("web:case_detail", args=[wo.pk]),
+        conflict_message=_("该工单已被他人处理（版本已变化），请刷新页面后查看最新状态再操作。"),
+    )
+    if done is not None:
+        return done
     if is_htmx(request):
         context = {"item": {"transition": t, "form": form, "multipart": True}, "wo": wo, "error": message}
         return render(request, "web/partials/action_form.html", context, status=status)

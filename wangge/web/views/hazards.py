@@ -43,7 +43,7 @@ from wangge.places.models import Point
 from wangge.territory.maps import display_point, focus_bounds, grid_feature, map_settings
 from wangge.territory.models import Territory
 from wangge.web.filters import tune_form
-from wangge.web.views.common import client_ip, is_htmx, paginate, querystring_without
+from wangge.web.views.common import client_ip, is_htmx, paginate, querystring_without, run_step
 from wangge.web.workflow_forms import MultipleImageField, StepForm
 from wangge.workorders.models import WorkOrder
 
@@ -297,26 +297,15 @@ def hazard_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if t is None:
         raise Http404
     form = HazardStepForm(request.POST, request.FILES, transition=t, obj=finding, user=user)
-    status, message = 200, ""
-    if not form.is_valid():
-        status, message = 400, _("请检查填写的内容")
-    else:
-        try:
-            hazard_transition(actor=user, finding=finding, name=name, **form.payload())
-        except DomainError as exc:
-            status, message = exc.http_status, exc.message
-            for detail in exc.details if isinstance(exc.details, list) else []:
-                field = detail.get("field") if isinstance(detail, dict) else None
-                if field in form.fields:
-                    form.add_error(field, _("请检查此项"))
-        else:
-            messages.success(request, _("已完成：%(label)s") % {"label": t.label})
-            target = reverse("web:hazard_detail", args=[finding.pk])
-            if is_htmx(request):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target
-                return response
-            return redirect(target)
+    done, status, message = run_step(
+        request,
+        form,
+        lambda: hazard_transition(actor=user, finding=finding, name=name, **form.payload()),
+        label=t.label,
+        target=reverse("web:hazard_detail", args=[finding.pk]),
+    )
+    if done is not None:
+        return done
     if is_htmx(request):
         context = {"item": {"transition": t, "form": form, "multipart": True}, "finding": finding, "error": message}
         return render(request, "web/hazards/action_form.html", context, status=status)
