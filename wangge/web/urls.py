@@ -4,10 +4,13 @@ from wangge.web.views import (
     auth,
     cases,
     citizen,
+    escalation,
     hazards,
     home,
+    imports,
     inbox,
     keypersons,
+    knowledge,
     ledgers,
     map,
     qr,
@@ -62,4 +65,8 @@ urlpatterns = [
     *hazards.routes,
     *keypersons.routes,
     *surveys.routes,
+    # The command centre's tools.
+    *escalation.routes,
+    *knowledge.routes,
+    *imports.routes,
 ]

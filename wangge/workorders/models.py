@@ -76,6 +76,12 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     ordering = models.PositiveIntegerField(_("排序"), default=0)
+    verify_photo_required = models.BooleanField(
+        _("核查须上传照片"), default=False, help_text=_("核查通过时必须附现场照片")
+    )
+    verify_position_required = models.BooleanField(
+        _("核查须定位"), default=False, help_text=_("核查通过时必须提交核查人所在位置")
+    )
 
     class Meta:
         verbose_name = _("诉求分类")
@@ -265,6 +271,11 @@ class WorkOrder(ScopedModel):
         _("督办"), max_length=8, choices=SupervisionLevel.choices, blank=True, default=SupervisionLevel.NONE
     )
     supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    # Automatic escalation of a case past its deadline (催办 → 黄牌 → 红牌); 0 = none.
+    escalation_level = models.PositiveSmallIntegerField(_("升级等级"), default=0)
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
+    # Citizens who reported the same problem on an open case instead of filing a duplicate (我也反映).
+    voice_count = models.PositiveIntegerField(_("附议人数"), default=0)
 
     # Clocks of the case as a whole.
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
