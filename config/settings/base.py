@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wangge.hazards",
     "wangge.keypersons",
     "wangge.surveys",
+    "wangge.knowledge",
     "wangge.intel",
     "wangge.reports",
     "wangge.api",
@@ -309,6 +310,19 @@ WANGGE_CITIZEN_TRACK_LOOKUPS = "60/h"
 WANGGE_CITIZEN_TRACK_MISSES = "10/h"
 WANGGE_CITIZEN_RATINGS = "10/h"
 WANGGE_CITIZEN_PHONE_TAIL_FAILURES = "5/day"
+# Text messages to citizens (wangge.notifications.sms; README "短信网关"): the backend, the gateway's token and
+# timeout, the address the texts link to; one-time codes (by phone, and per client address) for "我的诉求",
+# how long a code and the list it opens last, wrong codes allowed; "我也反映" per client address.
+WANGGE_SMS_BACKEND = env.SMS_BACKEND
+WANGGE_SMS_TOKEN = env.SMS_TOKEN
+WANGGE_SMS_TIMEOUT = env.SMS_TIMEOUT
+WANGGE_PUBLIC_BASE_URL = env.PUBLIC_BASE_URL
+WANGGE_CITIZEN_SMS_CODES_PER_PHONE = "5/h"
+WANGGE_CITIZEN_SMS_CODES_PER_ADDRESS = "20/h"
+WANGGE_CITIZEN_SMS_CODE_MINUTES = 10
+WANGGE_CITIZEN_SMS_CODE_TRIES = 5
+WANGGE_CITIZEN_MY_APPEALS_MINUTES = 15
+WANGGE_CITIZEN_VOICES = "20/h"
 
 # REST API (wangge.api, /api/) ---------------------------------------------------------------------
 # API tokens (django-rest-knox, wangge.accounts.tokens): stored as hashes, valid this many hours from their
@@ -383,15 +397,16 @@ SPECTACULAR_SETTINGS.update(_API_SCHEMA_SETTINGS)  # type: ignore[arg-type]
 # Supervision and assessment (wangge.reports) --------------------------------------------------------
 # Daily bulletins (日通报) are generated once a day after this local time, before the 18:00 meeting, for
 # every territory of these levels; overdue and 督办 lists keep this many cases (the PDF prints the first
-# WANGGE_BULLETIN_PDF_ROWS). A category or grid is a rising hot spot when the day's count is at least
-# FACTOR × the previous 7 days' daily average and exceeds it by MIN_INCREASE cases.
+# WANGGE_BULLETIN_PDF_ROWS). A count is rising (上升) when it is at least FACTOR × its baseline and exceeds it
+# by MIN_INCREASE cases, falling the other way round, else steady (wangge.intel.hotspots.trend: the one rule of
+# the hot spots and the hot issues); MIN_INCREASE 2 is the fewest cases of a hot issue, so 2 vs 0 rises as 3 vs 0.
 WANGGE_BULLETIN_TIME = "17:30"
 WANGGE_BULLETIN_KINDS = ["district", "street"]
 WANGGE_BULLETIN_LIST_LIMIT = 200
 WANGGE_BULLETIN_PDF_ROWS = 50
 WANGGE_BULLETIN_HOTSPOT_COUNT = 10
 WANGGE_BULLETIN_RISING_FACTOR = 1.5
-WANGGE_BULLETIN_RISING_MIN_INCREASE = 3
+WANGGE_BULLETIN_RISING_MIN_INCREASE = 2
 # Monthly rankings: units and streets with fewer 应结案 cases are listed apart as 样本不足.
 WANGGE_RANKING_MIN_DUE = 10
 # PDF font: "" picks a TrueType Chinese font through fontconfig (else reportlab's STSong-Light);
