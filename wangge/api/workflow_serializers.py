@@ -32,7 +32,7 @@ def api_field(i: Input, refs: Mapping[str, RefFactory]) -> serializers.Field:
         )
     if i.kind == DECIMAL:
         return serializers.DecimalField(
-            max_digits=7,
+            max_digits=max(7, i.decimal_places + 4),  # a longitude: 3 digits before the point
             decimal_places=i.decimal_places,
             min_value=i.min_value,
             max_value=i.max_value,

@@ -45,8 +45,27 @@ class CategorySetAdmin(AuditedModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(AuditedModelAdmin):
-    list_display = ("code", "name", "kind", "category_set", "handling_class", "resolution_mode", "default_unit_code")
-    list_filter = ("category_set", "kind", "handling_class", "resolution_mode")
+    """核查 evidence (``verify_*_required``) set on a category applies to all its descendants as well."""
+
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "category_set",
+        "handling_class",
+        "resolution_mode",
+        "default_unit_code",
+        "verify_photo_required",
+        "verify_position_required",
+    )
+    list_filter = (
+        "category_set",
+        "kind",
+        "handling_class",
+        "resolution_mode",
+        "verify_photo_required",
+        "verify_position_required",
+    )
     search_fields = ("code", "name")
     inlines = [StepDeadlineInline]
 

@@ -116,6 +116,23 @@ BEFORE = Input("before_photos", FILES, _("处置前照片"))
 AFTER = Input("after_photos", FILES, _("处置后照片"))
 
 
+ANSWER_TEXT = Input("text", LONG_TEXT, _("答复内容"), required=True, max_length=5000, help=_("直接答复：答复内容"))
+# 核查 evidence: the verifier's photos of the site (处置后) and where the verifier stood (WGS-84, from the device).
+# Whether a category requires them: ``Category.verify_photo_required`` / ``verify_position_required``, a parent's
+# requirement applying to its children (``services.handlers.verify_requirements``).
+VERIFY_PHOTOS = Input("after_photos", FILES, _("核查现场照片（处置后）"))
+LATITUDE = Input(
+    "latitude", DECIMAL, _("核查位置纬度"), min_value=-90, max_value=90, decimal_places=6, help=_("核查：WGS-84 纬度")
+)
+LONGITUDE = Input(
+    "longitude",
+    DECIMAL,
+    _("核查位置经度"),
+    min_value=-180,
+    max_value=180,
+    decimal_places=6,
+    help=_("核查：WGS-84 经度"),
+)
 # --- guards: a rule beyond the source state; each returns None or its refusal's code, a key of GUARD_MESSAGES --
 
 GUARD_MESSAGES: dict[StrEnum, Any] = {
@@ -298,7 +315,7 @@ _T = [
         frozenset({Status.TO_CLOSE}),
         frozenset({Status.CLOSED}),
         COMMAND,
-        inputs=(NOTE,),
+        inputs=(NOTE, VERIFY_PHOTOS, LATITUDE, LONGITUDE),
         guard=_not_merged_child,
         colour="success",
         public_label=_("已办结"),

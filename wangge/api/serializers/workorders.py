@@ -61,7 +61,15 @@ class CategorySerializer(serializers.ModelSerializer[Category]):
             "is_active",
             "ordering",
             "version",
+            "verify_photo_required",
+            "verify_position_required",
         ]
+        extra_kwargs = {
+            "verify_photo_required": {"help_text": _("核查通过须上传现场照片；上级分类要求时其下级分类一并要求")},
+            "verify_position_required": {
+                "help_text": _("核查通过须提交核查人位置（WGS-84）；上级分类要求时其下级分类一并要求")
+            },
+        }
 
 
 class CategoryTreeSerializer(CategorySerializer):

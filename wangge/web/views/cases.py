@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.roles import REVEAL
@@ -67,6 +68,32 @@ def suggestion_for(user: Any, wo: WorkOrder) -> intake.IntakeSuggestion | None:
         return None
 
 
+# The cases a history row names (by their tracking code in the row's data), with what each is to this case.
+EVENT_LINKS = {
+    "parent": _lazy("主工单"),
+    "moved_children": _lazy("随同转移的工单"),
+    "rectification": _lazy("整改工单"),
+    "rectification_of": _lazy("原工单"),
+}
+
+
+def _event_links(user: Any, events: list[Any]) -> None:
+    """``ev.links``: the related cases of each history row as (label, tracking code, pk or None); a case out of
+    the user's scope is named by its code without a link."""
+    named: list[list[tuple[Any, str]]] = []
+    for ev in events:
+        rows = []
+        for key, label in EVENT_LINKS.items():
+            value = (ev.data or {}).get(key)
+            codes = value if isinstance(value, list) else [value] if value else []
+            rows += [(label, str(code)) for code in codes]
+        named.append(rows)
+    codes = {code for rows in named for _label, code in rows}
+    pks = dict(WorkOrder.objects.restrict(user).filter(tracking_code__in=codes).values_list("tracking_code", "pk"))
+    for ev, rows in zip(events, named, strict=True):
+        ev.links = [{"label": label, "code": code, "pk": pks.get(code)} for label, code in rows]
+
+
 def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, TransitionForm] | None = None) -> dict[str, Any]:
     user = request.user
     reveal = may_reveal(user, wo)
@@ -77,6 +104,7 @@ def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, Transitio
     for ev in events:
         ev.label = EVENT_LABELS.get(ev.name, ev.name)  # type: ignore[attr-defined]
         ev.note_shown = shown(ev.note)  # type: ignore[attr-defined]
+    _event_links(user, events)
     photos = [a for a in wo.attachments.all() if a.content_type.startswith("image/")]
     files = [a for a in wo.attachments.all() if not a.content_type.startswith("image/")]
     selectors.decorate([wo], timezone.now())

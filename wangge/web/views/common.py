@@ -61,7 +61,7 @@ def run_step(
         for detail in exc.details if isinstance(exc.details, list) else []:
             field = detail.get("field") if isinstance(detail, dict) else None
             if field in form.fields:
-                form.add_error(field, _("请检查此项"))
+                form.add_error(field, detail.get("message") or _("请检查此项"))
         return None, exc.http_status, exc.message
     messages.success(request, _("已完成：%(label)s") % {"label": label})
     if is_htmx(request):

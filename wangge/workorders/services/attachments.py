@@ -40,6 +40,9 @@ STEP_FILE_KINDS: dict[str, str] = {
     "before_photos": AttachmentKind.BEFORE,
     "after_photos": AttachmentKind.AFTER,
 }
+# The general photos (``attachments``) of these steps show the site after the work: 处置后 (the reply's, and the
+# check that found the work not done). Intake photos are 处置前 (``work_order_create`` gives them as such).
+AFTER_STEPS = frozenset({"reply", "verify_fail"})
 # What each kind may hold: photos are images; a ``file`` may also be a PDF.
 ACCEPTED_TYPES: dict[str, frozenset[str]] = {
     AttachmentKind.PHOTO: uploads.IMAGES,
@@ -83,7 +86,9 @@ def attachments_for_step(*, actor: ActorLike, event: Event, files: Mapping[str, 
     call this, after deciding that the actor may take the step; every file of the step is checked (count,
     total size, each file) before any is stored."""
     require(actor)
-    given = [(STEP_FILE_KINDS[name], upload) for name, batch in files.items() for upload in (batch or ()) if upload]
+    given = [
+        (_step_kind(event.name, name), upload) for name, batch in files.items() for upload in (batch or ()) if upload
+    ]
     if not given:
         return []
     if event.from_status in FINAL_STATUSES:
@@ -107,6 +112,11 @@ def attachments_for_step(*, actor: ActorLike, event: Event, files: Mapping[str, 
         only_changes=False,
     )
     return stored
+
+
+def _step_kind(step: str, name: str) -> str:
+    kind = STEP_FILE_KINDS[name]
+    return AttachmentKind.AFTER if kind == AttachmentKind.PHOTO and step in AFTER_STEPS else kind
 
 
 def _case_to_change(actor: Any, pk: int) -> WorkOrder:

@@ -209,7 +209,7 @@ def _h_verify_pass(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]
         start_step(wo, Step.CALLBACK, at)
     else:
         wo.status = Status.TO_CLOSE
-    return {"handled_on_time": wo.handled_on_time}
+    return {"handled_on_time": wo.handled_on_time, **evidence}
 
 
 def _h_verify_fail(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +255,75 @@ def _h_callback(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -
     if wo.rating in BAD_RATINGS:
         child = _open_rectification(wo, actor, at, str(p.get("note", "")))
         data["rectification"] = child.tracking_code
+def verify_requirements(category: Any) -> tuple[bool, bool]:
+    """(photo required, position required) to pass the check of a case in ``category``.
+
+    A requirement set on a category applies to all its descendants: a child cannot lift what its parent asks
+    (a district that wants photos for every 市容环境 case ticks the parent once). A case without a category
+    requires nothing."""
+    photo = position = False
+    seen: set[int] = set()
+    node = category
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        photo = photo or bool(node.verify_photo_required)
+        position = position or bool(node.verify_position_required)
+        node = node.parent if node.parent_id else None
+    return photo, position
+
+
+def _verify_position(p: dict[str, Any]) -> dict[str, str] | None:
+    """The verifier's position as given with the step (WGS-84 degrees, as the device reports them)."""
+    lat, lng = p.get("latitude"), p.get("longitude")
+    if lat in (None, "") and lng in (None, ""):
+        return None
+    if lat in (None, "") or lng in (None, ""):
+        missing = "longitude" if lat not in (None, "") else "latitude"
+        raise ValidationFailed(
+            gettext("核查位置须同时有经度和纬度，请重新获取位置"),
+            code=ErrorCode.INVALID_POSITION,
+            details=[{"field": missing, "reason": "required", "message": gettext("缺少该坐标")}],
+        )
+    try:
+        lat_d, lng_d = Decimal(str(lat)), Decimal(str(lng))
+    except InvalidOperation as exc:
+        raise ValidationFailed(gettext("核查位置的坐标不正确"), code=ErrorCode.INVALID_POSITION) from exc
+    if not (lat_d.is_finite() and lng_d.is_finite() and -90 <= lat_d <= 90 and -180 <= lng_d <= 180):
+        raise ValidationFailed(
+            gettext("核查位置的坐标不正确"),
+            code=ErrorCode.INVALID_POSITION,
+            details=[{"field": "latitude"}, {"field": "longitude"}],
+        )
+    return {"lat": str(lat_d), "lng": str(lng_d), "crs": "WGS-84"}
+
+
+def _check_verify_evidence(wo: WorkOrder, p: dict[str, Any]) -> dict[str, Any]:
+    """The evidence a passing check must carry for the case's category (``verify_requirements``): the
+    verifier's own photos given with this step (the unit's reply photos do not count) and their position."""
+    need_photo, need_position = verify_requirements(wo.category)
+    position = _verify_position(p)
+    photos = [f for f in (p.get("after_photos") or ()) if f]
+    if need_photo and not photos:
+        raise ValidationFailed(
+            gettext("该类工单核查通过须上传核查现场照片（处置后）"),
+            code=ErrorCode.VERIFY_PHOTO_REQUIRED,
+            details=[{"field": "after_photos", "reason": "required", "message": gettext("请上传核查现场照片")}],
+        )
+    if need_position and position is None:
+        message = gettext("请点击“获取当前位置”记录核查位置")
+        raise ValidationFailed(
+            gettext("该类工单核查通过须记录核查人所在位置"),
+            code=ErrorCode.VERIFY_POSITION_REQUIRED,
+            details=[
+                {"field": "latitude", "reason": "required", "message": message},
+                {"field": "longitude", "reason": "required", "message": message},
+            ],
+        )
+    return {"position": position} if position else {}
+
+
     return data
+    evidence = _check_verify_evidence(wo, p)
 
 
 def _open_rectification(wo: WorkOrder, actor: Any, at: dt.datetime, note: str) -> WorkOrder:

@@ -246,7 +246,7 @@ def work_order_create(
         if loc.address_confidence is not None and loc.territory is not None:
             created["located_by_address"] = {"code": loc.territory.code, "confidence": loc.address_confidence}
         event = record_event(wo, "create", actor, at, "", Status.REGISTERED, data=created)
-        attachments_for_step(actor=actor, event=event, files={"attachments": photos})
+        attachments_for_step(actor=actor, event=event, files={"before_photos": photos})  # 处置前
         if (
             filer is not None
             and loc.grid is not None
