@@ -43,10 +43,10 @@ class ErrorCode(StrEnum):
     INVALID_LEVEL = "invalid_level"  # supervision with a level other than yellow or red
     SUPERVISION_DOWNGRADE = "supervision_downgrade"  # a red-card case downgraded to yellow
     PHOTOS_REQUIRED = "photos_required"  # an on-site resolution without before and after photos
-
     VERIFY_PHOTO_REQUIRED = "verify_photo_required"  # passing a check without the photos its category requires
     VERIFY_POSITION_REQUIRED = "verify_position_required"  # passing a check without the position its category requires
     INVALID_POSITION = "invalid_position"  # a check's position with only one coordinate
+
     # -- attachments (what a file itself may be: ``core.uploads.UploadCode``)
     INVALID_ATTACHMENT_KIND = "invalid_attachment_kind"  # an attachment kind the model does not know
     CASE_CLOSED = "case_closed"  # adding a file to a case that is closed or void

@@ -114,9 +114,6 @@ PARENT = Input("parent", REFERENCE, _("合并到（主工单查询码）"), requ
 LEVEL = Input("level", CHOICE, _("督办等级"), required=True, choices=SupervisionLevel, radio=True, help=_("督办等级"))
 BEFORE = Input("before_photos", FILES, _("处置前照片"))
 AFTER = Input("after_photos", FILES, _("处置后照片"))
-
-
-ANSWER_TEXT = Input("text", LONG_TEXT, _("答复内容"), required=True, max_length=5000, help=_("直接答复：答复内容"))
 # 核查 evidence: the verifier's photos of the site (处置后) and where the verifier stood (WGS-84, from the device).
 # Whether a category requires them: ``Category.verify_photo_required`` / ``verify_position_required``, a parent's
 # requirement applying to its children (``services.handlers.verify_requirements``).
@@ -133,6 +130,8 @@ LONGITUDE = Input(
     decimal_places=6,
     help=_("核查：WGS-84 经度"),
 )
+
+
 # --- guards: a rule beyond the source state; each returns None or its refusal's code, a key of GUARD_MESSAGES --
 
 GUARD_MESSAGES: dict[StrEnum, Any] = {
@@ -280,7 +279,7 @@ _T = [
         frozenset({Status.REPLIED}),
         frozenset({Status.CALLBACK, Status.TO_CLOSE}),
         VERIFIERS,
-        inputs=(NOTE,),
+        inputs=(NOTE, VERIFY_PHOTOS, LATITUDE, LONGITUDE),
         guard=_not_own_on_site_resolution,
         colour="success",
         public_label=_("办理结果已核查"),
@@ -315,7 +314,7 @@ _T = [
         frozenset({Status.TO_CLOSE}),
         frozenset({Status.CLOSED}),
         COMMAND,
-        inputs=(NOTE, VERIFY_PHOTOS, LATITUDE, LONGITUDE),
+        inputs=(NOTE,),
         guard=_not_merged_child,
         colour="success",
         public_label=_("已办结"),

@@ -197,64 +197,6 @@ def _needs_callback(wo: WorkOrder) -> bool:
     return bool(wo.reporter_phone) or wo.is_real_name
 
 
-def _h_verify_pass(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
-    end_step(wo, at)
-    wo.verified_at = at
-    if wo.handled_on_time is None and wo.replied_at and wo.due_at:  # replied before the reply froze it
-        wo.handled_on_time = wo.replied_at <= wo.due_at
-    if wo.replied_at and wo.dispatched_at:
-        wo.handling_seconds = int((wo.replied_at - wo.dispatched_at).total_seconds())
-    if _needs_callback(wo):
-        wo.status = Status.CALLBACK
-        start_step(wo, Step.CALLBACK, at)
-    else:
-        wo.status = Status.TO_CLOSE
-    return {"handled_on_time": wo.handled_on_time, **evidence}
-
-
-def _h_verify_fail(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
-    end_step(wo, at)
-    wo.rework_count += 1
-    wo.replied_at = None
-    wo.handled_on_time = None
-    if wo.sampled_for_verification and wo.resolution_mode == ResolutionMode.ON_SITE and wo.assigned_unit_id is None:
-        # An on-site resolution that failed its check goes to the command centre for dispatch.
-        wo.status = Status.RETURNED
-        start_step(wo, Step.DISPATCH, at)
-        return {"rework": wo.rework_count, "to_dispatch": True}
-    wo.status = Status.HANDLING
-    start_handle_clock(wo, at)
-    return {"rework": wo.rework_count}
-
-
-def _h_callback(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
-    unreachable = bool(p.get("unreachable"))
-    rating = p.get("rating")
-    resolved = p.get("resolved")
-    if not unreachable:
-        try:
-            rating = int(rating)  # type: ignore[arg-type]
-        except (TypeError, ValueError) as exc:
-            raise ValidationFailed(
-                gettext("请选择评价等级"), code=ErrorCode.RATING_REQUIRED, details=[{"field": "rating"}]
-            ) from exc
-        if rating not in range(1, 6):
-            raise ValidationFailed(
-                gettext("评价等级须为 1 到 5"), code=ErrorCode.INVALID_RATING, details=[{"field": "rating"}]
-            )
-        if resolved is None:
-            raise ValidationFailed(
-                gettext("请选择是否解决"), code=ErrorCode.RESOLVED_REQUIRED, details=[{"field": "resolved"}]
-            )
-    end_step(wo, at)
-    wo.callback_at = at
-    wo.callback_unreachable = unreachable
-    wo.rating = None if unreachable else rating
-    wo.resolved = None if unreachable else bool(resolved)
-    data: dict[str, Any] = {"rating": wo.rating, "resolved": wo.resolved, "unreachable": unreachable}
-    if wo.rating in BAD_RATINGS:
-        child = _open_rectification(wo, actor, at, str(p.get("note", "")))
-        data["rectification"] = child.tracking_code
 def verify_requirements(category: Any) -> tuple[bool, bool]:
     """(photo required, position required) to pass the check of a case in ``category``.
 
@@ -322,8 +264,66 @@ def _check_verify_evidence(wo: WorkOrder, p: dict[str, Any]) -> dict[str, Any]:
     return {"position": position} if position else {}
 
 
-    return data
+def _h_verify_pass(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
     evidence = _check_verify_evidence(wo, p)
+    end_step(wo, at)
+    wo.verified_at = at
+    if wo.handled_on_time is None and wo.replied_at and wo.due_at:  # replied before the reply froze it
+        wo.handled_on_time = wo.replied_at <= wo.due_at
+    if wo.replied_at and wo.dispatched_at:
+        wo.handling_seconds = int((wo.replied_at - wo.dispatched_at).total_seconds())
+    if _needs_callback(wo):
+        wo.status = Status.CALLBACK
+        start_step(wo, Step.CALLBACK, at)
+    else:
+        wo.status = Status.TO_CLOSE
+    return {"handled_on_time": wo.handled_on_time, **evidence}
+
+
+def _h_verify_fail(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    end_step(wo, at)
+    wo.rework_count += 1
+    wo.replied_at = None
+    wo.handled_on_time = None
+    if wo.sampled_for_verification and wo.resolution_mode == ResolutionMode.ON_SITE and wo.assigned_unit_id is None:
+        # An on-site resolution that failed its check goes to the command centre for dispatch.
+        wo.status = Status.RETURNED
+        start_step(wo, Step.DISPATCH, at)
+        return {"rework": wo.rework_count, "to_dispatch": True}
+    wo.status = Status.HANDLING
+    start_handle_clock(wo, at)
+    return {"rework": wo.rework_count}
+
+
+def _h_callback(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    unreachable = bool(p.get("unreachable"))
+    rating = p.get("rating")
+    resolved = p.get("resolved")
+    if not unreachable:
+        try:
+            rating = int(rating)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed(
+                gettext("请选择评价等级"), code=ErrorCode.RATING_REQUIRED, details=[{"field": "rating"}]
+            ) from exc
+        if rating not in range(1, 6):
+            raise ValidationFailed(
+                gettext("评价等级须为 1 到 5"), code=ErrorCode.INVALID_RATING, details=[{"field": "rating"}]
+            )
+        if resolved is None:
+            raise ValidationFailed(
+                gettext("请选择是否解决"), code=ErrorCode.RESOLVED_REQUIRED, details=[{"field": "resolved"}]
+            )
+    end_step(wo, at)
+    wo.callback_at = at
+    wo.callback_unreachable = unreachable
+    wo.rating = None if unreachable else rating
+    wo.resolved = None if unreachable else bool(resolved)
+    data: dict[str, Any] = {"rating": wo.rating, "resolved": wo.resolved, "unreachable": unreachable}
+    if wo.rating in BAD_RATINGS:
+        child = _open_rectification(wo, actor, at, str(p.get("note", "")))
+        data["rectification"] = child.tracking_code
+    return data
 
 
 def _open_rectification(wo: WorkOrder, actor: Any, at: dt.datetime, note: str) -> WorkOrder:
