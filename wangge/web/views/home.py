@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from wangge.web import selectors
+from wangge.workorders import headlines
 from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
-from wangge.workorders.clocks import clock_q, deadline_overdue
+from wangge.workorders.clocks import clock_q
 from wangge.workorders.models import WorkOrder
 
 
@@ -23,11 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queue = selectors.action_queue(user)
     in_scope: QuerySet[WorkOrder] = WorkOrder.objects.restrict(user)
-    open_cases = in_scope.filter(status__in=OPEN_STATUSES)
+    open_cases = headlines.open_cases(in_scope)
     context: dict[str, object] = {
         "kind": kind,
         "queue_count": queue.count(),
+        # The step clock of a case in the queue has run out: 环节超时, not 超期 (the handling deadline).
         "overdue_count": queue.filter(clock_q(ClockState.OVERDUE, now)).count(),
+        "definitions": {name: headlines.definition(name) for name in headlines.DEFINITIONS},
         "approaching_count": queue.filter(clock_q(ClockState.APPROACHING, now)).count(),
         "roles": sorted(selectors.roles_of(user)),
     }
@@ -36,16 +39,17 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cases"] = selectors.decorate(cases, now)
         context["cases_title"] = "grid"
     elif kind == selectors.HOME_OVERVIEW:
+        figures = headlines.headlines(in_scope, now)
         counts = selectors.status_counts(open_cases)
         context["status_rows"] = [(s.label, counts.get(s.value, 0), s.value) for s in Status if s in OPEN_STATUSES]
-        context["open_total"] = sum(counts.values())
-        context["open_overdue"] = in_scope.filter(deadline_overdue(now)).count()
-        month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        context["open_total"] = figures.open
+        context["open_overdue"] = figures.overdue
+        month_start, _month_end = headlines.month_bounds(now)
         context["month_start"] = month_start
         context["open_querystring"] = urlencode([("status", s.value) for s in Status if s in OPEN_STATUSES])
-        context["month_received"] = in_scope.filter(received_at__gte=month_start).count()
-        context["month_closed"] = in_scope.filter(closed_at__gte=month_start, status=Status.CLOSED).count()
-        overdue = selectors.list_rows(in_scope.filter(deadline_overdue(now)))
+        context["month_received"] = figures.month_received
+        context["month_closed"] = figures.month_closed
+        overdue = selectors.list_rows(headlines.overdue_cases(in_scope, now))
         # Longest past the handling deadline first, as the 日通报 lists them.
         context["cases"] = selectors.decorate(list(overdue.order_by("due_at", "pk")[:20]), now)
         context["cases_title"] = "overdue"
