@@ -60,6 +60,12 @@ CITIZEN_PHOTOS_PER_DAY = env_int("WANGGE_CITIZEN_PHOTOS_PER_DAY", 30)
 DEBUG_PAGES = env_bool("WANGGE_DEBUG_PAGES", False)
 STATIC_ROOT = env_str("WANGGE_STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 EMAIL_URL = env_str("WANGGE_EMAIL_BACKEND", "")
+# Text messages (wangge.notifications.sms): "console", "file:///path/sms.jsonl" or the gateway's http(s) URL,
+# its bearer token and answer timeout; the site address the messages link to (the tracking page).
+SMS_BACKEND = env_str("WANGGE_SMS_BACKEND", "console")
+SMS_TOKEN = env_str("WANGGE_SMS_TOKEN", "")
+SMS_TIMEOUT = env_int("WANGGE_SMS_TIMEOUT", 5)
+PUBLIC_BASE_URL = env_str("WANGGE_PUBLIC_BASE_URL", "http://localhost:8000")
 SHARED_DATA_DIR = env_str("WANGGE_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data"))
 MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")
 MAP_TILE_CRS = env_str("WANGGE_MAP_TILE_CRS", "wgs84")

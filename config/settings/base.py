@@ -323,6 +323,19 @@ WANGGE_CITIZEN_SMS_CODE_MINUTES = 10
 WANGGE_CITIZEN_SMS_CODE_TRIES = 5
 WANGGE_CITIZEN_MY_APPEALS_MINUTES = 15
 WANGGE_CITIZEN_VOICES = "20/h"
+# Text messages to citizens (wangge.notifications.sms; README "短信网关"): the backend, the gateway's token and
+# timeout, the address the texts link to; one-time codes (by phone, and per client address) for "我的诉求",
+# how long a code and the list it opens last, wrong codes allowed; "我也反映" per client address.
+WANGGE_SMS_BACKEND = env.SMS_BACKEND
+WANGGE_SMS_TOKEN = env.SMS_TOKEN
+WANGGE_SMS_TIMEOUT = env.SMS_TIMEOUT
+WANGGE_PUBLIC_BASE_URL = env.PUBLIC_BASE_URL
+WANGGE_CITIZEN_SMS_CODES_PER_PHONE = "5/h"
+WANGGE_CITIZEN_SMS_CODES_PER_ADDRESS = "20/h"
+WANGGE_CITIZEN_SMS_CODE_MINUTES = 10
+WANGGE_CITIZEN_SMS_CODE_TRIES = 5
+WANGGE_CITIZEN_MY_APPEALS_MINUTES = 15
+WANGGE_CITIZEN_VOICES = "20/h"
 
 # REST API (wangge.api, /api/) ---------------------------------------------------------------------
 # API tokens (django-rest-knox, wangge.accounts.tokens): stored as hashes, valid this many hours from their

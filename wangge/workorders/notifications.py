@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 
 from wangge.accounts.choices import Role
 from wangge.accounts.models import User
-from wangge.notifications.services import notify
+from wangge.notifications.selectors import sms_subscribers
+from wangge.notifications.services import notify, sms_send
 from wangge.workorders.models import WorkOrder
 
 
@@ -58,6 +59,7 @@ def on_transition(wo: WorkOrder, name: str) -> None:
     """The notice the step declares in the table (``workflow.WORKFLOW``), if any, to its recipient groups."""
     from wangge.workorders.workflow import WORKFLOW
 
+    on_public_step(wo, name)  # the citizen's text message, if the step is one they hear about
     notice = WORKFLOW.notices(WORKFLOW[name], wo)
     if notice is None:
         return
@@ -99,3 +101,100 @@ def on_deadline(wo: WorkOrder, what: str) -> None:
         territory_path=wo.scope_path,
         unit_id=wo.assigned_unit_id,
     )
+
+
+# --- the citizen: a text message at each public step (受理, 派遣, 答复, 办结/回访, 结案, 差评整改) ---------------
+
+
+def case_topic(wo: WorkOrder) -> str:
+    """The SMS topic of a case: those who added their voice (我也反映) subscribe to it."""
+    return f"work_order:{wo.pk}"
+
+
+def tracking_url(code: str) -> str:
+    """The public tracking page of a case, as a full address a text message can carry."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    base = str(getattr(settings, "WANGGE_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return base + reverse("web:track_detail", args=[code])
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    from wangge.core.masking import masked_excerpt
+
+    return masked_excerpt(" ".join((text or "").split()), limit)
+
+
+def citizen_text(wo: WorkOrder, name: str) -> str | None:
+    """What the citizen reads after step ``name`` ("create" for 受理), or None when the step is not theirs."""
+    code, url = wo.tracking_code, tracking_url(wo.tracking_code)
+    if name == "create":
+        return gettext("您反映的问题已受理，查询码 %(code)s，可随时查看办理进度：%(url)s") % {"code": code, "url": url}
+    if name == "dispatch":
+        unit = wo.assigned_unit.name if wo.assigned_unit_id and wo.assigned_unit else gettext("承办单位")
+        due = ""
+        if wo.due_at:
+            from django.utils import timezone
+
+            due = gettext("，承诺于%(date)s前办结") % {"date": f"{timezone.localtime(wo.due_at):%m月%d日}"}
+        return gettext("您反映的问题（查询码 %(code)s）已转交%(unit)s处理%(due)s。进度：%(url)s") % {
+            "code": code,
+            "unit": unit,
+            "due": due,
+            "url": url,
+        }
+    if name in {"reply", "resolve_on_site"}:
+        return gettext("您反映的问题（查询码 %(code)s）已有办理结果：%(reply)s 详情：%(url)s") % {
+            "code": code,
+            "reply": _excerpt(wo.reply_text),
+            "url": url,
+        }
+    if name == "verify_pass":
+        from wangge.workorders.choices import Status
+
+        if wo.status != Status.CALLBACK:
+            return None
+        return gettext("您反映的问题（查询码 %(code)s）已办结，请对办理结果进行评价：%(url)s") % {
+            "code": code,
+            "url": url,
+        }
+    if name == "close":
+        return gettext("您反映的问题（查询码 %(code)s）已结案，感谢您的参与。详情：%(url)s") % {"code": code, "url": url}
+    return None
+
+
+def _text_citizens(wo: WorkOrder, what: str, text: str) -> None:
+    """Text the reporter and the case's subscribers, once per step run (the key carries the case's version)."""
+    from wangge.core.crypto import blind_index
+
+    for phone in dict.fromkeys([wo.reporter_phone or "", *sms_subscribers(case_topic(wo))]):
+        if phone:
+            key = f"sms:wo:{wo.pk}:v{wo.version}:{what}:{blind_index(phone)[:16]}"
+            sms_send(key=key, phone=phone, text=text, topic=case_topic(wo))
+
+
+def on_public_step(wo: WorkOrder, name: str) -> None:
+    """The citizen's notice of a step, if it is one they hear about; a 差评 also tells them of the
+    rectification case it opened (with that case's own code)."""
+    text = citizen_text(wo, name)
+    if text:
+        _text_citizens(wo, name, text)
+    if name == "callback":
+        from wangge.workorders.choices import Relation
+
+        child = wo.children.filter(relation=Relation.RECTIFICATION).order_by("-pk").first()
+        if child is not None:
+            _text_citizens(
+                child,
+                "rectification",
+                gettext("您对问题（查询码 %(code)s）的评价已收到，已立整改工单 %(child)s 重新办理。进度：%(url)s")
+                % {"code": wo.tracking_code, "child": child.tracking_code, "url": tracking_url(child.tracking_code)},
+            )
+
+
+def on_created(wo: WorkOrder) -> None:
+    """受理: the reporter hears that their appeal was registered, with its code (after commit)."""
+    text = citizen_text(wo, "create")
+    if text:
+        _text_citizens(wo, "create", text)

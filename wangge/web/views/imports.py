@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
-routes: list[URLPattern] = []
+from wangge.web.views import outlines
+
+routes: list[URLPattern] = [*outlines.routes]

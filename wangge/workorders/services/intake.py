@@ -255,6 +255,9 @@ def work_order_create(
             from wangge.workorders import notifications
 
             notifications.on_filed_into_grid(wo, filer)
+        from wangge.workorders.notifications import on_created
+
+        on_created(wo)  # the reporter's text: 已受理, with the tracking code (sent after commit)
     return wo
 
 
