@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from wangge.core.admin import AuditedModelAdmin
-from wangge.notifications.models import Notification, WebhookDelivery, WebhookEndpoint
+from wangge.core.validators import mask_phone
+from wangge.notifications.models import Notification, SmsMessage, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(WebhookEndpoint)
@@ -30,3 +34,24 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("recipient", "subject", "created_at", "read_at", "emailed")
     search_fields = ("subject", "key")
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(admin.ModelAdmin):
+    """The SMS outbox, read only; numbers masked."""
+
+    list_display = ("key", "masked_phone", "state", "attempts", "created_at", "sent_at")
+    list_filter = ("state",)
+    search_fields = ("key", "topic")
+    fields = ("key", "topic", "masked_phone", "text", "state", "attempts", "last_error", "provider_id", "sent_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: SmsMessage) -> str:
+        return mask_phone(obj.phone)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.fields import ProtectedCharField
 from wangge.notifications.choices import DeliveryState, WebhookKind
 
 
@@ -86,3 +89,51 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key} {self.state}"
+
+
+class SmsMessage(models.Model):
+    """The SMS outbox: one row per message, sent once per ``key`` (a step of a case, a warning, a code).
+
+    The phone number is stored encrypted with a blind index for lookups, like a case's reporter phone. ``topic``
+    says what the message is about (e.g. ``work_order:42``) so its messages can be listed together."""
+
+    key = models.CharField(_("事件键"), max_length=120, unique=True)
+    topic = models.CharField(_("主题"), max_length=60, blank=True, db_index=True)
+    phone = ProtectedCharField(_("手机号"))
+    phone_index = models.CharField(max_length=32, db_index=True, editable=False)
+    text = models.TextField(_("内容"))
+    state = models.CharField(_("状态"), max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("错误"), max_length=300, blank=True)
+    provider_id = models.CharField(_("网关消息号"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    audit_protected_fields: ClassVar[tuple[str, ...]] = ("phone",)
+
+    class Meta:
+        verbose_name = _("短信")
+        verbose_name_plural = _("短信")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.state}"
+
+
+class SmsSubscription(models.Model):
+    """A phone number that asked to hear about a topic (e.g. a citizen who added their voice to a case)."""
+
+    topic = models.CharField(_("主题"), max_length=60)
+    phone = ProtectedCharField(_("手机号"))
+    phone_index = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    audit_protected_fields: ClassVar[tuple[str, ...]] = ("phone",)
+
+    class Meta:
+        verbose_name = _("短信订阅")
+        verbose_name_plural = _("短信订阅")
+        constraints = [models.UniqueConstraint(fields=["topic", "phone_index"], name="sms_subscription_once")]
+
+    def __str__(self) -> str:
+        return self.topic

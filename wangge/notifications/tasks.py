@@ -8,7 +8,8 @@ from django_tasks import task
 
 from wangge.notifications.backends import DeliveryError, EmailBackend, post_webhook
 from wangge.notifications.choices import DeliveryState
-from wangge.notifications.models import Notification, WebhookDelivery
+from wangge.notifications.models import Notification, SmsMessage, WebhookDelivery
+from wangge.notifications.sms import get_backend
 
 MAX_ATTEMPTS = 5
 
@@ -53,8 +54,30 @@ def send_notification_email(notification_id: int) -> str:
 
 
 @task()
+def deliver_sms(message_id: int) -> str:
+    """Send one outbox message through the configured SMS backend (``sms.get_backend``)."""
+    with transaction.atomic():
+        msg = SmsMessage.objects.select_for_update().filter(pk=message_id).first()
+        if msg is None or msg.state == DeliveryState.SENT or msg.attempts >= MAX_ATTEMPTS:
+            return "skipped"
+        msg.attempts += 1
+        result = get_backend().send(msg.phone, msg.text, key=msg.key)
+        if not result.ok:
+            msg.state = DeliveryState.FAILED
+            msg.last_error = result.error[:300]
+            msg.save(update_fields=["state", "attempts", "last_error"])
+            return "failed"
+        msg.state = DeliveryState.SENT
+        msg.sent_at = timezone.now()
+        msg.last_error = ""
+        msg.provider_id = result.provider_id[:64]
+        msg.save(update_fields=["state", "attempts", "sent_at", "last_error", "provider_id"])
+        return "sent"
+
+
+@task()
 def retry_failed_deliveries() -> int:
-    """Periodic: try failed robot deliveries and e-mails again, up to MAX_ATTEMPTS each."""
+    """Periodic: try failed robot deliveries, e-mails and text messages again, up to MAX_ATTEMPTS each."""
     webhooks = list(
         WebhookDelivery.objects.filter(state=DeliveryState.FAILED, attempts__lt=MAX_ATTEMPTS).values_list(
             "pk", flat=True
@@ -65,8 +88,13 @@ def retry_failed_deliveries() -> int:
             "pk", flat=True
         )
     )
+    texts = list(
+        SmsMessage.objects.filter(state=DeliveryState.FAILED, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
+    )
     for pk in webhooks:
         deliver_webhook.enqueue(pk)
     for pk in emails:
         send_notification_email.enqueue(pk)
-    return len(webhooks) + len(emails)
+    for pk in texts:
+        deliver_sms.enqueue(pk)
+    return len(webhooks) + len(emails) + len(texts)

@@ -160,7 +160,10 @@ def citizen_text(wo: WorkOrder, name: str) -> str | None:
             "url": url,
         }
     if name == "close":
-        return gettext("您反映的问题（查询码 %(code)s）已结案，感谢您的参与。详情：%(url)s") % {"code": code, "url": url}
+        return gettext("您反映的问题（查询码 %(code)s）已结案，感谢您的参与。详情：%(url)s") % {
+            "code": code,
+            "url": url,
+        }
     return None
 
 
