@@ -11,6 +11,10 @@ Public function (stable; the daily bulletin calls it)
     (name, cases), ``community_id``, ``case_ids``, ``representatives`` (case id, title) and the
     first and last reception times.
 
+``trend(current, baseline) -> "rising" | "steady" | "falling"``
+    上升 / 持平 / 下降, decided by one rule for every table that shows a trend (the bulletin's hot spots
+    against the previous week's daily average, hot issues against the previous window).
+
 ``rank_hot_issues(records, *, start, end, top=10)`` does the same on plain :class:`AppealRecord`
 values (no database), for callers that already hold the cases.
 
@@ -42,6 +46,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from scipy import sparse
@@ -108,6 +113,51 @@ class HotIssue:
     representatives: list[tuple[int, str]]  # (case id, title), closest to the centroid first
     first_received: dt.datetime | None = None
     last_received: dt.datetime | None = None
+
+    @property
+    def trend(self) -> str:
+        """上升 / 持平 / 下降 of ``size`` against ``previous`` (:func:`trend`)."""
+        return trend(self.size, self.previous)
+
+
+# --- trend ----------------------------------------------------------------------------------------
+
+RISING, STEADY, FALLING = "rising", "steady", "falling"  # the values of ``reports.choices.Trend``
+TREND_FACTOR = 1.5  # default of WANGGE_BULLETIN_RISING_FACTOR
+TREND_MIN_CHANGE = MIN_SIZE  # default of WANGGE_BULLETIN_RISING_MIN_INCREASE: the fewest cases of a hot issue
+
+
+def trend_thresholds() -> tuple[float, float]:
+    """(factor, least change in cases) of :func:`trend`, from the settings."""
+    factor = float(getattr(settings, "WANGGE_BULLETIN_RISING_FACTOR", TREND_FACTOR))
+    least = float(getattr(settings, "WANGGE_BULLETIN_RISING_MIN_INCREASE", TREND_MIN_CHANGE))
+    return factor, least
+
+
+def trend(current: float, baseline: float) -> str:
+    """上升 / 持平 / 下降 of a count against its baseline (a previous window, a daily average), the one rule of
+    every table that shows a trend (hot spots and hot issues alike).
+
+    上升 when ``current`` is at least FACTOR × ``baseline`` *and* at least LEAST cases more; 下降 the same the other
+    way round; 持平 otherwise — a change of fewer than LEAST cases is never a trend, whatever its ratio. From
+    nothing (``baseline`` 0) every count of LEAST or more is 上升 (with the defaults: 2 vs 0 and 3 vs 0 alike;
+    1 vs 0 is 持平).
+    """
+    factor, least = trend_thresholds()
+    if current >= baseline * factor and current - baseline >= least:
+        return RISING
+    if baseline >= current * factor and baseline - current >= least:
+        return FALLING
+    return STEADY
+
+
+def trend_rule_text() -> str:
+    """The rule of :func:`trend` in words, for the note under a table that shows it."""
+    factor, least = trend_thresholds()
+    return _(
+        "趋势：件数达到比较基数的 %(factor)s 倍及以上且多出至少 %(least)s 件为“上升”，"
+        "降至比较基数的 1/%(factor)s 及以下且少了至少 %(least)s 件为“下降”，其余为“持平”。"
+    ) % {"factor": f"{factor:g}", "least": f"{least:g}"}
 
 
 # --- text -----------------------------------------------------------------------------------------

@@ -24,14 +24,14 @@ from wangge.core.masking import mask_numbers
 from wangge.hazards import selectors as hazard_selectors
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
-from wangge.intel.hotspots import hot_issues
+from wangge.intel.hotspots import hot_issues, trend
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
 from wangge.reports.errors import ErrorCode
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
+from wangge.workorders import headlines
 from wangge.workorders.choices import OPEN_STATUSES, Status, SupervisionLevel
-from wangge.workorders.clocks import deadline_overdue
 from wangge.workorders.measures import Measures, measures, satisfaction_definition
 from wangge.workorders.models import Category, WorkOrder
 
@@ -266,7 +266,7 @@ CASE_FIELDS = (
 
 
 def _overdue(qs: QuerySet[WorkOrder], as_of: dt.datetime) -> dict[str, Any]:
-    overdue = qs.filter(deadline_overdue(as_of))
+    overdue = headlines.overdue_cases(qs, as_of)  # 超期, as on the home page and the 大屏
     limit = conf.bulletin_list_limit()
     rows = []
     for wo in overdue.order_by("due_at", "pk").values(*CASE_FIELDS)[:limit]:
@@ -346,13 +346,8 @@ def _hazards_overdue(scope: BulletinScope, as_of: dt.datetime) -> dict[str, Any]
 
 
 def trend_of(today: int, avg: float) -> str:
-    """Rising when the day clearly exceeds the previous week's daily average, falling when clearly below."""
-    factor, min_increase = conf.rising_factor(), conf.rising_min_increase()
-    if today >= avg * factor and today - avg >= min_increase:
-        return Trend.RISING
-    if avg >= today * factor and avg - today >= min_increase:
-        return Trend.FALLING
-    return Trend.STEADY
+    """The day's count against the previous week's daily average: the one trend rule (``hotspots.trend``)."""
+    return Trend(trend(today, avg))
 
 
 def _hotspots(qs: QuerySet[WorkOrder], day: dt.date) -> dict[str, Any]:
@@ -403,6 +398,7 @@ def _hot_issues(qs: QuerySet[WorkOrder], day: dt.date) -> dict[str, Any]:
                 "size": h.size,
                 "previous": h.previous,
                 "growth": h.growth,
+                "trend": h.trend,
                 "support": h.support,
                 "heat": round(h.heat, 2),
                 "places": [list(p) for p in h.places],

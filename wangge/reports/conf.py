@@ -64,14 +64,6 @@ def hot_issue_cases() -> int:
     return int(_get("WANGGE_BULLETIN_HOT_ISSUE_CASES", 1000))
 
 
-def rising_factor() -> float:
-    return float(_get("WANGGE_BULLETIN_RISING_FACTOR", 1.5))
-
-
-def rising_min_increase() -> float:
-    return float(_get("WANGGE_BULLETIN_RISING_MIN_INCREASE", 3))
-
-
 def ranking_min_due() -> int:
     return int(_get("WANGGE_RANKING_MIN_DUE", 10))
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from wangge.reports.assessment import month_bounds
 from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.workorders.choices import OPEN_STATUSES, Status, SupervisionLevel
-from wangge.workorders.clocks import deadline_overdue
-from wangge.workorders.measures import measures_total, satisfaction_definition
+from wangge.workorders import headlines
+from wangge.workorders.choices import Status
+from wangge.workorders.measures import satisfaction_definition
 from wangge.workorders.models import WorkOrder
 
 TOP_CATEGORIES = 8
@@ -27,7 +26,6 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
     tz = timezone.get_current_timezone()
     first_day = today - dt.timedelta(days=days - 1)
     start, _ = day_bounds(first_day)
-    today_start, today_end = day_bounds(today)
     qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(user)
 
     received = {
@@ -65,9 +63,9 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
     grids = Territory.objects.restrict(user).filter(kind=TerritoryKind.GRID).values("pk", "code", "name")
     heat = [{"name": g["code"], "label": g["name"], "value": grid_counts.get(g["pk"], 0)} for g in grids]
 
-    month_start, month_end = month_bounds(today)
-    month = measures_total(qs, month_start, min(month_end, now))
-    overdue = qs.filter(deadline_overdue(now))
+    figures = headlines.headlines(qs, now)
+    month = figures.month
+    overdue = headlines.overdue_cases(qs, now)
     overdue_units = [
         {"name": r["assigned_unit__name"] or NOT_DISPATCHED, "value": r["n"]}
         for r in overdue.order_by()
@@ -75,20 +73,28 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
         .annotate(n=Count("pk"))
         .order_by("-n", "assigned_unit__name")[:8]
     ]
-    open_cases = qs.filter(status__in=OPEN_STATUSES)
     return {
         "as_of": timezone.localtime(now).isoformat(),
         "days": days,
         "kpis": {
-            "today_received": qs.filter(received_at__gte=today_start, received_at__lt=today_end).count(),
-            "month_received": month.received,
-            "open": open_cases.count(),
-            "overdue": sum(u["value"] for u in overdue_units) if len(overdue_units) < 8 else overdue.count(),
-            "supervised": open_cases.filter(
-                Q(supervision=SupervisionLevel.YELLOW) | Q(supervision=SupervisionLevel.RED)
-            ).count(),
+            "today_received": figures.today_received,
+            "month_received": figures.month_received,
+            "open": figures.open,
+            "overdue": figures.overdue,
+            "supervised": figures.supervised,
+            "month_closed": figures.month_closed,
             "month_due": month.due,
-            "month_closed": month.closed,
+            "month_due_closed": month.closed,
+        },
+        # What each figure counts, shown as its tooltip (the same words as on the home page and the bulletin).
+        "definitions": {
+            "today_received": headlines.definition("received"),
+            "month_received": headlines.definition("received"),
+            "open": headlines.definition("open"),
+            "overdue": headlines.definition("overdue"),
+            "supervised": headlines.definition("supervised"),
+            "month_closed": headlines.definition("closed"),
+            "month_due": headlines.definition("due") + "；" + headlines.definition("due_closed"),
         },
         "trend": {
             "dates": [d.isoformat() for d in dates],

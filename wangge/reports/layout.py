@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from wangge.core.masking import mask_numbers
+from wangge.intel.hotspots import trend, trend_rule_text
 from wangge.reports.choices import Trend
 
 # Number formats: names shared by the renderers.
@@ -189,6 +190,11 @@ def _growth(r: dict[str, Any]) -> str:
     return f"{r['growth'] * 100:+.0f}%"
 
 
+def _issue_trend(r: dict[str, Any]) -> str:
+    """A hot issue's trend, by the one rule (snapshots stored before it was kept are judged now)."""
+    return str(r.get("trend") or trend(r["size"], r["previous"]))
+
+
 def _places_text(places: list[list[Any]]) -> str:
     """The community (an issue is one community's), then its busiest grids: "华西社区 4 件：第1网格 3、第2网格 1"."""
     if not places:
@@ -207,6 +213,7 @@ HOT_ISSUE_COLUMNS = [
     Column("件数", lambda r: r["size"], INT, 8),
     Column("上期", lambda r: r["previous"], INT, 8),
     Column("增长", _growth, TEXT, 9),
+    Column("趋势", lambda r: TREND_LABELS.get(_issue_trend(r), ""), TEXT, 9),
     Column("诉求人数", lambda r: r["support"], INT, 9),
     Column("主要地点", lambda r: _places_text(r["places"]), TEXT, 30, wrap=True),
     Column(
@@ -269,8 +276,10 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
         dict(r, _type="网格") for r in data["hotspots"].get("rising_grids", [])
     ]
     definition_note = (
-        "注：应结案数为办结时限落在当日的工单数；结案率 = 结案数 ÷ 应结案数；按期结案率 = 按期结案数 ÷ 应结案数；"
-        f"满意率按“{data['satisfaction_label']}”计；超期未结数为当日到期且截至统计时点未办结的工单。"
+        "注：应结案数为办结时限落在当日的工单数；结案数为其中已结案的（当日结案的其他工单不计）；"
+        "结案率 = 结案数 ÷ 应结案数；按期结案率 = 按期结案数 ÷ 应结案数；"
+        f"满意率按“{data['satisfaction_label']}”计；超期未结数为当日到期且截至统计时点未办结的工单；"
+        "超期工单清单按“超期”口径（在办工单中办结时限已过、承办单位尚未答复的，不限到期日），与首页、大屏一致。"
     )
     tables = [
         Table(
@@ -336,7 +345,8 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
                 ["明显上升：" + "，".join(f"{r['_type']}“{r['name']}”" for r in rising) + "。"]
                 if rising
                 else ["当日无明显上升的诉求分类或网格。"]
-            ),
+            )
+            + [trend_rule_text() + "比较基数为前7日日均。"],
         ),
     ]
     issues = data.get("hot_issues")  # bulletins stored before hot issues were added have none
@@ -352,6 +362,8 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
                 notes=[
                     f"热度 = 诉求人数 + 0.5 × 较上期（前{issues['days']}日）增加的件数；"
                     f"“上期”为前{issues['days']}日内内容相近的件数{capped}。"
+                    + trend_rule_text()
+                    + "比较基数为上期件数。"
                     if issues["rows"]
                     else f"近{issues['days']}日未形成热点诉求（同一内容、同一社区至少 2 件）。"
                 ],

@@ -5,6 +5,11 @@ default 10) keeps one lucky case from topping a ranking: a unit takes part only 
 metric rests on at least that many cases (结案率 and 按期结案率: 应结案; the composite: 派遣 for 响应率,
 回访 for 解决率 and 评价 for 满意率). Smaller units are listed apart as "样本不足". Equal values share a rank
 (1, 2, 2, 4).
+
+应结案 is :func:`wangge.workorders.headlines.period_measures`: the cases whose deadline fell in the month up to the
+moment of counting (a month still running is counted up to now, as the 大屏 counts it). A unit ranking leaves out
+the cases not dispatched to any unit, a street ranking those not located in a street, so its rows add up to the
+大屏's 应结案 less those; the page says so beside the tables.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from wangge.accounts.models import Unit
 from wangge.reports import conf
 from wangge.reports.assessment import month_bounds
 from wangge.territory.models import Territory
-from wangge.workorders.measures import measures, sanlv_weights, satisfaction_definition
+from wangge.workorders.headlines import period_measures
+from wangge.workorders.measures import sanlv_weights, satisfaction_definition
 from wangge.workorders.models import WorkOrder
 
 METRICS = {
@@ -117,7 +123,8 @@ def monthly_rankings(
     minimum = conf.ranking_min_due() if min_due is None else min_due
     start, end = month_bounds(dt.date(year, month, 1))
     as_of = min(now or timezone.now(), end)
-    rows = [m for m in measures(queryset, start, end, group_by=by, now=as_of) if m.key is not None]
+    # A month still running is counted up to now, like the 大屏: a deadline still ahead is not yet 应结案.
+    rows = [m for m in period_measures(queryset, start, end, group_by=by, now=as_of) if m.key is not None]
     names = _names(by, [m.key for m in rows])
     out: dict[str, Ranking] = {}
     for metric, label in METRICS.items():

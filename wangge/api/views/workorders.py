@@ -27,7 +27,7 @@ from wangge.territory.models import Territory
 from wangge.territory.selectors import territory_ancestors
 from wangge.workorders import workflow
 from wangge.workorders.filtersets import CategoryFilterSet, WorkOrderFilterSet
-from wangge.workorders.measures import measures
+from wangge.workorders.headlines import period_measures
 from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.selectors import measure_labels
 from wangge.workorders.services import attachment_add, work_order_create, work_order_transition
@@ -229,7 +229,8 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 class MeasuresView(ApiView):
     @extend_schema(
         summary="考核指标",
-        description="在您的管辖范围内，按期间 [start, end]（含两端，按本地日期）统计；分母为“应结案数”。",
+        description="在您的管辖范围内，按期间 [start, end]（含两端，按本地日期）统计；分母为“应结案数”。"
+        "期间尚未结束时统计到当前时刻：办结时限未到的工单不计入应结案（与首页、大屏、月度排名同一口径）。",
         parameters=[s.MeasuresQuerySerializer],
         responses=s.MeasuresSerializer(many=True),
     )
@@ -238,7 +239,10 @@ class MeasuresView(ApiView):
         start = _local_midnight(params["start"])
         end = _local_midnight(params["end"] + dt.timedelta(days=1))
         group_by = params.get("group_by")
-        rows = measures(WorkOrder.objects.restrict(request.user), start, end, group_by=group_by)
+        # Counted like every screen: a period still running is cut at now (headlines.period_measures).
+        rows = period_measures(
+            WorkOrder.objects.restrict(request.user), start, end, now=timezone.now(), group_by=group_by
+        )
         labels = measure_labels(group_by, [m.key for m in rows])
         out = [{**m.as_dict(), "label": labels.get(m.key)} for m in rows]
         return Response(s.MeasuresSerializer(out, many=True).data)

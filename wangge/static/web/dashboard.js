@@ -127,7 +127,13 @@
     }).then(function (d) {
       var k = d.kpis;
       setText("k-today", k.today_received); setText("k-month", k.month_received); setText("k-open", k.open);
-      setText("k-overdue", k.overdue); setText("k-supervised", k.supervised); setText("k-closed", k.month_closed + "/" + k.month_due);
+      setText("k-overdue", k.overdue); setText("k-supervised", k.supervised); setText("k-month-closed", k.month_closed);
+      setText("k-closed", k.month_due_closed + "/" + k.month_due);
+      // Each figure names what it counts (the same definitions as the home page and the bulletin).
+      Object.keys(d.definitions || {}).forEach(function (key) {
+        var box = document.getElementById("d-" + key);
+        if (box) box.title = d.definitions[key];
+      });
       setText("asof", "统计截至 " + d.as_of.slice(0, 16).replace("T", " "));
       gauges(d.gauges); mix(d.categories); overdue(d.overdue_units); trend(d.trend); heat(d.heat);
       window.__dashboard = d;

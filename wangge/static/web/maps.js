@@ -271,7 +271,8 @@
       cluster.addLayers(clustered);
       cluster.addTo(map);
       // The three ways of showing the cases exclude each other: radio buttons of the layer control.
-      var suffix = " (" + data.count + ")";
+      // 在办 = placed here + without coordinates (listed under the map): say both when some cannot be placed.
+      var suffix = " (" + data.count + (data.unplaced ? labels.unplaced_suffix.replace("%(n)s", data.unplaced) : "") + ")";
       control.addBaseLayer(cluster, labels.cases + " · " + labels.modes.cluster + suffix);
       control.addBaseLayer(single, labels.cases + " · " + labels.modes.markers + suffix);
       control.addBaseLayer(new HeatLayer(points), labels.cases + " · " + labels.modes.heat + suffix);

@@ -24,12 +24,15 @@ from wangge.territory.choices import TerritoryKind
 from wangge.territory.maps import display_points, map_settings, public_collection, territory_collection
 from wangge.territory.models import Territory
 from wangge.web import selectors
-from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
+from wangge.workorders import headlines
+from wangge.workorders.choices import ClockState, Status
 from wangge.workorders.clocks import clock_annotation
 from wangge.workorders.models import WorkOrder
 
 # Closed cases on the heat/cluster layer: at most this many, newest first.
 MAX_CASES = 20_000
+# Open cases without coordinates listed under the map: at most this many, due soonest first.
+MAX_UNPLACED = 200
 OUTLINE_KINDS = [TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COMMUNITY, TerritoryKind.GRID]
 
 
@@ -39,6 +42,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     labels = {
         "outlines": _("辖区边界"),
         "cases": _("在办工单"),
+        "unplaced_suffix": _("，另 %(n)s 件无坐标"),
         "modes": {"cluster": _("聚合"), "markers": _("散点"), "heat": _("热力")},
         "points": _("点位"),
         "responsible_of": _("责任人：%(name)s"),
@@ -47,8 +51,31 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "point_types": [{"key": t.key, "name": t.name} for t in point_types],
         **ledger_layer_labels(),
     }
-    context = {"map": map_settings(), "point_types": point_types, "labels": labels, "ledger_urls": ledger_layer_urls()}
+    in_scope: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user)
+    context = {
+        "map": map_settings(),
+        "point_types": point_types,
+        "labels": labels,
+        "ledger_urls": ledger_layer_urls(),
+        **unplaced_context(in_scope),
+    }
     return render(request, "web/map.html", context)
+
+
+def unplaced_context(in_scope: QuerySet[WorkOrder]) -> dict[str, Any]:
+    """在办 = on the map + not placed: the figures under the map and the list of the cases it cannot place."""
+    open_total = headlines.open_cases(in_scope).count()
+    unplaced = headlines.unplaced_cases(in_scope)
+    unplaced_total = unplaced.count()
+    rows = list(selectors.list_rows(unplaced).order_by(*selectors.DUE_ORDER)[:MAX_UNPLACED])
+    return {
+        "open_total": open_total,
+        "placed_total": open_total - unplaced_total,
+        "unplaced_total": unplaced_total,
+        "unplaced_cases": selectors.decorate(rows, timezone.now()),
+        "open_definition": headlines.definition("open"),
+        "unplaced_definition": headlines.definition("unplaced"),
+    }
 
 
 @login_required
@@ -74,15 +101,21 @@ def columns(rows: list[tuple[Any, ...]], names: tuple[str, ...], xy: tuple[int, 
 @require_GET
 def map_cases(request: HttpRequest) -> JsonResponse:
     """Cases with a position as compact rows: open ones by default, ``?scope=all`` adds the closed ones."""
-    qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user).filter(lng__isnull=False, lat__isnull=False)
-    if request.GET.get("scope") != "all":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+    in_scope: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user)
+    qs = headlines.placed_cases(in_scope)
+    open_only = request.GET.get("scope") != "all"
+    if open_only:
+        qs = headlines.open_cases(qs)
     rows = list(
         qs.annotate(clock=clock_annotation(timezone.now()))
         .order_by("-received_at")
         .values_list("pk", "lng", "lat", "status", "clock", "tracking_code")[:MAX_CASES]
     )
-    return JsonResponse(columns(rows, ("id", "lng", "lat", "status", "clock", "code"), xy=(1, 2)))
+    out = columns(rows, ("id", "lng", "lat", "status", "clock", "code"), xy=(1, 2))
+    # 在办 = the open cases placed here + those without coordinates (listed under the map).
+    out["unplaced"] = headlines.unplaced_cases(in_scope).count()
+    out["open_total"] = headlines.open_cases(in_scope).count()
+    return JsonResponse(out)
 
 
 @login_required
@@ -115,7 +148,7 @@ def map_grid_panel(request: HttpRequest, pk: int) -> HttpResponse:
         people.append({"name": str(person), "roles": "、".join(str(r) for r in roles)})
     field = "grid" if node.kind == TerritoryKind.GRID else None
     points: QuerySet[Point] = Point.objects.restrict(request.user).select_related("type")
-    cases: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user).filter(status__in=OPEN_STATUSES)
+    cases: QuerySet[WorkOrder] = headlines.open_cases(WorkOrder.objects.restrict(request.user))
     if field:
         points, cases = points.filter(grid=node), cases.filter(grid=node)
     else:
