@@ -1,9 +1,19 @@
 """The automatic items of a grid worker's monthly assessment (一考评, DOMAIN §5), read from the records.
 
 Each item has a weight (``points``) and a target; the score is ``points × min(1, actual / target)``. Rate items
-(valid reports, on-time verification, daily-log completeness) compare a share with its target share; when
-there is nothing to measure, ``when_empty`` says whether the item earns full points or none. Weights and
+(valid reports, on-time verification, daily-log completeness) compare a share with its target share. Weights and
 targets come from settings (``WANGGE_ASSESSMENT_AUTO_ITEMS``), so a district can tune them without code.
+
+Empty items, one rule for the page, the export and every total:
+
+* An automatic item with nothing to measure — a rate with no denominator (no reports, no verifications, no
+  elapsed working day), or a count whose target is 0 (the first days of a month) — is **不适用**: it is marked
+  ``applicable: False`` and earns its full points. The worker is not marked down for work that did not arise; a
+  month without reports already loses the 事件上报 points. (The former per-item ``when_empty`` setting is no
+  longer read: it scored the same absence as full on one item and zero on another.)
+* A manual item the community has not scored is **待评分**, never 0: while any configured manual item is
+  unscored the assessment has no grade (``grade`` is empty) and every screen shows 待评分 instead of a total's
+  grade (``outcome``, ``grade_label``).
 
 The grade and the ladder read the thresholds as the rules write them ("80分以上积分定优", "70分以下为不合格",
 阶梯晋级 "80分以上"): in Chinese legal usage 以上、以下、以内、届满 include the number itself (民法典 第1259条),
@@ -14,11 +24,14 @@ with them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wangge.reports import conf
 from wangge.reports.bulletins import day_bounds
@@ -47,6 +60,47 @@ def grade(total: Decimal) -> AssessmentGrade:
     return AssessmentGrade.QUALIFIED
 
 
+PENDING_LABEL = _("待评分")
+NOT_APPLICABLE_LABEL = _("不适用")
+
+
+def unscored_manual_items(manual: Mapping[str, Any] | None) -> list[str]:
+    """The configured manual items without a score (an empty value is no score)."""
+    manual = manual or {}
+    return [i["key"] for i in conf.manual_items() if manual.get(i["key"]) in (None, "")]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    auto_score: Decimal
+    manual_score: Decimal
+    total: Decimal
+    grade: str  # an ``AssessmentGrade``, or "" while manual items are pending
+    pending: bool
+
+
+def outcome(auto_items: Mapping[str, Any], manual: Mapping[str, Any] | None) -> Outcome:
+    """The scores and the grade of an assessment, the one place they are computed. ``total`` adds what is
+    scored so far; while a manual item is unscored there is no grade."""
+    auto_score = sum((Decimal(str(i["score"])) for i in auto_items.values()), Decimal(0))
+    manual_score = sum((Decimal(str(v)) for v in (manual or {}).values() if v not in (None, "")), Decimal(0))
+    total = (auto_score + manual_score).quantize(Decimal("0.01"))
+    pending = bool(unscored_manual_items(manual))
+    return Outcome(auto_score, manual_score, total, "" if pending else grade(total), pending)
+
+
+def is_pending(a: Any) -> bool:
+    """Whether a stored assessment still waits for manual scoring."""
+    return bool(unscored_manual_items(a.manual_items))
+
+
+def grade_label(a: Any) -> str:
+    """The grade as every screen and export shows it: 待评分 while manual items are pending."""
+    if is_pending(a) or not a.grade:
+        return str(PENDING_LABEL)
+    return str(AssessmentGrade(a.grade).label)
+
+
 def ladder_eligible(total: Decimal) -> bool:
     """阶梯晋级 takes workers scoring the ladder minimum or more (以上 includes it)."""
     return total >= Decimal(str(conf.ladder_min_score()))
@@ -65,23 +119,29 @@ def elapsed_working_days(period: dt.date, as_of: dt.datetime) -> list[dt.date]:
     return out
 
 
-def _score(points: float, actual: float, target: float, when_empty: str = "zero") -> tuple[float | None, float]:
-    """(achievement share, score); no target means nothing was asked of the worker."""
+def _score(points: float, actual: float, target: float) -> tuple[float | None, float]:
+    """(achievement share, score); no target means nothing was asked of the worker: 不适用, full points."""
     if target <= 0:
-        return None, points if when_empty == "full" else 0.0
+        return None, points
     share = min(1.0, actual / target)
     return round(share, 4), round(points * share, 2)
 
 
-def _rate_item(points: float, num: int, den: int, target: float, when_empty: str) -> dict[str, Any]:
-    if den == 0:
+def _count_item(points: float, actual: float, target: float, **extra: Any) -> dict[str, Any]:
+    share, score = _score(points, actual, target)
+    return {"actual": actual, **extra, "target": target, "share": share, "score": score, "applicable": target > 0}
+
+
+def _rate_item(points: float, num: int, den: int, target: float) -> dict[str, Any]:
+    if den == 0:  # nothing to measure: 不适用, full points
         return {
             "actual": None,
             "numerator": 0,
             "denominator": 0,
             "target": target,
             "share": None,
-            "score": points if when_empty == "full" else 0.0,
+            "score": points,
+            "applicable": False,
         }
     rate = num / den
     share, score = _score(points, rate, target)
@@ -92,6 +152,7 @@ def _rate_item(points: float, num: int, den: int, target: float, when_empty: str
         "target": target,
         "share": share,
         "score": score,
+        "applicable": True,
     }
 
 
@@ -133,30 +194,20 @@ def auto_items_for(worker: Any, period: dt.date, *, now: dt.datetime | None = No
     out: dict[str, dict[str, Any]] = {}
     for key, cfg in conf.auto_items().items():
         points = float(cfg["points"])
-        empty = str(cfg.get("when_empty", "zero"))
         item: dict[str, Any]
         if key == "patrol_checkins":
             target = float(cfg.get("target_per_working_day", 0)) * f["working_days"] or float(cfg.get("target", 0))
-            share, score = _score(points, f["checkins_in_own_grid"], target, empty)
-            item = {
-                "actual": f["checkins_in_own_grid"],
-                "all_checkins": f["checkins"],
-                "target": target,
-                "share": share,
-                "score": score,
-            }
+            item = _count_item(points, f["checkins_in_own_grid"], target, all_checkins=f["checkins"])
         elif key == "reports":
-            share, score = _score(points, f["reports"], float(cfg["target"]), empty)
-            item = {"actual": f["reports"], "target": float(cfg["target"]), "share": share, "score": score}
+            item = _count_item(points, f["reports"], float(cfg["target"]))
         elif key == "valid_report_rate":
-            item = _rate_item(points, f["valid_reports"], f["reports"], float(cfg["target"]), empty)
+            item = _rate_item(points, f["valid_reports"], f["reports"], float(cfg["target"]))
         elif key == "on_site_resolutions":
-            share, score = _score(points, f["on_site"], float(cfg["target"]), empty)
-            item = {"actual": f["on_site"], "target": float(cfg["target"]), "share": share, "score": score}
+            item = _count_item(points, f["on_site"], float(cfg["target"]))
         elif key == "on_time_verification":
-            item = _rate_item(points, f["verifications_on_time"], f["verifications"], float(cfg["target"]), empty)
+            item = _rate_item(points, f["verifications_on_time"], f["verifications"], float(cfg["target"]))
         elif key == "daily_log_completeness":
-            item = _rate_item(points, f["logs_complete"], f["working_days"], float(cfg["target"]), empty)
+            item = _rate_item(points, f["logs_complete"], f["working_days"], float(cfg["target"]))
         else:
             raise KeyError(f"unknown automatic assessment item {key!r}")
         item.update({"label": str(cfg["label"]), "points": points})

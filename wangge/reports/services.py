@@ -260,10 +260,8 @@ def _chain(grid: Territory) -> tuple[Territory, Territory]:
 def _apply_scores(a: Assessment, items: dict[str, Any], manual: dict[str, Any]) -> None:
     a.auto_items = items
     a.manual_items = manual
-    a.auto_score = sum((Decimal(str(i["score"])) for i in items.values()), Decimal(0))
-    a.manual_score = sum((Decimal(str(v)) for v in manual.values()), Decimal(0))
-    a.total = (a.auto_score + a.manual_score).quantize(Decimal("0.01"))
-    a.grade = scoring.grade(a.total)
+    result = scoring.outcome(items, manual)  # no grade while a manual item waits for scoring
+    a.auto_score, a.manual_score, a.total, a.grade = result.auto_score, result.manual_score, result.total, result.grade
 
 
 def _require_role_over(actor: Any, roles: frozenset[str], node: Territory, refusal: str) -> None:

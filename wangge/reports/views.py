@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from wangge.core import audit, uploads
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
+from wangge.reports import assessment as scoring
 from wangge.reports import bulletins, conf, dashboard, layout, rankings, selectors, services
 from wangge.reports.choices import GRADE_COLOURS, AssessmentStatus
 from wangge.reports.forms import BulletinForm, CheckinForm, DailyLogForm, MonthForm, NoteForm, ScoreForm
@@ -424,9 +425,9 @@ def worker_day(request: HttpRequest, worker_id: int, day: str) -> HttpResponse:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     year, month = _month(request)
     period = dt.date(year, month, 1)
-    rows = list(selectors.assessments_for(request.user, period=period).order_by("street__code", "-total"))
-    for a in rows:
-        a.grade_colour = GRADE_COLOURS.get(a.grade, "grey")  # type: ignore[attr-defined]
+    rows = [
+        _shown(a) for a in selectors.assessments_for(request.user, period=period).order_by("street__code", "-total")
+    ]
     return render(
         request,
         "reports/assessment_list.html",
@@ -465,6 +466,14 @@ def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+def _shown(a: Assessment) -> Assessment:
+    """The grade as the pages show it (``assessment.grade_label``): 待评分 while manual items are unscored."""
+    a.pending = scoring.is_pending(a)  # type: ignore[attr-defined]
+    a.grade_text = scoring.grade_label(a)  # type: ignore[attr-defined]
+    a.grade_colour = "" if a.pending else GRADE_COLOURS.get(a.grade, "grey")  # type: ignore[attr-defined]
+    return a
+
+
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
     a = selectors.assessments_for(request.user).filter(pk=pk).first()
     if a is None:
@@ -474,9 +483,11 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    a = _assessment(request, pk)
+    a = _shown(_assessment(request, pk))
     initial = {f"m_{k}": v for k, v in (a.manual_items or {}).items()} | {"note": a.note}
-    history = selectors.assessments_for(request.user).filter(worker=a.worker).order_by("-period")[:24]
+    history = [
+        _shown(h) for h in selectors.assessments_for(request.user).filter(worker=a.worker).order_by("-period")[:24]
+    ]
     return render(
         request,
         "reports/assessment_detail.html",
@@ -492,7 +503,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_score": a.status != AssessmentStatus.CONFIRMED and selectors.may_score(request.user, a),
             "can_confirm": a.status == AssessmentStatus.SCORED and selectors.may_confirm(request.user, a),
             "history": history,
-            "grade_colour": GRADE_COLOURS.get(a.grade, "grey"),
+            "grade_colour": a.grade_colour,  # type: ignore[attr-defined]
         },
     )
 
@@ -501,13 +512,23 @@ def _item_row(item: dict[str, Any]) -> dict[str, Any]:
     """An automatic item as the page shows it: rates in per cent with their counts, counts as numbers."""
     rate = "denominator" in item
     actual = item.get("actual")
+    applicable = item.get("applicable", True)
     if rate:
         shown = "—" if actual is None else f"{actual:.1%}（{item['numerator']}/{item['denominator']}）"
         target = f"{item['target']:.0%}"
     else:
         shown = f"{actual:g}" if actual is not None else "—"
         target = f"{item['target']:g}"
-    return {"label": item["label"], "points": item["points"], "actual": shown, "target": target, "score": item["score"]}
+    if not applicable:  # nothing to measure this month (assessment module docstring): full points
+        shown = str(scoring.NOT_APPLICABLE_LABEL)
+    return {
+        "label": item["label"],
+        "points": item["points"],
+        "actual": shown,
+        "target": target,
+        "score": item["score"],
+        "applicable": applicable,
+    }
 
 
 def _act(request: HttpRequest, pk: int, call: Any, ok: str) -> HttpResponse:

@@ -207,13 +207,14 @@ def bulletin_xlsx(bulletin: Any) -> bytes:
 def assessments_xlsx(rows: list[Any], *, year: int, month: int) -> bytes:
     """网格员月度考评表: one row per worker, every item's score, total, grade, ladder."""
     from wangge.reports import conf
-    from wangge.reports.choices import AssessmentGrade, AssessmentStatus
+    from wangge.reports.assessment import grade_label, is_pending
+    from wangge.reports.choices import AssessmentStatus
 
     auto = conf.auto_items()
     manual = conf.manual_items()
 
     def auto_score(key: str) -> Any:
-        return lambda r: (r["a"].auto_items.get(key) or {}).get("score")
+        return lambda r: (r["a"].auto_items.get(key) or {}).get("score")  # 不适用 items score full (assessment)
 
     def manual_score(key: str) -> Any:
         return lambda r: float(r["a"].manual_items[key]) if key in (r["a"].manual_items or {}) else None
@@ -235,8 +236,8 @@ def assessments_xlsx(rows: list[Any], *, year: int, month: int) -> bytes:
     ]
     columns += [
         Column("人工得分", lambda r: float(r["a"].manual_score), layout.DEC2, 9),
-        Column("总分", lambda r: float(r["a"].total), layout.DEC2, 8),
-        Column("等次", lambda r: str(AssessmentGrade(r["a"].grade).label) if r["a"].grade else "", layout.TEXT, 9),
+        Column("总分", lambda r: None if is_pending(r["a"]) else float(r["a"].total), layout.DEC2, 8),
+        Column("等次", lambda r: grade_label(r["a"]), layout.TEXT, 9),
         Column("街道排名", lambda r: r["a"].street_rank, layout.INT, 8),
         Column("阶梯晋级", lambda r: "晋级" if r["a"].promoted else "", layout.TEXT, 8),
         Column("状态", lambda r: str(AssessmentStatus(r["a"].status).label), layout.TEXT, 10),
@@ -250,7 +251,8 @@ def assessments_xlsx(rows: list[Any], *, year: int, month: int) -> bytes:
         notes=[
             f"百分制：自动考评项按工作记录计算，人工考评项由社区评分、街道审核确认；"
             f"{conf.reward_score():g} 分及以上积分定优，{conf.pass_score():g} 分以下为不合格；"
-            f"阶梯晋级按各街道网格员总数的 {conf.ladder_proportion():.0%} 确定。"
+            f"阶梯晋级按各街道网格员总数的 {conf.ladder_proportion():.0%} 确定。",
+            "人工考评项尚未评分的，总分留空、等次为“待评分”；自动考评项本月无可计量内容的为“不适用”，按满分计。",
         ],
         freeze_cols=5,
     )
