@@ -14,6 +14,7 @@ API::
 
     sanitise(upload, *, accept=IMAGES) -> CleanFile          # one file
     sanitise_all(uploads, *, accept=IMAGES) -> list[CleanFile]  # a submission: count and total size first
+    sanitise_data(upload, *, accept=DATA_FILES) -> CleanFile     # a file to import: .xlsx, GeoJSON or CSV
     sniff(head) -> str | None                                   # the content type the first bytes announce
     generated_name(extension) -> str                            # "<32 random hex digits>.<extension>"
 
@@ -34,9 +35,11 @@ file, ``WANGGE_MAX_UPLOAD_FILES`` and ``WANGGE_MAX_UPLOAD_TOTAL_BYTES`` per subm
 from __future__ import annotations
 
 import io
+import json
 import re
 import secrets
 import warnings
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,6 +76,14 @@ PDF = "application/pdf"
 
 IMAGES = frozenset({JPEG, PNG, GIF, WEBP})
 IMAGES_AND_PDF = IMAGES | {PDF}
+
+# Files to import (read by the importers, never served back).
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GEOJSON = "application/geo+json"
+CSV = "text/csv"
+DATA_FILES = frozenset({XLSX, GEOJSON, CSV})
+_DATA_EXTENSIONS = {XLSX: "xlsx", GEOJSON: "geojson", CSV: "csv"}
+_DATA_LABELS = {XLSX: "Excel（.xlsx）", GEOJSON: "GeoJSON", CSV: "CSV"}
 
 EXTENSIONS = {JPEG: "jpg", PNG: "png", GIF: "gif", WEBP: "webp", PDF: "pdf"}
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", GIF: "GIF", WEBP: "WEBP"}
@@ -212,6 +223,63 @@ def sanitise_all(uploads: Iterable[Any], *, accept: frozenset[str] = IMAGES) -> 
             code=UploadCode.UPLOAD_TOO_LARGE,
         )
     return [sanitise(u, accept=accept) for u in files]
+
+
+def sanitise_data(upload: Any, *, accept: frozenset[str] = DATA_FILES) -> CleanFile:
+    """A file to import, read from its bytes: an .xlsx workbook (a zip holding a workbook and no macros,
+    kept as sent), GeoJSON (a JSON object, written again as UTF-8) or CSV (text in UTF-8 or GB18030, written
+    again as UTF-8 without NUL characters). Raises ValidationFailed (:class:`UploadCode`) for anything else."""
+    limit = max_file_bytes()
+    declared = _size_of(upload)
+    if declared is not None and declared > limit:
+        raise _too_large(limit)
+    data = _read(upload, limit)
+    if not data:
+        raise ValidationFailed(_("附件为空"), code=UploadCode.EMPTY_FILE)
+    if len(data) > limit:
+        raise _too_large(limit)
+    content_type, content = _data_type(data, accept)
+    if content_type is None:
+        labels = "、".join(_DATA_LABELS[t] for t in (XLSX, GEOJSON, CSV) if t in accept)
+        raise ValidationFailed(_("仅支持 %(types)s 文件") % {"types": labels}, code=UploadCode.UNSUPPORTED_FILE_TYPE)
+    extension = _DATA_EXTENSIONS[content_type]
+    return CleanFile(content=content, content_type=content_type, extension=extension, name=generated_name(extension))
+
+
+def _data_type(data: bytes, accept: frozenset[str]) -> tuple[str | None, bytes]:
+    if data.startswith(b"PK\x03\x04"):
+        if XLSX not in accept:
+            return None, b""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise ValidationFailed(_("文件已损坏或不是有效的 Excel 文件"), code=UploadCode.DAMAGED_FILE) from exc
+        if "xl/workbook.xml" not in names:
+            raise ValidationFailed(_("文件已损坏或不是有效的 Excel 文件"), code=UploadCode.DAMAGED_FILE)
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise ValidationFailed(_("Excel 文件含有宏，不能上传"), code=UploadCode.ACTIVE_CONTENT)
+        return XLSX, data
+    if b"\x00" in data:
+        return None, b""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            return None, b""
+    if text.lstrip().startswith("{") and GEOJSON in accept:
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise ValidationFailed(_("文件已损坏或不是有效的 GeoJSON"), code=UploadCode.DAMAGED_FILE) from exc
+        if not isinstance(parsed, dict):
+            raise ValidationFailed(_("文件已损坏或不是有效的 GeoJSON"), code=UploadCode.DAMAGED_FILE)
+        return GEOJSON, json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    if CSV in accept and not text.lstrip().startswith("{"):
+        return CSV, text.encode("utf-8")
+    return None, b""
 
 
 def _too_large(limit: int) -> ValidationFailed:
