@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     CALLBACK_NOT_FAILED = "callback_not_failed"  # reopening a case whose callback was resolved and rated well
     MERGED_CHILD = "merged_child"  # closing a case merged into another (it closes with its main case)
     SELF_VERIFICATION = "self_verification"  # verifying one's own sampled on-site resolution
+    NOT_A_CONSULTATION = "not_a_consultation"  # 直接答复 of a case that is not a 咨询
 
     # -- the steps' inputs (handlers)
     INVALID_UNIT = "invalid_unit"  # dispatch to a unit that does not exist or is inactive

@@ -36,6 +36,7 @@ from wangge.core.workflow import (
 )
 from wangge.workorders.choices import (
     OPEN_STATUSES,
+    AppealType,
     DurationUnit,
     Rating,
     ReplyResult,
@@ -114,6 +115,7 @@ PARENT = Input("parent", REFERENCE, _("合并到（主工单查询码）"), requ
 LEVEL = Input("level", CHOICE, _("督办等级"), required=True, choices=SupervisionLevel, radio=True, help=_("督办等级"))
 BEFORE = Input("before_photos", FILES, _("处置前照片"))
 AFTER = Input("after_photos", FILES, _("处置后照片"))
+ANSWER_TEXT = Input("text", LONG_TEXT, _("答复内容"), required=True, max_length=5000, help=_("直接答复：答复内容"))
 # 核查 evidence: the verifier's photos of the site (处置后) and where the verifier stood (WGS-84, from the device).
 # Whether a category requires them: ``Category.verify_photo_required`` / ``verify_position_required``, a parent's
 # requirement applying to its children (``services.handlers.verify_requirements``).
@@ -140,6 +142,7 @@ GUARD_MESSAGES: dict[StrEnum, Any] = {
     ErrorCode.CALLBACK_NOT_FAILED: _("仅回访未解决或差评的工单可重办"),
     ErrorCode.MERGED_CHILD: _("已合并的工单随主工单办结"),
     ErrorCode.SELF_VERIFICATION: _("现场解决的抽查核查须由处置人以外的人员进行"),
+    ErrorCode.NOT_A_CONSULTATION: _("只有咨询类诉求可以直接答复"),
 }
 
 
@@ -171,6 +174,10 @@ def _not_own_on_site_resolution(wo: WorkOrder, actor: Any) -> ErrorCode | None:
 
     done_by_actor = Event.objects.filter(work_order=wo, name="resolve_on_site", actor=user).exists()
     return ErrorCode.SELF_VERIFICATION if done_by_actor else None
+
+
+def _consultation(wo: WorkOrder, actor: Any) -> ErrorCode | None:
+    return None if wo.appeal_type == AppealType.CONSULT else ErrorCode.NOT_A_CONSULTATION
 
 
 def _bad_rating(wo: WorkOrder) -> bool:
@@ -373,6 +380,20 @@ _T = [
         inputs=(RESULT_TEXT, BEFORE, AFTER, NOTE),
         colour="success",
         public_label=_("已现场解决"),
+    ),
+    # 直接答复: a 咨询 call answered by the call taker on the phone (from the knowledge base, wangge.knowledge),
+    # closed at once; the history row names the article and version in its data.
+    Transition(
+        "answer_direct",
+        _("直接答复"),
+        frozenset({Status.REGISTERED}),
+        frozenset({Status.CLOSED}),
+        INTAKE,
+        inputs=(ANSWER_TEXT, NOTE),
+        guard=_consultation,
+        colour="success",
+        public_label=_("已直接答复"),
+        queue=False,
     ),
 ]
 

@@ -254,35 +254,125 @@ def _register(request: HttpRequest, form: AppealForm, done: str, **extra: Any) -
 @login_required
 def case_intake(request: HttpRequest) -> HttpResponse:
     """受理登记: the command centre registers a hotline call or another staff channel, with the suggestions
-    (category, unit, duplicates, address match) refreshed as the call taker types."""
+    (category, unit, duplicates, address match), the caller's earlier cases and the knowledge base's answers
+    refreshed as the call taker types. A confident category suggestion is filled in (README "Intake aids"),
+    also at saving when the page had no time to; a 咨询 answered from the knowledge base is closed on the spot
+    (直接答复, ``knowledge.services.answer_call``)."""
     user = request.user
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             d = form.cleaned_data
-            done = _register(
-                request,
-                form,
-                _("已受理，查询码 %(code)s"),
-                channel=d["channel"],
-                title=d["title"],
-                urgency=d["urgency"],
-                district=d["district"],
-            )
+            extra = {"channel": d["channel"], "title": d["title"], "urgency": d["urgency"], "district": d["district"]}
+            if request.POST.get("answer_direct"):
+                done = _answer_direct(request, form, extra)
+            else:
+                if d.get("category") is None and request.POST.get("category_auto") != "0":
+                    d["category"] = _confident_category(d.get("title") or "", d.get("description") or "")
+                done = _register(request, form, _("已受理，查询码 %(code)s"), **extra)
             if done is not None:
                 return done
     else:
         form = IntakeForm(user=user)
-    return render(request, "web/case_intake.html", {"form": form, "map": map_settings(), "staff": True})
+    context = {
+        "form": form,
+        "map": map_settings(),
+        "staff": True,
+        "kb": {k: request.POST.get(k, "") for k in ("kb_article", "kb_version", "kb_title", "kb_answer")},
+    }
+    return render(request, "web/case_intake.html", context)
+
+
+def _confident_category(title: str, description: str) -> Any:
+    """The classifier's category when it reaches ``WANGGE_CLASSIFIER_MIN_CONFIDENCE`` and is one the form
+    offers (a sub-category), else None; an aid never stops intake."""
+    from wangge.web.forms import leaf_categories
+
+    if len(description.strip()) < 5:
+        return None
+    try:
+        _active, guesses = intake.guess_categories(title, description)
+    except Exception:  # an aid must never stop intake
+        logger.exception("category guess failed at intake")
+        return None
+    best = guesses[0] if guesses else None
+    if best is None or best.category is None or best.confidence < intake.min_confidence():
+        return None
+    return leaf_categories().filter(pk=best.category.pk).first()
+
+
+def _answer_direct(request: HttpRequest, form: IntakeForm, extra: dict[str, Any]) -> HttpResponse | None:
+    """直接答复: register the 咨询 and close it with the knowledge-base answer; the rule error on the form
+    otherwise."""
+    from wangge.knowledge.services import answer_call
+
+    raw_id, raw_version = request.POST.get("kb_article", ""), request.POST.get("kb_version", "")
+    if not raw_id.isdigit():
+        form.add_error(None, _("请先在知识库中选择答复口径并插入"))
+        return None
+    try:
+        wo = answer_call(
+            actor=request.user,
+            article_id=int(raw_id),
+            article_version=int(raw_version) if raw_version.isdigit() else None,
+            answer=request.POST.get("kb_answer", ""),
+            intake={**form.appeal(), **extra},
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, _("已直接答复并办结，查询码 %(code)s") % {"code": wo.tracking_code})
+    return redirect("web:case_detail", pk=wo.pk)
+
+
+CALLER_HISTORY_ROWS = 10
+
+
+def _caller_history(request: HttpRequest) -> HttpResponse:
+    """The earlier cases of the phone number being typed (exact match on its blind index), within the user's
+    scope; a lookup that shows cases is written to the audit trail (it reads cases by a personal number)."""
+    from django.core.exceptions import ValidationError
+
+    from wangge.core.crypto import blind_index
+    from wangge.core.validators import normalise_phone, validate_phone
+    from wangge.workorders.choices import OPEN_STATUSES
+
+    phone = normalise_phone(request.POST.get("reporter_phone", ""))
+    context: dict[str, Any] = {"phone": mask_phone(phone), "cases": [], "count": 0, "checked": False}
+    try:
+        validate_phone(phone)
+    except ValidationError:
+        return render(request, "web/partials/caller_history.html", context)
+    qs = WorkOrder.objects.restrict(request.user).filter(reporter_phone_index=blind_index(phone))
+    rows = list(qs.select_related("category").order_by("-received_at")[:CALLER_HISTORY_ROWS])
+    count = qs.count()
+    for wo in rows:
+        wo.title_shown = mask_numbers(wo.title)  # type: ignore[attr-defined]
+        wo.is_open = wo.status in OPEN_STATUSES  # type: ignore[attr-defined]
+    context.update(
+        {"cases": rows, "count": count, "checked": True, "open": qs.filter(status__in=OPEN_STATUSES).count()}
+    )
+    if count:
+        audit.record(
+            actor=request.user,
+            action="workorders.caller_history",
+            note=f"受理登记按来电号码 {mask_phone(phone)} 查询历史工单 {count} 件",
+            ip=client_ip(request),
+            only_changes=False,
+        )
+    return render(request, "web/partials/caller_history.html", context)
 
 
 @login_required
 @require_POST
 def case_intake_suggest(request: HttpRequest) -> HttpResponse:
-    """The suggestion panel of the intake page for what has been typed so far (htmx; writes nothing)."""
+    """The suggestion panel of the intake page for what has been typed so far (htmx; writes nothing but the
+    audit entry of a caller-history lookup). ``part=history``: the caller's earlier cases by phone number."""
     from wangge.core.geo import to_wgs84
     from wangge.territory import locator
 
+    if request.POST.get("part") == "history":
+        return _caller_history(request)
     form = IntakeForm(request.POST, user=request.user)
     form.is_valid()  # a half-filled form still gets suggestions from what is valid in it
     d = getattr(form, "cleaned_data", {})
@@ -308,4 +398,9 @@ def case_intake_suggest(request: HttpRequest) -> HttpResponse:
     except Exception:  # an aid must never stop intake
         logger.exception("intake suggestions failed")
         suggestion = None
-    return render(request, "web/partials/suggestions.html", {"suggestion": suggestion, "intake": True})
+    fill = None
+    if suggestion is not None and suggestion.category is not None and suggestion.category.parent_id:
+        fill = suggestion.category.pk  # a confident guess the category field offers: the page fills it in
+    return render(
+        request, "web/partials/suggestions.html", {"suggestion": suggestion, "intake": True, "fill_category": fill}
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -34,7 +36,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "approaching_count": queue.filter(clock_q(ClockState.APPROACHING, now)).count(),
         "roles": sorted(selectors.roles_of(user)),
     }
-    if kind == selectors.HOME_GRID:
+    if kind == selectors.HOME_DISPATCH and takes_calls_only(user):
+        # 话务员: their intake and today's calls, not a dispatch queue they cannot act on.
+        context.update(intake_home(user, now))
+    elif kind == selectors.HOME_GRID:
         cases = list(selectors.list_rows(open_cases).order_by(*selectors.DUE_ORDER)[:20])
         context["cases"] = selectors.decorate(cases, now)
         context["cases_title"] = "grid"
@@ -57,3 +62,34 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cases"] = selectors.decorate(list(selectors.list_rows(queue)[:20]), now)
         context["cases_title"] = "queue"
     return render(request, "web/home.html", context)
+
+HOME_INTAKE = "intake"
+
+
+def takes_calls_only(user: Any) -> bool:
+    """A call taker (受理员/话务员) who is not also a dispatcher or an administrator."""
+    from wangge.accounts.choices import Role
+
+    roles = selectors.roles_of(user)
+    return not user.is_superuser and Role.CALL_TAKER in roles and not roles & {Role.DISPATCHER, Role.ADMIN}
+
+
+def intake_home(user: Any, now: dt.datetime) -> dict[str, Any]:
+    """The call taker's home: the cases they filed today (newest first) with their status, and the counts."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = WorkOrder.objects.filter(filed_by=user, received_at__gte=start)
+    rows = list(today.select_related("category").order_by("-received_at", "-pk")[:100])
+    answered = set(
+        today.filter(events__name="answer_direct").values_list("pk", flat=True)
+    )
+    for wo in rows:
+        wo.answered_directly = wo.pk in answered  # type: ignore[attr-defined]
+    return {
+        "kind": HOME_INTAKE,
+        "today_start": start,
+        "today_cases": rows,
+        "today_total": today.count(),
+        "today_answered": len(answered),
+        "today_waiting": today.filter(status__in=(Status.REGISTERED, Status.RETURNED)).count(),
+        "today_open": today.filter(status__in=OPEN_STATUSES).count(),
+    }

@@ -470,6 +470,28 @@ def _h_resolve_on_site(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, 
     return {"sampled": wo.sampled_for_verification}
 
 
+def _h_answer_direct(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    """直接答复: the 咨询 answered on the phone and closed at once (an on-the-spot resolution of the call). The
+    knowledge-base article and version the answer came from, when given, go into the history row."""
+    end_step(wo, at)
+    wo.resolution_mode = ResolutionMode.ON_SITE
+    wo.reply_text = str(p["text"])
+    wo.reply_result = ReplyResult.RESOLVED
+    wo.replied_at = at
+    wo.handled_on_time = True
+    wo.handling_seconds = int((at - wo.received_at).total_seconds())
+    wo.due_at = wo.due_at or at
+    wo.closed_at = at
+    data: dict[str, Any] = {}
+    if p.get("article"):
+        data = {
+            "article": int(p["article"]),
+            "article_version": int(p.get("article_version") or 0),
+            "article_title": str(p.get("article_title") or "")[:200],
+        }
+    return data
+
+
 HANDLERS = {
     "dispatch": _h_dispatch,
     "accept": _h_accept,
@@ -489,5 +511,6 @@ HANDLERS = {
     "invalidate": _h_invalidate,
     "supervise": _h_supervise,
     "resolve_on_site": _h_resolve_on_site,
+    "answer_direct": _h_answer_direct,
 }
 assert set(HANDLERS) == set(TRANSITIONS), "every transition needs a handler"
