@@ -142,4 +142,4 @@ class Submission(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.service_code} → {self.work_order_id}"
+        return f"{self.service_code} → {self.work_order.tracking_code}"  # the case's code, never its id

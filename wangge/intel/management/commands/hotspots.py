@@ -46,5 +46,7 @@ class Command(BaseCommand):
                 f"{rank}. {issue.label}  {issue.size}件（上期{issue.previous}件，{growth}），"
                 f"{issue.support}位诉求人，热度{issue.heat:g}  地点：{places}"
             )
+            ids = [case_id for case_id, _title in issue.representatives]
+            codes = dict(WorkOrder.objects.filter(pk__in=ids).values_list("pk", "tracking_code"))
             for case_id, title in issue.representatives:
-                self.stdout.write(f"     #{case_id} {title}")
+                self.stdout.write(f"     {codes.get(case_id, '')} {title}")  # the case's code, never its id
