@@ -231,6 +231,22 @@ WANGGE_SANLV_WEIGHTS = {"response": 30, "resolution": 35, "satisfaction": 35}
 WANGGE_SATISFACTION_DEFINITION = "top3"
 WANGGE_BAD_RATING_RECTIFY_DAYS = 15
 WANGGE_ONSITE_SAMPLE_RATE = 0.2
+# Automatic 催办 and escalation of a step run late (wangge.workorders.escalation), checked at startup. Each step:
+# "after" = "warn" (the warning instant; first step only), 0 (the step deadline passed) or N (N working days
+# overdue on the working calendar), strictly increasing; "notify" among assignee (the handler; before acceptance
+# the unit's staff; before dispatch the dispatchers), unit, unit_leader (领导 over the unit's node), dispatcher,
+# supervisor (督查员), leader (领导 over the case's place); "card" "yellow"/"red" shows 黄牌/红牌. [] turns it off.
+WANGGE_ESCALATION_STEPS = [
+    {"name": "催办", "after": "warn", "notify": ["assignee"]},
+    {"name": "超期催办", "after": 0, "notify": ["assignee", "unit_leader", "dispatcher"]},
+    {"name": "黄牌", "after": 1, "notify": ["assignee", "unit_leader", "dispatcher", "supervisor"], "card": "yellow"},
+    {
+        "name": "红牌",
+        "after": 3,
+        "notify": ["assignee", "unit_leader", "dispatcher", "supervisor", "leader"],
+        "card": "red",
+    },
+]
 # Uploads (wangge.core.uploads): every file is typed from its bytes, images are encoded again without their
 # EXIF, each is stored under a generated name and sent only by the views that check who asks (never under
 # MEDIA_URL). Bytes per file; files and their total per submission (an appeal, a step, an upload); pixels per

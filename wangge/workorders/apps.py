@@ -12,3 +12,9 @@ class WorkOrdersConfig(AppConfig):
         from wangge.workorders.services import resync_scope_paths
 
         hooks.on_paths_changed(resync_scope_paths)
+
+        from django.core import checks
+
+        from wangge.workorders.escalation import escalation_policy_check
+
+        checks.register(escalation_policy_check)  # a malformed WANGGE_ESCALATION_STEPS stops the start-up

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.models import Unit
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
+from wangge.workorders import escalation
 from wangge.workorders.choices import (
     AppealType,
     CategoryKind,
@@ -93,6 +94,12 @@ class WorkOrderFilterSet(django_filters.FilterSet):
     handling_class = django_filters.ChoiceFilter(label=_("办理类别"), choices=HandlingClass.choices)
     resolution_mode = django_filters.ChoiceFilter(label=_("解决方式"), choices=ResolutionMode.choices)
     supervision = django_filters.MultipleChoiceFilter(distinct=False, label=_("督办"), choices=SUPERVISION_CHOICES)
+    escalation_level = django_filters.MultipleChoiceFilter(
+        distinct=False,
+        label=_("自动升级"),
+        choices=escalation.level_choices,
+        help_text=_("0 未升级；其余为 WANGGE_ESCALATION_STEPS 的等级（催办、超期催办、黄牌、红牌）"),
+    )
     clock = django_filters.ChoiceFilter(label=_("时限状态"), choices=ClockState.choices, method="filter_clock")
     overdue = django_filters.BooleanFilter(
         label=_("超期"), method="filter_overdue", help_text=_("未结工单中办结时限已过、尚未反馈的")

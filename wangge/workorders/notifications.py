@@ -103,6 +103,25 @@ def on_deadline(wo: WorkOrder, what: str) -> None:
     )
 
 
+def on_escalation(wo: WorkOrder, step: Any, people: Iterable[Any]) -> None:
+    """催办 / 黄牌 / 红牌 (``workorders.escalation``): the step's recipients hear once per step run, deadline and
+    level. A step at the warning instant or at the deadline shares its key with the deadline notice of that
+    moment (``on_deadline``), so whoever was told by it is not told twice."""
+    start = f"{wo.step_started_at:%Y%m%d%H%M%S}" if wo.step_started_at else "none"
+    due = f"{wo.step_due_at:%Y%m%d%H%M%S}" if wo.step_due_at else "none"
+    what = {"warn": "approaching", 0: "overdue"}.get(step.after, f"escalation{step.level}")
+    notify(
+        key=f"wo:{wo.pk}:{start}:{due}:{what}",
+        subject=gettext("工单 %(code)s %(name)s（%(status)s）")
+        % {"code": wo.tracking_code, "name": step.name, "status": wo.get_status_display()},
+        body=wo.title,
+        link=f"/cases/{wo.pk}/",
+        recipients=people,
+        territory_path=wo.scope_path,
+        unit_id=wo.assigned_unit_id,
+    )
+
+
 # --- the citizen: a text message at each public step (受理, 派遣, 答复, 办结/回访, 结案, 差评整改) ---------------
 
 

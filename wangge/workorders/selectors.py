@@ -72,6 +72,7 @@ LIST_COLUMNS = (
     "version",
     "urgency",
     "supervision",
+    "escalation_level",
     "step_due_at",
     "step_warn_at",
     "paused_at",

@@ -1,4 +1,5 @@
-"""Periodic work for the closed loop. Idempotent: each step run is warned and flagged at most once."""
+"""Periodic work for the closed loop. Idempotent: each step run is warned and flagged at most once, and raised to
+each escalation level (催办, 黄牌, 红牌: ``workorders.escalation``) at most once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from wangge.workorders import notifications
+from wangge.workorders import escalation, notifications
 from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
 from wangge.workorders.clocks import clock_q, step_overdue
 from wangge.workorders.models import WorkOrder
@@ -38,6 +39,16 @@ def flag_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    """One run of the deadline sweep: the deadline notices, then the escalation levels due (in that order, so
+    the escalation's first notices find those already told by the deadline notice)."""
+    now = now or timezone.now()
+    counts = flag_deadlines(now)
+    for level, n in sorted(escalation.escalate_due(now).items()):
+        counts[f"escalation_{level}"] = n
+    return counts
+
+
 @task()
 def sweep_deadlines() -> dict[str, int]:
-    return flag_deadlines()
+    return sweep()

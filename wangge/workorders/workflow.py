@@ -421,7 +421,11 @@ WORKFLOW = REGISTRY.add(
 )
 TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 # What the history calls each row: the steps, the creation, and a merged case closing with its main case.
-EVENT_LABELS: dict[str, Any] = {**WORKFLOW.labels(), "follow_parent": _("随主工单办结")}
+EVENT_LABELS: dict[str, Any] = {
+    **WORKFLOW.labels(),
+    "follow_parent": _("随主工单办结"),
+    "escalate": _("自动催办"),  # workorders.escalation: 催办, 黄牌, 红牌 (the level is in the row's note)
+}
 
 
 def available(user: Any, wo: WorkOrder) -> list[Transition]:

@@ -147,6 +147,7 @@ def _h_approve_extension(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str
     wo.extension_count += 1
     wo.extension_pending = None
     wo.warned_step_at = wo.breached_step_at = None
+    wo.escalation_level, wo.escalated_at = 0, None  # a moved deadline escalates afresh (workorders.escalation)
     return {"amount": str(amount), "unit": unit, "due_before": iso(before), "due_after": iso(wo.due_at)}
 
 
@@ -176,6 +177,7 @@ def _h_resume(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> 
         clock.save(update_fields=["due_at", "paused_seconds"])
     wo.paused_at = None
     wo.warned_step_at = wo.breached_step_at = None
+    wo.escalation_level, wo.escalated_at = 0, None  # a moved deadline escalates afresh (workorders.escalation)
     return {"paused_seconds": int(paused), "due_at": iso(wo.due_at)}
 
 

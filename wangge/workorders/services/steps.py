@@ -24,6 +24,7 @@ def set_step_fields(wo: WorkOrder, step: str, at: dt.datetime) -> deadlines.Due:
     wo.step_warn_at = due.warn_at
     wo.warned_step_at = None
     wo.breached_step_at = None
+    wo.escalation_level, wo.escalated_at = 0, None  # a new step run starts unescalated (workorders.escalation)
     return due
 
 
@@ -40,6 +41,7 @@ def end_step(wo: WorkOrder, at: dt.datetime) -> StepClock | None:
     clock.on_time = at <= clock.due_at
     clock.save(update_fields=["ended_at", "on_time"])
     wo.step_started_at = wo.step_due_at = wo.step_warn_at = None
+    wo.escalation_level, wo.escalated_at = 0, None  # escalation belongs to a running step (workorders.escalation)
     return clock
 
 
@@ -55,3 +57,4 @@ def start_handle_clock(wo: WorkOrder, at: dt.datetime) -> None:
     # Already past the deadline: the warning time is now, and the sweep flags it at once.
     wo.step_warn_at = deadlines.warn_between(at, wo.due_at, limit.unit)
     wo.warned_step_at = wo.breached_step_at = None
+    wo.escalation_level, wo.escalated_at = 0, None  # a new step run starts unescalated (workorders.escalation)
