@@ -35,31 +35,48 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """A unit, offered in groups by kind (指挥中心, 职能部门, 公共服务企业, 街道, 社区): a district has a hundred."""
+    """A unit, offered in groups by kind (指挥中心, 职能部门, 公共服务企业, 街道, 社区): a district has a hundred.
+    The routed (suggested) unit, when there is one, comes first and says so; the page's unit picker
+    (static/web/unitpicker.js, on ``data-unit-picker``) filters the options by what is typed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", _("请选择承办单位"))
+        picker = {
+            "data-unit-picker": "",
+            "data-unit-picker-placeholder": _("输入单位名称或编码筛选"),
+            "data-unit-picker-count": _("匹配 {n} 个单位"),
+        }
+        kwargs.setdefault("widget", forms.Select(attrs=picker))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.code}）"
 
-    def offer(self, queryset: Any) -> None:
+    def offer(self, queryset: Any, recommended: Unit | None = None) -> None:
         self.queryset = queryset
+        first: list[tuple[int, str]] = []
         groups: dict[str, list[tuple[int, str]]] = {}
         for unit in queryset:
+            if recommended is not None and unit.pk == recommended.pk:
+                first.append((unit.pk, f"{self.label_from_instance(unit)}{_('（推荐）')}"))
+                continue
             groups.setdefault(str(unit.get_kind_display()), []).append((unit.pk, self.label_from_instance(unit)))
-        self.choices = [("", self.empty_label or ""), *groups.items()]
+        self.choices = [("", self.empty_label or ""), *first, *groups.items()]
 
 
 YES_NO = (("1", _("已解决")), ("0", _("未解决")))
 
 
 def _unit_field(wo: WorkOrder, user: Any, i: Input) -> forms.Field:
+    """The units of the case's district, the routed one first (for 改派: unless it is the unit it is with)."""
     from wangge.web.selectors import dispatch_units
+    from wangge.workorders.services import suggest_unit
 
+    routed = suggest_unit(category=wo.category, territory=wo.territory)
+    if routed is not None and routed.pk == wo.assigned_unit_id:
+        routed = None
     unit = UnitChoiceField(label=i.label, queryset=Unit.objects.none())
-    unit.offer(dispatch_units([wo.district.path] if wo.district_id else None))
+    unit.offer(dispatch_units([wo.district.path] if wo.district_id else None), recommended=routed)
     return unit
 
 

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CITIZEN",
     "EVENT_LABELS",
+    "EXTENSION_WITHDRAWN",
     "TERRITORY",
     "TRANSITIONS",
     "UNIT",
@@ -196,6 +197,29 @@ _T = [
         inputs=(UNIT_INPUT, CATEGORY, NOTE),
         public_label=_("已派发至承办单位"),
         notice=Notice(_("新派遣工单 {code}，请及时签收"), (TO_UNIT,)),
+    ),
+    Transition(
+        "redispatch",
+        _("改派"),
+        frozenset({Status.DISPATCHED}),
+        frozenset({Status.DISPATCHED}),
+        COMMAND,
+        inputs=(UNIT_INPUT, NOTE_REQUIRED),
+        colour="warning",
+        public_label=_("已改派至其他承办单位"),
+        notice=Notice(_("改派工单 {code}，请及时签收"), (TO_UNIT,)),
+        queue=False,
+    ),
+    Transition(
+        "recall",
+        _("撤回"),
+        frozenset({Status.DISPATCHED}),
+        frozenset({Status.REGISTERED}),
+        COMMAND,
+        inputs=(NOTE_REQUIRED,),
+        colour="secondary",
+        public_label=_("重新派发中"),
+        queue=False,
     ),
     Transition(
         "accept",
@@ -421,10 +445,13 @@ WORKFLOW = REGISTRY.add(
 )
 TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 # What the history calls each row: the steps, the creation, and a merged case closing with its main case.
+# A pending 延期 request that a reply or a return ended before anyone decided on it.
+EXTENSION_WITHDRAWN = "extension_withdrawn"
 EVENT_LABELS: dict[str, Any] = {
     **WORKFLOW.labels(),
     "follow_parent": _("随主工单办结"),
     "escalate": _("自动催办"),  # workorders.escalation: 催办, 黄牌, 红牌 (the level is in the row's note)
+    EXTENSION_WITHDRAWN: _("延期申请撤销（未审批）"),
 }
 
 

@@ -462,3 +462,38 @@ def test_lists_do_not_query_per_row(
     # then it takes the same number of queries
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_redispatch_and_recall_through_the_transitions_endpoint(world: SimpleNamespace, client_for: Any) -> None:
+    # given a case dispatched to the wrong unit
+    wo = new_case(world)
+    act(world, wo, "dispatch", "dispatcher", local(2025, 6, 3, 10, 0), unit=world.dept)
+    client = client_for(world.dispatcher)
+    offered = [t["name"] for t in client.get(f"/api/work-orders/{wo.pk}/transitions/").json()]
+    assert {"redispatch", "recall"} <= set(offered)
+
+    # when the dispatcher sends it on to another unit, then calls it back
+    moved = _post(
+        client, wo, {"name": "redispatch", "unit": world.dept2.pk, "note": "职责属生态环境", "expected_version": 2}
+    )
+    recalled = _post(client, wo, {"name": "recall", "note": "再研判", "expected_version": 3})
+
+    # then each step answers with the case as it now stands, and the history names both units
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "dispatched" and moved.json()["assigned_unit"] is not None
+    assert recalled.status_code == 200 and recalled.json()["status"] == "registered"
+    events = client.get(f"/api/work-orders/{wo.pk}/events/").json()
+    assert [e["name"] for e in events][-2:] == ["redispatch", "recall"]
+    assert events[-2]["label"] == "改派" and events[-2]["data"]["from_unit"] == "cgj"
+    assert events[-2]["data"]["unit"] == "sthj" and events[-1]["label"] == "撤回"
+
+
+def test_the_unit_cannot_redispatch_through_the_api(world: SimpleNamespace, client_for: Any) -> None:
+    wo = new_case(world)
+    act(world, wo, "dispatch", "dispatcher", local(2025, 6, 3, 10, 0), unit=world.dept)
+
+    response = _post(client_for(world.handler), wo, {"name": "redispatch", "unit": world.dept2.pk, "note": "转给别人"})
+
+    assert response.status_code == 403
+    wo.refresh_from_db()
+    assert wo.assigned_unit == world.dept and wo.version == 2

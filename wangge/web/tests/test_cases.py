@@ -244,9 +244,10 @@ def test_dispatch_screen_offers_the_units_of_the_cases_district_grouped_by_kind(
 
     field = client.get(reverse("web:case_dispatch", args=[wo.pk])).context["dispatch"]["form"].fields["unit"]
 
-    groups = dict(field.choices[1:])
-    assert set(groups) == {"指挥中心", "职能部门"}
-    assert {pk for pk, _label in groups["职能部门"]} == {world.dept.pk, world.dept2.pk}
+    routed, *grouped = field.choices[1:]  # the routed unit first, marked （推荐）, then the groups without it
+    groups = dict(grouped)
+    assert routed[0] == world.dept.pk and set(groups) == {"指挥中心", "职能部门"}
+    assert {pk for pk, _label in groups["职能部门"]} == {world.dept2.pk}
     assert elsewhere not in field.queryset
 
 
@@ -288,3 +289,116 @@ def test_numbers_in_the_text_are_masked_for_roles_without_the_reveal_right(world
         assert ("0375-1234567" in html) is full, who
         if not full:
             assert "138****5678" in html
+
+
+def test_after_a_return_the_unit_lands_on_its_queue_with_a_message(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.handler)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "return"]),
+        {"expected_version": wo.version, "note": "不属于本单位职责"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("web:workbench")
+    assert WorkOrder.objects.get(pk=wo.pk).status == Status.RETURNED
+    page = client.get(response["HX-Redirect"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "已完成：退回" in text and "已不在您的办理范围内" in text
+
+
+def test_after_a_step_that_keeps_the_case_in_scope_the_page_stays_on_the_case(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.dispatcher)
+
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "recall"]), {"expected_version": wo.version, "note": "派错单位"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse("web:case_detail", args=[wo.pk])
+
+
+def test_a_pending_extension_is_shown_with_its_unit_requester_reason_and_approver(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    wo = act(world, wo, "accept", "handler", timezone.now())
+    act(
+        world,
+        wo,
+        "request_extension",
+        "handler",
+        timezone.now(),
+        amount=3,
+        unit_of_time="working_days",
+        note="需采购材料",
+    )
+    client.force_login(world.dispatcher)
+
+    html = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+
+    shown = html[html.index('id="extension-pending"') :].split("</dd>")[0]
+    assert "3 工作日" in shown and "待审批" in shown and "需采购材料" in shown
+    assert "handler" in shown and "指挥中心派遣员" in shown
+    assert {"approve_extension", "reject_extension"} <= action_names(
+        client.get(reverse("web:case_detail", args=[wo.pk]))
+    )
+
+
+def test_a_reply_before_the_decision_keeps_the_request_in_the_history(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    wo = act(world, wo, "accept", "handler", timezone.now())
+    wo = act(
+        world, wo, "request_extension", "handler", timezone.now(), amount=8, unit_of_time="working_hours", note="等配件"
+    )
+    client.force_login(world.handler)
+
+    client.post(
+        reverse("web:case_act", args=[wo.pk, "reply"]),
+        {"expected_version": wo.version, "text": "已修复", "result": "resolved"},
+    )
+
+    client.force_login(world.dispatcher)
+    html = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+    assert 'id="extension-pending"' not in html
+    assert "延期申请撤销（未审批）" in html and "办结反馈时延期申请尚未审批" in html
+
+
+def test_redispatch_through_the_page_offers_the_other_units_and_moves_the_case(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.dispatcher)
+
+    page = client.get(reverse("web:case_detail", args=[wo.pk]))
+    assert {"redispatch", "recall"} <= action_names(page)
+    assert "data-unit-picker" in page.content.decode() and "unitpicker.js" in page.content.decode()
+    response = client.post(
+        reverse("web:case_act", args=[wo.pk, "redispatch"]),
+        {"expected_version": wo.version, "unit": world.dept2.pk, "note": "职责属生态环境"},
+    )
+
+    assert response.status_code == 302
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.DISPATCHED and fresh.assigned_unit == world.dept2 and fresh.return_count == 0
+
+
+def test_recall_without_a_reason_is_a_400_and_changes_nothing(client: Client, world: Any) -> None:
+    wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
+    client.force_login(world.dispatcher)
+
+    response = client.post(reverse("web:case_act", args=[wo.pk, "recall"]), {"expected_version": wo.version})
+
+    assert response.status_code == 400
+    fresh = WorkOrder.objects.get(pk=wo.pk)
+    assert fresh.status == Status.DISPATCHED and fresh.version == wo.version
+
+
+def test_dispatch_screen_puts_the_routed_unit_first_and_marks_it(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:case_dispatch", args=[wo.pk]))
+
+    routed = response.context["suggestion"].unit
+    field = response.context["dispatch"]["form"].fields["unit"]
+    assert routed is not None and field.choices[1][0] == routed.pk and "（推荐）" in field.choices[1][1]
+    assert "unitpicker.js" in response.content.decode()

@@ -212,3 +212,38 @@ def test_filters_offer_all_rather_than_dashes(client: Client, world: Any) -> Non
 
     assert "---------" not in body
     assert '<option value="" selected>全部</option>' in body
+
+
+def test_bulk_dispatch_sends_back_the_table_so_the_rows_no_longer_say_waiting(client: Client, world: Any) -> None:
+    a, b = new_case(world), new_case(world)
+    client.force_login(world.dispatcher)
+    shown = "http://testserver" + reverse("web:workbench") + "?tab=all"
+
+    response = client.post(
+        reverse("web:bulk_dispatch"),
+        {"cases": [f"{a.pk}:{a.version}"], "unit": world.dept.pk},
+        headers={"HX-Request": "true", "HX-Current-URL": shown},
+    )
+
+    html = response.content.decode()
+    table = html[html.index('id="case-table"') :]
+    assert 'hx-swap-oob="innerHTML"' in html[html.index('id="case-table"') - 60 :]
+    row_a = table[table.index(a.tracking_code) :].split("</tr>")[0]
+    row_b = table[table.index(b.tracking_code) :].split("</tr>")[0]
+    assert "待签收" in row_a and "城市管理局" in row_a and "待派遣" not in row_a
+    assert "待派遣" in row_b  # the tab on the screen (全部) is the one sent back
+    assert f'value="{a.pk}:{a.version + 1}"' in table  # the next bulk action uses the new version
+
+
+def test_bulk_dispatch_from_the_queue_tab_drops_the_dispatched_rows(client: Client, world: Any) -> None:
+    a, b = new_case(world), new_case(world)
+    client.force_login(world.dispatcher)
+
+    response = client.post(
+        reverse("web:bulk_dispatch"),
+        {"cases": [f"{a.pk}:{a.version}"], "unit": world.dept.pk},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + reverse("web:workbench")},
+    )
+
+    table = response.content.decode().split('id="case-table"')[1]
+    assert a.tracking_code not in table and b.tracking_code in table

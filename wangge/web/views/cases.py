@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.choices import Role
 from wangge.accounts.roles import REVEAL
 from wangge.core import audit, uploads
 from wangge.core.errors import DomainError
@@ -25,7 +27,7 @@ from wangge.territory.maps import display_point, focus_bounds, grid_feature, map
 from wangge.web import selectors
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
 from wangge.web.views.common import client_ip, is_htmx, run_step
-from wangge.workorders.choices import Channel
+from wangge.workorders.choices import Channel, DurationUnit
 from wangge.workorders.models import Attachment, WorkOrder
 from wangge.workorders.services import appeal_submit, work_order_transition
 from wangge.workorders.workflow import EVENT_LABELS, TRANSITIONS, Transition, available
@@ -94,6 +96,29 @@ def _event_links(user: Any, events: list[Any]) -> None:
         ev.links = [{"label": label, "code": code, "pk": pks.get(code)} for label, code in rows]
 
 
+def pending_extension(wo: WorkOrder, events: list[Any], shown: Any) -> dict[str, Any] | None:
+    """The 延期 request awaiting a decision, as the page states it: how long (with its unit), who asked and
+    when, why, and who decides (the roles of the 批准延期 step)."""
+    req = wo.extension_pending
+    if not req:
+        return None
+    asked = next((ev for ev in reversed(events) if ev.name == "request_extension"), None)
+    try:
+        amount = f"{Decimal(str(req.get('amount'))).normalize():f}"
+    except (InvalidOperation, ValueError):
+        amount = str(req.get("amount", ""))
+    unit = str(req.get("unit") or "")
+    deciders = TRANSITIONS["approve_extension"].roles - {Role.ADMIN}
+    return {
+        "amount": amount,
+        "unit": DurationUnit(unit).label if unit in DurationUnit.values else unit,
+        "reason": shown(str(req.get("reason") or "")),
+        "requester": (asked.actor_label or str(asked.actor or "")) if asked else "",
+        "requested_at": asked.at if asked else None,
+        "approvers": "、".join(str(Role(r).label) for r in sorted(deciders)),
+    }
+
+
 def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, TransitionForm] | None = None) -> dict[str, Any]:
     user = request.user
     reveal = may_reveal(user, wo)
@@ -123,6 +148,7 @@ def case_context(request: HttpRequest, wo: WorkOrder, bound: dict[str, Transitio
         "grid_outline": grid_feature(wo.grid_id) if pin else None,
         "map": map_settings(),
         "children": list(wo.children.all()[:20]),
+        "extension": pending_extension(wo, events, shown),
     }
 
 
@@ -156,6 +182,9 @@ def case_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         label=t.label,
         target=reverse("web:case_detail", args=[wo.pk]),
         conflict_message=_("该工单已被他人处理（版本已变化），请刷新页面后查看最新状态再操作。"),
+        # e.g. after 退回 or 改派 the unit no longer sees the case: back to its queue with a message
+        still_visible=lambda: WorkOrder.objects.restrict(user).filter(pk=wo.pk).exists(),
+        queue=reverse("web:workbench"),
     )
     if done is not None:
         return done
@@ -180,6 +209,8 @@ def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(transition=t, work_order=wo, user=user)
     if suggestion is not None and suggestion.unit is not None:
         form.initial["unit"] = suggestion.unit.pk
+        field = form.fields["unit"]
+        field.offer(field.queryset, recommended=suggestion.unit)  # type: ignore[attr-defined]
     if suggestion is not None and wo.category_id is None and suggestion.category is not None:
         form.initial["category"] = suggestion.category.pk
     merge = TRANSITIONS["merge"]

@@ -47,10 +47,16 @@ def run_step(
     label: str,
     target: str,
     conflict_message: str | None = None,
+    still_visible: Callable[[], bool] | None = None,
+    queue: str | None = None,
 ) -> tuple[HttpResponse | None, int, str]:
     """Submit a workflow step's form: on success the page to go to (an htmx request is told through
     HX-Redirect), else ``(None, status, message)`` with the fields the service refused marked on the form.
-    ``conflict_message`` replaces the service's message for a conflict (e.g. a stale version)."""
+    ``conflict_message`` replaces the service's message for a conflict (e.g. a stale version).
+
+    A step can take the object out of the actor's scope (a unit that returns a case no longer sees it): when
+    ``still_visible`` answers False after the step, the actor lands on ``queue`` (their list) with a message
+    saying so, never on a page that would now answer 404."""
     if not form.is_valid():
         return None, 400, _("请检查填写的内容")
     try:
@@ -64,6 +70,9 @@ def run_step(
                 form.add_error(field, detail.get("message") or _("请检查此项"))
         return None, exc.http_status, exc.message
     messages.success(request, _("已完成：%(label)s") % {"label": label})
+    if queue is not None and still_visible is not None and not still_visible():
+        messages.info(request, _("该事项已不在您的办理范围内，已返回工作台"))
+        target = queue
     if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from wangge.web import selectors, services
 from wangge.web.filters import CASE_PRIMARY_FILTERS, case_filterset_class, split_fields, tune_form
 from wangge.web.forms import BulkDispatchForm, SavedViewForm
 from wangge.web.models import SavedView
-from wangge.web.views.common import is_htmx, paginate, querystring_without
+from wangge.web.views.common import is_htmx, querystring_without
 from wangge.workorders.models import WorkOrder
 from wangge.workorders.services import work_order_transition
 
@@ -39,6 +41,33 @@ def case_list_queryset(user: Any, tab: str) -> Any:
     return selectors.list_rows(WorkOrder.objects.restrict(user)).order_by(*selectors.NEWEST_ORDER)
 
 
+def _without(params: QueryDict, *keys: str) -> str:
+    params = params.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def case_table_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+    """The case table for these query parameters (tab, filters, page): the workbench page, and the table a
+    bulk dispatch sends back so its rows show what the dispatch did."""
+    user = request.user
+    tab = TAB_ALL if params.get("tab") == TAB_ALL else TAB_MINE
+    filterset = case_filterset_class()(params or None, queryset=case_list_queryset(user, tab), request=request)
+    cases = filterset.qs if filterset.is_bound and filterset.is_valid() else case_list_queryset(user, tab)
+    tune_form(filterset.form)
+    page = Paginator(cases, 50).get_page(params.get("page"))
+    selectors.decorate(list(page.object_list), timezone.now())
+    return {
+        "tab": tab,
+        "filterset": filterset,
+        "page": page,
+        "querystring": _without(params, "page"),
+        "tab_querystring": _without(params, "page", "tab"),
+        "can_bulk_dispatch": may_bulk_dispatch(user),
+    }
+
+
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -46,31 +75,31 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if view_id and view_id.isdigit():
         saved = get_object_or_404(SavedView, pk=int(view_id), user_id=user.pk)
         return HttpResponseRedirect(f"{reverse('web:workbench')}?{saved.querystring}")
-    tab = TAB_ALL if request.GET.get("tab") == TAB_ALL else TAB_MINE
-    filterset = case_filterset_class()(request.GET or None, queryset=case_list_queryset(user, tab), request=request)
-    cases = filterset.qs if filterset.is_bound and filterset.is_valid() else case_list_queryset(user, tab)
-    tune_form(filterset.form)
-    primary, more = split_fields(filterset.form, CASE_PRIMARY_FILTERS)
-    page = paginate(request, cases, per_page=50)
-    selectors.decorate(list(page.object_list), timezone.now())
-    bulk = may_bulk_dispatch(user)
-    context = {
-        "tab": tab,
-        "filterset": filterset,
-        "primary_filters": primary,
-        "more_filters": more,
-        "more_open": any(request.GET.get(f.name) for f in more),
-        "filters_active": any(request.GET.get(f.name) for f in (*primary, *more)),
-        "page": page,
-        "querystring": querystring_without(request, "page"),
-        "tab_querystring": querystring_without(request, "page", "tab"),
-        "saved_views": SavedView.objects.filter(user_id=user.pk or 0),
-        "can_bulk_dispatch": bulk,
-        "bulk_form": BulkDispatchForm(user=user) if bulk and not is_htmx(request) else None,
-        "save_form": SavedViewForm(initial={"querystring": querystring_without(request, "page")}),
-    }
+    context = case_table_context(request, request.GET)
+    primary, more = split_fields(context["filterset"].form, CASE_PRIMARY_FILTERS)
+    bulk = context["can_bulk_dispatch"]
+    context.update(
+        {
+            "primary_filters": primary,
+            "more_filters": more,
+            "more_open": any(request.GET.get(f.name) for f in more),
+            "filters_active": any(request.GET.get(f.name) for f in (*primary, *more)),
+            "saved_views": SavedView.objects.filter(user_id=user.pk or 0),
+            "bulk_form": BulkDispatchForm(user=user) if bulk and not is_htmx(request) else None,
+            "save_form": SavedViewForm(initial={"querystring": querystring_without(request, "page")}),
+        }
+    )
     template = "web/partials/case_table.html" if is_htmx(request) else "web/workbench.html"
     return render(request, template, context)
+
+
+def _shown_params(request: HttpRequest) -> QueryDict:
+    """The query of the workbench page an htmx request came from (htmx sends its address), so the table sent
+    back is the one on the screen; the default list otherwise."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if current.path != reverse("web:workbench"):
+        return QueryDict()
+    return QueryDict(current.query)
 
 
 @login_required
@@ -102,10 +131,12 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         else:
             results.append({"code": wo.tracking_code, "ok": True, "message": _("已派往 %(unit)s") % {"unit": unit}})
     done = sum(1 for r in results if r["ok"])
-    context = {"results": results, "done": done, "failed": len(results) - done, "unit": unit}
+    context: dict[str, Any] = {"results": results, "done": done, "failed": len(results) - done, "unit": unit}
     if not is_htmx(request):
         messages.info(request, _("批量派遣：成功 %(done)d 件，失败 %(failed)d 件") % context)
         return redirect("web:workbench")
+    # The rows on the screen must not go on saying 待派遣: the table comes back with the result (out of band).
+    context["table"] = case_table_context(request, _shown_params(request))
     return render(request, "web/partials/bulk_result.html", context)
 
 

@@ -34,27 +34,28 @@ from wangge.workorders.errors import ErrorCode
 from wangge.workorders.models import WorkOrder
 from wangge.workorders.services.records import insert_case, iso, new_tracking_code, record_event
 from wangge.workorders.services.steps import end_step, start_handle_clock, start_step
-from wangge.workorders.workflow import TRANSITIONS, InvalidTransition
+from wangge.workorders.workflow import EXTENSION_WITHDRAWN, TRANSITIONS, InvalidTransition
 
 
-def _h_dispatch(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
-    unit = p["unit"]
-    if not isinstance(unit, Unit):
-        unit = Unit.objects.filter(pk=unit, is_active=True).first()
+def _unit_for(wo: WorkOrder, value: Any) -> Unit:
+    """The unit a case may be sent to: active, and of the case's own district (or of the city above it)."""
+    unit = value if isinstance(value, Unit) else Unit.objects.filter(pk=value, is_active=True).first()
     if unit is None or not unit.is_active:
         raise ValidationFailed(
             gettext("承办单位不存在或已停用"), code=ErrorCode.INVALID_UNIT, details=[{"field": "unit"}]
         )
-    # A case goes to a unit of its own district (or of the city above it), never to another district's.
     unit_path = Territory.objects.filter(pk=unit.territory_id).values_list("path", flat=True).first() or ""
     district_path = wo.district.path
     if not (unit_path.startswith(district_path) or district_path.startswith(unit_path)):
         raise ValidationFailed(
             gettext("承办单位不属于本工单所在的区"), code=ErrorCode.UNIT_OUTSIDE_DISTRICT, details=[{"field": "unit"}]
         )
-    if "category" in p and p["category"] is not None:
-        wo.category = p["category"]
-        wo.handling_class = wo.category.handling_class if wo.category else wo.handling_class
+    return unit
+
+
+def _send_to(wo: WorkOrder, unit: Unit, at: dt.datetime) -> None:
+    """Hand the case to ``unit``: its 签收 clock starts now, and so does the handling limit (except a 差评
+    rectification's, which runs from the bad rating whoever it is sent to)."""
     end_step(wo, at)
     wo.assigned_unit = unit
     wo.assignee = None
@@ -63,11 +64,54 @@ def _h_dispatch(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -
     wo.accepted_on_time = None
     start_step(wo, Step.ACCEPT, at)
     if not (wo.relation == Relation.RECTIFICATION and wo.due_at is not None):
-        # A 差评 rectification keeps the limit that runs from the bad rating, whoever it is sent to.
         handle_due = deadlines.due_from(at, deadlines.step_limit(wo.category, Step.HANDLE, wo.urgency))
         wo.due_at = handle_due.at
         wo.due_provisional = handle_due.provisional
+
+
+def _h_dispatch(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    unit = _unit_for(wo, p["unit"])
+    if "category" in p and p["category"] is not None:
+        wo.category = p["category"]
+        wo.handling_class = wo.category.handling_class if wo.category else wo.handling_class
+    _send_to(wo, unit, at)
     return {"unit": unit.code, "unit_name": unit.name, "due_at": iso(wo.due_at)}
+
+
+def _h_redispatch(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    """改派 before the unit accepted: the first unit's 签收 clock stops (frozen as it stood), the new unit's
+    starts. Not a 退回: the first unit did not refuse it, so ``return_count`` stays."""
+    unit = _unit_for(wo, p["unit"])
+    before = wo.assigned_unit
+    if before is not None and before.pk == unit.pk:
+        raise ValidationFailed(
+            gettext("改派须选择另一个承办单位"), code=ErrorCode.INVALID_UNIT, details=[{"field": "unit"}]
+        )
+    _send_to(wo, unit, at)
+    return {
+        "from_unit": before.code if before else None,
+        "from_unit_name": before.name if before else None,
+        "unit": unit.code,
+        "unit_name": unit.name,
+        "due_at": iso(wo.due_at),
+    }
+
+
+def _h_recall(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    """撤回 before the unit accepted: back to the dispatchers' queue as if never dispatched. The unit's 签收
+    clock stops; the handling limit set by the dispatch goes (a rectification keeps its own); not a 退回."""
+    unit = wo.assigned_unit
+    end_step(wo, at)
+    wo.assigned_unit = None
+    wo.assignee = None
+    wo.dispatched_at = None
+    wo.accepted_at = None
+    wo.accepted_on_time = None
+    if wo.relation != Relation.RECTIFICATION:
+        wo.due_at = None
+        wo.due_provisional = False
+    start_step(wo, Step.DISPATCH, at)
+    return {"unit": unit.code if unit else None, "unit_name": unit.name if unit else None}
 
 
 def _h_accept(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +129,7 @@ def _h_return(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> 
     wo.return_count += 1
     wo.assigned_unit = None
     wo.assignee = None
-    wo.extension_pending = None
+    _withdraw_extension(wo, actor, at, gettext("承办单位退回工单，未审批的延期申请随之撤销"))
     wo.status = Status.RETURNED
     start_step(wo, Step.DISPATCH, at)
     return {"unit": unit.code if unit else None}
@@ -127,6 +171,17 @@ def _h_request_extension(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str
         "requested_at": iso(at),
     }
     return dict(wo.extension_pending)
+
+
+def _withdraw_extension(wo: WorkOrder, actor: Any, at: dt.datetime, why: str) -> bool:
+    """A step that ends the handling (a reply, a return) ends a request nobody decided on yet: it is written to
+    the history as withdrawn, with what was asked, so it never silently disappears."""
+    req = wo.extension_pending
+    if not req:
+        return False
+    wo.extension_pending = None
+    record_event(wo, EXTENSION_WITHDRAWN, actor, at, wo.status, wo.status, note=why, data={"request": req})
+    return True
 
 
 def _h_approve_extension(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
@@ -188,11 +243,14 @@ def _h_reply(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> d
     wo.reply_text = str(p["text"])
     wo.reply_result = p["result"]
     wo.replied_at = at
-    wo.extension_pending = None
+    withdrawn = _withdraw_extension(wo, actor, at, gettext("办结反馈时延期申请尚未审批，申请自动撤销"))
     # 处置 ends with the reply: its outcome is frozen now (a failed check clears it for the rework).
     wo.handled_on_time = wo.due_at is not None and at <= wo.due_at
     start_step(wo, Step.VERIFY, at)
-    return {"result": wo.reply_result, "handled_on_time": wo.handled_on_time}
+    data: dict[str, Any] = {"result": wo.reply_result, "handled_on_time": wo.handled_on_time}
+    if withdrawn:
+        data["extension_withdrawn"] = True
+    return data
 
 
 def _needs_callback(wo: WorkOrder) -> bool:
@@ -496,6 +554,8 @@ def _h_answer_direct(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, An
 
 HANDLERS = {
     "dispatch": _h_dispatch,
+    "redispatch": _h_redispatch,
+    "recall": _h_recall,
     "accept": _h_accept,
     "return": _h_return,
     "request_extension": _h_request_extension,

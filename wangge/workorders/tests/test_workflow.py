@@ -99,6 +99,8 @@ def fingerprint(wo: WorkOrder) -> tuple[Any, ...]:
 ALLOWED: list[tuple[str, str, str, dict[str, Any], str]] = [
     ("dispatch", Status.REGISTERED, "dispatcher", {"unit": "dept"}, Status.DISPATCHED),
     ("dispatch", Status.RETURNED, "dispatcher", {"unit": "dept2"}, Status.DISPATCHED),
+    ("redispatch", Status.DISPATCHED, "dispatcher", {"unit": "dept2", "note": "职责属生态环境"}, Status.DISPATCHED),
+    ("recall", Status.DISPATCHED, "dispatcher", {"note": "派错单位"}, Status.REGISTERED),
     ("accept", Status.DISPATCHED, "handler", {}, Status.HANDLING),
     ("return", Status.DISPATCHED, "handler", {"note": "非本单位职责"}, Status.RETURNED),
     ("return", Status.HANDLING, "handler", {"note": "非本单位职责"}, Status.RETURNED),
@@ -172,6 +174,8 @@ OPEN: set[Status] = {
 }
 CONTRACT: dict[str, tuple[set[Status], set[Status]]] = {
     "dispatch": ({Status.REGISTERED, Status.RETURNED}, {Status.DISPATCHED}),
+    "redispatch": ({Status.DISPATCHED}, {Status.DISPATCHED}),
+    "recall": ({Status.DISPATCHED}, {Status.REGISTERED}),
     "accept": ({Status.DISPATCHED}, {Status.HANDLING}),
     "return": ({Status.DISPATCHED, Status.HANDLING}, {Status.RETURNED}),
     "request_extension": ({Status.HANDLING}, {Status.HANDLING}),
@@ -202,6 +206,8 @@ WRONG_STATES = [
 ]
 ACTOR_FOR = {
     "dispatch": "dispatcher",
+    "redispatch": "dispatcher",
+    "recall": "dispatcher",
     "accept": "handler",
     "return": "handler",
     "request_extension": "handler",
@@ -254,6 +260,10 @@ WRONG_ACTOR = [
     ("dispatch", Status.REGISTERED, "handler", NotFound),  # a unit sees only what was dispatched to it
     ("dispatch", Status.REGISTERED, "worker", PermissionDenied),
     ("accept", Status.DISPATCHED, "other_handler", NotFound),
+    ("redispatch", Status.DISPATCHED, "handler", PermissionDenied),  # a unit returns, it does not redirect
+    ("redispatch", Status.DISPATCHED, "stranger", NotFound),
+    ("recall", Status.DISPATCHED, "handler", PermissionDenied),
+    ("recall", Status.DISPATCHED, "inspector", PermissionDenied),
     ("accept", Status.DISPATCHED, "dispatcher", PermissionDenied),
     ("reply", Status.HANDLING, "worker", PermissionDenied),
     ("verify_pass", Status.REPLIED, "handler", PermissionDenied),
@@ -550,7 +560,7 @@ def test_the_system_may_take_any_step_and_is_named_in_the_history(world: SimpleN
 def test_available_lists_only_what_the_user_may_do_now(world: SimpleNamespace) -> None:
     wo = at_state(world, Status.DISPATCHED)
     assert {t.name for t in available(world.handler, wo)} == {"accept", "return"}
-    assert {t.name for t in available(world.dispatcher, wo)} == {"merge", "supervise"}
+    assert {t.name for t in available(world.dispatcher, wo)} == {"merge", "supervise", "redispatch", "recall"}
     assert available(world.worker, wo) == []
 
 
@@ -761,3 +771,56 @@ def test_a_case_cannot_be_dispatched_to_another_districts_unit(world: SimpleName
     wo.refresh_from_db()
     assert refused.value.code == "unit_outside_district"
     assert (wo.status, wo.version, wo.events.count()) == before and wo.assigned_unit is None
+
+
+def test_redispatch_moves_the_acceptance_clock_to_the_new_unit(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.DISPATCHED)
+    later = T0 + dt.timedelta(hours=1)
+    wo = act(world, wo, "redispatch", "dispatcher", later, unit=world.dept2, note="职责属生态环境")
+    assert wo.status == Status.DISPATCHED and wo.assigned_unit == world.dept2
+    assert wo.return_count == 0 and wo.dispatched_at == later and wo.accepted_on_time is None
+    clocks = list(StepClock.objects.filter(work_order=wo, step="accept").order_by("id"))
+    assert [c.ended_at for c in clocks] == [later, None] and clocks[1].started_at == later
+    assert wo.step_started_at == later
+    # The first unit no longer sees it; the new one accepts it.
+    assert not WorkOrder.objects.restrict(world.handler).filter(pk=wo.pk).exists()
+    assert act(world, wo, "accept", "other_handler", later + dt.timedelta(minutes=5)).status == Status.HANDLING
+
+
+def test_redispatch_to_the_same_unit_is_refused_and_changes_nothing(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.DISPATCHED)
+    before = fingerprint(wo)
+    with pytest.raises(ValidationFailed):
+        act(world, wo, "redispatch", "dispatcher", T0 + dt.timedelta(hours=1), unit=world.dept, note="再派")
+    assert fingerprint(wo) == before
+
+
+def test_recall_puts_the_case_back_in_the_dispatch_queue(world: SimpleNamespace) -> None:
+    wo = at_state(world, Status.DISPATCHED)
+    later = T0 + dt.timedelta(hours=1)
+    wo = act(world, wo, "recall", "dispatcher", later, note="派错单位")
+    assert wo.status == Status.REGISTERED and wo.assigned_unit is None and wo.dispatched_at is None
+    assert wo.return_count == 0 and wo.due_at is None
+    running = StepClock.objects.get(work_order=wo, ended_at__isnull=True)
+    assert running.step == "dispatch" and running.started_at == later
+    assert StepClock.objects.get(work_order=wo, step="accept").ended_at == later
+    assert not WorkOrder.objects.restrict(world.handler).filter(pk=wo.pk).exists()
+    wo = act(world, wo, "dispatch", "dispatcher", later + dt.timedelta(minutes=5), unit=world.dept2)
+    assert wo.status == Status.DISPATCHED and wo.assigned_unit == world.dept2
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [("reply", {"text": "已处理", "result": "resolved"}), ("return", {"note": "非本单位职责"})],
+)
+def test_a_pending_extension_ended_by_the_handling_stays_in_the_history(
+    world: SimpleNamespace, name: str, payload: dict[str, Any]
+) -> None:
+    wo = at_state(world, EXTENSION_PENDING)
+    request = dict(wo.extension_pending or {})
+    wo = act(world, wo, name, "handler", T0 + dt.timedelta(hours=1), **payload)
+    assert wo.extension_pending is None and wo.extension_count == 0
+    names = list(Event.objects.filter(work_order=wo).order_by("id").values_list("name", flat=True))
+    assert names[-2:] == ["extension_withdrawn", name]
+    withdrawn = Event.objects.get(work_order=wo, name="extension_withdrawn")
+    assert withdrawn.data["request"] == request and withdrawn.actor == world.handler and withdrawn.note
