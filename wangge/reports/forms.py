@@ -9,13 +9,57 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.core.geo import CRS_FORM_CHOICES
 from wangge.reports import conf
+from wangge.territory.choices import TerritoryKind
+
+
+# Territory levels a bulletin can be asked for from the page (a grid's day is too small to report on).
+SCOPE_KINDS = (TerritoryKind.CITY, TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COMMUNITY)
+SCOPE_GROUPS = {
+    TerritoryKind.CITY: _("市"),
+    TerritoryKind.DISTRICT: _("区/县"),
+    TerritoryKind.STREET: _("街道/乡镇"),
+    TerritoryKind.COMMUNITY: _("社区/村"),
+}
+
+
+def scope_choices(user: Any) -> list[tuple[Any, Any]]:
+    """The territories and units within ``user``'s scope, grouped by level, as the values
+    ``bulletins.resolve_scope`` reads (a territory code; ``unit:<code>`` for a unit)."""
+    from wangge.accounts.models import Unit
+    from wangge.reports.bulletins import UNIT_PREFIX
+    from wangge.territory.models import Territory
+
+    nodes = Territory.objects.restrict(user).filter(kind__in=SCOPE_KINDS).order_by("path").values_list(
+        "kind", "code", "name"
+    )
+    groups: dict[str, list[tuple[str, str]]] = {kind: [] for kind in SCOPE_KINDS}
+    for kind, code, name in nodes:
+        groups[kind].append((code, f"{name}（{code}）"))
+    choices: list[tuple[Any, Any]] = [(SCOPE_GROUPS[k], rows) for k, rows in groups.items() if rows]
+    units = Unit.objects.restrict(user).filter(is_active=True).order_by("kind", "code").values_list("code", "name")
+    unit_rows = [(f"{UNIT_PREFIX}{code}", name) for code, name in units]
+    if unit_rows:
+        choices.append((_("承办单位"), unit_rows))
+    return choices
 
 
 class BulletinForm(forms.Form):
+    """The date and one of the user's territories or units: picked from a list built from the user's scope,
+    never typed; a value outside the list is refused here and, again, by the service."""
+
     date = forms.DateField(label=_("通报日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    scope = forms.CharField(
-        label=_("范围编码"), max_length=64, help_text=_("区、街道编码（如 410403）或单位编码（unit:单位编码）")
+    scope = forms.ChoiceField(
+        label=_("通报范围"),
+        choices=(),
+        error_messages={"invalid_choice": _("找不到编码为“%(value)s”的辖区或单位，或不在您的管辖范围内")},
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = scope_choices(user)
+        self.fields["scope"].choices = choices  # type: ignore[attr-defined]
+        if choices and "scope" not in self.initial:
+            self.initial["scope"] = choices[0][1][0][0]  # the user's widest scope
 
 
 class MonthForm(forms.Form):

@@ -2,7 +2,10 @@
 
 The periodic runner enqueues ``generate_due_bulletins`` every minute; it does work only once a day, after
 ``WANGGE_BULLETIN_TIME`` (default 17:30, before the 18:00 daily meeting), for the scopes whose bulletin of
-the day has not been generated since that time. It enqueues ``prepare_monthly_assessments`` every hour; it
+the day has not been generated since that time. It also catches up: a bulletin of one of the previous
+``WANGGE_BULLETIN_CATCH_UP_DAYS`` days (default 7, from the first day the schedule ran) that was never
+generated — the runner was down at the bulletin time, a scope was added — is generated as of the end of its
+day; one that exists is left as the meeting saw it. It enqueues ``prepare_monthly_assessments`` every hour; it
 drafts last month's 一考评 of every grid worker who has none yet (the community then scores the manual
 items and the street confirms), so nothing is drafted twice and a draft already being scored is left alone.
 """
@@ -13,6 +16,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 from django_tasks import task
 
@@ -41,12 +46,38 @@ def scheduled_scopes() -> list[str]:
     )
 
 
-def due_bulletin_runs(now: dt.datetime) -> list[BulletinRun]:
-    """The bulletins the schedule still owes at ``now``: none before the bulletin time; after it, today's
-    bulletin for every scheduled scope not generated since that time today."""
-    local = timezone.localtime(now)
-    if local.time() < conf.bulletin_time():
+def catch_up_days() -> int:
+    return max(0, int(getattr(settings, "WANGGE_BULLETIN_CATCH_UP_DAYS", 7)))
+
+
+def missed_bulletin_runs(now: dt.datetime, scopes: list[str] | None = None) -> list[BulletinRun]:
+    """The bulletins of the previous ``catch_up_days()`` days that were never generated, oldest first — from
+    the first day the schedule ran (a new installation owes nothing for the days before it)."""
+    today = timezone.localtime(now).date()
+    first = Bulletin.objects.filter(scope_kind=ScopeKind.TERRITORY).aggregate(first=Min("date"))["first"]
+    if first is None:
         return []
+    days = [today - dt.timedelta(days=n) for n in range(catch_up_days(), 0, -1)]
+    days = [d for d in days if d >= first]
+    if not days:
+        return []
+    codes = scheduled_scopes() if scopes is None else scopes
+    have = set(
+        Bulletin.objects.filter(date__in=days, scope_kind=ScopeKind.TERRITORY, scope_code__in=codes).values_list(
+            "date", "scope_code"
+        )
+    )
+    return [BulletinRun(day, code) for day in days for code in codes if (day, code) not in have]
+
+
+def due_bulletin_runs(now: dt.datetime) -> list[BulletinRun]:
+    """The bulletins the schedule still owes at ``now``: the missed ones of the previous days; after the
+    bulletin time, today's bulletin for every scheduled scope not generated since that time today."""
+    local = timezone.localtime(now)
+    scopes = scheduled_scopes()
+    missed = missed_bulletin_runs(now, scopes)
+    if local.time() < conf.bulletin_time():
+        return missed
     day = local.date()
     since = dt.datetime.combine(day, conf.bulletin_time(), tzinfo=local.tzinfo)
     done = set(
@@ -54,7 +85,7 @@ def due_bulletin_runs(now: dt.datetime) -> list[BulletinRun]:
             "scope_code", flat=True
         )
     )
-    return [BulletinRun(day, code) for code in scheduled_scopes() if code not in done]
+    return missed + [BulletinRun(day, code) for code in scopes if code not in done]
 
 
 def _generate(runs: list[BulletinRun], now: dt.datetime | None = None) -> dict[str, int]:
@@ -85,7 +116,8 @@ def run_due_bulletins(now: dt.datetime | None = None) -> dict[str, int]:
 
 @task()
 def generate_due_bulletins() -> dict[str, int]:
-    """Enqueue every minute: generates today's bulletins once, after the configured time."""
+    """Enqueue every minute: generates today's bulletins once, after the configured time, and the missed
+    ones of the previous days."""
     return run_due_bulletins()
 
 

@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = BulletinForm(request.POST)
+        form = BulletinForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 b = services.bulletin_generate(
@@ -79,7 +79,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已生成日通报（第 %(v)s 版）") % {"v": b.version})
                 return redirect("reports:bulletin_detail", pk=b.pk)
     else:
-        form = BulletinForm(initial={"date": timezone.localdate()})
+        form = BulletinForm(initial={"date": timezone.localdate()}, user=request.user)
     items = selectors.bulletins_for(request.user)[:100]
     return render(request, "reports/bulletin_list.html", {"form": form, "items": items})
 
