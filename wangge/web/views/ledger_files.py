@@ -2,19 +2,15 @@
 
 Import is all or nothing: a refused file shows the report (row, column, reason) and offers the file back with
 an "错误说明" column. That workbook is kept for a day under MEDIA_ROOT/ledger-reports with a random name that
-only the session which uploaded the file knows; it is sent as an attachment, never published.
+only the session which uploaded the file knows (``web.kept_files``); it is sent as an attachment, never published.
 Exports keep the user's scope and masking; each one is written to the audit trail by ``ledger_export``.
 """
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,19 +28,19 @@ from wangge.ledgers.importing import error_report_xlsx, ledger_import, template_
 from wangge.ledgers.kinds import LedgerKind, get_kind
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
+from wangge.web import kept_files
+from wangge.web.kept_files import XLSX, attachment
 from wangge.web.ledger_forms import ImportForm, NodeChoiceField
 from wangge.web.views.common import client_ip
 
 # The base ledger's kinds offered on these pages, in the order of the hub (the restricted and upper ledgers
 # have their own pages).
 PAGE_KINDS = ("residents", "households", "buildings", "estates", "merchants")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # An import page takes a workbook up to this size (100,000 residents are about 6 MB).
 MAX_IMPORT_BYTES = 40 * 1024 * 1024
 # Rows of a refusal shown on the page; the downloadable report always holds every one.
 MAX_REPORT_ROWS = 500
 REPORTS_DIR = "ledger-reports"
-REPORT_LIFETIME_S = 24 * 3600
 SESSION_KEY = "ledger_reports"
 
 
@@ -68,57 +64,16 @@ def page_kind(key: str) -> LedgerKind:
     return kind
 
 
-def attachment(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
-# -- Error reports kept for the session that uploaded the file ------------------------------------------------
-
-
-def _reports_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / REPORTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_reports(folder: Path) -> None:
-    limit = time.time() - REPORT_LIFETIME_S
-    for old in folder.glob("*.xlsx"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:  # another worker removed it first
-            continue
-
-
 def keep_report(request: HttpRequest, data: bytes) -> str:
-    folder = _reports_dir()
-    _forget_old_reports(folder)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
-    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
-    return token
+    return kept_files.keep(request, data, folder=REPORTS_DIR, session_key=SESSION_KEY)
 
 
 @login_required
 def import_report(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     """The refused file back with its "错误说明" column; only for the session that uploaded it."""
-    page_kind(kind)
-    if token not in request.session.get(SESSION_KEY, []) or not token.isalnum():
-        raise Http404
-    file = _reports_dir() / f"{token}.xlsx"
-    if not file.exists():
-        raise Http404
-    return attachment(file.read_bytes(), _("%(label)s导入错误报告.xlsx") % {"label": page_kind(kind).label})
+    k = page_kind(kind)
+    file = kept_files.kept(request, token, folder=REPORTS_DIR, session_key=SESSION_KEY)
+    return attachment(file.read_bytes(), _("%(label)s导入错误报告.xlsx") % {"label": k.label})
 
 
 # -- Pages ----------------------------------------------------------------------------------------------------
