@@ -11,17 +11,18 @@
   function filter(select, text) {
     var wanted = norm(text), shown = 0;
     [].forEach.call(select.options, function (option) {
-      var keep = !wanted || !option.value || norm(option.textContent).indexOf(wanted) !== -1;
+      var keep = !wanted || (!!option.value && norm(option.textContent).indexOf(wanted) !== -1);
       option.hidden = !keep;
       option.disabled = !keep && !option.selected;
       if (keep && option.value) { shown += 1; }
     });
+    var rows = shown;
     [].forEach.call(select.querySelectorAll("optgroup"), function (group) {
       group.hidden = !!wanted && ![].some.call(group.children, function (o) { return !o.hidden; });
+      if (wanted && !group.hidden) { rows += 1; }
     });
     // While searching, the matches are shown as an open list to click; an empty search folds it again.
-    select.size = wanted ? Math.max(2, Math.min(8, shown + 1)) : 0;
-    if (!wanted) { select.removeAttribute("size"); }
+    if (wanted) { select.size = Math.max(2, Math.min(10, rows)); } else { select.removeAttribute("size"); }
     return shown;
   }
 
@@ -34,6 +35,7 @@
     box.placeholder = select.dataset.unitPickerPlaceholder || "输入单位名称或编码筛选";
     box.setAttribute("aria-label", box.placeholder);
     box.autocomplete = "off";
+    box.style.marginBottom = ".3rem";
     var count = document.createElement("span");
     count.className = "muted unit-picker-count";
     count.setAttribute("aria-live", "polite");

@@ -278,3 +278,23 @@ def test_the_behaviours_moved_out_of_inline_scripts_still_work(
     phone.context.add_cookies(desk.context.cookies())
     phone.goto(f"{live_server.url}/workbench/")
     assert phone.evaluate("document.getElementById('filter-box').open") is False
+
+
+def test_the_unit_picker_filters_the_units_by_what_is_typed(
+    browser: Any, live_server: Any, world: Any, shot: Any
+) -> None:
+    wo = new_case(world)
+    page = staff_page(browser, live_server, "dispatcher")
+    page.goto(f"{live_server.url}/cases/{wo.pk}/dispatch/")
+    shown = "s => [...s.options].filter(o => o.value && !o.hidden).map(o => o.textContent)"
+    select = "#action-dispatch select[data-unit-picker]"
+    assert page.eval_on_selector(select, shown)[0].endswith("（推荐）")  # the routed unit first
+
+    page.fill("#action-dispatch .unit-picker-search", "生态")
+    assert page.eval_on_selector(select, shown) == ["生态环境分局（sthj）"]
+    shot(page, "20-unit-picker")
+    page.fill("#action-dispatch .unit-picker-search", "CGJ")  # by code too, in any case
+    assert page.eval_on_selector(select, shown) == ["城市管理局（cgj）（推荐）"]
+    page.press("#action-dispatch .unit-picker-search", "Enter")  # picks the first match, submits nothing
+    assert page.eval_on_selector(select, "s => s.value") == str(world.dept.pk)
+    assert len(page.eval_on_selector(select, shown)) == 3  # picking shows every unit again
