@@ -211,3 +211,22 @@ def test_the_template_lists_the_point_columns(client: Client, world: Any) -> Non
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]][:6] == HEADER[:5] + ["地址"]
+
+
+def test_the_registry_links_to_the_import_and_to_the_outline_editor_within_scope(client: Client, world: Any) -> None:
+    client.force_login(staff(world))
+
+    body = client.get(reverse("web:registry", args=["territories"])).content.decode()
+
+    assert reverse("web:registry_import", args=["territories"]) in body
+    assert reverse("web:territory_outline", args=[world.grid1.pk]) in body
+
+
+def test_the_registry_offers_no_import_nor_editor_to_a_role_that_only_views(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:registry", args=["territories"])).content.decode()
+
+    assert world.grid1.code in body  # the dispatcher sees the grid …
+    assert reverse("web:registry_import", args=["territories"]) not in body
+    assert reverse("web:territory_outline", args=[world.grid1.pk]) not in body  # … but may not redraw it

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from wangge.accounts.models import Unit, User
 from wangge.core import audit
 from wangge.core.clientaddr import client_ip
+from wangge.core.scoping import CHANGE, scope_for
 from wangge.core.spreadsheets import csv_writer, write_row, write_rows
 from wangge.core.validators import mask_phone
 from wangge.places.models import Point
@@ -28,6 +29,8 @@ from wangge.web.filters import REGISTRY_FILTERSETS, tune_form
 from wangge.web.views.common import paginate, querystring_without
 
 EXPORT_LIMIT = 100_000
+# The registries with an import page (web.views.imports).
+IMPORTABLE = ("points", "territories")
 
 
 @dataclass(frozen=True)
@@ -200,5 +203,16 @@ def registry_list(request: HttpRequest, key: str) -> HttpResponse:
         "page": page,
         "table": zip(page.object_list, table, strict=True),
         "querystring": querystring_without(request, "page", "export"),
+        # Imports and the outline editor: for the roles that keep the registries (the change right).
+        "can_import": key in IMPORTABLE and not scope_for(request.user, CHANGE).empty,
+        "editable_outlines": (
+            set(
+                Territory.objects.restrict(request.user, CHANGE)
+                .filter(pk__in=[obj.pk for obj in page.object_list])
+                .values_list("pk", flat=True)
+            )
+            if key == "territories"
+            else set()
+        ),
     }
     return render(request, "web/registry.html", context)
