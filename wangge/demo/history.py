@@ -1,7 +1,11 @@
 """Demo history: cases over the past year taken through the real loop with realistic shares of outcomes.
 
 Every case goes through ``work_order_create`` and ``work_order_transition`` with back-dated instants, so
-the clocks, events and measures are exactly what the platform would have produced.
+the clocks, events and measures are exactly what the platform would have produced. The district runs the
+escalation sweep (``workorders.escalation``): before each step a case took, the 催办 / 黄牌 / 红牌 it had reached
+by then are written into its history at the instant each was due, as a sweep running all along would have
+(without sending the notices again: the history rows say whom each was addressed to, ``"notified": false``).
+A 差评 opens a rectification case that the unit accepts and handles like any other, so nothing waits for months.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from wangge.accounts.choices import Role, UnitKind
 from wangge.accounts.models import Unit, User
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
-from wangge.workorders import catalog
-from wangge.workorders.choices import AppealType, Channel, Status, Urgency
+from wangge.workorders import catalog, escalation
+from wangge.workorders.choices import AppealType, Channel, Relation, Status, Urgency
 from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.services import suggest_unit, work_order_create, work_order_transition
 
@@ -136,6 +140,7 @@ class Shares:
     supervised_of_late: float = 0.4  # of the cases replied late, a 督办 card while still being handled
     red_card: float = 0.25  # of those cards, red rather than yellow
     unreachable: float = 0.04  # callbacks where the caller could not be reached
+    rectified_late: float = 0.15  # of the 差评 rectifications, those that overran their limit
 
 
 def _png(rgb: tuple[int, int, int], size: int = 16) -> bytes:
@@ -243,6 +248,7 @@ def generate_history(
                 category, title, text = first.category, first.title, first.description  # type: ignore[assignment]
                 lng, lat = first.lng + rng.uniform(-3e-4, 3e-4), first.lat + rng.uniform(-3e-4, 3e-4)  # type: ignore[operator]
             fresh.append(_waiting_case(rng, actor, category, title, text, lng, lat, received))
+            escalation.catch_up(fresh[-1].pk, now, notify=False)
             outcome[Status.REGISTERED] = outcome.get(Status.REGISTERED, 0) + 1
             continue
         days_ago = int(rng.triangular(0, 365, 0))  # more recent cases are more frequent
@@ -346,6 +352,7 @@ def _one_case(
     def step(name: str, minutes: float, by: User = actor, **payload: Any) -> bool:
         nonlocal t, wo
         nxt = t + dt.timedelta(minutes=max(1.0, minutes))
+        escalation.catch_up(pk, min(nxt, now), notify=False)  # the sweep ran while the case waited
         if nxt >= now:
             return False
         t = nxt
@@ -438,6 +445,9 @@ def _one_case(
         resolved = rating >= 3 and r() >= shares.unresolved
         if not step("callback", rng.uniform(60, 1400), rating=rating, resolved=resolved):
             return wo
+        rectification = wo.children.filter(relation=Relation.RECTIFICATION).order_by("-pk").first()
+        if rectification is not None:
+            _rectify(rng, shares, actor, rectification, t, now)
         if (not resolved or rating <= 2) and r() < shares.reopened_of_failed:
             if not step("reopen", rng.uniform(30, 300), note="回访未解决，重办"):
                 return wo
@@ -447,5 +457,47 @@ def _one_case(
                 return wo
             if wo.status == Status.CALLBACK and not step("callback", rng.uniform(60, 900), rating=4, resolved=True):
                 return wo
+    step("close", rng.uniform(10, 600))
+    return wo
+
+
+def _rectify(
+    rng: random.Random, shares: Shares, actor: User, case: WorkOrder, start: dt.datetime, now: dt.datetime
+) -> WorkOrder:
+    """A 差评 rectification taken through its loop like any case: the unit accepts it, rectifies within the limit
+    (some overrun it and are escalated on the way), the command centre checks, calls back and closes it."""
+    t = start
+    pk = case.pk
+    wo = case
+
+    def step(name: str, minutes: float, **payload: Any) -> bool:
+        nonlocal t, wo
+        nxt = t + dt.timedelta(minutes=max(1.0, minutes))
+        escalation.catch_up(pk, min(nxt, now), notify=False)
+        if nxt >= now:
+            return False
+        t = nxt
+        wo = work_order_transition(actor=actor, work_order_id=pk, name=name, now=t, **payload)
+        return True
+
+    if wo.status == Status.REGISTERED and (
+        wo.parent is None
+        or wo.parent.assigned_unit is None
+        or not step("dispatch", rng.uniform(5, 90), unit=wo.parent.assigned_unit)
+    ):
+        return wo
+    if not step("accept", rng.uniform(5, 240)):
+        return wo
+    limit_minutes = max(60.0, (wo.due_at - t).total_seconds() / 60.0) if wo.due_at else 600.0
+    late = rng.random() < shares.rectified_late
+    reply_after = limit_minutes * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.1, 0.7))
+    if not step("reply", reply_after, text="已按差评意见整改到位，并与诉求人沟通。", result="resolved"):
+        return wo
+    if not step("verify_pass", rng.uniform(30, 900)):
+        return wo
+    if wo.status == Status.CALLBACK:
+        rating = rng.choices([5, 4, 3], weights=[40, 45, 15])[0]
+        if not step("callback", rng.uniform(60, 1400), rating=rating, resolved=True):
+            return wo
     step("close", rng.uniform(10, 600))
     return wo

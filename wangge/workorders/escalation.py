@@ -346,21 +346,34 @@ def escalate_due(
 
 
 def catch_up(pk: int, until: dt.datetime, *, notify: bool = True) -> int:
-    """Escalate one case as a sweep running all along would have, each level at the instant it was reached, up
-    to ``until`` (the demo history uses it between the steps it takes). Returns how many levels were raised."""
-    steps = policy()
-    raised = 0
-    row = WorkOrder.objects.filter(pk=pk).values("escalation_level", "step_warn_at", "step_due_at", "paused_at").first()
+    """Escalate one case as a sweep running all along would have, up to ``until``: each level at the instant it
+    was reached, never before its step run began (a level already due when the run began — a rework on a
+    deadline already past — is reached at its start, and of the levels due at one instant only the highest is
+    raised, as ``escalate_due`` does). The demo history uses it between the steps it takes. Returns how many
+    levels were raised."""
+    row = (
+        WorkOrder.objects.filter(pk=pk)
+        .values("escalation_level", "step_started_at", "step_warn_at", "step_due_at", "paused_at")
+        .first()
+    )
     if not row or row["step_due_at"] is None or row["paused_at"] is not None:
         return 0
-    for step in steps[row["escalation_level"] :]:
+    due: list[tuple[EscalationStep, dt.datetime]] = []
+    for step in policy()[row["escalation_level"] :]:
         at = reached_at(step, row["step_warn_at"], row["step_due_at"])
         if at is None:
             continue
         if step.after != WARN:
             at += dt.timedelta(seconds=1)  # strictly past the instant
+        if row["step_started_at"] is not None:
+            at = max(at, row["step_started_at"])
         if at > until:
             break
+        due.append((step, at))
+    raised = 0
+    for i, (step, at) in enumerate(due):
+        if i + 1 < len(due) and due[i + 1][1] <= at:
+            continue  # a higher level is due at the same instant
         if escalate_case(pk, step, at, due_at=row["step_due_at"], notify=notify):
             raised += 1
     return raised
