@@ -397,6 +397,34 @@ def suggest_duplicates(work_order: WorkOrder, *, user: Any = None) -> list[Dupli
     return find_duplicates(work_order, within=within)
 
 
+def open_nearby(
+    *, lng: float, lat: float, category_id: int, distance_m: float | None = None, limit: int = 5
+) -> list[tuple[WorkOrder, int]]:
+    """已有人反映: the open cases of one category within ``distance_m`` (default ``WANGGE_DUPLICATE_DISTANCE_M``)
+    of a WGS-84 point, nearest first, each with its distance in metres. Shown to a citizen before they file,
+    so they may add their voice to one instead (no text is compared: they have not written it yet)."""
+    limit_m = max_distance_m() if distance_m is None else distance_m
+    west, south, east, north = _bounding_box(lng, lat, limit_m)
+    rows = (
+        WorkOrder.objects.filter(
+            category_id=category_id,
+            status__in=OPEN_STATUSES,
+            lng__range=(west, east),
+            lat__range=(south, north),
+        )
+        .select_related("category")
+        .order_by("-received_at")[:200]
+    )
+    found = [
+        (wo, round(haversine_m(lng, lat, float(wo.lng), float(wo.lat))))
+        for wo in rows
+        if wo.lng is not None and wo.lat is not None
+    ]
+    near = [(wo, d) for wo, d in found if d <= limit_m]
+    near.sort(key=lambda pair: (pair[1], -pair[0].received_at.timestamp()))
+    return near[:limit]
+
+
 # --- calibration ----------------------------------------------------------------------------------
 
 LABELLED_PAIRS = Path(__file__).parent / "tests" / "fixtures" / "duplicate_pairs.csv"

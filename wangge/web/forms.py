@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Unit
+from wangge.core.validators import normalise_phone
 from wangge.core.workflow import Input, Transition
 from wangge.territory.models import Territory
 from wangge.web.workflow_forms import MultipleImageField, StepForm
@@ -149,20 +152,55 @@ class SavedViewForm(forms.Form):
 # --- appeals (citizens and grid workers) -------------------------------------------------------------
 
 
+PHONE_INVALID = _("请填写 11 位手机号，或带区号的固定电话（如 0375-1234567）")
+_MOBILE_OR_LANDLINE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def contact_phone(value: str) -> str:
+    """A citizen's contact number, normalised (``core.validators.normalise_phone``): a mainland mobile number or a
+    landline with its area code. Service numbers (12345) and short numbers are refused."""
+    phone = normalise_phone(value or "")
+    if phone and not _MOBILE_OR_LANDLINE.match(phone):
+        raise ValidationError(PHONE_INVALID, code="invalid_phone")
+    return phone
+
+
+def _too_long(limit: int) -> Any:
+    return format_lazy(_("不能超过 {} 个字"), limit)
+
+
 class AppealForm(forms.Form):
-    """诉求登记: what, where (tap on the map or the phone's position), who, and photos."""
+    """诉求登记: what, where (tap on the map or the phone's position), who, and photos. Every message is plain
+    Chinese (never Django's "确保该变量…"); photos of a submission that failed are kept under ``photo_tokens``
+    (the citizen page keeps them for a while, ``web.views.citizen``)."""
 
     category = CategoryChoiceField(
-        label=_("诉求分类"), queryset=Category.objects.none(), required=False, empty_label=_("请选择（不确定可不选）")
+        label=_("诉求分类"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("请选择（不确定可不选）"),
+        error_messages={"invalid_choice": _("请从列表中选择诉求分类")},
     )
-    appeal_type = forms.ChoiceField(label=_("诉求类型"), choices=AppealType.choices, initial=AppealType.COMPLAINT)
+    appeal_type = forms.ChoiceField(
+        label=_("诉求类型"),
+        choices=AppealType.choices,
+        initial=AppealType.COMPLAINT,
+        error_messages={"required": _("请选择诉求类型"), "invalid_choice": _("请从列表中选择诉求类型")},
+    )
     description = forms.CharField(
         label=_("诉求内容"),
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("请描述问题发生的地点、时间和具体情况")}),
         max_length=2000,
         min_length=5,
+        error_messages={
+            "required": _("请描述您要反映的问题"),
+            "min_length": _("请把问题描述得具体一些（至少 5 个字）"),
+            "max_length": _too_long(2000),
+        },
     )
-    address = forms.CharField(label=_("地址或位置描述"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("地址或位置描述"), max_length=200, required=False, error_messages={"max_length": _too_long(200)}
+    )
     lng = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-180, max_value=180)
     lat = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-90, max_value=90)
     crs = forms.ChoiceField(
@@ -170,9 +208,25 @@ class AppealForm(forms.Form):
     )
     point = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     window = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
-    reporter_name = forms.CharField(label=_("姓名（选填）"), max_length=50, required=False)
-    reporter_phone = forms.CharField(label=_("手机号（选填，便于回访）"), max_length=20, required=False)
-    photos = MultipleImageField(label=_("现场照片（选填）"))
+    reporter_name = forms.CharField(
+        label=_("姓名（选填）"), max_length=50, required=False, error_messages={"max_length": _too_long(50)}
+    )
+    reporter_phone = forms.CharField(
+        label=_("手机号（选填，便于回访和短信通知）"),
+        max_length=20,
+        required=False,
+        error_messages={"max_length": PHONE_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    photos = MultipleImageField(label=_("现场照片（选填）"), error_messages={"invalid": _("照片无法读取，请重新选择")})
+    photo_tokens = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)
+
+    def clean_reporter_phone(self) -> str:
+        return contact_phone(self.cleaned_data.get("reporter_phone") or "")
+
+    def clean_photo_tokens(self) -> list[str]:
+        raw = str(self.cleaned_data.get("photo_tokens") or "")
+        return [t for t in raw.split(",") if re.fullmatch(r"[A-Za-z0-9_-]{20,64}", t)][:6]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -259,10 +313,59 @@ class RatingForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("查询码"), max_length=20)
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=20,
+        error_messages={"required": _("请输入查询码"), "max_length": _("查询码不超过 20 位，请核对")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
+
+
+class PhoneLookupForm(forms.Form):
+    """我的诉求, step one: the mobile number the appeals were filed with (a code is texted to it)."""
+
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        error_messages={"required": _("请输入手机号"), "max_length": PHONE_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        phone = contact_phone(self.cleaned_data.get("phone") or "")
+        if not re.fullmatch(r"1[3-9]\d{9}", phone):
+            raise ValidationError(_("请填写 11 位手机号（验证码以短信发送）"), code="not_mobile")
+        return phone
+
+
+class PhoneCodeForm(forms.Form):
+    """我的诉求, step two: the six-digit code of the text message."""
+
+    code = forms.RegexField(
+        label=_("短信验证码"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"required": _("请输入短信验证码"), "invalid": _("验证码为 6 位数字")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}),
+    )
+
+
+class VoiceForm(forms.Form):
+    """我也反映: optionally the citizen's mobile number, to be told by text how the case goes."""
+
+    phone = forms.CharField(
+        label=_("手机号（选填，办理进展短信通知您）"),
+        max_length=20,
+        required=False,
+        error_messages={"max_length": PHONE_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        return contact_phone(self.cleaned_data.get("phone") or "")
 
 
 URGENCY_CHOICES = Urgency.choices

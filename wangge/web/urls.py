@@ -54,6 +54,7 @@ urlpatterns = [
     # Citizens (no login).
     path("appeal/", citizen.appeal, name="appeal"),
     path("appeal/done/", citizen.appeal_done, name="appeal_done"),
+    *citizen.routes,  # before track/<code>/: track/phone/ and track/mine/ are not codes
     path("track/", citizen.track, name="track"),
     path("track/<str:code>/", citizen.track_detail, name="track_detail"),
     path("track/<str:code>/rate/", citizen.rate, name="rate"),

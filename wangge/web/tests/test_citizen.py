@@ -189,7 +189,7 @@ def test_tracking_shows_public_progress_without_staff_names(client: Client, worl
     response = client.get(reverse("web:track"), {"code": wo.tracking_code.lower()}, follow=True)
 
     body = response.content.decode()
-    assert "已派发至承办单位" in body and "待签收" in body
+    assert "已转交城市管理局处理" in body and "待签收" not in body and "待派遣" not in body
     assert "dispatcher" not in body and "13812341234" not in body
 
 
