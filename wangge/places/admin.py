@@ -10,8 +10,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.admin import clean_phone_value
+from wangge.core import geo
 from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt
 from wangge.core.validators import mask_phone
+from wangge.places.forms import PointPickWidget
 from wangge.places.models import Point, PointType
 from wangge.places.services import point_create, point_update
 
@@ -24,7 +26,8 @@ class PointTypeAdmin(AuditedModelAdmin):
     search_fields = ("key", "name")
 
 
-# What point_update takes; the territory and grid follow the coordinates there (WGS-84 in this form).
+# What point_update takes; the territory and grid follow the coordinates there (in the datum named by the
+# form's crs: WGS-84 when typed, the tiles' datum when placed on the map).
 _UPDATABLE = (
     "name",
     "type",
@@ -42,13 +45,25 @@ _UPDATABLE = (
 
 class PointAdminForm(forms.ModelForm):
     responsible_phone = forms.CharField(label=_("责任人电话"), required=False, max_length=20)
+    # Placed on the map: a click writes lng/lat in the tiles' datum and names it here (typed values are WGS-84).
+    position = forms.CharField(label=_("在地图上选点"), required=False, widget=PointPickWidget)
+    crs = forms.ChoiceField(choices=geo.CRS_FORM_CHOICES, required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Point
-        fields = ("code", *_UPDATABLE, "is_synthetic")
+        fields = ("code", "name", "type", "lng", "lat", "position", "crs", *_UPDATABLE[4:], "is_synthetic")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lng"].help_text = self.fields["lat"].help_text = _("WGS-84；也可在下方地图上点选")
+        if self.instance.pk is not None:
+            self.fields["position"].widget.start = (self.instance.lng, self.instance.lat)  # type: ignore[attr-defined]
 
     def clean_responsible_phone(self) -> str:
         return clean_phone_value(self.cleaned_data.get("responsible_phone", ""))
+
+    def clean_crs(self) -> str:
+        return self.cleaned_data.get("crs") or "wgs84"
 
 
 @admin.register(Point)
@@ -81,12 +96,14 @@ class PointAdmin(ScopedAdminMixin, AuditedModelAdmin):
             changed = {name: data[name] for name in form.changed_data if name in data}
             if "lng" in changed or "lat" in changed:
                 changed["lng"], changed["lat"] = data["lng"], data["lat"]
+                changed["crs"] = form.cleaned_data.get("crs") or "wgs84"
             point = point_update(actor=request.user, point=obj, **changed)
         else:
             point = point_create(
                 actor=request.user,
                 code=form.cleaned_data["code"],
                 is_synthetic=form.cleaned_data.get("is_synthetic", False),
+                crs=form.cleaned_data.get("crs") or "wgs84",
                 **data,
             )
         adopt(obj, point)
