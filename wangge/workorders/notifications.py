@@ -186,10 +186,24 @@ def citizen_text(wo: WorkOrder, name: str) -> str | None:
     return None
 
 
-def _text_citizens(wo: WorkOrder, what: str, text: str) -> None:
+def _too_old(at: Any) -> bool:
+    """A step recorded with an instant more than ``WANGGE_SMS_MAX_AGE_HOURS`` ago (back-dated: the demo's history,
+    a migration of old cases) is not texted; 0 turns the rule off."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    hours = float(getattr(settings, "WANGGE_SMS_MAX_AGE_HOURS", 24) or 0)
+    return bool(hours and at is not None and at < timezone.now() - dt.timedelta(hours=hours))
+
+
+def _text_citizens(wo: WorkOrder, what: str, text: str, at: Any) -> None:
     """Text the reporter and the case's subscribers, once per step run (the key carries the case's version)."""
     from wangge.core.crypto import blind_index
 
+    if _too_old(at):
+        return
     for phone in dict.fromkeys([wo.reporter_phone or "", *sms_subscribers(case_topic(wo))]):
         if phone:
             key = f"sms:wo:{wo.pk}:v{wo.version}:{what}:{blind_index(phone)[:16]}"
@@ -200,8 +214,11 @@ def on_public_step(wo: WorkOrder, name: str) -> None:
     """The citizen's notice of a step, if it is one they hear about; a 差评 also tells them of the
     rectification case it opened (with that case's own code)."""
     text = citizen_text(wo, name)
+    if text is None and name != "callback":
+        return
+    at = wo.events.order_by("-at", "-id").values_list("at", flat=True).first()
     if text:
-        _text_citizens(wo, name, text)
+        _text_citizens(wo, name, text, at)
     if name == "callback":
         from wangge.workorders.choices import Relation
 
@@ -212,6 +229,7 @@ def on_public_step(wo: WorkOrder, name: str) -> None:
                 "rectification",
                 gettext("您对问题（查询码 %(code)s）的评价已收到，已立整改工单 %(child)s 重新办理。进度：%(url)s")
                 % {"code": wo.tracking_code, "child": child.tracking_code, "url": tracking_url(child.tracking_code)},
+                at,
             )
 
 
@@ -219,4 +237,4 @@ def on_created(wo: WorkOrder) -> None:
     """受理: the reporter hears that their appeal was registered, with its code (after commit)."""
     text = citizen_text(wo, "create")
     if text:
-        _text_citizens(wo, "create", text)
+        _text_citizens(wo, "create", text, wo.received_at)

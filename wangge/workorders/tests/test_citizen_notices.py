@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from wangge.notifications.models import SmsMessage
 from wangge.notifications.services import sms_subscribe
@@ -22,6 +23,7 @@ T0 = local(2025, 6, 3, 9, 0)
 def _console(settings: Any) -> None:
     settings.WANGGE_SMS_BACKEND = "console"
     settings.WANGGE_PUBLIC_BASE_URL = "https://wangge.example"
+    settings.WANGGE_SMS_MAX_AGE_HOURS = 0  # the cases below are dated 2025
     ConsoleSmsBackend.sent.clear()
 
 
@@ -95,3 +97,12 @@ def test_a_case_without_a_mobile_number_texts_nobody(world: SimpleNamespace) -> 
     act(world, wo, "dispatch", "dispatcher", T0, unit=world.dept)
 
     assert not SmsMessage.objects.exists()
+
+
+def test_a_back_dated_step_is_not_texted(world: SimpleNamespace, settings: Any) -> None:
+    settings.WANGGE_SMS_MAX_AGE_HOURS = 24
+    old = new_case(world, at=T0)  # the demo's history, a migration of old cases
+    act(world, old, "dispatch", "dispatcher", T0, unit=world.dept)
+    recent = new_case(world, at=timezone.now())
+
+    assert list(SmsMessage.objects.values_list("topic", flat=True)) == [case_topic(recent)]

@@ -28,8 +28,7 @@ def test_the_loop_tells_the_right_people(world: SimpleNamespace, django_capture_
     assert _inbox(w.worker) == [f"{w.caller} 在本网格登记了工单 {code}"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         act(w, wo, "dispatch", "dispatcher", T0 + dt.timedelta(minutes=5), unit=w.dept)
-    # after commit: the unit's deliveries, and the reporter's text message
-    assert _inbox(w.handler) == [f"新派遣工单 {code}，请及时签收"] and len(callbacks) == 2
+    assert _inbox(w.handler) == [f"新派遣工单 {code}，请及时签收"] and len(callbacks) == 1
     assert _inbox(w.other_handler) == []  # another unit hears nothing
     act(w, wo, "return", "handler", T0 + dt.timedelta(minutes=10), note="非本单位职责")
     assert _inbox(w.dispatcher) == [f"工单 {code} 被退回，请重新派遣"]
