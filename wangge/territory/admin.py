@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
@@ -25,6 +26,8 @@ from wangge.core.clientaddr import client_ip
 from wangge.core.scoping import CHANGE
 from wangge.territory import hooks, outlines, rules
 from wangge.territory.models import Territory
+from wangge.territory.selectors import territory_outline_context
+from wangge.territory.widgets import OutlineMapWidget
 
 _DERIVED = ("centroid_lng", "centroid_lat", "area_m2")
 PLACEMENT_OUT_OF_SCOPE = _("无权在该节点下添加或移入辖区节点")
@@ -105,7 +108,14 @@ class TerritoryAdmin(ScopedAdminMixin, AuditedModelAdmin, TreeAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        return type(form_class.__name__, (form_class,), {"actor": request.user})
+        form = type(form_class.__name__, (form_class,), {"actor": request.user})
+        if "geometry" in form.base_fields:  # the outline drawn on a map, not typed as GeoJSON
+            widget = OutlineMapWidget()
+            if obj is not None and obj.pk is not None:
+                widget.others = territory_outline_context(obj)
+                widget.outline_url = reverse("web:territory_outline", args=[obj.pk])
+            form.base_fields["geometry"].widget = widget
+        return form
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
         # Treebeard writes the tree while saving the form, so the "before" picture is taken here.

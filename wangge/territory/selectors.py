@@ -58,3 +58,26 @@ def territory_summary(root: Territory) -> dict[str, Any]:
         "grid_workers": grid_workers,
         "points_by_type": points_by_type,
     }
+
+
+def territory_outline_context(node: Territory) -> dict[str, Any]:
+    """The outlines drawn under a node being re-drawn, in WGS-84: its parent (``role`` "parent") and its
+    siblings ("sibling"; at the top of the tree, the roots of its kind)."""
+    parent = Territory.objects.get_parent(node) if node.pk else None
+    nodes: list[tuple[Territory, str]] = [(parent, "parent")] if parent is not None else []
+    siblings = Territory.objects.get_children(parent) if parent is not None else Territory.get_root_nodes()
+    if parent is None:
+        siblings = siblings.filter(kind=node.kind)
+    nodes.extend((s, "sibling") for s in siblings.exclude(pk=node.pk).exclude(geometry=None))
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": t.code, "name": t.name, "kind": t.kind, "role": role},
+                "geometry": t.geometry,
+            }
+            for t, role in nodes
+            if t.geometry
+        ],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -74,7 +75,10 @@ def test_an_outline_drawn_on_gcj02_tiles_is_stored_in_wgs84(district: Territory)
         # Over the whole of grid 2.
         (box_geometry(W, S, W + 0.05, S + 0.05), "与同级"),
         # A bow tie.
-        ({"type": "Polygon", "coordinates": [[[W, S], [W + 0.02, S + 0.02], [W + 0.02, S], [W, S + 0.02], [W, S]]]}, "自相交"),
+        (
+            {"type": "Polygon", "coordinates": [[[W, S], [W + 0.02, S + 0.02], [W + 0.02, S], [W, S + 0.02], [W, S]]]},
+            "自相交",
+        ),
         ({"type": "Point", "coordinates": [W, S]}, "Polygon"),
         (box_geometry(200, S, 201, S + 0.05), "经纬度"),
     ],
@@ -121,3 +125,33 @@ def test_plain_reason_drops_the_english_gloss() -> None:
     assert plain_reason("多边形无效（如自相交）：Self-intersection[1 2] (invalid polygon)") == (
         "多边形无效（如自相交）：边线自相交[1 2]"
     )
+
+
+def test_the_admin_draws_the_outline_on_a_map_instead_of_geojson_text(admin_client: Any, district: Territory) -> None:
+    grid = Territory.objects.get(code="410403001001001")
+
+    body = admin_client.get(f"/admin/territory/territory/{grid.pk}/change/").content.decode()
+
+    assert "data-outline-widget" in body and '<textarea name="geometry" hidden' in body
+    assert '<script src="/static/vendor/leaflet-geoman/leaflet-geoman.min.js" defer>' in body
+    assert "410403001001002" in body  # the sibling drawn under it
+    assert f"/registry/territories/{grid.pk}/outline/" in body
+
+
+def test_an_outline_drawn_in_the_admin_is_saved_as_before(admin_client: Any, district: Territory) -> None:
+    grid = Territory.objects.get(code="410403001001001")
+    form = {
+        "code": grid.code,
+        "name": grid.name,
+        "kind": grid.kind,
+        "geometry": json.dumps(SMALLER_GRID1),
+        "attributes": "{}",
+        "treebeard_position": "sorted-child",
+        "treebeard_ref_node": Territory.objects.get(code="410403001001").pk,
+    }
+
+    response = admin_client.post(f"/admin/territory/territory/{grid.pk}/change/", form)
+
+    assert response.status_code == 302
+    grid.refresh_from_db()
+    assert grid.geometry == SMALLER_GRID1

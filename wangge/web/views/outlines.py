@@ -20,6 +20,7 @@ from wangge.core.errors import DomainError, ValidationFailed
 from wangge.core.scoping import CHANGE
 from wangge.territory.maps import map_settings, tile_crs
 from wangge.territory.models import Territory
+from wangge.territory.selectors import territory_outline_context
 from wangge.territory.services import territory_outline_update
 from wangge.web.views.registry import REGISTRIES
 
@@ -41,16 +42,11 @@ def _feature(node: Territory, role: str) -> dict[str, Any] | None:
 
 
 def _context_features(node: Territory) -> dict[str, Any]:
-    """The parent and the siblings, drawn under the node being edited."""
-    parent = Territory.objects.get_parent(node)
-    features = []
-    if parent is not None:
-        features.append(_feature(parent, "parent"))
-        siblings = Territory.objects.get_children(parent)
-    else:
-        siblings = Territory.get_root_nodes().filter(kind=node.kind)
-    features.extend(_feature(s, "sibling") for s in siblings.exclude(pk=node.pk).exclude(geometry=None))
-    return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
+    """The parent and the siblings, drawn under the node being edited, in the tiles' datum."""
+    context = territory_outline_context(node)
+    for feature in context["features"]:
+        feature["geometry"] = _display(feature["geometry"])
+    return context
 
 
 def editable(user: Any) -> bool:
