@@ -791,6 +791,26 @@ def demo_ledgers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return ledgers_seed(actor=actor, options=options)
 
 
+def demo_knowledge_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """知识库: a dozen published answers to common 咨询 calls (``demo.knowledge``), added once."""
+    from wangge.demo.knowledge import knowledge_seed
+
+    result = StepResult("knowledge")
+    result.created, result.unchanged = knowledge_seed(actor=actor)
+    return result
+
+
+def demo_bulletins_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """日通报 of the past days of the demo's history, as the schedule would have generated them
+    (``demo.bulletins``); an existing one is left alone. Only with a case history."""
+    from wangge.demo.bulletins import bulletins_seed
+
+    result = StepResult("bulletins")
+    if options.cases:
+        result.created, result.unchanged = bulletins_seed(actor=actor, district_code=DISTRICTS[0].code)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -808,6 +828,8 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("classifier", demo_classifier_seed),
     ("patrols", demo_patrols_seed),
     ("ledgers", demo_ledgers_seed),
+    ("knowledge", demo_knowledge_seed),
+    ("bulletins", demo_bulletins_seed),
     ("supervision", demo_supervision_seed),
 ]
 
