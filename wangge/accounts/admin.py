@@ -13,12 +13,13 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from wangge.accounts import services
 from wangge.accounts.forms import AdminLoginForm
 from wangge.accounts.models import RoleGrant, Unit, User
 from wangge.accounts.tokens import api_tokens_revoke_all
-from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt
+from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin, adopt, column, relabel
 from wangge.core.crypto import blind_index
 from wangge.core.errors import DomainError
 from wangge.core.validators import mask_phone, normalise_phone, validate_phone
@@ -292,3 +293,30 @@ class StaffAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
             services.staff_unlock(actor=request.user, user=user)
             count += 1
         self.message_user(request, _("已解除 %(n)d 个账号的锁定") % {"n": count})
+
+
+# --- API tokens (django-rest-knox): named in Chinese; issued by the login API, revoked here or by the API -----
+relabel(AuthToken, _("接口令牌"), _("接口令牌"), app_name=_("接口令牌"))
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(AuditedModelAdmin):
+    """Read-only list of the API tokens; deleting one revokes it (audited). Tokens are issued by the login API
+    only, so the secret is never shown here."""
+
+    c_digest = column("digest", _("令牌摘要"))
+    c_key = column("token_key", _("令牌前缀"))
+    c_user = column("user", _("用户"))
+    c_created = column("created", _("签发时间"))
+    c_expiry = column("expiry", _("到期时间"))
+    list_display = ("c_digest", "c_user", "c_created", "c_expiry")
+    search_fields = ("token_key", "user__username")
+    fields = readonly_fields = ("c_key", "c_digest", "c_user", "c_created", "c_expiry")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

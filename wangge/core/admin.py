@@ -210,13 +210,65 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
     obj.refresh_from_db()
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, audit.action_label(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditObjectTypeFilter(admin.SimpleListFilter):
+    title = _("对象类型")
+    parameter_name = "type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        pairs = AuditEntry.objects.exclude(model="").order_by().values_list("app_label", "model").distinct()
+        return sorted(
+            ((f"{app}.{model}", audit.object_type_label(app, model)) for app, model in pairs), key=lambda p: p[1]
+        )
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if not self.value():
+            return queryset
+        app, _dot, model = str(self.value()).partition(".")
+        return queryset.filter(app_label=app, model=model)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(_ModelAdmin):
-    list_display = ("at", "actor_name", "action", "model", "object_repr", "ip")
-    list_filter = ("action", "app_label", "model")
+    """Read-only. Actions and object types are shown by their Chinese names (``core.audit.action_label``);
+    the stable codes stay in the database for queries and exports."""
+
+    list_display = ("at", "actor_name", "action_shown", "object_type", "object_repr", "ip")
+    list_filter = (AuditActionFilter, AuditObjectTypeFilter)
     search_fields = ("actor_name", "object_repr", "object_id", "note")
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    fields = readonly_fields = (
+        "at",
+        "actor",
+        "actor_name",
+        "action_shown",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "note",
+        "ip",
+    )
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_shown(self, obj: AuditEntry) -> str:
+        return audit.action_label(obj.action)
+
+    @admin.display(description=_("对象类型"), ordering="model")
+    def object_type(self, obj: AuditEntry) -> str:
+        return audit.object_type_label(obj.app_label, obj.model)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -226,3 +278,28 @@ class AuditEntryAdmin(_ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def column(field: str, label: Any, *, choices: dict[str, Any] | None = None) -> Any:
+    """An admin column (or read-only field) showing the row's ``field`` under a Chinese ``label``, for another
+    package's model whose field names this project cannot set; ``choices`` names coded values. Assign it to a
+    ModelAdmin attribute and list that attribute's name."""
+
+    def show(model_admin: Any, obj: Any) -> Any:
+        value = getattr(obj, field)
+        return choices.get(value, value) if choices is not None else value
+
+    show.short_description = label  # type: ignore[attr-defined]
+    show.admin_order_field = field  # type: ignore[attr-defined]
+    return show
+
+
+def relabel(model: type[models.Model], name: Any, plural: Any, *, app_name: Any = None) -> None:
+    """Name another package's model (and its app) in Chinese on the admin's pages. Display only: a migration
+    reads a model's options from ``_meta.original_attrs``, which this leaves alone."""
+    from django.apps import apps
+
+    model._meta.verbose_name = name
+    model._meta.verbose_name_plural = plural
+    if app_name is not None:
+        apps.get_app_config(model._meta.app_label).verbose_name = app_name

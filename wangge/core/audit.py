@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from wangge.core.actors import require, user_of
 from wangge.core.models import AuditEntry
@@ -151,3 +152,198 @@ def record_reveal(
     if not rows:
         return None
     return record(actor=actor, action="api.reveal", after={"revealed": rows}, note=note, ip=ip, only_changes=False)
+
+
+# --- what the audit log shows a reader ---------------------------------------------------------------------
+# An entry keeps its action as a stable code ("<area>.<what>", e.g. ``places.point_create``); every screen shows
+# the Chinese label below instead. A code not in ``ACTION_LABELS`` is named from its area and its last word
+# (``knowledge.article_create`` → 知识库：新建); a test keeps every code written in the source named either way.
+
+AREA_LABELS: dict[str, Any] = {
+    "accounts": _("组织与人员"),
+    "admin": _("管理后台"),
+    "api": _("接口"),
+    "assessment": _("月度考评"),
+    "auth": _("登录与令牌"),
+    "bulletin": _("日通报"),
+    "category_set": _("诉求分类字典"),
+    "daily_log": _("工作日志"),
+    "demo": _("演示数据"),
+    "escalation": _("催办升级"),
+    "hazards": _("隐患排查"),
+    "imports": _("数据导入"),
+    "intel": _("智能辅助"),
+    "keypersons": _("重点人员"),
+    "knowledge": _("知识库"),
+    "ledgers": _("基础台账"),
+    "notifications": _("消息通知"),
+    "open311": _("Open311 接口"),
+    "patrol": _("巡查"),
+    "places": _("责任点位"),
+    "registry": _("登记簿"),
+    "reports": _("报表"),
+    "surveys": _("一表"),
+    "territory": _("辖区网格"),
+    "web": _("工作台"),
+    "workcalendar": _("工作日历"),
+    "workorders": _("工单"),
+}
+
+ACTION_LABELS: dict[str, Any] = {
+    "accounts.password_set": _("设置密码"),
+    "accounts.role_grant": _("授予角色"),
+    "accounts.role_revoke": _("撤销角色"),
+    "accounts.staff_create": _("新建人员"),
+    "accounts.staff_lock": _("锁定人员账号"),
+    "accounts.staff_unlock": _("解锁人员账号"),
+    "accounts.staff_update": _("修改人员"),
+    "accounts.unit_create": _("新建单位"),
+    "admin.add": _("后台新增"),
+    "admin.change": _("后台修改"),
+    "admin.delete": _("后台删除"),
+    "admin.move": _("后台移动节点"),
+    "api.reveal": _("接口查看完整个人信息"),
+    "assessment.confirm": _("街道确认考评"),
+    "assessment.ladder": _("评定阶梯晋级"),
+    "assessment.prepare": _("生成考评草稿"),
+    "assessment.return": _("考评退回社区"),
+    "assessment.score": _("社区评分"),
+    "auth.lockout": _("账号临时锁定"),
+    "auth.login": _("登录"),
+    "auth.login_failed": _("登录失败"),
+    "auth.logout": _("退出登录"),
+    "auth.token_issue": _("签发接口令牌"),
+    "auth.token_revoke": _("注销接口令牌"),
+    "auth.token_revoke_all": _("注销全部接口令牌"),
+    "bulletin.generate": _("生成日通报"),
+    "bulletin.regenerate": _("重新生成日通报"),
+    "category_set.clone": _("复制分类字典"),
+    "category_set.publish": _("发布分类字典"),
+    "daily_log.save": _("保存工作日志"),
+    "demo.admin_flags": _("演示数据：设置管理员"),
+    "demo.ledgers_seed": _("演示数据：生成台账"),
+    "demo.territory_mark_real": _("演示数据：标记真实辖区"),
+    "hazards.report": _("上报隐患"),
+    "hazards.reveal_owner_phone": _("查看隐患责任人完整电话"),
+    "hazards.verify": _("核查隐患"),
+    "intel.classifier_activate": _("启用分类模型"),
+    "intel.classifier_deactivate": _("停用分类模型"),
+    "intel.classifier_register": _("登记分类模型"),
+    "keypersons.create": _("新建重点人员"),
+    "keypersons.export": _("导出重点人员"),
+    "keypersons.release": _("重点人员解除管控"),
+    "keypersons.update": _("修改重点人员"),
+    "keypersons.visit": _("重点人员走访"),
+    "knowledge.article_create": _("新建知识条目"),
+    "knowledge.article_update": _("修改知识条目"),
+    "ledgers.building_create": _("新建楼栋"),
+    "ledgers.building_update": _("修改楼栋"),
+    "ledgers.estate_create": _("新建小区"),
+    "ledgers.estate_update": _("修改小区"),
+    "ledgers.household_create": _("新建户"),
+    "ledgers.household_set_head": _("设置户主"),
+    "ledgers.household_update": _("修改户"),
+    "ledgers.import": _("导入台账"),
+    "ledgers.merchant_close": _("商户注销"),
+    "ledgers.merchant_create": _("新建商户"),
+    "ledgers.merchant_update": _("修改商户"),
+    "ledgers.resident_archive": _("居民归档"),
+    "ledgers.resident_create": _("新建居民"),
+    "ledgers.resident_move": _("居民迁移"),
+    "ledgers.resident_restore": _("居民恢复"),
+    "ledgers.resident_update": _("修改居民"),
+    "ledgers.residents_export": _("导出居民台账"),
+    "ledgers.residents_export_revealed": _("导出居民台账（含完整信息）"),
+    "ledgers.reveal_merchant_contact": _("查看商户完整联系方式"),
+    "ledgers.reveal_resident": _("查看居民完整信息"),
+    "ledgers.tag_create": _("新建标签"),
+    "ledgers.tag_update": _("修改标签"),
+    "open311.apikey_create": _("新建接口密钥"),
+    "open311.apikey_revoke": _("注销接口密钥"),
+    "open311.apikey_set_quota": _("设置接口密钥配额"),
+    "patrol.checkin": _("巡查签到"),
+    "places.point_create": _("新建点位"),
+    "places.point_type_seed": _("初始化点位类型"),
+    "places.point_update": _("修改点位"),
+    "places.points_export": _("导出点位"),
+    "places.points_export_revealed": _("导出点位（含完整信息）"),
+    "registry.export": _("导出登记簿"),
+    "reports.assessment_export": _("导出考评表"),
+    "reports.bulletin_download": _("下载日通报"),
+    "surveys.submission_create": _("提交一表"),
+    "surveys.template_create": _("新建一表模板"),
+    "surveys.version_publish": _("发布一表版本"),
+    "territory.import": _("导入辖区"),
+    "territory.import.create": _("导入新增辖区"),
+    "territory.import.update": _("导入更新辖区"),
+    "territory.outline_update": _("修改辖区边界"),
+    "web.saved_view_create": _("保存筛选视图"),
+    "web.saved_view_delete": _("删除筛选视图"),
+    "workcalendar.day_remove": _("删除日历调整"),
+    "workcalendar.day_set": _("设置工作日或假日"),
+    "workcalendar.seed": _("初始化工作日历"),
+    "workcalendar.year_set": _("设置全年日历"),
+    "workorders.attachment_add": _("添加工单附件"),
+    "workorders.attachments_add": _("随办理步骤上传附件"),
+    "workorders.caller_history": _("查询来电人历史诉求"),
+    "workorders.reveal_reporter_phone": _("查看诉求人完整电话"),
+}
+
+# The last word of a code not listed above, as the fallback names it (longest ending first).
+_WHAT_LABELS: tuple[tuple[str, Any], ...] = (
+    ("export_revealed", _("导出（含完整信息）")),
+    ("export", _("导出")),
+    ("import", _("导入")),
+    ("create", _("新建")),
+    ("update", _("修改")),
+    ("delete", _("删除")),
+    ("remove", _("删除")),
+    ("publish", _("发布")),
+    ("revoke", _("注销")),
+    ("reveal", _("查看完整信息")),
+    ("download", _("下载")),
+    ("generate", _("生成")),
+    ("escalate", _("升级")),
+    ("remind", _("催办")),
+    ("send", _("发送")),
+)
+OTHER_ACTION = _("其他操作")
+
+
+def action_label(code: str) -> str:
+    """The Chinese name of an audit action code; never the code itself."""
+    if code in ACTION_LABELS:
+        return str(ACTION_LABELS[code])
+    area, _dot, what = code.partition(".")
+    area_label = AREA_LABELS.get(area)
+    what_label = next((label for end, label in _WHAT_LABELS if what.endswith(end)), None)
+    if area_label is not None and what_label is not None:
+        return f"{area_label}：{what_label}"
+    step = _workflow_step_label(what)  # a step of a declared workflow, e.g. hazards.<step>
+    if area_label is not None and step is not None:
+        return f"{area_label}：{step}"
+    if area_label is not None:
+        return f"{area_label}：{OTHER_ACTION}"
+    return str(OTHER_ACTION)
+
+
+def _workflow_step_label(name: str) -> str | None:
+    from wangge.core.workflow import REGISTRY
+
+    for wf in REGISTRY.workflows.values():
+        label = wf.labels().get(name)
+        if label is not None:
+            return str(label)
+    return None
+
+
+def object_type_label(app_label: str, model: str) -> str:
+    """The Chinese name of the kind of object an entry is about (the model's verbose name)."""
+    from django.apps import apps
+
+    if not app_label or not model:
+        return ""
+    try:
+        return str(apps.get_model(app_label, model)._meta.verbose_name)
+    except LookupError:
+        return str(OTHER_ACTION)

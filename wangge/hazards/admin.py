@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wangge.core.admin import AuditedModelAdmin, ScopedAdminMixin
 from wangge.core.validators import mask_phone
 from wangge.hazards.models import HazardEvent, HazardFinding, HazardPhoto, HazardType
+from wangge.hazards.workflow import EVENT_LABELS
 
 
 @admin.register(HazardType)
@@ -36,8 +37,12 @@ class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class HazardEventInline(_ReadOnlyInline):
     model = HazardEvent
-    fields = ("at", "action", "from_status", "to_status", "actor_name", "note")
+    fields = ("at", "step", "from_status", "to_status", "actor_name", "note")
     readonly_fields = fields
+
+    @admin.display(description=_("操作"))
+    def step(self, obj: HazardEvent) -> str:
+        return str(EVENT_LABELS.get(obj.action, obj.action))
 
 
 class HazardPhotoInline(_ReadOnlyInline):

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.admin import AuditedModelAdmin
+from wangge.core.admin import AuditedModelAdmin, column
 from wangge.core.validators import mask_phone
 from wangge.notifications.models import Notification, SmsMessage, WebhookDelivery, WebhookEndpoint
 
@@ -16,18 +16,26 @@ class WebhookEndpointAdmin(AuditedModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ("endpoint", "key", "state", "attempts", "created_at", "sent_at")
+    """Read-only: deliveries are written by the notification service."""
+
+    c_endpoint = column("endpoint", _("推送地址"))
+    c_created = column("created_at", _("创建时间"))
+    c_sent = column("sent_at", _("发送时间"))
+    list_display = ("c_endpoint", "key", "state", "attempts", "c_created", "c_sent")
     list_filter = ("state",)
-    readonly_fields = (
-        "endpoint",
+    fields = readonly_fields = (
+        "c_endpoint",
         "key",
         "payload",
         "state",
         "attempts",
         "last_error",
-        "created_at",
-        "sent_at",
+        "c_created",
+        "c_sent",
     )
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(Notification)

@@ -47,7 +47,7 @@ class PointAdminForm(forms.ModelForm):
     responsible_phone = forms.CharField(label=_("责任人电话"), required=False, max_length=20)
     # Placed on the map: a click writes lng/lat in the tiles' datum and names it here (typed values are WGS-84).
     position = forms.CharField(label=_("在地图上选点"), required=False, widget=PointPickWidget)
-    crs = forms.ChoiceField(choices=geo.CRS_FORM_CHOICES, required=False, widget=forms.HiddenInput)
+    crs = forms.ChoiceField(label=_("坐标系"), choices=geo.CRS_FORM_CHOICES, required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Point

@@ -68,6 +68,18 @@ class TerritoryNodeForm(MoveNodeForm):
 
     actor: Any = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Treebeard's own labels are English: the move fields in the admin's language.
+        self.fields["treebeard_position"].label = _("放置方式")
+        self.fields["treebeard_position"].choices = (
+            [("sorted-child", _("作为其下级")), ("sorted-sibling", _("作为其同级"))]
+            if self.is_sorted
+            else [("first-child", _("作为其下级（排第一）")), ("left", _("排在其前")), ("right", _("排在其后"))]
+        )
+        self.fields["treebeard_ref_node"].label = _("参照节点")
+        self.fields["treebeard_ref_node"].empty_label = _("（顶级）")
+
     def clean_geometry(self) -> Any:
         geometry = self.cleaned_data.get("geometry")
         if geometry in (None, "", {}):

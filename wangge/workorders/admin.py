@@ -8,6 +8,7 @@ from wangge.core.errors import DomainError
 from wangge.workorders import catalog
 from wangge.workorders.deadlines import clear_limit_cache
 from wangge.workorders.models import Category, CategorySet, Event, RoutingRule, StepDeadline, WorkOrder
+from wangge.workorders.workflow import EVENT_LABELS
 
 
 class StepDeadlineInline(admin.TabularInline):
@@ -85,8 +86,12 @@ class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     can_delete = False
-    fields = ("at", "name", "actor_label", "from_status", "to_status", "note")
+    fields = ("at", "step", "actor_label", "from_status", "to_status", "note")
     readonly_fields = fields
+
+    @admin.display(description=_("操作"))
+    def step(self, obj: Event) -> str:
+        return str(EVENT_LABELS.get(obj.name, obj.name))
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -84,14 +84,16 @@ def _event_links(user: Any, events: list[Any]) -> None:
     the user's scope is named by its code without a link."""
     named: list[list[tuple[Any, str]]] = []
     for ev in events:
-        rows = []
+        rows: list[tuple[Any, str]] = []
         for key, label in EVENT_LINKS.items():
             value = (ev.data or {}).get(key)
             codes = value if isinstance(value, list) else [value] if value else []
             rows += [(label, str(code)) for code in codes]
         named.append(rows)
-    codes = {code for rows in named for _label, code in rows}
-    pks = dict(WorkOrder.objects.restrict(user).filter(tracking_code__in=codes).values_list("tracking_code", "pk"))
+    wanted = {code for rows in named for _label, code in rows}
+    pks: dict[str, int] = dict(
+        WorkOrder.objects.restrict(user).filter(tracking_code__in=wanted).values_list("tracking_code", "pk")
+    )
     for ev, rows in zip(events, named, strict=True):
         ev.links = [{"label": label, "code": code, "pk": pks.get(code)} for label, code in rows]
 
