@@ -298,3 +298,18 @@ def test_the_unit_picker_filters_the_units_by_what_is_typed(
     page.press("#action-dispatch .unit-picker-search", "Enter")  # picks the first match, submits nothing
     assert page.eval_on_selector(select, "s => s.value") == str(world.dept.pk)
     assert len(page.eval_on_selector(select, shown)) == 3  # picking shows every unit again
+
+
+def test_bulk_dispatch_updates_the_rows_on_the_screen(browser: Any, live_server: Any, world: Any) -> None:
+    wo = new_case(world)
+    page = staff_page(browser, live_server, "dispatcher")
+    page.goto(f"{live_server.url}/workbench/?tab=all")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+    page.check(f"input[name=cases][value='{wo.pk}:{wo.version}']")
+    page.select_option("#bulk-form select[name=unit]", str(world.dept.pk))
+    page.click("#bulk-form button[type=submit]")
+
+    page.wait_for_selector("#bulk-result .msg")
+    row = page.locator("#case-table tr", has_text=wo.tracking_code)
+    assert "待签收" in row.inner_text() and "城市管理局" in row.inner_text()  # without reloading the page
