@@ -190,9 +190,9 @@ def _growth(r: dict[str, Any]) -> str:
     return f"{r['growth'] * 100:+.0f}%"
 
 
-def _issue_trend(r: dict[str, Any]) -> str:
+def _issue_trend(r: dict[str, Any]) -> Trend:
     """A hot issue's trend, by the one rule (snapshots stored before it was kept are judged now)."""
-    return str(r.get("trend") or trend(r["size"], r["previous"]))
+    return Trend(r.get("trend") or trend(r["size"], r["previous"]))
 
 
 def _places_text(places: list[list[Any]]) -> str:
