@@ -16,6 +16,7 @@ from wangge.core.validators import mask_phone
 from wangge.places.forms import PointPickWidget
 from wangge.places.models import Point, PointType
 from wangge.places.services import point_create, point_update
+from wangge.territory.maps import tile_crs
 
 
 @admin.register(PointType)
@@ -55,7 +56,13 @@ class PointAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lng"].help_text = self.fields["lat"].help_text = _("WGS-84；也可在下方地图上点选")
+        crs = tile_crs()
+        self.fields["lng"].help_text = self.fields["lat"].help_text = (
+            _("WGS-84；也可在下方地图上点选")
+            if crs == "wgs84"
+            else _("手工填写按 WGS-84；在下方地图上点选时按底图坐标系 %(crs)s 填写，保存时换算为 WGS-84")
+            % {"crs": crs.upper()}
+        )
         if self.instance.pk is not None:
             self.fields["position"].widget.start = (self.instance.lng, self.instance.lat)  # type: ignore[attr-defined]
 

@@ -19,7 +19,7 @@ class PointPickWidget(forms.Widget):
     template_name = "places/widgets/point_pick.html"
 
     class Media:
-        css = {"all": ("vendor/leaflet/leaflet.css",)}
+        css = {"all": ("vendor/leaflet/leaflet.css", "web/admin_maps.css")}
         js = (Script("vendor/leaflet/leaflet.js", defer=True), Script("web/maps.js", defer=True))
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:

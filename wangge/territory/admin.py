@@ -127,6 +127,7 @@ class TerritoryAdmin(ScopedAdminMixin, AuditedModelAdmin, TreeAdmin):
                 widget.others = territory_outline_context(obj)
                 widget.outline_url = reverse("web:territory_outline", args=[obj.pk])
             form.base_fields["geometry"].widget = widget
+            form.base_fields["geometry"].label = _("边界")
         return form
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:

@@ -65,7 +65,7 @@ def territory_outline_context(node: Territory) -> dict[str, Any]:
     siblings ("sibling"; at the top of the tree, the roots of its kind)."""
     parent = Territory.objects.get_parent(node) if node.pk else None
     nodes: list[tuple[Territory, str]] = [(parent, "parent")] if parent is not None else []
-    siblings = Territory.objects.get_children(parent) if parent is not None else Territory.get_root_nodes()
+    siblings = Territory.objects.get_children(parent) if parent is not None else Territory.objects.get_root_nodes()
     if parent is None:
         siblings = siblings.filter(kind=node.kind)
     nodes.extend((s, "sibling") for s in siblings.exclude(pk=node.pk).exclude(geometry=None))

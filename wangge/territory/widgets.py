@@ -19,7 +19,7 @@ class OutlineMapWidget(forms.Textarea):
     template_name = "territory/widgets/outline_map.html"
 
     class Media:
-        css = {"all": ("vendor/leaflet/leaflet.css", "vendor/leaflet-geoman/leaflet-geoman.css")}
+        css = {"all": ("vendor/leaflet/leaflet.css", "vendor/leaflet-geoman/leaflet-geoman.css", "web/admin_maps.css")}
         js = (
             Script("vendor/leaflet/leaflet.js", defer=True),
             Script("vendor/leaflet-geoman/leaflet-geoman.min.js", defer=True),

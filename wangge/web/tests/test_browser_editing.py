@@ -47,3 +47,29 @@ def test_a_grid_outline_is_redrawn_on_the_map_and_saved(
     drawn = shape(world.grid1.geometry)
     assert drawn.area == pytest.approx(0.05 * 0.05 / 4, rel=0.1)
     assert shape(world.grid1.geometry).within(shape(world.community.geometry))
+
+
+def test_in_the_admin_a_point_is_placed_by_a_click_and_outlines_are_drawn_on_a_map(
+    browser: Any,  # noqa: F811 — the fixture imported above
+    live_server: Any,
+    world: Any,
+    shot: Any,  # noqa: F811
+) -> None:
+    User.objects.create_superuser(username="root", password=PASSWORD, display_name="管理员")
+    page = staff_page(browser, live_server, "root")
+
+    page.goto(f"{live_server.url}/admin/places/point/add/")
+    grid = page.locator("[data-map=pick] path.leaflet-interactive[fill-opacity='0.55']").first  # a grid
+    grid.wait_for()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    lng, lat = float(page.input_value("#id_lng")), float(page.input_value("#id_lat"))
+    assert 113.0 < lng < 113.1 and 33.0 < lat < 33.05
+    assert page.input_value("input[name=crs]") == "wgs84"
+    shot(page, "admin-point-placed")
+
+    page.goto(f"{live_server.url}/admin/territory/territory/{world.grid1.pk}/change/")
+    page.locator("[data-outline-widget] .leaflet-pm-toolbar").first.wait_for()
+    assert page.locator("[data-outline-widget] path.leaflet-interactive").count() >= 1
+    shot(page, "admin-outline")
