@@ -11,10 +11,9 @@ from wangge.core.geo import CRS_FORM_CHOICES
 from wangge.reports import conf
 from wangge.territory.choices import TerritoryKind
 
-
 # Territory levels a bulletin can be asked for from the page (a grid's day is too small to report on).
 SCOPE_KINDS = (TerritoryKind.CITY, TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COMMUNITY)
-SCOPE_GROUPS = {
+SCOPE_GROUPS: dict[str, Any] = {
     TerritoryKind.CITY: _("市"),
     TerritoryKind.DISTRICT: _("区/县"),
     TerritoryKind.STREET: _("街道/乡镇"),
@@ -29,14 +28,17 @@ def scope_choices(user: Any) -> list[tuple[Any, Any]]:
     from wangge.reports.bulletins import UNIT_PREFIX
     from wangge.territory.models import Territory
 
-    nodes = Territory.objects.restrict(user).filter(kind__in=SCOPE_KINDS).order_by("path").values_list(
-        "kind", "code", "name"
+    nodes = (
+        Territory.objects.restrict(user)
+        .filter(kind__in=SCOPE_KINDS)
+        .order_by("path")
+        .values_list("kind", "code", "name")
     )
     groups: dict[str, list[tuple[str, str]]] = {kind: [] for kind in SCOPE_KINDS}
     for kind, code, name in nodes:
         groups[kind].append((code, f"{name}（{code}）"))
     choices: list[tuple[Any, Any]] = [(SCOPE_GROUPS[k], rows) for k, rows in groups.items() if rows]
-    units = Unit.objects.restrict(user).filter(is_active=True).order_by("kind", "code").values_list("code", "name")
+    units: Any = Unit.objects.restrict(user).filter(is_active=True).order_by("kind", "code").values_list("code", "name")
     unit_rows = [(f"{UNIT_PREFIX}{code}", name) for code, name in units]
     if unit_rows:
         choices.append((_("承办单位"), unit_rows))

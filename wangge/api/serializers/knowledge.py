@@ -56,13 +56,21 @@ class ArticleWriteSerializer(serializers.Serializer[Any]):
         help_text=_("事项分类编码"),
     )
     unit = serializers.SlugRelatedField(
-        slug_field="code", queryset=Unit.objects.all(), required=False, allow_null=True, default=None,
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("主管部门单位编码"),
     )
     status = serializers.ChoiceField(choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text=_("修订说明"))
     expected_version = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, help_text=_("编辑所依据的版本号；已被他人修改时返回 409")
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text=_("编辑所依据的版本号；已被他人修改时返回 409"),
     )
 
 

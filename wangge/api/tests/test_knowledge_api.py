@@ -17,7 +17,10 @@ URL = "/api/knowledge/articles/"
 @pytest.fixture
 def article(world: SimpleNamespace) -> Article:
     return article_create(
-        actor=SYSTEM, title="居住证怎么办理", keywords="办居住证\n居住证材料", answer="到派出所户籍窗口申领。",
+        actor=SYSTEM,
+        title="居住证怎么办理",
+        keywords="办居住证\n居住证材料",
+        answer="到派出所户籍窗口申领。",
         status="published",
     )
 

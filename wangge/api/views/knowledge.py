@@ -69,7 +69,7 @@ class ArticleViewSet(ListViewSet, mixins.CreateModelMixin, mixins.UpdateModelMix
         q = str(_query(s.ArticleQuerySerializer, request).get("q") or "").strip()
         if not q:
             return super().list(request, *args, **kwargs)
-        rows = selectors.search(request.user, q, limit=50)
+        rows: Any = selectors.search(request.user, q, limit=50)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

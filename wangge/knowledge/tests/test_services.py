@@ -79,14 +79,10 @@ def test_each_edit_is_a_new_version_and_the_old_is_kept(article: Article, world:
 def test_a_stale_edit_is_a_conflict(article: Article, world: SimpleNamespace) -> None:
     article_update(actor=world.dispatcher, article_id=article.pk, title="改标题", answer="x", status="published")
     with pytest.raises(Conflict):
-        article_update(
-            actor=world.dispatcher, article_id=article.pk, title="再改", answer="y", expected_version=1
-        )
+        article_update(actor=world.dispatcher, article_id=article.pk, title="再改", answer="y", expected_version=1)
 
 
-def test_search_finds_by_question_words_and_hides_drafts_from_readers(
-    article: Article, world: SimpleNamespace
-) -> None:
+def test_search_finds_by_question_words_and_hides_drafts_from_readers(article: Article, world: SimpleNamespace) -> None:
     draft = article_create(actor=world.dispatcher, title="社保卡密码重置", answer="到网点重置密码")
     found = search(world.caller, "我的社保卡丢了怎么办")
     assert found and found[0] == article
@@ -97,9 +93,7 @@ def test_search_finds_by_question_words_and_hides_drafts_from_readers(
     assert draft not in visible_articles(world.caller)
 
 
-def test_answer_call_registers_and_closes_the_case_naming_the_version(
-    article: Article, world: SimpleNamespace
-) -> None:
+def test_answer_call_registers_and_closes_the_case_naming_the_version(article: Article, world: SimpleNamespace) -> None:
     wo = answer_call(
         actor=world.caller,
         article_id=article.pk,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +15,8 @@ DAY = "2025-06-11"
 
 
 def _values(form: BulletinForm) -> list[str]:
-    return [value for _group, rows in form.fields["scope"].choices for value, _label in rows]
+    choices: Any = form.fields["scope"].choices  # type: ignore[attr-defined]
+    return [value for _group, rows in choices for value, _label in rows]
 
 
 def test_the_picker_offers_the_users_territories_and_units_only(world: SimpleNamespace) -> None:

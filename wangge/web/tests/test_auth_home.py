@@ -83,7 +83,7 @@ def test_anonymous_is_sent_to_login(client: Client, world: Any) -> None:
     ("who", "heading"),
     [
         ("dispatcher", "派遣队列"),
-        ("caller", "派遣队列"),
+        ("caller", "今日受理"),  # a call taker's home is their intake and today's calls
         ("handler", "本单位待办"),
         ("worker", "我的网格"),
         ("leader", "运行概览"),

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def article(world: Any) -> Article:
     return article_create(
-        actor=SYSTEM, title="燃气费怎么缴纳", keywords="交燃气费\n燃气缴费", answer="可在燃气公司营业厅或微信缴费。",
+        actor=SYSTEM,
+        title="燃气费怎么缴纳",
+        keywords="交燃气费\n燃气缴费",
+        answer="可在燃气公司营业厅或微信缴费。",
         status="published",
     )
 

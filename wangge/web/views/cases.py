@@ -376,7 +376,7 @@ def _caller_history(request: HttpRequest) -> HttpResponse:
         validate_phone(phone)
     except ValidationError:
         return render(request, "web/partials/caller_history.html", context)
-    qs = WorkOrder.objects.restrict(request.user).filter(reporter_phone_index=blind_index(phone))
+    qs: Any = WorkOrder.objects.restrict(request.user).filter(reporter_phone_index=blind_index(phone))
     rows = list(qs.select_related("category").order_by("-received_at")[:CALLER_HISTORY_ROWS])
     count = qs.count()
     for wo in rows:

@@ -79,9 +79,7 @@ def intake_home(user: Any, now: dt.datetime) -> dict[str, Any]:
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     today = WorkOrder.objects.filter(filed_by=user, received_at__gte=start)
     rows = list(today.select_related("category").order_by("-received_at", "-pk")[:100])
-    answered = set(
-        today.filter(events__name="answer_direct").values_list("pk", flat=True)
-    )
+    answered = set(today.filter(events__name="answer_direct").values_list("pk", flat=True))
     for wo in rows:
         wo.answered_directly = wo.pk in answered  # type: ignore[attr-defined]
     return {

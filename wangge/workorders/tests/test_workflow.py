@@ -22,6 +22,7 @@ from .conftest import act, local, new_case, to_closed
 
 T0 = local(2025, 6, 3, 9, 0)  # a Tuesday
 EXTENSION_PENDING = "handling+extension"  # 办理中 with a 延期 request awaiting approval
+CONSULTATION = "registered+consult"  # 待派遣, a 咨询 (what 直接答复 answers)
 
 
 def photo(name: str = "p.png") -> SimpleUploadedFile:
@@ -29,6 +30,8 @@ def photo(name: str = "p.png") -> SimpleUploadedFile:
 
 
 def at_state(w: SimpleNamespace, status: str) -> WorkOrder:
+    if status == CONSULTATION:
+        return new_case(w, at=T0, appeal_type="consult")
     wo = new_case(w, at=T0)
     t = T0 + dt.timedelta(minutes=5)
     if status == Status.REGISTERED:
@@ -127,6 +130,7 @@ ALLOWED: list[tuple[str, str, str, dict[str, Any], str]] = [
     ("approve_extension", EXTENSION_PENDING, "dispatcher", {}, Status.HANDLING),
     ("reject_extension", EXTENSION_PENDING, "dispatcher", {"note": "时限内可完成"}, Status.HANDLING),
     ("resolve_on_site", Status.REGISTERED, "worker", {"text": "已清理", "photos": True}, Status.CLOSED),
+    ("answer_direct", CONSULTATION, "caller", {"text": "请到社保网点办理"}, Status.CLOSED),
 ]
 
 
@@ -193,6 +197,7 @@ CONTRACT: dict[str, tuple[set[Status], set[Status]]] = {
     "invalidate": ({Status.REGISTERED, Status.RETURNED}, {Status.INVALID}),
     "supervise": (OPEN, OPEN),
     "resolve_on_site": ({Status.REGISTERED}, {Status.REPLIED, Status.CLOSED}),
+    "answer_direct": ({Status.REGISTERED}, {Status.CLOSED}),
 }
 
 
@@ -225,6 +230,7 @@ ACTOR_FOR = {
     "invalidate": "caller",
     "supervise": "leader",
     "resolve_on_site": "worker",
+    "answer_direct": "caller",
 }
 FULL_PAYLOAD = {
     "unit": "dept",
@@ -290,6 +296,9 @@ WRONG_ACTOR = [
     ("merge", Status.REGISTERED, "stranger", NotFound),
     ("resolve_on_site", Status.REGISTERED, "dispatcher", PermissionDenied),
     ("resolve_on_site", Status.REGISTERED, "other_worker", NotFound),
+    ("answer_direct", CONSULTATION, "worker", PermissionDenied),
+    ("answer_direct", CONSULTATION, "stranger", NotFound),
+    ("answer_direct", Status.REGISTERED, "caller", InvalidTransition),  # a 投诉 is not answered on the spot
 ]
 
 
