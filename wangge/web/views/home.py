@@ -63,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cases_title"] = "queue"
     return render(request, "web/home.html", context)
 
+
 HOME_INTAKE = "intake"
 
 
