@@ -38,6 +38,15 @@ def test_the_map_lists_the_open_cases_without_coordinates_with_links(client: Cli
     assert "未能标注在地图上的在办工单（1 件，无坐标）" in body
 
 
+def test_the_red_markers_are_named_for_the_step_clock_not_the_deadline(client: Client, world: Any) -> None:
+    client.force_login(world.dispatcher)
+
+    response = client.get(reverse("web:map"))
+
+    assert response.context["labels"]["clock"]["overdue"] == "环节超时"
+    assert "环节超时" in response.content.decode()
+
+
 def test_open_cases_on_the_map_are_the_placed_plus_the_unplaced(client: Client, world: Any) -> None:
     _cases(world)
     client.force_login(world.dispatcher)

@@ -47,7 +47,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "points": _("点位"),
         "responsible_of": _("责任人：%(name)s"),
         "status": {s.value: str(s.label) for s in Status},
-        "clock": {c.value: str(c.label) for c in ClockState},
+        # The colours are the step clock's: its running out is 环节超时, not 超期 (the handling deadline).
+        "clock": {c.value: str(c.label) for c in ClockState}
+        | {ClockState.OVERDUE.value: headlines.label("step_overdue")},
         "point_types": [{"key": t.key, "name": t.name} for t in point_types],
         **ledger_layer_labels(),
     }
@@ -74,6 +76,7 @@ def unplaced_context(in_scope: QuerySet[WorkOrder]) -> dict[str, Any]:
         "unplaced_total": unplaced_total,
         "unplaced_cases": selectors.decorate(rows, timezone.now()),
         "open_definition": headlines.definition("open"),
+        "step_definition": headlines.definition("step_overdue"),
         "unplaced_definition": headlines.definition("unplaced"),
     }
 
