@@ -120,7 +120,7 @@ class TerritoryAdmin(ScopedAdminMixin, AuditedModelAdmin, TreeAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        form = type(form_class.__name__, (form_class,), {"actor": request.user})
+        form: Any = type(form_class.__name__, (form_class,), {"actor": request.user})
         if "geometry" in form.base_fields:  # the outline drawn on a map, not typed as GeoJSON
             widget = OutlineMapWidget()
             if obj is not None and obj.pk is not None:

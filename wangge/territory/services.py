@@ -108,7 +108,7 @@ def territory_outline_update(
             details=[{"field": "geometry", "reason": reason} for reason in problems],
         )
     with transaction.atomic():
-        node = Territory.objects.select_for_update().get(pk=territory.pk)
+        node: Territory = Territory.objects.select_for_update().get(pk=territory.pk)
         before = audit.snapshot(node)
         values = node_geometry(item)
         for name, value in values.items():

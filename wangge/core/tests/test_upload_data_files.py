@@ -66,4 +66,4 @@ def test_a_type_not_accepted_here_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
         sanitise_data(SimpleUploadedFile("a.xlsx", _xlsx()), accept=frozenset({GEOJSON}))
 
-    assert refused.value.code == UploadCode.UNSUPPORTED_FILE_TYPE and "GeoJSON" in refused.value.message
+    assert str(refused.value.code) == UploadCode.UNSUPPORTED_FILE_TYPE and "GeoJSON" in refused.value.message

@@ -54,7 +54,10 @@ def confirm(client: Client, kind: str, token: str) -> Any:
     return client.post(reverse("web:registry_import", args=[kind]), {"step": "confirm", "token": token})
 
 
-GOOD = [["P1", "东门门店", "门店", 113.01, 33.01, "张三"], ["P2", "西门门店", "门店", 113.06, 33.01, "李四"]]
+GOOD: list[list[Any]] = [
+    ["P1", "东门门店", "门店", 113.01, 33.01, "张三"],
+    ["P2", "西门门店", "门店", 113.06, 33.01, "李四"],
+]
 
 
 def test_points_are_checked_without_writing_then_imported_on_confirmation(client: Client, world: Any) -> None:
@@ -210,7 +213,7 @@ def test_the_template_lists_the_point_columns(client: Client, world: Any) -> Non
     response = client.get(reverse("web:registry_import_template", args=["points"]))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][:6] == HEADER[:5] + ["地址"]
+    assert [c.value for c in sheet[1]][:6] == [*HEADER[:5], "地址"]
 
 
 def test_the_registry_links_to_the_import_and_to_the_outline_editor_within_scope(client: Client, world: Any) -> None:

@@ -56,7 +56,7 @@ def editable(user: Any) -> bool:
 @login_required
 def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the map with the outline in edit mode. POST: ``geometry`` (GeoJSON in the tiles' datum, ``crs``)."""
-    node = get_object_or_404(Territory.objects.restrict(request.user, CHANGE), pk=pk)
+    node: Territory = get_object_or_404(Territory.objects.restrict(request.user, CHANGE), pk=pk)
     errors: list[str] = []
     status = 200
     posted = None
