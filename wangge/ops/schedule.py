@@ -24,7 +24,7 @@ class PeriodicJob(NamedTuple):
 
 
 PERIODIC: tuple[PeriodicJob, ...] = (
-    PeriodicJob("sweep_deadlines", sweep_deadlines, 60),  # 时限预警与超期
+    PeriodicJob("sweep_deadlines", sweep_deadlines, 60),  # 时限预警、超期与自动催办升级（workorders.escalation）
     PeriodicJob(
         "generate_due_bulletins", generate_due_bulletins, 60
     ),  # the 日通报 once a day after WANGGE_BULLETIN_TIME

@@ -26,7 +26,7 @@ def test_a_yellow_card_shows_on_the_case_page_and_on_the_rows(world: SimpleNames
     client = login(world.dispatcher)
     page = client.get(f"/cases/{wo.pk}/").content.decode()
     assert '<span class="badge yellow" title="自动升级：超期 1 个工作日">黄牌</span>' in page
-    assert "自动催办" in page and "黄牌：超期 1 个工作日，已通知" in page  # the history row
+    assert "自动催办" in page and "黄牌：超期 1 个工作日；通知" in page  # the history row
     rows = client.get("/workbench/?tab=all").content.decode()
     assert '<span class="badge yellow" title="自动升级：超期 1 个工作日">黄牌</span>' in rows
 
