@@ -81,6 +81,9 @@ NOTE = Input("note", LONG_TEXT, _("说明"), max_length=2000)
 NOTE_REQUIRED = Input("note", LONG_TEXT, _("说明"), required=True, max_length=2000)
 PHOTOS = Input("attachments", FILES, _("附件照片（选填）"))
 UNIT_INPUT = Input("unit", REFERENCE, _("承办单位"), required=True, ref="unit", help=_("派遣：承办单位 id"))
+NEW_UNIT = Input("unit", REFERENCE, _("改派至"), required=True, ref="unit", help=_("改派：新的承办单位 id"))
+REDISPATCH_REASON = Input("note", LONG_TEXT, _("改派原因"), required=True, max_length=2000)
+RECALL_REASON = Input("note", LONG_TEXT, _("撤回原因"), required=True, max_length=2000)
 CATEGORY = Input("category", REFERENCE, _("分类（可改）"), ref="category", help=_("派遣：改判分类 id"))
 AMOUNT = Input("amount", DECIMAL, _("延期时长"), required=True, min_value=0, max_value=365, help=_("申请延期：时长"))
 UNIT_OF_TIME = Input(
@@ -204,7 +207,7 @@ _T = [
         frozenset({Status.DISPATCHED}),
         frozenset({Status.DISPATCHED}),
         COMMAND,
-        inputs=(UNIT_INPUT, NOTE_REQUIRED),
+        inputs=(NEW_UNIT, REDISPATCH_REASON),
         colour="warning",
         public_label=_("已改派至其他承办单位"),
         notice=Notice(_("改派工单 {code}，请及时签收"), (TO_UNIT,)),
@@ -216,7 +219,7 @@ _T = [
         frozenset({Status.DISPATCHED}),
         frozenset({Status.REGISTERED}),
         COMMAND,
-        inputs=(NOTE_REQUIRED,),
+        inputs=(RECALL_REASON,),
         colour="secondary",
         public_label=_("重新派发中"),
         queue=False,
