@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.filtersets import StaffFilterSet, UnitFilterSet
 from wangge.places.filtersets import PointFilterSet
 from wangge.territory.filtersets import TerritoryFilterSet
+from wangge.workorders import headlines
+from wangge.workorders.choices import ClockState
 from wangge.workorders.filtersets import WorkOrderFilterSet
 
 # Shown on the workbench at once; every other filter of the FilterSet sits under "更多筛选".
@@ -76,7 +78,22 @@ def tune_form(form: forms.Form) -> forms.Form:
             # The field adds its empty choice itself when it has an empty label.
             choices = [c for c in field.choices if not (has_empty and c[0] == "")]
             field.choices = descending_labels(choices)  # type: ignore[attr-defined]
+    if "clock" in form.fields:
+        name_step_clock(form.fields["clock"])
     return form
+
+
+def name_step_clock(field: forms.Field) -> None:
+    """The case filter ``clock`` is the step clock's: its running out is 环节超时, as on the home page and the map
+    (超期 is the handling deadline, the filter ``overdue``)."""
+    field.label = _("环节时限")
+    field.help_text = headlines.definition("step_overdue")
+    choices = [
+        (value, headlines.label("step_overdue") if value == ClockState.OVERDUE else label)
+        for value, label in field.choices  # type: ignore[attr-defined]
+    ]
+    field.choices = choices  # type: ignore[attr-defined]
+    field.widget.choices = choices  # type: ignore[attr-defined]
 
 
 def split_fields(form: forms.Form, primary: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
