@@ -340,7 +340,7 @@ def escalate_due(
     rows = list(qs.values_list("pk", "escalation_level", "step_warn_at", "step_due_at"))
     for pk, level, warn_at, due_at in rows:
         step = due_step(steps, warn_at, due_at, now)
-        if step is None or step.level <= level:
+        if step is None or due_at is None or step.level <= level:
             continue
         if escalate_case(pk, step, now, due_at=due_at, notify=notify):
             counts[step.level] = counts.get(step.level, 0) + 1

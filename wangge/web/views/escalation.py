@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -27,7 +27,9 @@ def _int(value: str | None) -> int | None:
 @login_required
 def escalation_board(request: HttpRequest) -> HttpResponse:
     steps = policy()
-    escalated = WorkOrder.objects.restrict(request.user).filter(status__in=OPEN_STATUSES, escalation_level__gt=0)
+    escalated: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user).filter(
+        status__in=OPEN_STATUSES, escalation_level__gt=0
+    )
     by_level = dict(escalated.order_by().values_list("escalation_level").annotate(n=Count("pk")))
     units: dict[int | None, dict[str, Any]] = {}
     for row in (
