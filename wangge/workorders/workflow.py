@@ -455,6 +455,7 @@ EVENT_LABELS: dict[str, Any] = {
     "follow_parent": _("随主工单办结"),
     "escalate": _("自动催办"),  # workorders.escalation: 催办, 黄牌, 红牌 (the level is in the row's note)
     EXTENSION_WITHDRAWN: _("延期申请撤销（未审批）"),
+    "voice": _("群众附议（我也反映）"),  # workorders.services.voices
 }
 
 
