@@ -13,7 +13,6 @@ from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.workorders import headlines
-from wangge.workorders.choices import Status
 from wangge.workorders.measures import satisfaction_definition
 from wangge.workorders.models import WorkOrder
 
@@ -26,11 +25,12 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
     tz = timezone.get_current_timezone()
     first_day = today - dt.timedelta(days=days - 1)
     start, _ = day_bounds(first_day)
+    _, tomorrow = day_bounds(today)
     qs: QuerySet[WorkOrder] = WorkOrder.objects.restrict(user)
 
     received = {
         r["d"]: r["n"]
-        for r in qs.filter(received_at__gte=start)
+        for r in headlines.received_cases(qs, start, tomorrow)
         .annotate(d=TruncDate("received_at", tzinfo=tz))
         .order_by()
         .values("d")
@@ -38,7 +38,7 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
     }
     closed = {
         r["d"]: r["n"]
-        for r in qs.filter(closed_at__gte=start, status=Status.CLOSED)
+        for r in headlines.closed_cases(qs, start, tomorrow)
         .annotate(d=TruncDate("closed_at", tzinfo=tz))
         .order_by()
         .values("d")

@@ -63,9 +63,9 @@ STEPS = [
 
 
 def _add_what_the_demo_lacks() -> None:
-    """The demo's history is kept moving (nothing overdue, every case placed): add, through the real loop, a call
-    without a place awaiting dispatch and two cases the unit accepted and never answered — one without a place,
-    one placed and under a yellow card."""
+    """What a short demo history may lack, added through the real loop so every figure has something to count: a
+    call without a place awaiting dispatch, a case closed this month, and two cases the unit accepted and never
+    answered — one without a place, one placed and under a yellow card."""
     code = DISTRICTS[0].code
     district = Territory.objects.get(code=code)
     users = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
@@ -98,7 +98,23 @@ def _add_what_the_demo_lacks() -> None:
             actor=users["demo_dept_handler"], work_order_id=wo.pk, name="accept", now=at + dt.timedelta(hours=1)
         )
 
+    def closed(days_ago: int) -> WorkOrder:
+        wo = stalled(days_ago, placed=True)
+        at = NOW - dt.timedelta(days=days_ago) + dt.timedelta(hours=3)
+        steps = [
+            ("demo_dept_handler", "reply", {"text": "已修复", "result": "resolved"}),
+            ("demo_inspector", "verify_pass", {}),
+            ("demo_call_taker", "callback", {"rating": 5, "resolved": True}),
+            ("demo_dispatcher", "close", {}),
+        ]
+        for i, (who, name, payload) in enumerate(steps):
+            wo = work_order_transition(
+                actor=users[who], work_order_id=wo.pk, name=name, now=at + dt.timedelta(hours=i), **payload
+            )
+        return wo
+
     case(2, placed=False)
+    closed(8)
     stalled(40, placed=False)
     late = stalled(12, placed=True)
     work_order_transition(
@@ -157,6 +173,12 @@ def workbench_count(client: Client, params: list[tuple[str, str]]) -> int:
     return int(response.context["page"].paginator.count)
 
 
+def api_count(client: Client, params: list[tuple[str, str]]) -> int:
+    response = client.get(f"{reverse('api:work-order-list')}?{urlencode(params)}")
+    assert response.status_code == 200, response.content
+    return int(response.json()["count"])
+
+
 def api_measures(client: Client, start: dt.date, end: dt.date, **extra: str) -> list[dict[str, Any]]:
     response = client.get(reverse("api:measures"), {"start": start.isoformat(), "end": end.isoformat(), **extra})
     assert response.status_code == 200, response.content
@@ -174,7 +196,7 @@ def test_open_cases_read_the_same_on_home_workbench_map_and_dashboard(screens: d
     open_filter = [("status", s.value) for s in Status if s in OPEN_STATUSES]
 
     assert screens["home"]["open_total"] == expected
-    assert workbench_count(client_, open_filter) == expected
+    assert workbench_count(client_, open_filter) == api_count(client_, open_filter) == expected
     assert screens["dashboard"]["kpis"]["open"] == expected
     # The map: the cases it places plus the ones it lists beside it as not placed.
     placed, page = screens["map_json"], screens["map_page"]
@@ -192,7 +214,7 @@ def test_overdue_reads_the_same_on_home_workbench_dashboard_and_bulletin(
     expected = headlines.overdue_cases(screens["scoped"], NOW).count()
 
     assert screens["home"]["open_overdue"] == expected
-    assert workbench_count(client_, [("overdue", "true")]) == expected
+    assert workbench_count(client_, [("overdue", "true")]) == api_count(client_, [("overdue", "true")]) == expected
     assert screens["dashboard"]["kpis"]["overdue"] == expected
     assert screens["bulletin"]["overdue"]["total"] == expected
     # The home page's 环节超时 (the step clock) is a different figure with a different name.
@@ -217,6 +239,12 @@ def test_month_received_and_closed_read_the_same_on_home_workbench_dashboard_and
     assert workbench_count(client_, [("received_from", first.isoformat())]) == received
     assert screens["home"]["month_closed"] == screens["dashboard"]["kpis"]["month_closed"] == closed
     assert api_measures(client_, first, NOW.date())[0]["received"] == received
+    # The 大屏's daily trend counts the same way: its days of this month add up to the month's figures.
+    trend = screens["dashboard"]["trend"]
+    this_month = [i for i, d in enumerate(trend["dates"]) if d >= first.isoformat()]
+    assert len(this_month) == NOW.day  # the trend reaches back past the first of the month
+    assert sum(trend["received"][i] for i in this_month) == received
+    assert sum(trend["closed"][i] for i in this_month) == closed
 
 
 def test_month_due_reads_the_same_on_dashboard_api_and_rankings_less_what_rankings_name(
