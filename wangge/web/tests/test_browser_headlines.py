@@ -35,3 +35,4 @@ def test_the_map_names_the_cases_it_cannot_place_and_the_wall_screen_names_its_f
     page.wait_for_function("() => document.getElementById('k-month-closed').textContent !== '—'")
     assert page.locator("#d-overdue").get_attribute("title").startswith("超期：")
     assert page.locator("#k-open").inner_text() == "2"
+    shot(page, "headlines-dashboard")
