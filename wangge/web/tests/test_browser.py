@@ -313,3 +313,40 @@ def test_bulk_dispatch_updates_the_rows_on_the_screen(browser: Any, live_server:
     page.wait_for_selector("#bulk-result .msg")
     row = page.locator("#case-table tr", has_text=wo.tracking_code)
     assert "待签收" in row.inner_text() and "城市管理局" in row.inner_text()  # without reloading the page
+
+
+def test_the_verifier_records_position_and_photo_when_the_category_asks(
+    browser: Any, live_server: Any, world: Any, tmp_path: Path, shot: Any
+) -> None:
+    world.category.verify_photo_required = world.category.verify_position_required = True
+    world.category.save()
+    now = timezone.now()
+    wo = new_case(world, at=now)
+    act(world, wo, "dispatch", "dispatcher", now, unit=world.dept)
+    act(world, wo, "accept", "handler", now)
+    act(world, wo, "reply", "handler", now, text="已拆除", result="resolved")
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        geolocation={"longitude": 113.0123, "latitude": 33.0134},
+        permissions=["geolocation"],
+    )
+    page = watch(context.new_page())
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "inspector")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/cases/{wo.pk}/")
+    open_action(page, "核查通过")
+    page.click("#action-verify_pass [data-locate]")
+    page.wait_for_function("() => document.querySelector('#action-verify_pass input[name=longitude]').value !== ''")
+    assert page.input_value("#action-verify_pass input[name=latitude]") == "33.013400"
+    page.set_input_files("#action-verify_pass input[name=after_photos]", str(photo(tmp_path / "site.png")))
+    shot(page, "verify-evidence")
+    page.click("#action-verify_pass button[type=submit]")
+    page.wait_for_function("() => document.body.innerText.includes('待回访')")
+    event = WorkOrder.objects.get(pk=wo.pk).events.get(name="verify_pass")
+    assert event.data["position"] == {"lat": "33.013400", "lng": "113.012300", "crs": "WGS-84"}
+    assert event.attachments.get().kind == "after"
+    context.close()
