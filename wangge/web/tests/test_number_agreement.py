@@ -101,7 +101,7 @@ def _add_what_the_demo_lacks() -> None:
     def closed(days_ago: int) -> WorkOrder:
         wo = stalled(days_ago, placed=True)
         at = NOW - dt.timedelta(days=days_ago) + dt.timedelta(hours=3)
-        steps = [
+        steps: list[tuple[str, str, dict[str, Any]]] = [
             ("demo_dept_handler", "reply", {"text": "已修复", "result": "resolved"}),
             ("demo_inspector", "verify_pass", {}),
             ("demo_call_taker", "callback", {"rating": 5, "resolved": True}),
