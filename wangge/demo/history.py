@@ -141,7 +141,7 @@ class Shares:
     red_card: float = 0.25  # of those cards, red rather than yellow
     unreachable: float = 0.04  # callbacks where the caller could not be reached
     rectified_late: float = 0.15  # of the 差评 rectifications, those that overran their limit
-    stalled: float = 0.5  # of the late cases received in the past month, those still unreplied today (escalated)
+    stalled: float = 0.6  # of the late cases received in the past month, those still unreplied today (escalated)
 
 
 def _png(rgb: tuple[int, int, int], size: int = 16) -> bytes:
