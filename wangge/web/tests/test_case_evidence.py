@@ -87,3 +87,25 @@ def test_related_cases_are_named_by_tracking_code_with_a_link(client: Client, wo
     link = f'href="{reverse("web:case_detail", args=[main.pk])}">{main.tracking_code}</a>'
     assert page.count(link) == 2  # the facts (主工单) and the merge's history row
     assert f"#{main.pk}<" not in page and f"#{main.pk} " not in page
+
+
+def test_a_bulk_dispatch_result_never_names_a_case_by_its_id(client: Client, world: Any) -> None:
+    from wangge.web.tests.test_workbench import other_district_unit
+
+    wo = new_case(world)
+    client.force_login(world.stranger)  # the case is out of this dispatcher's district
+    response = client.post(
+        reverse("web:bulk_dispatch"),
+        {"cases": [f"{wo.pk}:{wo.version}"], "unit": other_district_unit(world).pk},
+        headers={"HX-Request": "true"},
+    )
+    assert [r["code"] for r in response.context["results"]] == ["未知工单"]
+    assert f"#{wo.pk}" not in response.content.decode()
+
+
+def test_the_check_s_position_is_shown_in_the_history(client: Client, world: Any) -> None:
+    wo = replied(world)
+    act(world, wo, "verify_pass", "inspector", T0 + dt.timedelta(hours=2), latitude="33.0134", longitude="113.0123")
+    client.force_login(world.dispatcher)
+    page = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+    assert '核查位置（WGS-84 经度, 纬度）：<span class="mono">113.0123, 33.0134</span>' in page

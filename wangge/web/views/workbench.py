@@ -127,7 +127,8 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
                 actor=user, work_order_id=pk, name="dispatch", expected_version=version, unit=unit
             )
         except DomainError as exc:
-            results.append({"code": codes.get(pk, f"#{pk}"), "ok": False, "message": exc.message})
+            # a case out of the user's scope is named by no code, never by its internal id
+            results.append({"code": codes.get(pk, _("未知工单")), "ok": False, "message": exc.message})
         else:
             results.append({"code": wo.tracking_code, "ok": True, "message": _("已派往 %(unit)s") % {"unit": unit}})
     done = sum(1 for r in results if r["ok"])
