@@ -46,7 +46,7 @@ def escalation_board(request: HttpRequest) -> HttpResponse:
         key=lambda u: [-u["levels"].get(s.level, 0) for s in reversed(steps)] + [-u["total"], str(u["name"])],
     )
     for u in unit_rows:
-        u["cells"] = [u["levels"].get(s.level, 0) for s in steps]
+        u["cells"] = [(s, u["levels"].get(s.level, 0)) for s in steps]  # the steps without a card fold on a phone
 
     level, unit_param = _int(request.GET.get("level")), request.GET.get("unit", "")
     cases = escalated
