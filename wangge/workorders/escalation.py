@@ -325,9 +325,7 @@ def escalate_case(pk: int, step: EscalationStep, now: dt.datetime, *, due_at: dt
     return True
 
 
-def escalate_due(
-    now: dt.datetime | None = None, *, notify: bool = True, pks: Iterable[int] | None = None
-) -> dict[int, int]:
+def escalate_due(now: dt.datetime | None = None, *, notify: bool = True) -> dict[int, int]:
     """Raise every case due for a higher level at ``now``; returns how many cases reached each level."""
     now = now or timezone.now()
     steps = policy()
@@ -335,8 +333,6 @@ def escalate_due(
     if not steps:
         return counts
     qs = WorkOrder.objects.filter(_running(now), escalation_level__lt=len(steps))
-    if pks is not None:
-        qs = qs.filter(pk__in=list(pks))
     rows = list(qs.values_list("pk", "escalation_level", "step_warn_at", "step_due_at"))
     for pk, level, warn_at, due_at in rows:
         step = due_step(steps, warn_at, due_at, now)

@@ -180,6 +180,18 @@ def test_a_new_step_starts_unescalated_and_escalates_afresh(world: SimpleNamespa
     assert Event.objects.filter(work_order=wo, name="escalate").count() == 1  # the history keeps the 黄牌
 
 
+def test_an_approved_extension_moves_the_deadline_and_escalates_afresh(world: SimpleNamespace) -> None:
+    wo = act(world, _dispatched(world), "accept", "handler", local(2025, 6, 5, 9, 10))
+    assert wo.due_at is not None
+    escalate_due(wo.due_at + dt.timedelta(minutes=1))
+    assert _level(wo) == 2
+    t = wo.due_at + dt.timedelta(hours=1)
+    act(world, wo, "request_extension", "handler", t, amount=10, unit_of_time="working_days", note="需协调")
+    wo = act(world, wo, "approve_extension", "dispatcher", t + dt.timedelta(minutes=5))
+    assert wo.escalation_level == 0 and wo.escalated_at is None
+    assert escalate_due(t + dt.timedelta(minutes=6)) == {}
+
+
 def test_a_suspended_case_is_not_escalated(world: SimpleNamespace) -> None:
     wo = _dispatched(world)
     wo = act(world, wo, "accept", "handler", local(2025, 6, 5, 9, 10))
@@ -198,4 +210,3 @@ def test_catch_up_writes_each_level_at_the_instant_it_was_reached(world: SimpleN
     ]
     assert not Notification.objects.filter(subject__contains="催办").exists() and rows[0].data["notified"] is False
     assert not Notification.objects.filter(recipient=world.inspector).exists()
-
