@@ -141,7 +141,7 @@ class Shares:
     red_card: float = 0.25  # of those cards, red rather than yellow
     unreachable: float = 0.04  # callbacks where the caller could not be reached
     rectified_late: float = 0.15  # of the 差评 rectifications, those that overran their limit
-    stalled: float = 0.6  # of the late cases received in the past month, those still unreplied today (escalated)
+    stalled: float = 0.6  # of the late cases of the past month already past their deadline, those still unreplied
 
 
 def _png(rgb: tuple[int, int, int], size: int = 16) -> bytes:
@@ -421,8 +421,9 @@ def _one_case(
         limit_minutes = max(60.0, (wo.due_at - t).total_seconds() / 60.0) if wo.due_at else 600.0
     late = r() < shares.late_reply
     reply_after = limit_minutes * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.2, 0.9))
-    if late and now - received < dt.timedelta(days=30) and r() < shares.stalled:
-        # The unit is behind on a recent case: still no reply today, so the sweep has been escalating it.
+    recent = now - received < dt.timedelta(days=30)
+    if late and recent and wo.due_at is not None and wo.due_at < now and r() < shares.stalled:
+        # The unit is behind on a recent case past its deadline: still no reply today, and the sweep escalates it.
         reply_after = max(reply_after, (now - t).total_seconds() / 60.0 + 60.0)
     if late and r() < shares.supervised_of_late:
         # Past its deadline and still open: the supervision office issues a card.
