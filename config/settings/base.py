@@ -340,19 +340,6 @@ WANGGE_CITIZEN_SMS_CODE_MINUTES = 10
 WANGGE_CITIZEN_SMS_CODE_TRIES = 5
 WANGGE_CITIZEN_MY_APPEALS_MINUTES = 15
 WANGGE_CITIZEN_VOICES = "20/h"
-# Text messages to citizens (wangge.notifications.sms; README "短信网关"): the backend, the gateway's token and
-# timeout, the address the texts link to; one-time codes (by phone, and per client address) for "我的诉求",
-# how long a code and the list it opens last, wrong codes allowed; "我也反映" per client address.
-WANGGE_SMS_BACKEND = env.SMS_BACKEND
-WANGGE_SMS_TOKEN = env.SMS_TOKEN
-WANGGE_SMS_TIMEOUT = env.SMS_TIMEOUT
-WANGGE_PUBLIC_BASE_URL = env.PUBLIC_BASE_URL
-WANGGE_CITIZEN_SMS_CODES_PER_PHONE = "5/h"
-WANGGE_CITIZEN_SMS_CODES_PER_ADDRESS = "20/h"
-WANGGE_CITIZEN_SMS_CODE_MINUTES = 10
-WANGGE_CITIZEN_SMS_CODE_TRIES = 5
-WANGGE_CITIZEN_MY_APPEALS_MINUTES = 15
-WANGGE_CITIZEN_VOICES = "20/h"
 
 # REST API (wangge.api, /api/) ---------------------------------------------------------------------
 # API tokens (django-rest-knox, wangge.accounts.tokens): stored as hashes, valid this many hours from their
@@ -432,6 +419,8 @@ SPECTACULAR_SETTINGS.update(_API_SCHEMA_SETTINGS)  # type: ignore[arg-type]
 # the hot spots and the hot issues); MIN_INCREASE 2 is the fewest cases of a hot issue, so 2 vs 0 rises as 3 vs 0.
 WANGGE_BULLETIN_TIME = "17:30"
 WANGGE_BULLETIN_KINDS = ["district", "street"]
+# Days back the schedule makes up a bulletin it missed (counted from the first day it ran).
+WANGGE_BULLETIN_CATCH_UP_DAYS = 7
 WANGGE_BULLETIN_LIST_LIMIT = 200
 WANGGE_BULLETIN_PDF_ROWS = 50
 WANGGE_BULLETIN_HOTSPOT_COUNT = 10
@@ -449,10 +438,10 @@ WANGGE_PDF_FONT = ""
 WANGGE_ASSESSMENT_AUTO_ITEMS = {
     "patrol_checkins": {"label": "巡查签到", "points": 15, "target_per_working_day": 2},
     "reports": {"label": "事件上报", "points": 10, "target": 20},
-    "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95, "when_empty": "zero"},
+    "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95},
     "on_site_resolutions": {"label": "现场解决", "points": 10, "target": 5},
-    "on_time_verification": {"label": "按时核查回访", "points": 10, "target": 1.0, "when_empty": "full"},
-    "daily_log_completeness": {"label": "工作日志完整率", "points": 10, "target": 1.0, "when_empty": "full"},
+    "on_time_verification": {"label": "按时核查回访", "points": 10, "target": 1.0},
+    "daily_log_completeness": {"label": "工作日志完整率", "points": 10, "target": 1.0},
 }
 WANGGE_ASSESSMENT_MANUAL_ITEMS = [
     {"key": "discipline", "label": "工作纪律与作风", "points": 10},

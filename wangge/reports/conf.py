@@ -12,10 +12,10 @@ DEFAULT_AUTO_ITEMS: dict[str, dict[str, Any]] = {
     # points: weight in the 100-point score; target: the figure that earns full points.
     "patrol_checkins": {"label": "巡查签到", "points": 15, "target_per_working_day": 2},
     "reports": {"label": "事件上报", "points": 10, "target": 20},
-    "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95, "when_empty": "zero"},
+    "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95},
     "on_site_resolutions": {"label": "现场解决", "points": 10, "target": 5},
-    "on_time_verification": {"label": "按时核查回访", "points": 10, "target": 1.0, "when_empty": "full"},
-    "daily_log_completeness": {"label": "工作日志完整率", "points": 10, "target": 1.0, "when_empty": "full"},
+    "on_time_verification": {"label": "按时核查回访", "points": 10, "target": 1.0},
+    "daily_log_completeness": {"label": "工作日志完整率", "points": 10, "target": 1.0},
 }
 DEFAULT_MANUAL_ITEMS: list[dict[str, Any]] = [
     {"key": "discipline", "label": "工作纪律与作风", "points": 10},
