@@ -59,8 +59,11 @@ def test_fill_the_household_form_on_a_phone(browser: Any, live_server: Any, plac
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/surveys/fill/household_check/?q=101")
     page.click(f"a[href='?household={place.household.pk}']")
+    from playwright.sync_api import expect
+
+    page.wait_for_url(f"**household={place.household.pk}")
     problem = page.locator("#field-problem")
-    assert problem.is_hidden()
+    expect(problem).to_be_hidden()  # hidden by the form's script once it has run
     page.check("input[name=entered][value=是]")
     page.fill("#id_occupants", "3")
     page.check("input[name=use][value=出租]")
