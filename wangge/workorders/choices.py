@@ -137,7 +137,7 @@ class Relation(models.TextChoices):
 class ClockState(models.TextChoices):
     NORMAL = "normal", _("正常")
     APPROACHING = "approaching", _("临期")
-    OVERDUE = "overdue", _("超期")
+    OVERDUE = "overdue", _("环节超时")  # the step clock ran out; 超期 is the handling deadline (headlines)
 
 
 CLOCK_COLOURS = {ClockState.NORMAL: "green", ClockState.APPROACHING: "orange", ClockState.OVERDUE: "red"}
