@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from wangge.accounts.choices import Role
-from wangge.accounts.models import User
+from wangge.accounts.models import Unit, User
 from wangge.notifications.selectors import sms_subscribers
 from wangge.notifications.services import notify, sms_send
 from wangge.workorders.models import WorkOrder
@@ -60,6 +60,8 @@ def on_transition(wo: WorkOrder, name: str) -> None:
     from wangge.workorders.workflow import WORKFLOW
 
     on_public_step(wo, name)  # the citizen's text message, if the step is one they hear about
+    if name in TAKEN_AWAY:
+        on_taken_away(wo, name)
     notice = WORKFLOW.notices(WORKFLOW[name], wo)
     if notice is None:
         return
@@ -67,6 +69,33 @@ def on_transition(wo: WorkOrder, name: str) -> None:
     for group in notice.to:
         people += recipients(group, wo)
     _send(wo, name, str(notice.subject).format(code=wo.tracking_code), people)
+
+
+# Steps that take a case away from a unit before it accepted: the event's key naming that unit.
+TAKEN_AWAY = {"redispatch": "from_unit", "recall": "unit"}
+
+
+def on_taken_away(wo: WorkOrder, name: str) -> None:
+    """改派 / 撤回: the unit that had the case hears it need not accept it any more (the new unit hears through
+    the step's own notice)."""
+    event = wo.events.filter(name=name).order_by("-at", "-id").first()
+    code = event.data.get(TAKEN_AWAY[name]) if event is not None else None
+    unit = Unit.objects.filter(code=code).first() if code else None
+    if unit is None:
+        return
+    if name == "redispatch":
+        subject = gettext("工单 %(code)s 已改派至其他单位，本单位无需签收")
+    else:
+        subject = gettext("工单 %(code)s 已由指挥中心撤回，本单位无需签收")
+    notify(
+        key=f"wo:{wo.pk}:v{wo.version}:{name}:former",
+        subject=subject % {"code": wo.tracking_code},
+        body=f"{wo.title}\n{event.note}" if event is not None and event.note else wo.title,
+        link="/workbench/",
+        recipients=unit_members(unit.pk),
+        territory_path=wo.scope_path,
+        unit_id=unit.pk,
+    )
 
 
 def on_filed_into_grid(wo: WorkOrder, filer: Any) -> None:

@@ -308,3 +308,13 @@ def test_the_citizen_is_texted_that_the_appeal_was_accepted(
     wo = WorkOrder.objects.get()
     [text] = [m["text"] for m in ConsoleSmsBackend.sent]
     assert "已受理" in text and wo.tracking_code in text
+
+
+def test_the_staff_case_page_shows_the_added_voices(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.post(reverse("web:appeal_voice", args=[wo.pk]), {f"phone_{wo.pk}": "13955556666"})
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+
+    assert "另有 1 位群众反映同一问题" in body and "群众附议（我也反映）" in body

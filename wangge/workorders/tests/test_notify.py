@@ -60,3 +60,16 @@ def test_a_card_on_a_case_awaiting_dispatch_goes_to_the_dispatchers(world: Simpl
     act(world, wo, "supervise", "inspector", T0 + dt.timedelta(hours=3), level="yellow", note="久未派遣")
     assert _inbox(world.dispatcher) == [f"工单 {wo.tracking_code} 被督办，请加快办理"]
     assert _inbox(world.handler) == []
+
+
+def test_the_unit_a_case_is_taken_from_hears_it_need_not_accept_it(world: SimpleNamespace) -> None:
+    w = world
+    wo = new_case(w, at=T0)
+    code = wo.tracking_code
+    act(w, wo, "dispatch", "dispatcher", T0 + dt.timedelta(minutes=5), unit=w.dept)
+    act(w, wo, "redispatch", "dispatcher", T0 + dt.timedelta(minutes=10), unit=w.dept2, note="职责属生态环境")
+    assert _inbox(w.handler)[-1] == f"工单 {code} 已改派至其他单位，本单位无需签收"
+    assert _inbox(w.other_handler) == [f"改派工单 {code}，请及时签收"]
+    act(w, wo, "recall", "dispatcher", T0 + dt.timedelta(minutes=15), note="派错单位")
+    assert _inbox(w.other_handler)[-1] == f"工单 {code} 已由指挥中心撤回，本单位无需签收"
+    assert len(_inbox(w.handler)) == 2  # the first unit is not told of the recall from the second
