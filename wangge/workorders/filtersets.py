@@ -106,6 +106,8 @@ class WorkOrderFilterSet(django_filters.FilterSet):
     )
     received_from = django_filters.DateFilter(label=_("受理日期从"), field_name="received_at", lookup_expr="date__gte")
     received_to = django_filters.DateFilter(label=_("受理日期至"), field_name="received_at", lookup_expr="date__lte")
+    closed_from = django_filters.DateFilter(label=_("结案日期从"), field_name="closed_at", lookup_expr="date__gte")
+    closed_to = django_filters.DateFilter(label=_("结案日期至"), field_name="closed_at", lookup_expr="date__lte")
     due_from = django_filters.DateFilter(label=_("办结时限从"), field_name="due_at", lookup_expr="date__gte")
     due_to = django_filters.DateFilter(label=_("办结时限至"), field_name="due_at", lookup_expr="date__lte")
     ordering = django_filters.OrderingFilter(

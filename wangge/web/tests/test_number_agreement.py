@@ -238,6 +238,8 @@ def test_month_received_and_closed_read_the_same_on_home_workbench_dashboard_and
     assert screens["home"]["month_received"] == screens["dashboard"]["kpis"]["month_received"] == received
     assert workbench_count(client_, [("received_from", first.isoformat())]) == received
     assert screens["home"]["month_closed"] == screens["dashboard"]["kpis"]["month_closed"] == closed
+    closed_filter = [("status", "closed"), ("closed_from", first.isoformat())]  # the home figure's link
+    assert workbench_count(client_, closed_filter) == api_count(client_, closed_filter) == closed
     assert api_measures(client_, first, NOW.date())[0]["received"] == received
     # The 大屏's daily trend counts the same way: its days of this month add up to the month's figures.
     trend = screens["dashboard"]["trend"]
