@@ -78,3 +78,5 @@ SSL_REDIRECT = env_bool("WANGGE_SSL_REDIRECT", True)
 HSTS_SECONDS = env_int("WANGGE_HSTS_SECONDS", 31_536_000)
 HSTS_INCLUDE_SUBDOMAINS = env_bool("WANGGE_HSTS_INCLUDE_SUBDOMAINS", True)
 HSTS_PRELOAD = env_bool("WANGGE_HSTS_PRELOAD", True)
+# Behind nginx (deploy/nginx.conf): scoped files are sent by nginx through X-Accel-Redirect (wangge.core.files).
+X_ACCEL_REDIRECT = env_bool("WANGGE_X_ACCEL_REDIRECT", False)

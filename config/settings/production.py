@@ -44,6 +44,10 @@ SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.TRUSTED_PROXIES else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind nginx, uploads leave through its internal /protected-media/ location once the view has checked who asks
+# (X-Accel-Redirect, wangge.core.files); without nginx (gunicorn alone) the application sends them itself.
+WANGGE_X_ACCEL_REDIRECT = env.X_ACCEL_REDIRECT
+WANGGE_X_ACCEL_PREFIX = "/protected-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.core import audit, uploads
+from wangge.core import audit, files
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.reports import assessment as scoring
@@ -313,7 +313,7 @@ def checkins_json(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
+def checkin_photo(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """A check-in's photo, to its worker and to those who see the grid it was taken in."""
     c = selectors.visible_checkins(request.user).filter(pk=pk).exclude(photo="").first()
     if c is None:
@@ -322,7 +322,7 @@ def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
     content_type = mimetypes.guess_type(c.photo.name)[0] or "application/octet-stream"
     if not content_type.startswith("image/"):
         content_type = "application/octet-stream"  # a photo stored before the sanitiser: downloaded, never rendered
-    return uploads.file_response(c.photo, content_type)
+    return files.serve_protected(c.photo, content_type)
 
 
 def _territory_choice(request: HttpRequest, kinds: tuple[str, ...]) -> tuple[list[Territory], Territory | None]:

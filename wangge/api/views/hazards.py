@@ -28,7 +28,7 @@ from wangge.api.serializers.hazards import (
 )
 from wangge.api.serializers.workorders import AvailableTransitionSerializer
 from wangge.api.views.common import ListViewSet
-from wangge.core import uploads
+from wangge.core import files
 from wangge.core.errors import NotFound
 from wangge.hazards.filtersets import HazardFindingFilterSet, HazardTypeFilterSet
 from wangge.hazards.models import HazardEvent, HazardFinding, HazardType
@@ -131,7 +131,7 @@ class HazardFindingViewSet(ListViewSet, mixins.CreateModelMixin):
         photo = finding.photos.filter(pk=photo_id).first()
         if photo is None:
             raise NotFound(_("照片不存在"))
-        return uploads.file_response(photo.file, photo.content_type)
+        return files.serve_protected(photo.file, photo.content_type)
 
 
 def register(router: SimpleRouter) -> None:

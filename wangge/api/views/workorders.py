@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from wangge.api import serializers as s
 from wangge.api.base import SHARED, TERRITORY, ApiView
 from wangge.api.views.common import ListViewSet, _query
-from wangge.core import uploads
+from wangge.core import files
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import NotFound, ValidationFailed
 from wangge.intel import intake
@@ -216,7 +216,7 @@ class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
         att = wo.attachments.filter(pk=attachment_id).first()
         if att is None:
             raise NotFound(_("附件不存在"))
-        return uploads.file_response(att.file, att.content_type)
+        return files.serve_protected(att.file, att.content_type)
 
 
 # --- measures and locate -------------------------------------------------------------------------

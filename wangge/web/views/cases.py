@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.choices import Role
 from wangge.accounts.roles import REVEAL
-from wangge.core import audit, uploads
+from wangge.core import audit, files
 from wangge.core.errors import DomainError
 from wangge.core.masking import mask_numbers
 from wangge.core.validators import mask_phone
@@ -229,14 +229,14 @@ def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def case_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse | FileResponse:
     """A case's file, through the case's scope (never from a public media URL), as a download of its stored
-    type (``core.uploads.file_response``)."""
+    type (``core.files.serve_protected``)."""
     wo = get_case(request.user, pk)
     att = Attachment.objects.filter(pk=attachment_pk, work_order=wo).first()
     if att is None:
         raise Http404
-    return uploads.file_response(att.file, att.content_type)
+    return files.serve_protected(att.file, att.content_type)
 
 
 @login_required

@@ -31,7 +31,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wangge.core import crypto, ratelimit, uploads
+from wangge.core import crypto, files, ratelimit, uploads
 from wangge.core.actors import CITIZEN, CitizenActor
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
@@ -383,7 +383,7 @@ def track_photo(request: HttpRequest, code: str, pk: int) -> HttpResponse | File
     att = Attachment.objects.filter(pk=pk, work_order=wo, kind=AttachmentKind.AFTER).first()
     if att is None:
         raise Http404
-    return uploads.file_response(att.file, att.content_type)
+    return files.serve_protected(att.file, att.content_type)
 
 
 # --- 我的诉求: the cases of a mobile number, after a code texted to it ---------------------------------------

@@ -4,7 +4,7 @@ point or the phone's position — the owner, the deadline, photos), and the deta
 before and after photos, the rectification steps this user may take now and the linked work order.
 
 Everything is scoped: a finding outside the user's ``view`` scope answers 404 like a missing one; photos are
-sent through ``core.uploads.file_response`` after the same check. The step forms are generated from
+sent through ``core.files.serve_protected`` after the same check. The step forms are generated from
 ``hazards.workflow`` (``web.workflow_forms.StepForm``); the services decide every write.
 """
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.roles import RECORD, REVEAL
-from wangge.core import audit, uploads
+from wangge.core import audit, files
 from wangge.core.errors import DomainError
 from wangge.core.geo import to_wgs84
 from wangge.core.masking import mask_numbers
@@ -315,13 +315,13 @@ def hazard_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def hazard_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+def hazard_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse | FileResponse:
     """A finding's photo, through the finding's scope (never from a public media URL)."""
     finding = get_finding(request.user, pk)
     photo = HazardPhoto.objects.filter(pk=photo_pk, finding=finding).first()
     if photo is None:
         raise Http404
-    return uploads.file_response(photo.file, photo.content_type)
+    return files.serve_protected(photo.file, photo.content_type)
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.roles import RECORD
-from wangge.core import uploads
+from wangge.core import files, uploads
 from wangge.core.errors import DomainError
 from wangge.core.scoping import scope_for
 from wangge.ledgers.models import Building, Household, Merchant, Resident
@@ -271,7 +271,7 @@ def survey_photo(request: HttpRequest, pk: int, photo_pk: int) -> Any:
     photo = submission.photos.filter(pk=photo_pk).first()
     if photo is None:
         raise Http404
-    return uploads.file_response(photo.file, photo.content_type or "application/octet-stream")
+    return files.serve_protected(photo.file, photo.content_type or "application/octet-stream")
 
 
 @login_required
