@@ -78,5 +78,11 @@ SSL_REDIRECT = env_bool("WANGGE_SSL_REDIRECT", True)
 HSTS_SECONDS = env_int("WANGGE_HSTS_SECONDS", 31_536_000)
 HSTS_INCLUDE_SUBDOMAINS = env_bool("WANGGE_HSTS_INCLUDE_SUBDOMAINS", True)
 HSTS_PRELOAD = env_bool("WANGGE_HSTS_PRELOAD", True)
+# Logs (wangge.ops.logging): "json" for one JSON object per line with the request id, "text" for plain lines;
+# empty: JSON under the production settings, text otherwise.
+LOG_FORMAT = env_str("WANGGE_LOG_FORMAT", "")
+# /metrics (wangge.ops.views): the addresses or networks allowed to scrape, and a bearer token that also admits.
+METRICS_ALLOWED_IPS = env_list("WANGGE_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("WANGGE_METRICS_TOKEN", "")
 # Behind nginx (deploy/nginx.conf): scoped files are sent by nginx through X-Accel-Redirect (wangge.core.files).
 X_ACCEL_REDIRECT = env_bool("WANGGE_X_ACCEL_REDIRECT", False)

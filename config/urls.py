@@ -1,18 +1,13 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
-
+from wangge.ops import views as ops_views
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    # Health and metrics for load balancers and monitoring (wangge.ops.views).
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("wangge.api.urls")),

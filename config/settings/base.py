@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from wangge.ops.logging import logging_config
 
 BASE_DIR: Path = env.BASE_DIR
 SECRET_KEY = env.SECRET_KEY or "insecure-development-key-change-me"
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wangge.ops.middleware.RequestContextMiddleware",  # request id, latency metric, per-request log line
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -190,13 +192,16 @@ CACHES = (
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"jieba": {"level": "WARNING"}},
-}
+# Plain text lines by default; one JSON object per line with the request id, route, status and user under
+# WANGGE_LOG_FORMAT=json (the production default; wangge.ops.logging).
+LOGGING = logging_config(json=env.LOG_FORMAT == "json")
+# Health and metrics (wangge.ops.views): /readyz fails above these ages in seconds (0: reported only); /metrics
+# answers these addresses or networks, or the bearer token.
+WANGGE_READY_MAX_QUEUE_AGE_SECONDS = 0
+WANGGE_READY_MAX_TICK_AGE_SECONDS = 0
+WANGGE_READY_MAX_BULLETIN_AGE_SECONDS = 0
+WANGGE_METRICS_ALLOWED_IPS = env.METRICS_ALLOWED_IPS
+WANGGE_METRICS_TOKEN = env.METRICS_TOKEN
 
 # Wangge settings --------------------------------------------------------------------------------
 # Territory code segment lengths: district, street, community, grid, building.

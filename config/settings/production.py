@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config import env
 from config.keys import weak_key_reason
 from config.settings.base import *  # noqa: F403
+from wangge.ops.logging import logging_config
 
 if not env.SECRET_KEY:
     raise ImproperlyConfigured("WANGGE_SECRET_KEY must be set in production")
@@ -36,7 +37,7 @@ X_FRAME_OPTIONS = "DENY"
 # HTTPS only: plain HTTP is redirected (the health check answers on both, for load balancers), and browsers are
 # told to use HTTPS for a year (HSTS).
 SECURE_SSL_REDIRECT = env.SSL_REDIRECT
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.HSTS_SECONDS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
@@ -44,6 +45,8 @@ SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.TRUSTED_PROXIES else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# JSON log lines with the request id (wangge.ops.logging) unless WANGGE_LOG_FORMAT=text.
+LOGGING = logging_config(json=env.LOG_FORMAT != "text")
 # Behind nginx, uploads leave through its internal /protected-media/ location once the view has checked who asks
 # (X-Accel-Redirect, wangge.core.files); without nginx (gunicorn alone) the application sends them itself.
 WANGGE_X_ACCEL_REDIRECT = env.X_ACCEL_REDIRECT
