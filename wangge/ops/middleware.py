@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from wangge.core.clientaddr import trusted_proxies
@@ -36,10 +37,12 @@ def request_id_for(request: HttpRequest) -> str:
 
 
 def route_name(request: HttpRequest) -> str:
-    """The URL pattern's name (``web:case_detail``), never the path: ``unmatched`` when no pattern matched."""
+    """The URL pattern's name (``web:case_detail``), never the path: ``static`` for files WhiteNoise sends,
+    ``unmatched`` when no pattern matched."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        return "unmatched"
+        static = "/" + str(settings.STATIC_URL).lstrip("/")
+        return "static" if request.path_info.startswith(static) else "unmatched"
     return match.view_name or match.route or "unnamed"
 
 

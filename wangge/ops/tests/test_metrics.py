@@ -27,6 +27,9 @@ def test_metrics_has_the_request_latency_by_route_name_never_by_path(client: Cli
     text = client.get("/metrics").content.decode()
     assert 'route="unmatched"' in text
     assert "12345" not in text
+    client.get("/static/no-such-file-67890.js")
+    text = client.get("/metrics").content.decode()
+    assert 'route="static"' in text and "67890" not in text
 
 
 def test_metrics_counts_intake_per_channel_and_overdue_cases(client: Client, world: SimpleNamespace) -> None:
