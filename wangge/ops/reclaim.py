@@ -17,8 +17,12 @@ the reason. Every task of the project is idempotent (``ops.schedule``), so runni
 partial run does the remaining work once. Each change is a conditional update of the row (still RUNNING,
 same start): a task that finishes meanwhile is left alone. Logged at WARNING.
 
-The RQ backend does not use these rows: RQ notices a dead worker itself (the job's execution expires in
-its StartedJobRegistry) and moves the job to its FailedJobRegistry.
+The RQ backend does not use these rows: RQ notices a dead worker itself (the job's execution, kept alive by
+the worker's heartbeat, expires in its StartedJobRegistry a minute or so after the worker died) and moves the
+job to its FailedJobRegistry as an ``AbandonedJobError``, as django-tasks-rq enqueues jobs without a retry
+policy. ``reclaim_stale_rq_jobs`` (run by the same periodic task) puts such a job back on its queue as long as
+it has been abandoned fewer than ``WANGGE_TASK_MAX_ATTEMPTS`` times; a job that failed by raising is left
+failed.
 """
 
 from __future__ import annotations
@@ -26,15 +30,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import TaskResultStatus
+from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.models import DBTaskResult
 
 log = logging.getLogger(__name__)
 
 STALE_ERROR = "wangge.ops.reclaim.StaleTask"  # the exception_class_path of a task given up
+ABANDONED = "rq.exceptions.AbandonedJobError"  # what RQ records for a job whose worker died
+RQ_EXCEPTIONS = "_django_tasks_rq_exceptions"  # where django-tasks-rq keeps a job's exception classes (meta)
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,54 @@ def _moved_on(running: list[DBTaskResult]) -> set[str]:
     return {pk for pk, (worker, at) in claims.items() if worker in latest and latest[worker] > at}
 
 
-def reclaim_stale_tasks(*, now: dt.datetime | None = None, limits: ReclaimLimits | None = None) -> dict[str, int]:
-    """Put the abandoned RUNNING tasks back to READY, or FAILED after their last attempt; returns the counts."""
+def _rq_queues() -> list[Any]:
+    """The RQ queues of the configured task backends (none without the RQ backend)."""
+    queues: list[Any] = []
+    for backend in task_backends.all():
+        if type(backend).__module__.startswith("django_tasks_rq"):
+            queues += backend._get_queues()  # type: ignore[attr-defined]
+    return queues
+
+
+def reclaim_stale_rq_jobs(*, now: dt.datetime | None = None, limits: ReclaimLimits | None = None) -> dict[str, int]:
+    """RQ: the jobs whose worker died (execution expired by ``now``) back on their queue, up to the attempts."""
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
     now = now or timezone.now()
     limits = limits or ReclaimLimits.from_settings()
+    counts = {"requeued": 0, "failed": 0}
+    for queue in _rq_queues():
+        StartedJobRegistry(queue=queue).cleanup(timestamp=now.timestamp())  # expired executions → failed
+        failed = FailedJobRegistry(queue=queue)
+        for job in queue.job_class.fetch_many(failed.get_job_ids(), connection=queue.connection):
+            if job is None:
+                continue
+            raised = list(job.meta.get(RQ_EXCEPTIONS, []))
+            if not raised or raised[-1] != ABANDONED:
+                continue  # it raised: not ours to retry
+            if raised.count(ABANDONED) >= limits.max_attempts:
+                counts["failed"] += 1
+                continue
+            failed.requeue(job)
+            counts["requeued"] += 1
+            log.warning(
+                "RQ job %s (%s) abandoned by its worker: back on queue %s, attempt %d of %d done",
+                job.id,
+                job.func_name,
+                queue.name,
+                raised.count(ABANDONED),
+                limits.max_attempts,
+            )
+    return counts
+
+
+def reclaim_stale_tasks(*, now: dt.datetime | None = None, limits: ReclaimLimits | None = None) -> dict[str, int]:
+    """Put the abandoned RUNNING tasks back to READY, or FAILED after their last attempt; returns the counts
+    (with the RQ backend, the jobs its dead workers abandoned: ``reclaim_stale_rq_jobs``)."""
+    now = now or timezone.now()
+    limits = limits or ReclaimLimits.from_settings()
+    if _rq_queues():
+        return reclaim_stale_rq_jobs(now=now, limits=limits)
     cutoff = now - dt.timedelta(seconds=limits.stale_seconds)
     running = list(DBTaskResult.objects.running().filter(started_at__isnull=False).order_by("started_at"))
     moved_on = _moved_on([r for r in running if r.started_at is not None and r.started_at >= cutoff])
