@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -105,3 +107,27 @@ def test_two_runners_at_the_same_moment_enqueue_each_job_once() -> None:
         outcomes: list[Any] = [got["a"][i], got["b"][i]]
         assert outcomes.count(None) == 1  # one runner enqueued it, the other skipped
     assert PeriodicRun.objects.count() == len(PERIODIC)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two processes need the test database on PostgreSQL")
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_two_run_periodic_processes_started_together_enqueue_each_job_once() -> None:
+    from wangge.ops.tests.test_crash import ROOT, worker_env
+
+    runners = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "run_periodic", "--once"],
+            cwd=ROOT,
+            env=worker_env("database"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    outputs = [runner.communicate(timeout=60) for runner in runners]
+
+    assert [runner.returncode for runner in runners] == [0, 0], [err.decode()[-2000:] for _out, err in outputs]
+    enqueued = [line.split()[1] for out, _err in outputs for line in out.decode().splitlines()]
+    assert sorted(enqueued) == sorted(job.name for job in PERIODIC)
+    assert queued() == {job.name: 1 for job in PERIODIC}
