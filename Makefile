@@ -7,7 +7,7 @@ PORT   ?= 8000
 DEMO_CASES ?= 400
 BOUNDARIES := $(wildcard ../shared/data/geo/pingdingshan_410400.geojson)
 
-.PHONY: install run demo serve test lint check-services
+.PHONY: install run demo serve test lint check-services prod-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The production set (Procfile under honcho: gunicorn, an RQ worker, two schedulers) on PostgreSQL + Redis with a
+# short smoke (login, intake, dispatch, a bulletin through the queue); a throwaway database, dropped after.
+prod-check: install
+	$(BIN)/python deploy/prod_check.py
 
 lint: install
 	$(BIN)/ruff check .
