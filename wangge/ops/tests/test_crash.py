@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[3]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 RQ_QUEUE = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": ["default"]}}
 REDIS_URL = "redis://127.0.0.1:6379/13"
-JOB_CLASS = "django_tasks_rq.backend.Job"  # what the task results need (README, Background work)
+JOB_CLASS = "django_tasks_rq.Job"  # what the task results need (README, Background work)
 KEY = "ops-test:fan-out"
 LOGS: dict[int, Any] = {}  # the log file of each worker process, by pid
 LATER = dt.timedelta(hours=1)  # past the stale limit (database) and the expiry of a dead worker's job (RQ)
