@@ -96,3 +96,15 @@ def test_with_x_accel_the_api_names_the_file_for_nginx_too(world: Any, case_file
     response = client.get(url)
 
     assert response.status_code == 200 and response["X-Accel-Redirect"].endswith(case_file.file.name)
+
+
+def test_every_view_sends_stored_files_through_serve_protected() -> None:
+    # core.uploads.file_response sends the bytes itself: only serve_protected may call it, so that no view
+    # bypasses X-Accel-Redirect in production
+    root = Path(__file__).resolve().parents[2]
+    callers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and path.name != "uploads.py" and "file_response(" in path.read_text()
+    ]
+    assert callers == ["core/files.py"]
