@@ -27,3 +27,11 @@ errorlog = "-"
 # log stays short.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 proc_name = "wangge-web"
+
+
+def child_exit(server: object, worker: object) -> None:
+    """Metrics of several workers (PROMETHEUS_MULTIPROC_DIR, wangge.ops.metrics): a dead worker's live gauges go."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
