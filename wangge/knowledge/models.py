@@ -11,14 +11,9 @@ from wangge.core.models import TimeStampedModel
 from wangge.knowledge.choices import ArticleStatus
 
 
-class Article(TimeStampedModel):
-    """The current text of an article; ``version`` is the number of its latest :class:`ArticleVersion`."""
+class Filed(models.Model):
+    """Where an answer belongs: the category it answers and the department that owns it (article and version)."""
 
-    title = models.CharField(_("标题"), max_length=200)
-    keywords = models.TextField(
-        _("常见问法与关键词"), blank=True, help_text=_("每行一个问法或关键词，如“社保卡丢了怎么办”“补办”")
-    )
-    answer = models.TextField(_("答复口径"))
     category = models.ForeignKey(
         "workorders.Category",
         verbose_name=_("事项分类"),
@@ -35,6 +30,19 @@ class Article(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+
+class Article(Filed, TimeStampedModel):
+    """The current text of an article; ``version`` is the number of its latest :class:`ArticleVersion`."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    keywords = models.TextField(
+        _("常见问法与关键词"), blank=True, help_text=_("每行一个问法或关键词，如“社保卡丢了怎么办”“补办”")
+    )
+    answer = models.TextField(_("答复口径"))
     status = models.CharField(_("状态"), max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_by = models.ForeignKey(
@@ -59,7 +67,7 @@ class Article(TimeStampedModel):
         return [k.strip() for k in self.keywords.replace("，", "\n").replace(",", "\n").splitlines() if k.strip()]
 
 
-class ArticleVersion(models.Model):
+class ArticleVersion(Filed):
     """One saved state of an article, never changed afterwards."""
 
     article = models.ForeignKey(Article, verbose_name=_("知识条目"), on_delete=models.CASCADE, related_name="versions")
@@ -67,22 +75,6 @@ class ArticleVersion(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     keywords = models.TextField(_("常见问法与关键词"), blank=True)
     answer = models.TextField(_("答复口径"))
-    category = models.ForeignKey(
-        "workorders.Category",
-        verbose_name=_("事项分类"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "accounts.Unit",
-        verbose_name=_("主管部门"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     status = models.CharField(_("状态"), max_length=16, choices=ArticleStatus.choices)
     note = models.CharField(_("修订说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("保存时间"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import os
 import signal
 import subprocess
@@ -27,7 +26,6 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -38,6 +36,7 @@ from wangge.accounts.models import User
 from wangge.notifications.models import Notification
 from wangge.notifications.services import notify
 from wangge.ops.reclaim import reclaim_stale_tasks
+from wangge.ops.tests.test_reclaim import run_worker
 from wangge.workorders.tasks import flag_deadlines, sweep_deadlines
 from wangge.workorders.tests.conftest import _user, act, local, new_case
 
@@ -64,22 +63,6 @@ def fan_out(key: str, user_ids: list[int], pause: float) -> int:
 
 class WorkerKilled(BaseException):
     """Stands for the worker's death: nothing after it runs, and no ``except Exception`` catches it."""
-
-
-def run_worker(worker_id: str) -> None:
-    """One pass of ``db_worker``: every READY task, then exit."""
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        "--interval",
-        "0",
-        "--worker-id",
-        worker_id,
-        verbosity=0,
-        stdout=io.StringIO(),
-    )
 
 
 def notified(key: str = KEY) -> Counter[int]:
