@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "wangge.keypersons",
     "wangge.surveys",
     "wangge.knowledge",
+    "wangge.mediation",
+    "wangge.legalservice",
     "wangge.intel",
     "wangge.reports",
     "wangge.api",

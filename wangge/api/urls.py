@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from wangge.api import views
-from wangge.api.views import hazards, keypersons, knowledge, ledgers, surveys
+from wangge.api.views import hazards, keypersons, knowledge, ledgers, legalservice, mediation, surveys
 
 app_name = "api"
 
@@ -18,7 +18,7 @@ router.register("points", views.PointViewSet, basename="point")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("work-orders", views.WorkOrderViewSet, basename="work-order")
 router.register("notifications", views.NotificationViewSet, basename="notification")
-for module in (ledgers, hazards, keypersons, surveys, knowledge):
+for module in (ledgers, hazards, keypersons, surveys, knowledge, mediation, legalservice):
     module.register(router)
 
 urlpatterns = [

@@ -811,6 +811,24 @@ def demo_bulletins_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+def demo_mediation_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """Three years of disputes in 卫东区 with their mediators (三调联动)."""
+    from wangge.demo.mediation import mediation_seed
+
+    result = StepResult("mediation")
+    result.created, result.unchanged = mediation_seed(actor=actor, options=options)
+    return result
+
+
+def demo_legalservice_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """Legal advisers, 法律明白人, liaisons and legal-aid points and cases."""
+    from wangge.demo.legalservice import legalservice_seed
+
+    result = StepResult("legalservice")
+    result.created, result.unchanged = legalservice_seed(actor=actor, options=options)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -829,6 +847,8 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("patrols", demo_patrols_seed),
     ("ledgers", demo_ledgers_seed),
     ("knowledge", demo_knowledge_seed),
+    ("mediation", demo_mediation_seed),
+    ("legalservice", demo_legalservice_seed),
     ("bulletins", demo_bulletins_seed),
     ("supervision", demo_supervision_seed),
 ]

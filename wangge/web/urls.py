@@ -12,7 +12,9 @@ from wangge.web.views import (
     keypersons,
     knowledge,
     ledgers,
+    legalservice,
     map,
+    mediation,
     qr,
     registry,
     surveys,
@@ -70,4 +72,7 @@ urlpatterns = [
     *escalation.routes,
     *knowledge.routes,
     *imports.routes,
+    # 三调联动 and the public legal service.
+    *mediation.routes,
+    *legalservice.routes,
 ]
