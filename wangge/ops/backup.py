@@ -4,8 +4,8 @@ A backup is one tar file, ``wangge-backup-<UTC time>.tar``, holding:
 
 - ``manifest.json`` — when, which database engine, the applied migrations per app, the row counts of the main
   tables and a checksum of the cases (sha256 over ``tracking_code, status, version`` ordered by id);
-- ``database.dump`` (PostgreSQL, ``pg_dump --format=custom``) or ``database.sqlite3`` (SQLite, copied with the
-  sqlite3 online backup API, consistent while the server writes);
+- ``database.dump`` (PostgreSQL, ``pg_dump --format=custom`` through the snapshot the manifest was read in) or
+  ``database.sqlite3`` (SQLite, copied with the sqlite3 online backup API, consistent while the server writes);
 - ``media/…`` — the uploads under ``MEDIA_ROOT``.
 
 ``restore`` loads the database into the configured one (or another, for a drill), puts the uploads back and
@@ -39,7 +39,7 @@ from typing import Any
 import dj_database_url
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
 from django.utils import timezone
@@ -174,6 +174,21 @@ def has_rows(alias: str) -> bool:
 # ------------------------------------------------------------------------------------------------------- backup
 
 
+def _require_migrated(alias: str) -> None:
+    """A backup of a database without the platform's tables is refused with what to do, not a traceback."""
+    conn = connections[alias]
+    try:
+        tables = set(conn.introspection.table_names())
+    except DatabaseError as exc:
+        raise BackupError(f"cannot read the database: {exc}") from exc
+    missing = sorted(label for label in MAIN_TABLES if apps.get_model(label)._meta.db_table not in tables)
+    if missing:
+        raise BackupError(
+            f"the database has no tables of {', '.join(missing)}: it is not migrated (run `manage.py migrate`) "
+            "or the database URL names another database"
+        )
+
+
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -191,13 +206,23 @@ def backup(out_dir: Path, *, alias: str = "default", now: dt.datetime | None = N
     archive = out_dir / f"wangge-backup-{stamp}.tar"
     with tempfile.TemporaryDirectory(prefix="wangge-backup-") as tmp:
         work = Path(tmp)
+        _require_migrated(alias)
         if engine == "postgresql":
             db_file = work / PG_DUMP
             config = connections[alias].settings_dict
-            # The figures are read first; pg_dump takes its own snapshot, so on a busy server the manifest can
-            # trail the dump by the writes in between (the drill runs on a quiet copy).
-            manifest_figures = figures(alias)
-            _run(["pg_dump", "--format=custom", "--file", str(db_file), *_pg_args(config)], _pg_env(config))
+            # One snapshot for the manifest and the dump: a REPEATABLE READ transaction exports its snapshot and
+            # pg_dump reads through it, so writes that land meanwhile are in neither (a busy server's backup
+            # still verifies). The transaction stays open until pg_dump is done.
+            with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                (snapshot,) = cursor.fetchone() or ("",)
+                manifest_figures = figures(alias)
+                migrations = migration_state(alias)
+                _run(
+                    ["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--file", str(db_file), *_pg_args(config)],
+                    _pg_env(config),
+                )
         else:
             db_file = work / SQLITE_FILE
             target = sqlite3.connect(db_file)
@@ -207,6 +232,7 @@ def backup(out_dir: Path, *, alias: str = "default", now: dt.datetime | None = N
                 target.close()
             with database_alias(f"sqlite:///{db_file}") as copy:  # the figures of the copy itself
                 manifest_figures = figures(copy)
+                migrations = migration_state(copy)
         media_root = Path(settings.MEDIA_ROOT)
         manifest = {
             "format": FORMAT,
@@ -214,7 +240,7 @@ def backup(out_dir: Path, *, alias: str = "default", now: dt.datetime | None = N
             "engine": engine,
             "database_file": db_file.name,
             "database_sha256": _sha256_file(db_file),
-            "migrations": migration_state(alias),
+            "migrations": migrations,
             **manifest_figures,
             "media_files": sum(1 for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else 0,
         }

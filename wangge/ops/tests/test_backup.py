@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from wangge.ops import backup as ops_backup
 from wangge.workorders.tests.conftest import act, local, new_case
@@ -163,3 +163,55 @@ def test_postgresql_drill_restores_into_a_fresh_database(world: SimpleNamespace,
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_case_written_during_the_dump_is_in_neither_the_manifest_nor_the_dump(
+    world: SimpleNamespace, tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest and pg_dump read one snapshot: a busy server's backup still verifies."""
+    _cases(world)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    real_run = ops_backup._run
+    config = connection.settings_dict
+    url = (
+        f"postgres://{config['USER'] or ''}{':' + config['PASSWORD'] if config['PASSWORD'] else ''}"
+        f"@{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}/{config['NAME']}"
+    )
+
+    def write_then_dump(cmd: list[str], env: dict[str, str]) -> None:
+        # Another connection closes a case and commits between the manifest's figures and pg_dump.
+        with ops_backup.database_alias(url) as other, connections[other].cursor() as cursor:
+            cursor.execute(
+                "UPDATE workorders_workorder SET version = version + 1"
+                " WHERE id = (SELECT MIN(id) FROM workorders_workorder)"
+            )
+        real_run(cmd, env)
+
+    monkeypatch.setattr(ops_backup, "_run", write_then_dump)
+    archive, manifest = ops_backup.backup(tmp_path / "backups")
+    monkeypatch.setattr(ops_backup, "_run", real_run)
+    assert manifest["case_checksum"] != ops_backup.case_checksum()  # the write landed after the snapshot
+
+    name = f"test_restore_snap_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with ops_backup.database_alias(url.rsplit("/", 1)[0] + f"/{name}") as alias:
+            comparison = ops_backup.restore(archive, alias=alias, media=False)
+        assert comparison.ok, comparison.lines()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db
+def test_a_backup_of_an_unmigrated_database_says_so(tmp_path: Path) -> None:
+    with (
+        ops_backup.database_alias(f"sqlite:///{tmp_path / 'empty.sqlite3'}") as alias,
+        pytest.raises(ops_backup.BackupError, match="not migrated"),
+    ):
+        ops_backup.backup(tmp_path / "backups", alias=alias)
+    assert not list((tmp_path / "backups").glob("*.tar"))
