@@ -26,8 +26,8 @@ demo: install
 
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Wangge is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Wangge is serving on http://$(HOST):$(PORT)/ with its task worker and scheduler  (Ctrl-C to stop)"
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
