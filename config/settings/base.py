@@ -234,6 +234,9 @@ WANGGE_DEMO_KEEPS_PASSWORD = False
 # Audit and security logs (wangge.ops.backup audit_archive): kept this many days before they may be archived;
 # 网络安全法 第二十一条 requires at least six months, so below 183 is a system check error.
 WANGGE_AUDIT_RETENTION_DAYS = 400
+# Online migrations (wangge.core.online): how long a migration's statement waits for a lock on PostgreSQL before it
+# fails (and can be run again) instead of queueing every request behind it.
+WANGGE_MIGRATION_LOCK_TIMEOUT = "5s"
 # Closed loop: warn when this share of a step's time has passed; 三率 weights; 满意率 definition
 # ("top3": 非常满意+满意+基本满意, "top2": 非常满意+满意); 差评 rectification limit; on-site sampling.
 WANGGE_WARN_SHARE = 0.8
