@@ -40,7 +40,7 @@ def _territories(request: HttpRequest | None) -> QuerySet[Territory]:
 
 
 def _territory_filter(path_field: str) -> django_filters.ModelChoiceFilter:
-    def method(self: Any, qs: QuerySet[Any], name: str, value: Territory | None) -> QuerySet[Any]:
+    def method(qs: QuerySet[Any], name: str, value: Territory | None) -> QuerySet[Any]:
         return qs if value is None else qs.filter(**{f"{path_field}__startswith": value.path})
 
     return django_filters.ModelChoiceFilter(
