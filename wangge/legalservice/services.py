@@ -608,7 +608,7 @@ def _lawyer(case: LegalAidCase, at: dt.datetime, p: Mapping[str, Any]) -> str:
 
 def _close(case: LegalAidCase, at: dt.datetime, p: Mapping[str, Any]) -> str:
     problems = _Problems()
-    case.outcome = problems.choice(p.get("outcome"), "outcome", AidOutcome)
+    case.outcome = problems.choice(p.get("aid_outcome"), "aid_outcome", AidOutcome)
     case.outcome_note = problems.text(p.get("note"), "note", 2000)
     problems.raise_any()
     case.closed_at = at

@@ -35,7 +35,7 @@ NOTE = Input("note", LONG_TEXT, _("说明"), max_length=2000)
 REASON = Input("reason", LONG_TEXT, _("不予受理理由"), required=True, max_length=2000)
 LAWYER_NAME = Input("lawyer_name", TEXT, _("承办律师"), required=True, max_length=50)
 LAWYER_FIRM = Input("lawyer_firm", TEXT, _("承办律所"), required=True, max_length=100)
-OUTCOME = Input("outcome", CHOICE, _("办理结果"), required=True, choices=AidOutcome)
+OUTCOME = Input("aid_outcome", CHOICE, _("办理结果"), required=True, choices=AidOutcome)
 
 GUARD_MESSAGES: dict[StrEnum, Any] = {}
 

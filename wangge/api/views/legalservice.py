@@ -30,7 +30,16 @@ from wangge.api.views.common import ListViewSet
 from wangge.api.workflow_serializers import payload_serializer
 from wangge.core.validators import mask_id_number
 from wangge.legalservice import selectors, services
-from wangge.legalservice.choices import AidMatter, AidPointKind, ConsultChannel, LiaisonRole, Referral, ServiceKind
+from wangge.legalservice.choices import (
+    AidMatter,
+    AidOutcome,
+    AidPointKind,
+    AidStatus,
+    ConsultChannel,
+    LiaisonRole,
+    Referral,
+    ServiceKind,
+)
 from wangge.legalservice.filtersets import (
     AdviserServiceFilterSet,
     ConsultationFilterSet,
@@ -62,6 +71,18 @@ def _code(help_text: Any, **kwargs: Any) -> serializers.SlugRelatedField[Territo
     return serializers.SlugRelatedField(
         slug_field="code", queryset=Territory.objects.all(), help_text=help_text, **kwargs
     )
+
+
+def _choice(choices: Any, **kwargs: Any) -> serializers.CharField:
+    """A choice as plain text (the service refuses a value not among ``choices`` with 400 and the field); the
+    values are listed in the help, so the schema declares no enum that would collide with another app's."""
+    values = "、".join(f"{v} {label}" for v, label in choices.choices if v)
+    return serializers.CharField(max_length=20, help_text=values, **kwargs)
+
+
+def _choice_out(choices: Any) -> serializers.CharField:
+    values = "、".join(f"{v} {label}" for v, label in choices.choices if v)
+    return serializers.CharField(read_only=True, help_text=values)
 
 
 class _Revealing(PreparedMixin):
@@ -120,6 +141,7 @@ class AdviserInputSerializer(serializers.Serializer[Any]):
 
 class AdviserServiceSerializer(serializers.ModelSerializer[AdviserService]):
     community_code = serializers.CharField(source="community.code", read_only=True)
+    kind = _choice_out(ServiceKind)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -131,7 +153,7 @@ class AdviserServiceInputSerializer(serializers.Serializer[Any]):
     adviser = serializers.IntegerField(help_text=_("法律顾问 id"))
     community = _code(_("社区编码"))
     date = serializers.DateField()
-    kind = serializers.ChoiceField(choices=ServiceKind.choices)
+    kind = _choice(ServiceKind)
     attendees = serializers.IntegerField(min_value=0, max_value=100000, default=0)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
@@ -160,6 +182,7 @@ class LiterateInputSerializer(serializers.Serializer[Any]):
 
 class LiaisonSerializer(_Revealing, serializers.ModelSerializer[Liaison]):
     phone = serializers.SerializerMethodField(help_text=_("联系电话；无查看权限时脱敏"))
+    role = _choice_out(LiaisonRole)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     community_code = serializers.CharField(source="community.code", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
@@ -185,7 +208,7 @@ class LiaisonSerializer(_Revealing, serializers.ModelSerializer[Liaison]):
 
 
 class LiaisonInputSerializer(serializers.Serializer[Any]):
-    role = serializers.ChoiceField(choices=LiaisonRole.choices)
+    role = _choice(LiaisonRole)
     institution = serializers.CharField(max_length=100)
     person_name = serializers.CharField(max_length=50)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -195,6 +218,7 @@ class LiaisonInputSerializer(serializers.Serializer[Any]):
 
 
 class LegalAidPointSerializer(serializers.ModelSerializer[LegalAidPoint]):
+    kind = _choice_out(AidPointKind)
     territory_code = serializers.CharField(source="territory.code", read_only=True)
     territory_name = serializers.CharField(source="territory.name", read_only=True)
 
@@ -216,7 +240,7 @@ class LegalAidPointSerializer(serializers.ModelSerializer[LegalAidPoint]):
 
 class AidPointInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100)
-    kind = serializers.ChoiceField(choices=AidPointKind.choices, default=AidPointKind.STATION)
+    kind = _choice(AidPointKind, default=AidPointKind.STATION)
     territory = _code(_("所在辖区编码"))
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     opening_hours = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -225,6 +249,8 @@ class AidPointInputSerializer(serializers.Serializer[Any]):
 
 
 class LegalAidEventSerializer(serializers.ModelSerializer[LegalAidEvent]):
+    from_status = _choice_out(AidStatus)
+    to_status = _choice_out(AidStatus)
     label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
@@ -239,9 +265,11 @@ class LegalAidCaseSerializer(_Revealing, serializers.ModelSerializer[LegalAidCas
     applicant_id_number = serializers.SerializerMethodField(help_text=_("申请人身份证号；无查看权限时脱敏"))
     applicant_phone = serializers.SerializerMethodField(help_text=_("申请人电话；无查看权限时脱敏"))
     territory_code = serializers.CharField(source="territory.code", read_only=True)
-    status = serializers.CharField(read_only=True)
+    status = _choice_out(AidStatus)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     review_overdue = serializers.SerializerMethodField(help_text=_("待审查且已过审查期限"))
+    matter = _choice_out(AidMatter)
+    outcome = _choice_out(AidOutcome)
 
     class Meta:
         model = LegalAidCase
@@ -295,7 +323,7 @@ class AidCaseInputSerializer(serializers.Serializer[Any]):
     applicant_name = serializers.CharField(max_length=50)
     applicant_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
     applicant_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    matter = serializers.ChoiceField(choices=AidMatter.choices)
+    matter = _choice(AidMatter)
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     received_at = serializers.DateTimeField(required=False, help_text=_("申请时间；默认当前时间"))
     review_days = serializers.IntegerField(min_value=1, max_value=60, default=services.DEFAULT_REVIEW_DAYS)
@@ -311,6 +339,9 @@ AidTransitionRequestSerializer = payload_serializer(
 
 
 class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
+    channel = _choice_out(ConsultChannel)
+    matter = _choice_out(AidMatter)
+    referral = _choice_out(Referral)
     territory_code = serializers.CharField(source="territory.code", read_only=True)
 
     class Meta:
@@ -332,11 +363,11 @@ class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
 class ConsultationInputSerializer(serializers.Serializer[Any]):
     territory = _code(_("所属辖区编码"))
     consulted_on = serializers.DateField()
-    channel = serializers.ChoiceField(choices=ConsultChannel.choices)
-    matter = serializers.ChoiceField(choices=AidMatter.choices, default=AidMatter.OTHER)
+    channel = _choice(ConsultChannel)
+    matter = _choice(AidMatter, default=AidMatter.OTHER)
     topic = serializers.CharField(max_length=200)
     answered_by = serializers.CharField(max_length=50)
-    referral = serializers.ChoiceField(choices=Referral.choices, required=False, allow_blank=True, default="")
+    referral = _choice(Referral, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 

@@ -22,7 +22,7 @@ PAYLOAD: dict[str, dict[str, Any]] = {
     "aid_reject": {"reason": "不属于法律援助事项范围"},
     "aid_assign": {"lawyer_name": "王立新", "lawyer_firm": "河南鹰城律师事务所"},
     "aid_reassign": {"lawyer_name": "李春雷", "lawyer_firm": "河南平安律师事务所"},
-    "aid_close": {"outcome": AidOutcome.MEDIATED, "note": "调解后支付全部工资"},
+    "aid_close": {"aid_outcome": AidOutcome.MEDIATED, "note": "调解后支付全部工资"},
 }
 # The status a case must be in for each step, and how to bring it there.
 PATH: dict[str, list[str]] = {
@@ -120,7 +120,7 @@ def test_rejecting_needs_a_reason_and_closing_an_outcome(lw: SimpleNamespace) ->
     assigned = case_in(lw, AidStatus.ASSIGNED)
     before = fingerprint(assigned)
     with pytest.raises(ValidationFailed) as bad:
-        legal_aid_transition(actor=lw.street_staff, case=assigned, name="aid_close", outcome="won_lottery")
+        legal_aid_transition(actor=lw.street_staff, case=assigned, name="aid_close", aid_outcome="won_lottery")
     assert bad.value.code == ErrorCode.INVALID_ENTRY
     assert fingerprint(assigned) == before
 
