@@ -176,6 +176,7 @@ AREA_LABELS: dict[str, Any] = {
     "keypersons": _("重点人员"),
     "knowledge": _("知识库"),
     "ledgers": _("基础台账"),
+    "mediation": _("矛盾纠纷调解"),
     "legalservice": _("公共法律服务"),
     "notifications": _("消息通知"),
     "open311": _("Open311 接口"),

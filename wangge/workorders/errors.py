@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     MERGED_CHILD = "merged_child"  # closing a case merged into another (it closes with its main case)
     SELF_VERIFICATION = "self_verification"  # verifying one's own sampled on-site resolution
     NOT_A_CONSULTATION = "not_a_consultation"  # 直接答复 of a case that is not a 咨询
+    NOT_CONVERTED_TO_DISPUTE = "not_converted_to_dispute"  # 转调解 taken without the dispute it is converted to
 
     # -- the steps' inputs (handlers)
     INVALID_UNIT = "invalid_unit"  # dispatch to a unit that does not exist or is inactive

@@ -67,6 +67,7 @@ VERIFIERS = frozenset({Role.INSPECTOR, Role.DISPATCHER, Role.GRID_WORKER, Role.G
 CALLERS = frozenset({Role.CALL_TAKER, Role.DISPATCHER, Role.INSPECTOR, Role.ADMIN})
 SUPERVISORS = frozenset({Role.INSPECTOR, Role.LEADER, Role.DISPATCHER, Role.ADMIN})
 GRID = frozenset({Role.GRID_WORKER, Role.GRID_LEADER})
+MEDIATION_REFERRERS = frozenset({Role.DISPATCHER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.ADMIN})
 WAITING_DISPATCH = frozenset({Status.REGISTERED, Status.RETURNED})
 ONE_UNIT = frozenset({UNIT})
 
@@ -147,6 +148,7 @@ GUARD_MESSAGES: dict[StrEnum, Any] = {
     ErrorCode.MERGED_CHILD: _("已合并的工单随主工单办结"),
     ErrorCode.SELF_VERIFICATION: _("现场解决的抽查核查须由处置人以外的人员进行"),
     ErrorCode.NOT_A_CONSULTATION: _("只有咨询类诉求可以直接答复"),
+    ErrorCode.NOT_CONVERTED_TO_DISPUTE: _("请通过“转调解”登记矛盾纠纷，工单随之办结"),
 }
 
 
@@ -182,6 +184,12 @@ def _not_own_on_site_resolution(wo: WorkOrder, actor: Any) -> ErrorCode | None:
 
 def _consultation(wo: WorkOrder, actor: Any) -> ErrorCode | None:
     return None if wo.appeal_type == AppealType.CONSULT else ErrorCode.NOT_A_CONSULTATION
+
+
+def _converted_to_dispute(wo: WorkOrder, actor: Any) -> ErrorCode | None:
+    """转调解 closes a case only together with the dispute filed from it (``mediation.services``)."""
+    converted = type(wo).objects.filter(pk=wo.pk, disputes__isnull=False).exists()
+    return None if converted else ErrorCode.NOT_CONVERTED_TO_DISPUTE
 
 
 def _bad_rating(wo: WorkOrder) -> bool:
@@ -420,6 +428,20 @@ _T = [
         guard=_consultation,
         colour="success",
         public_label=_("已直接答复"),
+        queue=False,
+    ),
+    # 转调解: a dispute between parties handed to mediation (三调联动) closes the case; the dispute names the
+    # case and this step's history row names the dispute. Taken by ``mediation.services.dispute_from_work_order``.
+    Transition(
+        "refer_to_mediation",
+        _("转调解"),
+        frozenset({Status.REGISTERED, Status.RETURNED, Status.DISPATCHED, Status.HANDLING, Status.SUSPENDED}),
+        frozenset({Status.CLOSED}),
+        MEDIATION_REFERRERS,
+        inputs=(NOTE,),
+        guard=_converted_to_dispute,
+        colour="warning",
+        public_label=_("已转矛盾纠纷调解"),
         queue=False,
     ),
 ]

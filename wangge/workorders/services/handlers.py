@@ -552,6 +552,13 @@ def _h_answer_direct(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, An
     return data
 
 
+def _h_refer_to_mediation(wo: WorkOrder, actor: Any, at: dt.datetime, p: dict[str, Any]) -> dict[str, Any]:
+    """转调解: the case closes; its history row names the dispute filed from it."""
+    end_step(wo, at)
+    wo.closed_at = at
+    return {"dispute": str(p.get("dispute") or "")[:32]}
+
+
 HANDLERS = {
     "dispatch": _h_dispatch,
     "redispatch": _h_redispatch,
@@ -574,5 +581,6 @@ HANDLERS = {
     "supervise": _h_supervise,
     "resolve_on_site": _h_resolve_on_site,
     "answer_direct": _h_answer_direct,
+    "refer_to_mediation": _h_refer_to_mediation,
 }
 assert set(HANDLERS) == set(TRANSITIONS), "every transition needs a handler"

@@ -23,6 +23,7 @@ from .conftest import act, local, new_case, to_closed
 T0 = local(2025, 6, 3, 9, 0)  # a Tuesday
 EXTENSION_PENDING = "handling+extension"  # 办理中 with a 延期 request awaiting approval
 CONSULTATION = "registered+consult"  # 待派遣, a 咨询 (what 直接答复 answers)
+CONVERTED = "handling+dispute"  # 办理中, with the dispute filed from it (what 转调解 closes)
 
 
 def photo(name: str = "p.png") -> SimpleUploadedFile:
@@ -51,6 +52,15 @@ def at_state(w: SimpleNamespace, status: str) -> WorkOrder:
         return WorkOrder.objects.get(pk=wo.pk)
     if status == Status.SUSPENDED:
         return act(w, wo, "suspend", "handler", t, note="等待产权单位确认")
+    if status == CONVERTED:
+        from wangge.mediation.models import Dispute, DisputeType
+
+        kind = DisputeType.objects.get(key="neighbour")
+        Dispute.objects.create(
+            code="TJ202506030001", title=wo.title, source="hotline", cause_class="citizen", type=kind,
+            grid=w.grid1, found_at=T0, work_order=wo,
+        )  # fmt: skip
+        return WorkOrder.objects.get(pk=wo.pk)
     if status == EXTENSION_PENDING:
         return act(w, wo, "request_extension", "handler", t, amount=3, unit_of_time="working_days", note="需采购材料")
     act(w, wo, "reply", "handler", t, text="已处理", result="resolved")
@@ -131,6 +141,7 @@ ALLOWED: list[tuple[str, str, str, dict[str, Any], str]] = [
     ("reject_extension", EXTENSION_PENDING, "dispatcher", {"note": "时限内可完成"}, Status.HANDLING),
     ("resolve_on_site", Status.REGISTERED, "worker", {"text": "已清理", "photos": True}, Status.CLOSED),
     ("answer_direct", CONSULTATION, "caller", {"text": "请到社保网点办理"}, Status.CLOSED),
+    ("refer_to_mediation", CONVERTED, "dispatcher", {"note": "邻里纠纷转人民调解"}, Status.CLOSED),
 ]
 
 
@@ -198,6 +209,10 @@ CONTRACT: dict[str, tuple[set[Status], set[Status]]] = {
     "supervise": (OPEN, OPEN),
     "resolve_on_site": ({Status.REGISTERED}, {Status.REPLIED, Status.CLOSED}),
     "answer_direct": ({Status.REGISTERED}, {Status.CLOSED}),
+    "refer_to_mediation": (
+        {Status.REGISTERED, Status.RETURNED, Status.DISPATCHED, Status.HANDLING, Status.SUSPENDED},
+        {Status.CLOSED},
+    ),
 }
 
 
@@ -231,6 +246,7 @@ ACTOR_FOR = {
     "supervise": "leader",
     "resolve_on_site": "worker",
     "answer_direct": "caller",
+    "refer_to_mediation": "dispatcher",
 }
 FULL_PAYLOAD = {
     "unit": "dept",
@@ -299,6 +315,9 @@ WRONG_ACTOR = [
     ("answer_direct", CONSULTATION, "worker", PermissionDenied),
     ("answer_direct", CONSULTATION, "stranger", NotFound),
     ("answer_direct", Status.REGISTERED, "caller", InvalidTransition),  # a 投诉 is not answered on the spot
+    ("refer_to_mediation", CONVERTED, "handler", PermissionDenied),  # the unit hands back, it does not convert
+    ("refer_to_mediation", CONVERTED, "caller", PermissionDenied),
+    ("refer_to_mediation", Status.HANDLING, "dispatcher", InvalidTransition),  # only with the dispute filed from it
 ]
 
 
