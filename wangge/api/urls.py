@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from wangge.api import views
-from wangge.api.views import hazards, keypersons, knowledge, ledgers, legalservice, mediation, surveys
+from wangge.api.views import classifier, hazards, keypersons, knowledge, ledgers, legalservice, mediation, surveys
 
 app_name = "api"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("measures/", views.MeasuresView.as_view(), name="measures"),
     path("locate/", views.LocateView.as_view(), name="locate"),
     path("intake/suggestions/", views.SuggestView.as_view(), name="intake-suggestions"),
+    path("intel/suggestion-accuracy/", classifier.SuggestionAccuracyView.as_view(), name="suggestion-accuracy"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the pages allow no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

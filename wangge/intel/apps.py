@@ -6,3 +6,8 @@ class IntelConfig(AppConfig):
     name = "wangge.intel"
     label = "intel"
     verbose_name = _("智能辅助")
+
+    def ready(self) -> None:
+        from wangge.intel import feedback
+
+        feedback.connect()  # record what intake and dispatch suggested and what was chosen

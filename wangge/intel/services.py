@@ -176,10 +176,11 @@ MIN_CASES_PER_CLASS = 5
 
 
 def training_table_from_cases(
-    *, district: Any = None, since: Any = None, min_per_class: int = MIN_CASES_PER_CLASS
+    *, district: Any = None, since: Any = None, until: Any = None, min_per_class: int = MIN_CASES_PER_CLASS
 ) -> textclf.Table:
     """Closed cases with a category, as labelled texts: (title, description) → the category's code. A category
-    with fewer than ``min_per_class`` cases is left out (a classifier cannot learn it from so few)."""
+    with fewer than ``min_per_class`` cases is left out (a classifier cannot learn it from so few). ``since`` and
+    ``until`` bound the closing time (``until`` excluded)."""
     from collections import Counter
 
     from wangge.workorders.choices import Status
@@ -190,6 +191,8 @@ def training_table_from_cases(
         qs = qs.filter(scope_path__startswith=district.path)
     if since is not None:
         qs = qs.filter(closed_at__gte=since)
+    if until is not None:
+        qs = qs.filter(closed_at__lt=until)
     rows = list(qs.order_by("pk").values_list("pk", "title", "description", "category__code"))
     counts = Counter(code for *_rest, code in rows)
     kept = [r for r in rows if counts[r[3]] >= min_per_class]
@@ -199,3 +202,30 @@ def training_table_from_cases(
         ids=[str(pk) for pk, *_rest in kept],
         id_column="id",
     )
+
+
+def taxonomy_from_categories(labels: Any) -> list[tuple[str, ...]]:
+    """The live category tree as a classification tree for ``textclf.train``: per label (a category code), the
+    row (label, its name, the names of the categories under it), so that each class's keywords are its own
+    words and those of its sub-categories."""
+    from wangge.workorders.models import Category, CategorySet
+
+    live = CategorySet.objects.filter(is_active=True).values_list("pk", flat=True).first()
+    if live is None:
+        return []
+    rows = list(Category.objects.filter(category_set_id=live).values_list("pk", "parent_id", "code", "name"))
+    children: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, parent, _code, name in rows:
+        children.setdefault(parent, []).append((pk, name))
+    out: list[tuple[str, ...]] = []
+    wanted = set(labels)
+    for pk, _parent, code, name in rows:
+        if code not in wanted:
+            continue
+        names, stack = [name], [pk]
+        while stack:
+            for child, child_name in children.get(stack.pop(), []):
+                names.append(child_name)
+                stack.append(child)
+        out.append((code, *names))
+    return out

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from django_tasks.base import Task
 
+from wangge.intel.tasks import retrain_classifier
 from wangge.notifications.tasks import retry_failed_deliveries
 from wangge.ops.tasks import reclaim_stale_tasks
 from wangge.reports.tasks import generate_due_bulletins, prepare_monthly_assessments
@@ -31,4 +32,5 @@ PERIODIC: tuple[PeriodicJob, ...] = (
     PeriodicJob("retry_failed_deliveries", retry_failed_deliveries, 600),
     PeriodicJob("prepare_monthly_assessments", prepare_monthly_assessments, 3600),  # last month's 一考评 drafts
     PeriodicJob("reclaim_stale_tasks", reclaim_stale_tasks, 60),  # tasks a dead worker left RUNNING
+    PeriodicJob("retrain_classifier", retrain_classifier, 3600),  # last month's classifier retrain, once
 )

@@ -36,7 +36,17 @@ The pipeline, chosen by repeated stratified cross-validation on real citizen mes
 
 from __future__ import annotations
 
-from wangge.intel.textclf.evaluation import CVResult, Evaluation, cross_validate, evaluate, score
+from wangge.intel.textclf.evaluation import (
+    Candidate,
+    CVResult,
+    Evaluation,
+    NestedResult,
+    choose,
+    cross_validate,
+    evaluate,
+    nested_cross_validate,
+    score,
+)
 from wangge.intel.textclf.features import (
     AppealVectorizer,
     WordVectors,
@@ -57,17 +67,20 @@ __all__ = [
     "MODEL_FORMAT",
     "AppealVectorizer",
     "CVResult",
+    "Candidate",
     "Doc",
     "Evaluation",
     "GramBlock",
     "GramCoder",
     "ModelFormatError",
+    "NestedResult",
     "Params",
     "Prediction",
     "Table",
     "Text",
     "TrainedModel",
     "WordVectors",
+    "choose",
     "clean",
     "cross_validate",
     "dictionary_words",
@@ -75,6 +88,7 @@ __all__ = [
     "evaluate",
     "learn_lexicon",
     "load",
+    "nested_cross_validate",
     "prepare",
     "read_table",
     "read_taxonomy",

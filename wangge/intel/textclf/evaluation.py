@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
-from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 from wangge.intel.textclf.features import taxonomy_keywords
 from wangge.intel.textclf.model import TrainedModel
@@ -150,4 +150,124 @@ def cross_validate(
         seconds=time.perf_counter() - started,
         predictions=oof,
         labels=[str(label) for label in y],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Nested cross-validation: the inner loop chooses, the outer loop reports.
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One setting the inner loop may choose: its parameters and how many knobs it turns (features or
+    tricks added to the plain pipeline); within one standard error, fewer knobs win."""
+
+    name: str
+    params: Params
+    knobs: int
+    use_taxonomy: bool = True
+
+
+@dataclass(frozen=True)
+class NestedResult:
+    outer_folds: int
+    inner_folds: int
+    scores: list[float]  # one outer macro-F1 per outer fold
+    chosen: list[str]  # the candidate the inner loop chose for each outer fold
+    inner: list[dict[str, tuple[float, float]]]  # per outer fold: candidate -> (inner mean, standard error)
+    seconds: float
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.scores))
+
+    @property
+    def std(self) -> float:
+        return float(np.std(self.scores, ddof=1)) if len(self.scores) > 1 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "outer_folds": self.outer_folds,
+            "inner_folds": self.inner_folds,
+            "macro_f1_mean": round(self.mean, 4),
+            "macro_f1_std": round(self.std, 4),
+            "scores": [round(s, 4) for s in self.scores],
+            "chosen": list(self.chosen),
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def choose(results: dict[str, tuple[float, float]], knobs: dict[str, int]) -> str:
+    """The candidate with the fewest knobs whose inner mean is within one standard error of the best
+    (ties: the higher mean)."""
+    best = max(results, key=lambda name: results[name][0])
+    floor = results[best][0] - results[best][1]
+    eligible = [name for name, (mean, _se) in results.items() if mean >= floor]
+    return min(eligible, key=lambda name: (knobs[name], -results[name][0]))
+
+
+def nested_cross_validate(
+    texts: Sequence[Text],
+    labels: Sequence[str],
+    candidates: Sequence[Candidate],
+    unlabeled: Sequence[Text] | None = None,
+    *,
+    outer_folds: int = 5,
+    inner_folds: int = 3,
+    seed: int = 0,
+    n_jobs: int = 1,
+    taxonomy: Sequence[Sequence[str]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> NestedResult:
+    """Outer stratified k-fold macro-F1 where, inside each outer training part, an inner stratified k-fold
+    chooses among ``candidates`` (``choose``); the outer test part is seen only when it is scored."""
+    if not candidates:
+        raise ValueError("nested cross-validation needs at least one candidate")
+    y = as_labels(labels)
+    check_training_set(texts, y)
+    started = time.perf_counter()
+    docs = prepare(texts, n_jobs, with_words=True)
+    others = prepare(unlabeled or [], n_jobs, with_words=True)
+    keywords = taxonomy_keywords(taxonomy or [])
+    knobs = {c.name: c.knobs for c in candidates}
+    by_name = {c.name: c for c in candidates}
+
+    def fit_score(candidate: Candidate, train_idx: np.ndarray, test_idx: np.ndarray) -> float:
+        fitted = fit_pipeline(
+            [docs[j] for j in train_idx],
+            y[train_idx],
+            others,
+            candidate.params,
+            keywords if candidate.use_taxonomy else None,
+        )
+        predicted = fitted.classifier.predict(fitted.vectorizer.transform([docs[j] for j in test_idx]))
+        return float(f1_score(y[test_idx], predicted, average="macro"))
+
+    outer = StratifiedKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
+    scores: list[float] = []
+    chosen: list[str] = []
+    inner_results: list[dict[str, tuple[float, float]]] = []
+    for i, (train_idx, test_idx) in enumerate(outer.split(np.zeros(len(y)), y)):
+        inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed + 1 + i)
+        splits = list(inner.split(np.zeros(len(train_idx)), y[train_idx]))
+        results: dict[str, tuple[float, float]] = {}
+        for candidate in candidates:
+            values = [fit_score(candidate, train_idx[a], train_idx[b]) for a, b in splits]
+            se = float(np.std(values, ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
+            results[candidate.name] = (float(np.mean(values)), se)
+            if progress is not None:
+                progress(f"outer {i + 1}: {candidate.name} inner {results[candidate.name][0]:.4f}±{se:.4f}")
+        name = choose(results, knobs)
+        scores.append(fit_score(by_name[name], train_idx, test_idx))
+        chosen.append(name)
+        inner_results.append(results)
+        if progress is not None:
+            progress(f"outer {i + 1}: chose {name}, outer macro_f1={scores[-1]:.4f}")
+    return NestedResult(
+        outer_folds=outer_folds,
+        inner_folds=inner_folds,
+        scores=scores,
+        chosen=chosen,
+        inner=inner_results,
+        seconds=time.perf_counter() - started,
     )

@@ -47,6 +47,7 @@ from wangge.workorders.models import Category, WorkOrder
 from wangge.workorders.services.attachments import attachments_for_step
 from wangge.workorders.services.records import insert_case, new_tracking_code, now_or, record_event
 from wangge.workorders.services.steps import clock_create, set_step_fields
+from wangge.workorders.signals import case_filed
 
 GRID_STAFF = frozenset({Role.GRID_WORKER, Role.GRID_LEADER})
 # Channels on which the filing staff member is also the reporter (their own patrol or inspection finding).
@@ -258,6 +259,7 @@ def work_order_create(
         from wangge.workorders.notifications import on_created
 
         on_created(wo)  # the reporter's text: 已受理, with the tracking code (sent after commit)
+        case_filed.send(sender=WorkOrder, work_order=wo, actor=actor)
     return wo
 
 

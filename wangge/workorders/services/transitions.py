@@ -18,6 +18,7 @@ from wangge.workorders.models import WorkOrder
 from wangge.workorders.services.attachments import attachments_for_step
 from wangge.workorders.services.handlers import HANDLERS
 from wangge.workorders.services.records import now_or, record_event
+from wangge.workorders.signals import case_transitioned
 from wangge.workorders.workflow import WORKFLOW
 
 
@@ -60,7 +61,7 @@ def work_order_transition(
                 details={"expected_version": expected_version, "current_version": wo.version, "status": wo.status},
             )
         WORKFLOW.check(t, wo, actor, wo.status, payload)
-        from_status = wo.status
+        from_status, category_before = wo.status, wo.category_id
         data = HANDLERS[name](wo, actor, at, payload) or {}
         wo.status = WORKFLOW.settle(t, from_status, wo.status)
         wo.version += 1
@@ -70,6 +71,7 @@ def work_order_transition(
             actor=actor, event=event, files={i.name: payload.get(i.name) or () for i in t.inputs if i.kind == FILES}
         )
         _after_transition(wo, name, from_status, at)
+        case_transitioned.send(sender=WorkOrder, work_order=wo, actor=actor, name=name, category_before=category_before)
     return wo
 
 

@@ -6,6 +6,12 @@
     classifier predict --model m.joblib --csv new.csv --out predictions.csv
     classifier train --from-cases [--district 410403] --out m.joblib --activate
     classifier cv --csv train.csv [--unlabeled more.csv] --folds 5 --repeats 2
+    classifier retrain [--month 2026-11]
+
+``retrain`` trains a challenger on the closed cases before the month (default: the last complete one) with
+the category tree as taxonomy, scores it and the active model on that month's closed cases and activates it
+only when it is better (``wangge.intel.retrain``; the schedule runs it monthly). ``train --from-cases`` also
+uses the category tree as taxonomy.
 
 The first ``--text`` column is the title, the others together the body. Without ``--taxonomy``,
 training uses a ``taxonomy.csv`` beside the ``--csv`` file when there is one.
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from wangge.core.actors import SYSTEM
 from wangge.core.errors import DomainError
@@ -57,7 +64,7 @@ def _params(pairs: list[str]) -> textclf.Params:
 
 
 class Command(BaseCommand):
-    help = "诉求文本分类模型：训练（train）、评估（evaluate）、预测（predict）、交叉验证（cv）。"
+    help = "诉求文本分类模型：训练（train）、评估（evaluate）、预测（predict）、交叉验证（cv）、月度重训（retrain）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -108,6 +115,9 @@ class Command(BaseCommand):
         predict.add_argument("--out", type=Path, required=True, help="输出 CSV")
         predict.add_argument("--top", type=int, default=3, help="输出前几个候选（默认 3）")
 
+        retrain = sub.add_parser("retrain", help="用已结案工单训练新模型，与启用中的模型在最近一个月上比较，更优才启用")
+        retrain.add_argument("--month", help="评估月份 YYYY-MM（默认上一个完整月份）")
+
         cv = sub.add_parser("cv", help="重复分层 K 折交叉验证")
         data_args(cv)
         training_args(cv)
@@ -137,7 +147,9 @@ class Command(BaseCommand):
             district = Territory.objects.filter(code=options["district"]).first()
             if district is None:
                 raise CommandError(f"辖区 {options['district']} 不存在")
-        table = services.training_table_from_cases(district=district)
+        options["_trained_until"] = timezone.now()
+        table = services.training_table_from_cases(district=district, until=options["_trained_until"])
+        options["_labels"] = sorted(set(table.labels or []))
         classes = len(set(table.labels or []))
         if classes < 2:
             raise CommandError(
@@ -168,6 +180,10 @@ class Command(BaseCommand):
                 path = beside
                 self.stdout.write(f"taxonomy: {beside} (found beside --csv; --no-taxonomy leaves it out)")
         rows = textclf.read_taxonomy(path) if path else None
+        if rows is None and options.get("from_cases") and not options.get("no_taxonomy"):
+            rows = services.taxonomy_from_categories(options.get("_labels") or []) or None
+            if rows:
+                self.stdout.write(f"taxonomy: the category tree ({len(rows)} categories)")
         options["_taxonomy_rows"] = rows
         return rows
 
@@ -241,6 +257,9 @@ class Command(BaseCommand):
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
+            if options.get("_trained_until") is not None:  # a retrain compares it only on later months
+                row.metrics = {**row.metrics, "trained_until": options["_trained_until"].isoformat()}
+                row.save(update_fields=["metrics"])
             self.stdout.write(f"registered {row.version}{' (active)' if row.is_active else ''}")
 
     def _evaluate(self, options: dict[str, Any]) -> None:
@@ -280,6 +299,32 @@ class Command(BaseCommand):
     def _cv(self, options: dict[str, Any]) -> None:
         table = self._labelled(options)
         self._cross_validate(options, table, self._unlabelled(options), options["folds"], options["repeats"])
+
+    def _retrain(self, options: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from wangge.intel.retrain import retrain
+
+        month = None
+        if options["month"]:
+            try:
+                month = dt.datetime.strptime(options["month"], "%Y-%m").date()
+            except ValueError as exc:
+                raise CommandError(f"月份格式应为 YYYY-MM：{options['month']}") from exc
+        try:
+            row = retrain(actor=SYSTEM, month=month)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+
+        def figure(value: float | None) -> str:
+            return "—" if value is None else f"{value:.4f}"
+
+        self.stdout.write(
+            f"retrain {row.month:%Y-%m}: {row.decision} ({row.get_decision_display()}); "
+            f"champion {row.champion_version or '—'} macro_f1={figure(row.champion_macro_f1)}, "
+            f"challenger {row.challenger_version or '—'} macro_f1={figure(row.challenger_macro_f1)}; "
+            f"{row.n_train} training cases, {row.n_test} cases in the month" + (f"; {row.note}" if row.note else "")
+        )
 
     def _model(self, path: Path) -> textclf.TrainedModel:
         try:
