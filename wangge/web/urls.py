@@ -4,6 +4,7 @@ from wangge.web.views import (
     auth,
     cases,
     citizen,
+    classifier,
     escalation,
     hazards,
     home,
@@ -75,4 +76,5 @@ urlpatterns = [
     # 三调联动 and the public legal service.
     *mediation.routes,
     *legalservice.routes,
+    *classifier.routes,  # 智能建议准确率
 ]
