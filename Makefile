@@ -33,7 +33,8 @@ test: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The production set (Procfile under honcho: gunicorn, an RQ worker, two schedulers) on PostgreSQL + Redis with a
-# short smoke (login, intake, dispatch, a bulletin through the queue); a throwaway database, dropped after.
+# short smoke (login, intake, dispatch, a bulletin through the queue), then deploy/nginx.conf in front (TLS, static
+# files, an upload by X-Accel-Redirect) when nginx is installed; a throwaway database, dropped after.
 prod-check: install
 	$(BIN)/python deploy/prod_check.py
 

@@ -8,8 +8,11 @@ Starts PostgreSQL and Redis the way .ci/run does when they are down, creates a f
 runs the Procfile with honcho under ``config.settings.production``: gunicorn on a free port, one RQ worker and
 TWO schedulers (``run_periodic``). The smoke: the login page answers 200, an API token is issued, a case is
 taken in through ``POST /api/work-orders/``, dispatched through its transitions API, and a bulletin is
-generated through the queue (the task is enqueued on Redis and the worker writes it). Then the process group is
-stopped, the database dropped and the Redis database used (``--redis-url``, db 14 by default) emptied.
+generated through the queue (the task is enqueued on Redis and the worker writes it). When nginx is installed,
+``deploy/nginx.conf`` itself (its names, ports, certificate and paths replaced for a throwaway copy) is put in
+front over TLS: a static file is served by nginx, a photo uploaded through it comes back through the download
+view's ``X-Accel-Redirect``, and ``/protected-media/`` and ``/media/`` answer 404 to a browser. Then the process
+group is stopped, the database dropped and the Redis database used (``--redis-url``, db 14 by default) emptied.
 Exits non-zero, with what failed and the tail of the processes' log, on any failure.
 """
 
@@ -17,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -37,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DISTRICT = "410403"  # 卫东区, the demo district
-CALL_TAKER, DISPATCHER = "demo_call_taker", "demo_dispatcher"
+CALL_TAKER, DISPATCHER, ADMIN = "demo_call_taker", "demo_dispatcher", "demo_admin"
 EXPECTED = {"gunicorn": 1, "rqworker": 1, "run_periodic": 2}  # the processes honcho must be running
 
 
@@ -86,6 +91,9 @@ def production_env(*, database_url: str, redis_url: str, workdir: Path) -> dict[
         # The probe speaks plain HTTP to gunicorn directly (nginx terminates TLS in a real deployment).
         "WANGGE_SSL_REDIRECT": "0",
         "WANGGE_SECURE_COOKIES": "0",
+        # nginx in front (when installed) sends the uploads the views allow, and sets X-Forwarded-*.
+        "WANGGE_X_ACCEL_REDIRECT": "1",
+        "WANGGE_TRUSTED_PROXIES": "1",
         "WANGGE_STATIC_ROOT": str(workdir / "static"),
         "WANGGE_MEDIA_ROOT": str(workdir / "media"),
         "WEB_CONCURRENCY": "2",
@@ -114,26 +122,43 @@ def fresh_database(admin_url: str, name: str) -> Iterator[str]:
         step(f"database {name} dropped")
 
 
+def _headers(items: Any) -> dict[str, str]:
+    """Response headers by name, a repeated one joined as HTTP allows (nginx sends Cache-Control twice)."""
+    out: dict[str, str] = {}
+    for name, value in items:
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
 class Client:
     """JSON over HTTP to the web process, with a token once it has one."""
 
     def __init__(self, base: str) -> None:
         self.base, self.token = base, ""
+        # nginx's throwaway certificate is self-signed: the probe does not verify it.
+        self.tls = ssl._create_unverified_context() if base.startswith("https:") else None
+
+    def raw(
+        self, method: str, path: str, data: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body, as they came."""
+        sent = {"Host": "127.0.0.1", **(headers or {})}
+        if self.token:
+            sent["Authorization"] = f"Token {self.token}"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=sent)
+        try:
+            with urllib.request.urlopen(req, timeout=30, context=self.tls) as response:
+                return response.status, _headers(response.headers.items()), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, _headers(exc.headers.items()), exc.read()
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        headers = {"Accept": "application/json", "Host": "127.0.0.1"}
+        headers = {"Accept": "application/json"}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as response:
-                raw, status = response.read(), response.status
-        except urllib.error.HTTPError as exc:
-            raw, status = exc.read(), exc.code
+        status, _headers, raw = self.raw(method, path, data, headers)
         try:
             return status, json.loads(raw) if raw[:1] in (b"{", b"[") else raw.decode(errors="replace")
         except ValueError:
@@ -215,7 +240,124 @@ def check_set(honcho: subprocess.Popen[bytes]) -> None:
         raise CheckFailed(f"expected {EXPECTED} under honcho, found {running}")
 
 
-def smoke(base: str, honcho: subprocess.Popen[bytes], passwords: dict[str, str]) -> None:
+def nginx_config(workdir: Path, *, upstream: int, http: int, https: int) -> Path:
+    """A throwaway copy of deploy/nginx.conf: the example's names, ports, certificate and paths replaced, the
+    rest (locations, headers, the internal /protected-media/) as shipped."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    prefix = workdir / "nginx"
+    prefix.mkdir()
+    cert, key = prefix / "cert.pem", prefix / "key.pem"
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+    subprocess.run(
+        [*openssl, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    replacements = {
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
+        "listen 80;": f"listen 127.0.0.1:{http};",
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
+        "server_name wangge.example.gov.cn;": "server_name 127.0.0.1;",
+        "/etc/ssl/wangge/fullchain.pem": str(cert),
+        "/etc/ssl/wangge/privkey.pem": str(key),
+        "/srv/wangge/var/static/": f"{workdir / 'static'}/",
+        "/srv/wangge/var/media/": f"{workdir / 'media'}/",
+    }
+    for old, new in replacements.items():
+        if old not in site:
+            raise CheckFailed(f"deploy/nginx.conf no longer holds {old!r}: update prod_check's copy of it")
+        site = site.replace(old, new)
+    (prefix / "site.conf").write_text(site)
+    user = "user root;\n" if os.geteuid() == 0 else ""  # the workers must read the throwaway directory
+    temp = " ".join(
+        f"{name}_temp_path {prefix / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = prefix / "nginx.conf"
+    main.write_text(
+        f"{user}worker_processes 1;\nerror_log {prefix / 'error.log'};\npid {prefix / 'nginx.pid'};\n"
+        "events { worker_connections 256; }\n"
+        f"http {{ include /etc/nginx/mime.types; access_log {prefix / 'access.log'}; {temp}\n"
+        f"include {prefix / 'site.conf'}; }}\n"
+    )
+    return main
+
+
+@contextmanager
+def nginx_in_front(config: Path) -> Iterator[None]:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    prefix = str(config.parent)
+    test = subprocess.run([nginx, "-t", "-c", str(config), "-p", prefix], capture_output=True, text=True, check=False)
+    if test.returncode != 0:
+        raise CheckFailed(f"nginx -t refused deploy/nginx.conf: {test.stderr.strip()[-800:]}")
+    proc = subprocess.Popen([nginx, "-c", str(config), "-p", prefix, "-g", "daemon off;"], stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def nginx_smoke(https: str, direct: str, token: str, case_id: int, honcho: subprocess.Popen[bytes]) -> None:
+    """Through deploy/nginx.conf: TLS, static files, an upload sent by X-Accel-Redirect, uploads never by URL."""
+    proxy = Client(https)
+    wait_until("nginx", lambda: proxy.raw("GET", "/healthz")[0] == 200, timeout=20, alive=honcho)
+    status, headers, body = proxy.raw("GET", "/static/web/app.css")
+    if status != 200 or "immutable" not in headers.get("Cache-Control", "") or not body:
+        raise CheckFailed(f"nginx did not serve /static/web/app.css itself ({status}, {headers.get('Cache-Control')})")
+    step("TLS through nginx; a static file served by nginx (Cache-Control immutable)")
+
+    proxy.token = token
+    boundary = secrets.token_hex(12)
+    form = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nbefore\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + _jpeg()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    status, _h, raw = proxy.raw(
+        "POST",
+        f"/api/work-orders/{case_id}/attachments/",
+        form,
+        {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"},
+    )
+    if status != 201:
+        raise CheckFailed(f"uploading a photo through nginx answered {status}: {raw[:300]!r}")
+    attachment = json.loads(raw)["id"]
+    path = f"/api/work-orders/{case_id}/attachments/{attachment}/"
+
+    behind = Client(direct)
+    behind.token = token
+    status, headers, body = behind.raw("GET", path)
+    accel = headers.get("X-Accel-Redirect", "")
+    if status != 200 or not accel.startswith("/protected-media/") or body:
+        raise CheckFailed(
+            f"the download view did not answer with X-Accel-Redirect ({status}, {accel!r}, {len(body)} B)"
+        )
+    status, headers, body = proxy.raw("GET", path)
+    if status != 200 or not body.startswith(b"\xff\xd8") or "X-Accel-Redirect" in headers:
+        raise CheckFailed(f"nginx did not send the photo behind X-Accel-Redirect ({status}, {body[:4]!r})")
+    for private in (accel, accel.replace("/protected-media/", "/media/", 1)):
+        anonymous = Client(https)
+        if anonymous.raw("GET", private)[0] != 404:
+            raise CheckFailed(f"{private} is reachable by URL through nginx")
+    step(f"a photo uploaded through nginx comes back by X-Accel-Redirect ({len(body)} B); {accel} answers 404")
+
+
+def smoke(base: str, honcho: subprocess.Popen[bytes], passwords: dict[str, str]) -> tuple[str, int]:
+    """The smoke on the web process directly; returns an administrator's token and the case."""
     from wangge.accounts.models import Unit
     from wangge.reports.models import Bulletin
     from wangge.reports.tasks import generate_daily_bulletins
@@ -271,6 +413,11 @@ def smoke(base: str, honcho: subprocess.Popen[bytes], passwords: dict[str, str])
     step(f"bulletins of {day} generated through the RQ queue: {Bulletin.objects.filter(date=day).count()}")
     check_set(honcho)
     step("web, worker and both schedulers still running")
+    admin = Client(base)  # the district's staff with the right to change a case (an administrator here)
+    admin.token = admin.expect(200, "POST", "/api/auth/token/", {"username": ADMIN, "password": passwords[ADMIN]})[
+        "token"
+    ]
+    return admin.token, int(case["id"])
 
 
 def seed_logins() -> dict[str, str]:
@@ -284,7 +431,7 @@ def seed_logins() -> dict[str, str]:
     demo.demo_seed(steps=[(name, run) for name, run in demo.DEMO_STEPS if name in wanted])
     # Production refuses the published demo password: each login chooses its own, as its owner would.
     passwords = {}
-    for username in (CALL_TAKER, DISPATCHER):
+    for username in (CALL_TAKER, DISPATCHER, ADMIN):
         user = User.objects.get(username=username)
         passwords[username] = f"Pc-{secrets.token_urlsafe(18)}-9a"
         staff_set_password(actor=user, user=user, password=passwords[username])
@@ -332,7 +479,14 @@ def main() -> int:
                 )
             step(f"honcho started (web on 127.0.0.1:{port}, worker, 2 schedulers)")
             try:
-                smoke(f"http://127.0.0.1:{port}", honcho, passwords)
+                token, case_id = smoke(f"http://127.0.0.1:{port}", honcho, passwords)
+                if shutil.which("nginx") or os.path.exists("/usr/sbin/nginx"):
+                    http, https = free_port(), free_port()
+                    with nginx_in_front(nginx_config(workdir, upstream=port, http=http, https=https)):
+                        nginx_smoke(f"https://127.0.0.1:{https}", f"http://127.0.0.1:{port}", token, case_id, honcho)
+                    check_set(honcho)
+                else:
+                    step("nginx is not installed: deploy/nginx.conf not exercised")
             finally:
                 stop(honcho)
                 step("process set stopped")
