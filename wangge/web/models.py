@@ -25,3 +25,25 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClientSubmission(models.Model):
+    """A form a phone sent under an id it made itself (the outbox of the offline pages): the same id sent
+    again answers with what the first sending made instead of making it twice. The id is per user, so
+    another account's id finds nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="client_submissions"
+    )
+    client_id = models.UUIDField(_("客户端编号"))
+    kind = models.CharField(_("类型"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("生成记录"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("离线提交")
+        verbose_name_plural = _("离线提交")
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="client_submission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.client_id}"

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from wangge.web.views import (
     auth,
+    basemaps,
     cases,
     citizen,
     classifier,
@@ -16,6 +17,7 @@ from wangge.web.views import (
     legalservice,
     map,
     mediation,
+    offline,
     qr,
     registry,
     surveys,
@@ -28,6 +30,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    *offline.routes,  # the service worker and the manifest sit at the site root (their scope is the site)
     path("password/", auth.password_change, name="password_change"),
     # Staff: workbench and cases.
     path("workbench/", workbench.workbench, name="workbench"),
@@ -52,6 +55,8 @@ urlpatterns = [
     path("map/points.json", map.map_points, name="map_points"),
     path("map/territory/<int:pk>/", map.map_grid_panel, name="map_panel"),
     path("map/public-outlines.geojson", map.map_public_outlines, name="public_outlines"),
+    *map.routes,
+    *basemaps.routes,  # map search, the place of a position, the platform's own tiles
     # Registries.
     path("registry/<slug:key>/", registry.registry_list, name="registry"),
     # Citizens (no login).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,8 +25,9 @@ from wangge.core.masking import mask_numbers
 from wangge.core.validators import mask_phone
 from wangge.intel import intake
 from wangge.territory.maps import display_point, focus_bounds, grid_feature, map_settings
-from wangge.web import selectors
+from wangge.web import outbox, selectors
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
+from wangge.web.views import offline
 from wangge.web.views.common import client_ip, is_htmx, run_step
 from wangge.workorders.choices import Channel, DurationUnit
 from wangge.workorders.models import Attachment, WorkOrder
@@ -259,29 +261,45 @@ def case_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_report(request: HttpRequest) -> HttpResponse:
-    """上报: a grid worker (or any staff member) registers a case found on patrol."""
+    """上报: a grid worker (or any staff member) registers a case found on patrol. The form may come from the
+    phone's outbox (``web.views.offline``): the same client id sent again answers with the case it made."""
     if request.method == "POST":
+        sent = outbox.client_id(request)
+        if (pk := outbox.earlier(actor=request.user, client_id=sent, kind=outbox.REPORT)) is not None:
+            code = WorkOrder.objects.filter(pk=pk).values_list("tracking_code", flat=True).first()
+            return offline.answer(
+                request, reverse("web:case_detail", args=[pk]), _("已上报，查询码 %(code)s") % {"code": code}
+            )
         form = AppealForm(request.POST, request.FILES)
         if form.is_valid():
-            done = _register(request, form, _("已上报，查询码 %(code)s"), channel=Channel.PATROL)
+            done = _register(request, form, _("已上报，查询码 %(code)s"), channel=Channel.PATROL, client_id=sent)
             if done is not None:
                 return done
+        if outbox.from_outbox(request):
+            return offline.refused(form)
     else:
         form = AppealForm(initial={"point": request.GET.get("point", "")})
     context = {"form": form, "map": map_settings(), "staff": True, "focus": focus_bounds(request.user)}
     return render(request, "web/case_report.html", context)
 
 
-def _register(request: HttpRequest, form: AppealForm, done: str, **extra: Any) -> HttpResponse | None:
-    """Register the appeal of a valid staff form; the case page on success (who filed a case may always see
-    it), None with the rule error on the form otherwise."""
+def _register(
+    request: HttpRequest, form: AppealForm, done: str, client_id: uuid.UUID | None = None, **extra: Any
+) -> HttpResponse | None:
+    """Register the appeal of a valid staff form (once per ``client_id``, ``web.outbox``); the case page on
+    success (who filed a case may always see it), None with the rule error on the form otherwise."""
     try:
-        wo = appeal_submit(actor=request.user, **form.appeal(), **extra)
+        pk, _made = outbox.submit_once(
+            actor=request.user,
+            client_id=client_id,
+            kind=outbox.REPORT,
+            create=lambda: appeal_submit(actor=request.user, **form.appeal(), **extra),
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return None
-    messages.success(request, done % {"code": wo.tracking_code})
-    return redirect("web:case_detail", pk=wo.pk)
+    code = WorkOrder.objects.filter(pk=pk).values_list("tracking_code", flat=True).first()
+    return offline.answer(request, reverse("web:case_detail", args=[pk]), done % {"code": code})
 
 
 @login_required

@@ -10,7 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wangge.web import selectors
 from wangge.workorders import headlines
@@ -43,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         cases = list(selectors.list_rows(open_cases).order_by(*selectors.DUE_ORDER)[:20])
         context["cases"] = selectors.decorate(cases, now)
         context["cases_title"] = "grid"
+        context["phone_actions"] = grid_actions(user, queue, now)
     elif kind == selectors.HOME_OVERVIEW:
         figures = headlines.headlines(in_scope, now)
         counts = selectors.status_counts(open_cases)
@@ -65,6 +69,46 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 HOME_INTAKE = "intake"
+
+
+def grid_actions(user: Any, queue: QuerySet[WorkOrder], now: dt.datetime) -> list[dict[str, Any]]:
+    """The grid worker's day as big buttons on the phone: 上报, 签到 (with today's count), 一日志 (whether
+    today's log is in), 待核查 (replied cases of their grids awaiting their check), 待办 (their whole queue).
+    Each button is one row here; a new duty (巡查任务) is one more."""
+    from wangge.reports import selectors as patrol
+
+    today = timezone.localdate(now)
+    checkins = patrol.checkins_for(user, worker_id=user.pk, day=today).count()
+    log = patrol.daily_log_for(user, worker_id=user.pk, day=today)
+    to_verify = queue.filter(status=Status.REPLIED).count()
+    return [
+        {
+            "key": "report",
+            "url": reverse("web:case_report"),
+            "label": _("上报事件"),
+            "note": _("发现问题，随手上报"),
+            "primary": True,
+        },
+        {
+            "key": "checkin",
+            "url": reverse("reports:patrol"),
+            "label": _("巡查签到"),
+            "note": ngettext("今日已签到 %(n)d 次", "今日已签到 %(n)d 次", checkins) % {"n": checkins},
+        },
+        {
+            "key": "log",
+            "url": reverse("reports:patrol") + "#daily-log",
+            "label": _("一日志"),
+            "note": _("今日日志已提交") if log and log.submitted_at else _("今日日志未提交"),
+        },
+        {
+            "key": "verify",
+            "url": reverse("web:workbench") + "?" + urlencode({"status": Status.REPLIED}),
+            "label": _("待核查"),
+            "count": to_verify,
+        },
+        {"key": "queue", "url": reverse("web:workbench"), "label": _("我的待办"), "count": queue.count(), "wide": True},
+    ]
 
 
 def takes_calls_only(user: Any) -> bool:
