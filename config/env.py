@@ -70,6 +70,12 @@ SHARED_DATA_DIR = env_str("WANGGE_SHARED_DATA", str(BASE_DIR.parent / "shared" /
 MAP_TILE_URL = env_str("WANGGE_MAP_TILE_URL", "")
 MAP_TILE_CRS = env_str("WANGGE_MAP_TILE_CRS", "wgs84")
 MAP_TILE_ATTRIBUTION = env_str("WANGGE_MAP_TILE_ATTRIBUTION", "")
+# The background map (wangge.territory.basemaps): which source, the 天地图 key, host and layers, a local MBTiles file.
+MAP_BASEMAP = env_str("WANGGE_MAP_BASEMAP", "")
+MAP_TIANDITU_KEY = env_str("WANGGE_MAP_TIANDITU_KEY", "")
+MAP_TIANDITU_URL = env_str("WANGGE_MAP_TIANDITU_URL", "https://t{s}.tianditu.gov.cn")
+MAP_TIANDITU_LAYERS = env_str("WANGGE_MAP_TIANDITU_LAYERS", "vec,cva")
+MAP_MBTILES = env_str("WANGGE_MAP_MBTILES", "")
 # Security (production settings, SECURITY.md).
 PASSWORD_MAX_AGE_DAYS = env_int("WANGGE_PASSWORD_MAX_AGE_DAYS", 90)
 API_TOKEN_HOURS = env_int("WANGGE_API_TOKEN_HOURS", 10)

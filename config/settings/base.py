@@ -304,12 +304,25 @@ WANGGE_MAP_TILE_URL = env.MAP_TILE_URL
 WANGGE_MAP_TILE_CRS = env.MAP_TILE_CRS
 WANGGE_MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
 WANGGE_MAP_TILE_MAX_ZOOM = 18
+# The other background maps (wangge.territory.basemaps), one of them drawn: "tianditu" (天地图 WMTS, vector +
+# annotation, with the browser key WANGGE_MAP_TIANDITU_KEY; CGCS2000 taken as WGS-84), "mbtiles" (a local MBTiles
+# file served by the platform itself at /map/tiles/, for isolated networks; datum WANGGE_MAP_TILE_CRS), "tiles"
+# (WANGGE_MAP_TILE_URL above) or "none"; empty: the first of them that is configured, in that order.
+WANGGE_MAP_BASEMAP = env.MAP_BASEMAP
+WANGGE_MAP_TIANDITU_KEY = env.MAP_TIANDITU_KEY
+WANGGE_MAP_TIANDITU_URL = env.MAP_TIANDITU_URL
+WANGGE_MAP_TIANDITU_LAYERS = env.MAP_TIANDITU_LAYERS
+WANGGE_MAP_MBTILES = env.MAP_MBTILES
+# How long browsers keep a tile of the MBTiles file (its URLs change with the file).
+WANGGE_MAP_TILE_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def _origin(url_template: str) -> list[str]:
-    """The origin of a Leaflet tile URL template for the CSP ({s} subdomains become a wildcard)."""
-    parts = urlsplit(url_template.replace("{s}", "*"))
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+    """The origin of a Leaflet tile URL template for the CSP (the host label holding {s} becomes a wildcard:
+    t{s}.tianditu.gov.cn → *.tianditu.gov.cn, the only wildcard a CSP source takes)."""
+    parts = urlsplit(url_template)
+    host = ".".join("*" if "{s}" in label else label for label in parts.netloc.split("."))
+    return [f"{parts.scheme}://{host}"] if parts.scheme in ("http", "https") and parts.netloc else []
 
 
 # Content Security Policy (django-csp), in every environment so the tests see what production serves: scripts only
@@ -320,7 +333,13 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", *_origin(WANGGE_MAP_TILE_URL)],
+        "img-src": [
+            SELF,
+            "data:",
+            "blob:",
+            *_origin(WANGGE_MAP_TILE_URL),
+            *(_origin(WANGGE_MAP_TIANDITU_URL) if WANGGE_MAP_TIANDITU_KEY else []),
+        ],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "worker-src": [SELF, "blob:"],

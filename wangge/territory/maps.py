@@ -9,16 +9,18 @@ into WGS-84 by the services (``wangge.core.geo``). 天地图 tiles are CGCS2000,
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import shapely
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 
 from wangge.core import geo
+from wangge.territory import basemaps
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
+from wangge.territory.outlines import label_point
 
 # Outline simplification in degrees (~1 m): invisible on screen, halves the payload of real boundaries.
 SIMPLIFY_DEG = 1e-5
@@ -26,17 +28,15 @@ DECIMALS = 6
 
 
 def tile_crs() -> str:
-    crs = str(getattr(settings, "WANGGE_MAP_TILE_CRS", "wgs84") or "wgs84").lower()
-    return crs if crs in geo.CRS_CHOICES else "wgs84"
+    """The datum of the background tiles (``territory.basemaps``): every coordinate sent to a map is in it."""
+    return basemaps.datum()
 
 
 def map_settings() -> dict[str, Any]:
-    return {
-        "tile_url": getattr(settings, "WANGGE_MAP_TILE_URL", "") or "",
-        "tile_attribution": getattr(settings, "WANGGE_MAP_TILE_ATTRIBUTION", "") or "",
-        "tile_max_zoom": int(getattr(settings, "WANGGE_MAP_TILE_MAX_ZOOM", 18)),
-        "crs": tile_crs(),
-    }
+    """What a page with a map needs: ``basemap``, the background map's configuration as JSON for the map
+    element's ``data-basemap`` (read by ``web/maps.js``), its ``source`` and the ``crs`` of the coordinates."""
+    config = basemaps.basemap_config()
+    return {"basemap": json.dumps(config, ensure_ascii=False), "source": config["source"], "crs": config["datum"]}
 
 
 def display_point(lng: float, lat: float) -> tuple[float, float]:
@@ -86,13 +86,13 @@ def _all_features(kind: str) -> dict[int, dict[str, Any]]:
     if cached is not None:
         return cached
     features: dict[int, dict[str, Any]] = {}
-    for pk, code, name, geometry in rows.exclude(geometry=None).values_list("pk", "code", "name", "geometry"):
-        features[pk] = {
-            "type": "Feature",
-            "id": pk,
-            "properties": {"id": pk, "code": code, "name": name, "kind": kind},
-            "geometry": _simplified(geometry, crs),
-        }
+    values = rows.exclude(geometry=None).values_list("pk", "code", "name", "geometry", "centroid_lng", "centroid_lat")
+    for pk, code, name, geometry, lng, lat in values:
+        if lng is None or lat is None:
+            lng, lat = label_point(shapely.geometry.shape(geometry))
+        # "label": where the name is written on the map, a point inside the outline.
+        properties = {"id": pk, "code": code, "name": name, "kind": kind, "label": list(display_point(lng, lat))}
+        features[pk] = {"type": "Feature", "id": pk, "properties": properties, "geometry": _simplified(geometry, crs)}
     cache.set(key, features, 3600)
     return features
 

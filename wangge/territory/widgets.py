@@ -23,6 +23,7 @@ class OutlineMapWidget(forms.Textarea):
         js = (
             Script("vendor/leaflet/leaflet.js", defer=True),
             Script("vendor/leaflet-geoman/leaflet-geoman.min.js", defer=True),
+            Script("web/maps.js", defer=True),  # the background map (WanggeMaps.map)
             Script("web/outline_edit.js", defer=True),
         )
 

@@ -2,6 +2,8 @@ from django.urls import path, re_path
 
 from wangge.web.views import (
     auth,
+    basemaps,
+    basemaps,
     cases,
     citizen,
     classifier,
@@ -54,6 +56,9 @@ urlpatterns = [
     path("map/points.json", map.map_points, name="map_points"),
     path("map/territory/<int:pk>/", map.map_grid_panel, name="map_panel"),
     path("map/public-outlines.geojson", map.map_public_outlines, name="public_outlines"),
+    *map.routes, *basemaps.routes,  # map search, the place of a position, the platform's own tiles
+    *map.routes,
+    *basemaps.routes,  # map search, the place of a position, the platform's own tiles
     # Registries.
     path("registry/<slug:key>/", registry.registry_list, name="registry"),
     # Citizens (no login).

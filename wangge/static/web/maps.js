@@ -1,5 +1,8 @@
-/* Wangge maps on Leaflet. No tile layer unless the platform is configured with one: the territory
-   outlines are drawn on a neutral background. Coordinates arrive already in the tiles' datum. */
+/* Wangge maps on Leaflet. The background map is the platform's configuration (territory.basemaps), written by
+   the server as JSON into the map element's data-basemap and read by one function, WanggeMaps.map, which every
+   map script calls (outline_edit.js and worker_day.js too): 天地图, an intranet tile server or the platform's own
+   MBTiles file; without one, the territory outlines are drawn on a neutral background, labelled.
+   Coordinates arrive already in the tiles' datum (the server shifts them for GCJ-02 tiles). */
 (function () {
   "use strict";
   var COLOURS = { normal: "#1e8e3e", approaching: "#e08600", overdue: "#d32f2f", "": "#7b8794" };
@@ -17,12 +20,37 @@
   };
   var SELECTED = { color: "#b7791f", weight: 3, fillColor: "#ffe08a", fillOpacity: 0.45 };
 
-  function base(el, options) {
-    var map = L.map(el, Object.assign({ zoomControl: true, maxZoom: 19, minZoom: 3, zoomSnap: 0.5, attributionControl: !!el.dataset.tiles }, options || {}));
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
-    }
+  var NO_BASEMAP = { source: "none", datum: "wgs84", layers: [] };
+
+  /* The background map configured for this element: { source, datum, layers: [{ url, subdomains,
+     attribution, min_native_zoom, max_native_zoom, bounds: [west, south, east, north] }] }, bottom first. */
+  function basemapOf(el) {
+    var config = null;
+    try { config = el.dataset.basemap ? JSON.parse(el.dataset.basemap) : null; } catch (e) { config = null; }
+    return config && config.layers ? config : NO_BASEMAP;
+  }
+
+  /* A Leaflet map on el with its background map: the one way every Wangge map is made. */
+  function makeMap(el, options) {
+    var config = basemapOf(el);
+    var map = L.map(el, Object.assign({ zoomControl: true, maxZoom: 19, minZoom: 3, zoomSnap: 0.5, attributionControl: config.layers.length > 0 }, options || {}));
+    config.layers.forEach(function (layer) {
+      var o = { maxZoom: map.getMaxZoom(), attribution: layer.attribution || "" };
+      if (layer.subdomains) { o.subdomains = layer.subdomains; }
+      if (layer.max_native_zoom != null) { o.maxNativeZoom = layer.max_native_zoom; }
+      // Below the file's lowest zoom nothing is drawn (scaling its tiles down would ask for thousands).
+      if (layer.min_native_zoom != null) { o.minZoom = layer.min_native_zoom; }
+      if (layer.bounds) { o.bounds = [[layer.bounds[1], layer.bounds[0]], [layer.bounds[3], layer.bounds[2]]]; }
+      L.tileLayer(layer.url, o).addTo(map);
+    });
+    el.classList.add(config.layers.length ? "has-basemap" : "no-basemap");
+    el.wanggeMap = map;
+    map.wanggeBasemap = config;
     return map;
+  }
+
+  function base(el, options) {
+    return makeMap(el, options);
   }
 
   function getJSON(url) {
@@ -40,8 +68,77 @@
         onEachFeature: onEach,
       });
       layer.addTo(map);
+      layer.collection = fc;
       return layer;
     });
+  }
+
+  /* Names written on the map at each outline's label point (a point inside it, from the server): one level at a
+     time by zoom (districts, streets, communities, grids), the nearest level the user has where theirs is
+     missing; a name that would overlap one already written is left out. Not clickable: a tap reaches the outline. */
+  var LABEL_LEVELS = ["district", "street", "community", "grid"];
+  var LABEL_STYLE = {
+    district: "font-weight:700;font-size:16px;line-height:1.2;color:#14325c",
+    street: "font-weight:700;font-size:14px;line-height:1.2;color:#1f4e8c",
+    community: "font-weight:600;font-size:13px;line-height:1.2;color:#2d5f9a",
+    grid: "font-weight:600;font-size:12px;line-height:1.2;color:#37474f",
+  };
+  var LABEL_SIZE = { district: 16, street: 14, community: 13, grid: 12 };
+
+  function labelLevel(zoom) {
+    return zoom < 10 ? 0 : zoom < 12.5 ? 1 : zoom < 14.5 ? 2 : 3;
+  }
+
+  function textWidth(text, size) {
+    var w = 0;
+    for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) > 0x2e80 ? size : size * 0.6; }
+    return w;
+  }
+
+  function labelLayer(map, collection, text) {
+    var pane = map.getPane("wangge-labels") || map.createPane("wangge-labels");
+    pane.style.zIndex = 590;  // above the outlines and the heat, below the markers
+    pane.style.pointerEvents = "none";
+    var group = L.layerGroup().addTo(map), byLevel = [[], [], [], []];
+    collection.features.forEach(function (f) {
+      var p = f.properties || {}, level = LABEL_LEVELS.indexOf(p.kind);
+      if (level < 0 || !p.label) { return; }
+      byLevel[level].push({ kind: p.kind, name: text ? text(p) : p.name, ll: L.latLng(p.label[1], p.label[0]) });
+    });
+    function chosen() {
+      var want = labelLevel(map.getZoom()), best = -1;
+      for (var i = 0; i < byLevel.length; i++) {
+        if (byLevel[i].length && (best < 0 || Math.abs(i - want) < Math.abs(best - want))) { best = i; }
+      }
+      return best;
+    }
+    function draw() {
+      group.clearLayers();
+      var level = chosen();
+      if (level < 0) { return; }
+      var view = map.getBounds().pad(0.2), taken = [];
+      byLevel[level].forEach(function (item) {
+        if (!view.contains(item.ll)) { return; }
+        var size = LABEL_SIZE[item.kind], p = map.latLngToContainerPoint(item.ll);
+        var half = textWidth(item.name, size) / 2 + 4, box = [p.x - half, p.y - size, p.x + half, p.y + size];
+        for (var i = 0; i < taken.length; i++) {
+          var t = taken[i];
+          if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) { return; }
+        }
+        taken.push(box);
+        group.addLayer(L.marker(item.ll, {
+          pane: "wangge-labels", interactive: false, keyboard: false,
+          icon: L.divIcon({
+            className: "wangge-label", iconSize: null,
+            html: '<span class="map-label map-label-' + item.kind + '" style="position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap;' +
+              LABEL_STYLE[item.kind] + ';text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff,0 0 1px #fff">' + escapeHtml(item.name) + "</span>",
+          }),
+        }));
+      });
+    }
+    map.on("zoomend moveend", draw);
+    draw();
+    return group;
   }
 
   function escapeHtml(text) {
@@ -107,15 +204,31 @@
     function say(text, warn) {
       if (status) { status.textContent = text; status.classList.toggle("warn", !!warn); }
     }
+    var areas = "", asked = 0;
+    function outside() {
+      say((el.dataset.outside || "").replace("%(area)s", areas).replace("（）", ""), true);
+    }
+    // The place picked named as people know it (district, street, community, grid), never as bare coordinates.
+    function describe(latlng, datum) {
+      var n = ++asked, fallback = (el.dataset.picked || "") + " " + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5);
+      if (!el.dataset.place) { say(fallback); return; }
+      say((el.dataset.picked || "") + " …");
+      getJSON(el.dataset.place + "?lng=" + latlng.lng.toFixed(6) + "&lat=" + latlng.lat.toFixed(6) + "&crs=" + encodeURIComponent(datum))
+        .then(function (data) {
+          if (n !== asked) { return; }
+          if (data.inside) { say((el.dataset.picked || "") + " " + data.label); } else { outside(); }
+        }).catch(function () { if (n === asked) { say(fallback); } });
+    }
     function place(latlng, source) {
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { icon: dotIcon("#d32f2f", 18) }).addTo(map); }
       lng.value = latlng.lng.toFixed(6); lat.value = latlng.lat.toFixed(6);
-      if (crs) { crs.value = source === "gps" ? "wgs84" : (el.dataset.crs || "wgs84"); }
-      say((el.dataset.picked || "") + " " + latlng.lng.toFixed(5) + ", " + latlng.lat.toFixed(5));
+      var datum = source === "gps" ? "wgs84" : (el.dataset.crs || "wgs84");
+      if (crs) { crs.value = datum; }
+      describe(latlng, datum);
       form.dispatchEvent(new CustomEvent("wangge:picked", { bubbles: true }));
     }
     map.on("click", function (e) {
-      if (bounded) { say(el.dataset.outside || "", true); } else { place(e.latlng, "map"); }
+      if (bounded) { outside(); } else { place(e.latlng, "map"); }
     });
     function style(f) {
       // Districts are filled (almost invisibly) so that a tap anywhere inside them reaches the layer.
@@ -125,6 +238,9 @@
     }
     outlines(map, el.dataset.outlines, null, style).then(function (layer) {
       bounded = layer.getLayers().length > 0;
+      var names = [];
+      layer.collection.features.forEach(function (f) { if (f.properties.kind === "district" && names.indexOf(f.properties.name) < 0) { names.push(f.properties.name); } });
+      areas = names.join("、");
       layer.eachLayer(function (l) { l.on("click", function (e) { L.DomEvent.stopPropagation(e); place(e.latlng, "map"); }); });
       if (lng.value && lat.value) {
         var ll = L.latLng(parseFloat(lat.value), parseFloat(lng.value));
@@ -134,7 +250,9 @@
       else if (focus) { map.fitBounds([[focus[1], focus[0]], [focus[3], focus[2]]], { padding: [20, 20] }); }
       else if (bounded) { map.fitBounds(layer.getBounds()); }
       else { map.fitWorld(); }
-    }).catch(function () { map.fitWorld(); });
+      labelLayer(map, layer.collection);
+      el.dataset.ready = "1";
+    }).catch(function () { if (!map._loaded) { map.fitWorld(); } });
     var button = document.getElementById(el.dataset.locate);
     if (button) {
       if (!navigator.geolocation) { button.disabled = true; }
@@ -235,27 +353,28 @@
     var map = base(el);
     var panel = document.getElementById(el.dataset.panel);
     var control = L.control.layers(null, null, { collapsed: window.innerWidth < 700 }).addTo(map);
-    var selected = null;
-    function labelZoom() { el.classList.toggle("zoomed-out", map.getZoom() < 14); }
-    map.on("zoomend", labelZoom);
+    var selected = null, byId = {};
+    function choose(layer, p) {
+      if (selected) { selected.setStyle({ fillColor: "#ffffff", weight: KIND_STYLE.grid.weight, color: KIND_STYLE.grid.color }); selected = null; }
+      if (p.kind === "grid") { layer.setStyle(SELECTED); selected = layer; }
+      if (panel && window.htmx) { htmx.ajax("GET", el.dataset.panelUrl.replace("/0/", "/" + p.id + "/"), { target: panel }); }
+    }
     outlines(map, el.dataset.outlines, function (feature, layer) {
       var p = feature.properties;
-      if (p.kind === "grid") {
-        // Grid codes (last segment) stay on the map once zoomed in far enough to read them.
-        layer.bindTooltip(p.code.slice(-3), { permanent: true, direction: "center", className: "grid-label" });
-      } else {
-        layer.bindTooltip(escapeHtml(p.name), { sticky: true });
-      }
-      layer.on("click", function () {
-        if (selected) { selected.setStyle({ fillColor: "#ffffff", weight: KIND_STYLE.grid.weight, color: KIND_STYLE.grid.color }); }
-        if (p.kind === "grid") { layer.setStyle(SELECTED); selected = layer; }
-        if (panel && window.htmx) { htmx.ajax("GET", el.dataset.panelUrl.replace("/0/", "/" + p.id + "/"), { target: panel }); }
-      });
+      byId[p.id] = layer;
+      layer.bindTooltip(escapeHtml(p.kind === "grid" ? p.name + " · " + p.code : p.name), { sticky: true });
+      layer.on("click", function () { choose(layer, p); });
     }).then(function (layer) {
       control.addOverlay(layer, labels.outlines);
       if (layer.getLayers().length) { map.fitBounds(layer.getBounds()); } else { map.fitWorld(); }
-      labelZoom();
-    }).catch(function () { map.fitWorld(); }).then(function () {
+      control.addOverlay(labelLayer(map, layer.collection), labels.names);
+    }).catch(function () { if (!map._loaded) { map.fitWorld(); } }).then(function () {
+      search(map, document.getElementById(el.dataset.search), labels, function (id) {
+        var layer = byId[id];
+        if (layer) { choose(layer, layer.feature.properties); }
+        return layer || null;
+      });
+    }).then(function () {
       return getJSON(el.dataset.cases);
     }).then(function (data) {
       var cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
@@ -300,6 +419,59 @@
       el.dataset.ready = "1";
     });
     return map;
+  }
+
+  /* 地图搜索: one box (form#map-search, its data-url answering JSON) finds places by address or name, grids by
+     code or name, points, ledger rows and cases by tracking code, in the user's territories. A result flies
+     there: the outline's bounds (and its panel, for an outline drawn on the map), or the point, marked. */
+  function search(map, form, labels, chooseOutline) {
+    if (!form) { return; }
+    var input = form.querySelector("input[name=q]"), list = form.querySelector("[data-results]");
+    var mark = L.layerGroup().addTo(map), asked = 0;
+    function show(html) { list.innerHTML = html; list.hidden = !html; }
+    function go(r) {
+      mark.clearLayers();
+      if (r.bounds) {
+        var b = L.latLngBounds([r.bounds[1], r.bounds[0]], [r.bounds[3], r.bounds[2]]);
+        map.flyToBounds(b, { padding: [24, 24], maxZoom: 17, duration: 0.8 });
+        var found = r.outline ? chooseOutline(r.outline) : null;
+        if (found && found.feature.properties.kind !== "grid") {
+          mark.addLayer(L.geoJSON(found.feature, { style: { color: "#b7791f", weight: 3, fill: false }, interactive: false }));
+        } else if (!found) {
+          mark.addLayer(L.rectangle(b, { color: "#b7791f", weight: 2, fill: false, dashArray: "6 4", interactive: false }));
+        }
+      }
+      if (r.point) {
+        var ll = L.latLng(r.point[1], r.point[0]);
+        if (!r.bounds) { map.flyTo(ll, Math.max(map.getZoom(), 17), { duration: 0.8 }); }
+        var text = "<strong>" + (r.url ? '<a href="' + escapeHtml(r.url) + '">' + escapeHtml(r.name) + "</a>" : escapeHtml(r.name)) + "</strong><br>" + escapeHtml(r.type_label + (r.detail ? " · " + r.detail : ""));
+        var ring = L.circleMarker(ll, { radius: 16, color: "#b7791f", weight: 3, fillColor: "#ffe08a", fillOpacity: 0.35 }).bindPopup(text);
+        mark.addLayer(ring);
+        mark.addLayer(L.marker(ll, { icon: dotIcon("#b7791f", 12) }).bindPopup(text));
+        map.once("moveend", function () { ring.openPopup(); });
+      }
+      if (!r.bounds && !r.point && r.url) { window.location.href = r.url; }
+    }
+    function ask() {
+      var q = input.value.trim(), n = ++asked;
+      if (!q) { show(""); return; }
+      getJSON(form.dataset.url + "?q=" + encodeURIComponent(q)).then(function (data) {
+        if (n !== asked) { return; }
+        if (!data.results.length) { show('<li class="muted">' + escapeHtml(labels.search_none) + "</li>"); return; }
+        show(data.results.map(function (r, i) {
+          return '<li><button type="button" data-i="' + i + '"><span class="badge">' + escapeHtml(r.type_label) + "</span> <b>" + escapeHtml(r.name) + "</b>" +
+            (r.detail ? ' <span class="muted">' + escapeHtml(r.detail) + "</span>" : "") + (r.bounds || r.point ? "" : ' <span class="muted">' + escapeHtml(labels.search_unplaced) + "</span>") + "</button></li>";
+        }).join("") + (data.truncated ? '<li class="muted">' + escapeHtml(labels.search_more) + "</li>" : ""));
+        list.querySelectorAll("button[data-i]").forEach(function (b) {
+          b.addEventListener("click", function () { go(data.results[+b.dataset.i]); show(""); });
+        });
+      }).catch(function () { if (n === asked) { show('<li class="warn">' + escapeHtml(labels.search_failed) + "</li>"); } });
+    }
+    var timer = null;
+    form.addEventListener("submit", function (e) { e.preventDefault(); window.clearTimeout(timer); ask(); });
+    input.addEventListener("input", function () { window.clearTimeout(timer); timer = window.setTimeout(ask, 300); });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") { show(""); } });
+    form.dataset.ready = "1";
   }
 
   function detailLink(pattern, id, text) {
@@ -356,7 +528,7 @@
     return Promise.resolve(pending);
   }
 
-  window.WanggeMaps = { base: base, pin: pin, pick: pick, full: full, HeatLayer: HeatLayer };
+  window.WanggeMaps = { map: makeMap, basemap: basemapOf, base: base, pin: pin, pick: pick, full: full, labels: labelLayer, HeatLayer: HeatLayer };
 
   // Each map element names its kind (data-map="pin", "pick" or "full"): no page needs a script of its own.
   document.querySelectorAll("[data-map]").forEach(function (el) {

@@ -6,7 +6,7 @@
    The drawing is written into the form's field on every change. Texts come from data- attributes. */
 (function () {
   "use strict";
-  if (!window.L || !L.PM) { return; }
+  if (!window.L || !L.PM || !window.WanggeMaps) { return; }
   var OWN = { color: "#b7791f", weight: 3, fillColor: "#ffe08a", fillOpacity: 0.35 };
   var PARENT = { color: "#14325c", weight: 2, dashArray: "6 4", fill: false };
   var SIBLING = { color: "#5b7083", weight: 1.5, dashArray: "4 4", fillColor: "#7b8794", fillOpacity: 0.08 };
@@ -21,10 +21,7 @@
     function say(text, warn) {
       if (status) { status.textContent = text; status.classList.toggle("warn", !!warn); }
     }
-    var map = L.map(el, { maxZoom: 19, minZoom: 3, zoomSnap: 0.5, attributionControl: !!el.dataset.tiles });
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
-    }
+    var map = WanggeMaps.map(el);  // with the configured background map (data-basemap)
     map.pm.setLang("zh");
     var context = L.geoJSON(others, {
       pmIgnore: true,

@@ -8,6 +8,16 @@
     return el ? el.dataset : null;
   }
 
+  // The place the verifier stands, by name (street, community, grid), from the server's locator; the coordinates
+  // stay in the form and in the title. No answer: the coordinates are shown.
+  function named(t, lng, lat, show) {
+    if (!t.place || !window.fetch) return;
+    fetch(t.place + "?lng=" + lng + "&lat=" + lat + "&crs=wgs84", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data && data.inside) show(data.label); })
+      .catch(function () {});
+  }
+
   function setUp(root) {
     var t = texts();
     if (!t || !root.querySelectorAll) return;
@@ -38,9 +48,11 @@
         navigator.geolocation.getCurrentPosition(function (pos) {
           lat.value = pos.coords.latitude.toFixed(6);
           lng.value = pos.coords.longitude.toFixed(6);
-          where.textContent = t.position + "：" + lng.value + ", " + lat.value +
-            "（" + t.accuracy + " " + Math.round(pos.coords.accuracy) + " m）";
+          var accuracy = "（" + t.accuracy + " " + Math.round(pos.coords.accuracy) + " m）";
+          where.textContent = t.position + "：" + lng.value + ", " + lat.value + accuracy;
+          where.title = lng.value + ", " + lat.value;
           btn.disabled = false;
+          named(t, lng.value, lat.value, function (label) { where.textContent = (t.named || t.position) + "：" + label + accuracy; });
         }, function (err) {
           where.textContent = t.failed + "：" + err.message;
           btn.disabled = false;

@@ -1,11 +1,10 @@
 /* A grid worker's day (reports:worker_day): the grid, the day's check-ins numbered in order and the path
-   between them, from the page's JSON (#day-map-data). */
+   between them, from the page's JSON (#day-map-data), on the background map of web/maps.js. */
 (function () {
   "use strict";
   var el = document.getElementById("day-map");
   var data = JSON.parse(document.getElementById("day-map-data").textContent);
-  var map = L.map(el, { attributionControl: !!el.dataset.tiles, maxZoom: 19 });
-  if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: data.tile_max_zoom, attribution: el.dataset.attribution || "" }).addTo(map); }
+  var map = WanggeMaps.map(el);  // with the configured background map (data-basemap)
   // The view first (the grid and every check-in in sight), then the layers.
   var path = data.points.map(function (p) { return [p.lat, p.lng]; });
   var grid = L.geoJSON(data.outlines, { style: { color: "#3e6fb0", weight: 2, fillColor: "#cfe0f7", fillOpacity: 0.45 } });

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import shapely
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wangge.accounts.models import User
+from wangge.core import geo
+from wangge.core.tracking import normalise_tracking_code
 from wangge.hazards.choices import OPEN_STATUSES as HAZARD_OPEN_STATUSES
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
 from wangge.ledgers.choices import MerchantKind, MerchantStatus, RecordStatus
-from wangge.ledgers.models import Building, Merchant
+from wangge.ledgers.models import Building, Estate, Merchant
 from wangge.places.models import Point, PointType
+from wangge.territory import locator
 from wangge.territory.choices import TerritoryKind
-from wangge.territory.maps import display_points, map_settings, public_collection, territory_collection
+from wangge.territory.maps import (
+    display_point,
+    display_points,
+    map_settings,
+    public_collection,
+    territory_collection,
+    tile_crs,
+)
 from wangge.territory.models import Territory
 from wangge.web import selectors
 from wangge.workorders import headlines
@@ -51,6 +63,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "clock": {c.value: str(c.label) for c in ClockState}
         | {ClockState.OVERDUE.value: headlines.label("step_overdue")},
         "point_types": [{"key": t.key, "name": t.name} for t in point_types],
+        "names": _("地名标注"),
+        "search_none": _("未找到，请换个说法：地址、网格编码或名称、点位名称、工单查询码"),
+        "search_unplaced": _("（无坐标，打开详情）"),
+        "search_more": _("结果较多，只列出前几条，请输入更完整的名称"),
+        "search_failed": _("搜索失败，请稍后再试"),
         **ledger_layer_labels(),
     }
     in_scope: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user)
@@ -256,3 +273,264 @@ def map_hazards(request: HttpRequest) -> JsonResponse:
     ]
     names = ("id", "code", "title", "lng", "lat", "status", "type", "overdue")
     return JsonResponse(columns(rows, names, xy=(3, 4)))
+
+
+# -- 地图搜索: one box for places, grids, points, ledger rows and cases, in the user's territories ----------------
+
+# At most this many results in all, and of one kind.
+SEARCH_LIMIT = 20
+SEARCH_PER_KIND = 8
+SEARCH_MAX_CHARS = 50
+# A tracking code is searched from this many characters on (its prefix is indexed).
+CODE_MIN_CHARS = 6
+KIND_ORDER = {"case": 0, "district": 1, "street": 2, "community": 3, "grid": 4, "building_node": 5}
+
+
+def _rank(text: str, *values: str) -> int:
+    """0: one value is the text, 1: starts with it, 2: contains it."""
+    folded = text.casefold()
+    best = 2
+    for value in values:
+        v = (value or "").casefold()
+        if v == folded:
+            return 0
+        if v.startswith(folded):
+            best = 1
+    return best
+
+
+def _bounds(geometry: dict[str, Any] | None) -> list[float] | None:
+    """West, south, east, north of a stored outline, in the tiles' datum."""
+    if not geometry:
+        return None
+    crs = tile_crs()
+    shown = geometry if crs == "wgs84" else geo.transform_geometry_from_wgs84(geometry, crs)
+    return [round(float(v), 6) for v in shapely.bounds(shapely.geometry.shape(shown))]
+
+
+def _point(lng: float | None, lat: float | None) -> list[float] | None:
+    return list(display_point(lng, lat)) if lng is not None and lat is not None else None
+
+
+def _parent_names(paths: list[str]) -> dict[str, str]:
+    """Name of the parent node of each path (one query for all)."""
+    step = Territory.steplen
+    parents = {p[:-step] for p in paths if len(p) > step}
+    return dict(Territory.objects.filter(path__in=parents).values_list("path", "name"))
+
+
+def _search_territories(user: Any, text: str) -> list[dict[str, Any]]:
+    rows = list(
+        Territory.objects.restrict(user)
+        .filter(Q(name__icontains=text) | Q(code__icontains=text))
+        .order_by("depth", "code")
+        .only("pk", "name", "code", "kind", "path", "depth", "geometry")[: SEARCH_PER_KIND * 4]
+    )
+    parents = _parent_names([t.path for t in rows])
+    out = []
+    for t in rows:
+        parent = parents.get(t.path[: -Territory.steplen], "")
+        out.append(
+            {
+                "type": t.kind,
+                "type_label": str(TerritoryKind(t.kind).label),
+                "name": t.name,
+                "detail": " · ".join(v for v in (parent, t.code) if v),
+                "bounds": _bounds(t.geometry),
+                "outline": t.pk if t.kind in OUTLINE_KINDS else None,
+                "rank": _rank(text, t.name, t.code),
+            }
+        )
+    return out
+
+
+def _search_points(user: Any, text: str) -> list[dict[str, Any]]:
+    rows: QuerySet[Point] = (
+        Point.objects.restrict(user)
+        .filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(address__icontains=text))
+        .select_related("type")
+        .order_by("code")[: SEARCH_PER_KIND * 2]
+    )
+    return [
+        {
+            "type": "point",
+            "type_label": p.type.name,
+            "name": p.name,
+            "detail": p.address or p.code,
+            "point": _point(p.lng, p.lat),
+            "rank": _rank(text, p.name, p.code, p.address),
+        }
+        for p in rows
+    ]
+
+
+def _search_buildings(user: Any, text: str) -> list[dict[str, Any]]:
+    rows: QuerySet[Building] = (
+        Building.objects.restrict(user)
+        .filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(address__icontains=text))
+        .select_related("grid")
+        .order_by("code")[: SEARCH_PER_KIND * 2]
+    )
+    pattern = ledger_layer_urls()["building"]
+    return [
+        {
+            "type": "building",
+            "type_label": str(_("楼栋")),
+            "name": b.name,
+            "detail": " · ".join(v for v in (b.address, b.grid.name) if v),
+            "point": _point(b.lng, b.lat),
+            "bounds": None if b.lng is not None and b.lat is not None else _bounds(b.grid.geometry),
+            "url": pattern.replace("/0/", f"/{b.pk}/") if pattern else None,
+            "rank": _rank(text, b.name, b.code, b.address),
+        }
+        for b in rows
+    ]
+
+
+def _search_estates(user: Any, text: str) -> list[dict[str, Any]]:
+    rows: QuerySet[Estate] = (
+        Estate.objects.restrict(user)
+        .filter(Q(name__icontains=text) | Q(address__icontains=text))
+        .select_related("community")
+        .order_by("code")[:SEARCH_PER_KIND]
+    )
+    pattern = _url_or_blank("web:ledger_estate")
+    return [
+        {
+            "type": "estate",
+            "type_label": str(_("小区")),
+            "name": e.name,
+            "detail": " · ".join(v for v in (e.address, e.community.name) if v),
+            "bounds": _bounds(e.community.geometry),
+            "url": pattern.replace("/0/", f"/{e.pk}/") if pattern else None,
+            "rank": _rank(text, e.name, e.address),
+        }
+        for e in rows
+    ]
+
+
+def _search_merchants(user: Any, text: str) -> list[dict[str, Any]]:
+    rows: QuerySet[Merchant] = (
+        Merchant.objects.restrict(user)
+        .filter(Q(name__icontains=text) | Q(address__icontains=text))
+        .select_related("grid")
+        .order_by("name")[:SEARCH_PER_KIND]
+    )
+    pattern = ledger_layer_urls()["merchant"]
+    return [
+        {
+            "type": "merchant",
+            "type_label": str(_("商户/单位")),
+            "name": m.name,
+            "detail": " · ".join(v for v in (m.address, m.grid.name) if v),
+            "point": _point(m.lng, m.lat),
+            "bounds": None if m.lng is not None and m.lat is not None else _bounds(m.grid.geometry),
+            "url": pattern.replace("/0/", f"/{m.pk}/") if pattern else None,
+            "rank": _rank(text, m.name, m.address),
+        }
+        for m in rows
+    ]
+
+
+def _search_cases(user: Any, text: str) -> list[dict[str, Any]]:
+    code = normalise_tracking_code(text)
+    if len(code) < CODE_MIN_CHARS or not code.isalnum() or not code.isascii():
+        return []
+    rows: list[tuple[int, str, str, str, float | None, float | None]] = list(
+        WorkOrder.objects.restrict(user)
+        .filter(tracking_code__startswith=code)
+        .order_by("tracking_code")
+        .values_list("pk", "tracking_code", "title", "status", "lng", "lat")[:SEARCH_PER_KIND]
+    )
+    return [
+        {
+            "type": "case",
+            "type_label": str(_("工单")),
+            "name": tracking_code,
+            "detail": f"{title} · {Status(status).label}",
+            "point": _point(lng, lat),
+            "url": reverse("web:case_detail", args=[pk]),
+            "rank": 0 if tracking_code == code else 1,
+        }
+        for pk, tracking_code, title, status, lng, lat in rows
+    ]
+
+
+SEARCHES = (
+    _search_cases,
+    _search_territories,
+    _search_points,
+    _search_buildings,
+    _search_estates,
+    _search_merchants,
+)
+
+
+def search_places(user: Any, text: str) -> tuple[list[dict[str, Any]], bool]:
+    """What ``text`` names in ``user``'s territories, best first (the text itself, then what starts with it, then
+    what contains it; cases, outlines from the district down, then points and ledger rows), and whether more
+    matched than are returned. Coordinates are in the tiles' datum."""
+    found: list[dict[str, Any]] = []
+    more = False
+    for i, find in enumerate(SEARCHES):
+        rows = find(user, text)
+        rows.sort(key=lambda r: r["rank"])
+        more = more or len(rows) > SEARCH_PER_KIND
+        for row in rows[:SEARCH_PER_KIND]:
+            row["order"] = (row.pop("rank"), i, KIND_ORDER.get(row["type"], 9))
+            found.append(row)
+    found.sort(key=lambda r: r["order"])
+    more = more or len(found) > SEARCH_LIMIT
+    results = []
+    for row in found[:SEARCH_LIMIT]:
+        row.pop("order")
+        results.append({"point": None, "bounds": None, "url": None, "outline": None, "detail": "", **row})
+    return results, more
+
+
+@login_required
+@require_GET
+def map_search(request: HttpRequest) -> JsonResponse:
+    """``?q=``: places, grids, points, ledger rows and cases the user may see (``search_places``)."""
+    text = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_CHARS]
+    if not text:
+        return JsonResponse({"query": "", "results": [], "truncated": False})
+    results, more = search_places(request.user, text)
+    return JsonResponse({"query": text, "results": results, "truncated": more})
+
+
+# -- Where a picked position lies, by name (citizen and staff pickers) -------------------------------------------
+
+
+@require_GET
+def map_place(request: HttpRequest) -> JsonResponse:
+    """``?lng=&lat=&crs=``: the district, street, community and grid holding the point, root first, or
+    ``inside: false``. Public (the citizen's appeal page): names only, from the in-memory locator."""
+    try:
+        lng, lat = float(request.GET.get("lng", "")), float(request.GET.get("lat", ""))
+    except ValueError:
+        return JsonResponse({"error": _("经纬度无效")}, status=400)
+    crs = request.GET.get("crs", "wgs84")
+    if crs not in geo.CRS_CHOICES or not (math.isfinite(lng) and math.isfinite(lat)) or abs(lat) > 90 or abs(lng) > 180:
+        return JsonResponse({"error": _("经纬度无效")}, status=400)
+    node = locator.locate(lng, lat, crs)
+    if node is None:
+        response = JsonResponse({"inside": False, "names": [], "label": ""})
+    else:
+        nodes = locator.chain(node)
+        if nodes is None:
+            step = Territory.steplen
+            prefixes = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
+            nodes = list(Territory.objects.filter(path__in=prefixes).order_by("depth"))
+        names = [n.name for n in nodes if n.kind in PLACE_KINDS]
+        response = JsonResponse({"inside": True, "names": names, "label": " ".join(names)})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+PLACE_KINDS = (TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COMMUNITY, TerritoryKind.GRID)
+
+routes = [
+    path("map/search.json", map_search, name="map_search"),
+    path("map/place.json", map_place, name="map_place"),
+]
