@@ -5,8 +5,10 @@ of the past year in every status with their history, and the consultations of th
 
 Everything is synthetic (``is_synthetic`` where the model has it) and deterministic (one generator per row kind,
 seeded from its key); phone numbers follow the made-up pattern 1xx-0000-xxxx and identity numbers carry a valid
-GB 11643 check character. Rows are written in bulk (the services audit row by row); the step writes one audit entry
-naming what it added. It is idempotent: once the district has synthetic advisers it is left alone.
+GB 11643 check character. A few communities show gaps for the coverage page: an adviser's appointment that ended
+last month, a police liaison transferred away. Rows are written in bulk (the services audit row by row); the step
+writes one audit entry naming what it added. It is idempotent: once the district has synthetic advisers it is left
+alone.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ LITERATES = 500
 AID_POINTS = 10
 AID_CASES = 86
 CONSULTATION_DAYS = 90
+ADVISER_GAP_EVERY = 40  # about 2 of 卫东区's 80 communities wait for a new adviser
+POLICE_GAP_EVERY = 27  # about 3 wait for a new police liaison
 DEMO_CLERK = "演示数据"
 LAW_FIRMS = tuple(
     f"平顶山{w}律师事务所（示例）" for w in ("安和", "明理", "正衡", "信达", "鹰城", "平衡", "公信", "恒诚")
@@ -184,14 +188,17 @@ def _advisers(
     links, services = [], []
     kinds = list(ServiceKind.values)
     days = _working_days_back(today, 365)
-    for community in communities:
+    for i, community in enumerate(communities):
         rng = rng_for(f"adviser-service:{community.code}")
         adviser = advisers[community.pk]
-        links.append(
-            AdviserCommunity(
-                adviser=adviser, community=community, since=today - dt.timedelta(days=int(rng.integers(200, 1100)))
-            )
+        since = today - dt.timedelta(days=int(rng.integers(200, 1100)))
+        # One community in ADVISER_GAP_EVERY: the appointment ended last month and awaits a successor.
+        until = (
+            today - dt.timedelta(days=int(rng.integers(5, 30)))
+            if i % ADVISER_GAP_EVERY == ADVISER_GAP_EVERY - 1
+            else None
         )
+        links.append(AdviserCommunity(adviser=adviser, community=community, since=since, until=until))
         for _n in range(int(rng.integers(4, 9))):
             kind = kinds[int(rng.integers(len(kinds)))]
             services.append(
@@ -240,7 +247,7 @@ def _liaisons(
 ) -> None:
     """A judge, a prosecutor, a police officer of the street's station and a lawyer for each community."""
     rows = []
-    for community in communities:
+    for i, community in enumerate(communities):
         rng = rng_for(f"liaison:{community.code}")
         street = strip_suffix(street_of[community.pk].name)
         since = today - dt.timedelta(days=int(rng.integers(60, 700)))
@@ -250,8 +257,11 @@ def _liaisons(
             LiaisonRole.POLICE: f"{street.removesuffix('街道').removesuffix('乡')}派出所",
             LiaisonRole.LAWYER: LAW_FIRMS[int(rng.integers(len(LAW_FIRMS)))],
         }
+        # One community in POLICE_GAP_EVERY: its police liaison was transferred and not yet replaced.
+        gap = i % POLICE_GAP_EVERY == POLICE_GAP_EVERY - 1
         for role, institution in institutions.items():
             phone = fake_mobile(rng)
+            ends = today - dt.timedelta(days=int(rng.integers(3, 20))) if gap and role == LiaisonRole.POLICE else None
             rows.append(
                 Liaison(
                     role=role,
@@ -261,6 +271,7 @@ def _liaisons(
                     phone_index=blind_index(phone),
                     community=community,
                     starts_on=since,
+                    ends_on=ends,
                     is_synthetic=True,
                 )
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -16,7 +17,7 @@ from wangge.legalservice.services import adviser_create, literate_create
 from wangge.legalservice.tests.conftest import ID_NUMBER, apply
 
 
-def api(user: object | None) -> APIClient:
+def api(user: Any) -> APIClient:
     c = APIClient()
     if user is not None:
         c.force_authenticate(user)
