@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts import permissions
 from wangge.accounts.choices import Role
@@ -15,6 +17,8 @@ from wangge.reports.bulletins import day_bounds
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
+from wangge.workorders.models import Event, WorkOrder
+from wangge.workorders.workflow import TRANSITIONS
 
 
 def bulletins_for(user: Any) -> QuerySet[Bulletin]:
@@ -130,6 +134,41 @@ def worker_days(user: Any, *, day: dt.date, under: Territory | None = None) -> l
         )
     rows.sort(key=lambda r: (r.grids[0].path if r.grids else "~", r.worker.username))
     return rows
+
+
+# Steps a grid worker takes in the field that belong in their day's log.
+FIELD_STEPS = ("resolve_on_site", "verify_pass", "verify_fail")
+
+
+def daily_log_draft(user: Any, *, day: dt.date) -> str:
+    """What the user's log of ``day`` starts from before they write it: the day's check-ins, the cases they
+    reported and the cases they checked or resolved on the spot, one line each kind (empty when none)."""
+    start, end = day_bounds(day)
+    lines = []
+    checkins = list(checkins_for(user, worker_id=user.pk, day=day))
+    if checkins:
+        stops = [
+            f"{timezone.localtime(c.at):%H:%M} {(c.grid or c.territory).name}" + (f"（{c.note}）" if c.note else "")
+            for c in checkins
+        ]
+        lines.append(_("巡查签到 %(n)d 次：%(stops)s") % {"n": len(stops), "stops": "；".join(stops)})
+    filed = list(
+        WorkOrder.objects.filter(filed_by=user, received_at__gte=start, received_at__lt=end).order_by("received_at")
+    )
+    if filed:
+        named = "；".join(f"{wo.tracking_code} {wo.title}" for wo in filed)
+        lines.append(_("上报事件 %(n)d 件：%(cases)s") % {"n": len(filed), "cases": named})
+    steps = list(
+        Event.objects.filter(actor=user, name__in=FIELD_STEPS, at__gte=start, at__lt=end)
+        .select_related("work_order")
+        .order_by("at")
+    )
+    if steps:
+        named = "；".join(
+            f"{ev.work_order.tracking_code} {ev.work_order.title}（{TRANSITIONS[ev.name].label}）" for ev in steps
+        )
+        lines.append(_("核查和现场处置 %(n)d 件：%(cases)s") % {"n": len(steps), "cases": named})
+    return "\n".join(lines)
 
 
 def daily_log_for(user: Any, *, worker_id: int, day: dt.date) -> DailyLog | None:

@@ -249,7 +249,15 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
         "reports/patrol.html",
         {
             "form": form,
-            "log_form": DailyLogForm(initial={"date": log_day, "summary": log.summary if log else ""}),
+            "log_form": DailyLogForm(
+                initial={
+                    "date": log_day,
+                    # An unwritten log starts from what the day's records say (check-ins, reports, checks).
+                    "summary": log.summary
+                    if log and log.summary
+                    else selectors.daily_log_draft(request.user, day=log_day),
+                }
+            ),
             "checkins": selectors.checkins_for(request.user, worker_id=_uid(request), day=today),
             "log": log,
             "log_day": log_day,

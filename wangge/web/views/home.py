@@ -73,7 +73,8 @@ HOME_INTAKE = "intake"
 
 def grid_actions(user: Any, queue: QuerySet[WorkOrder], now: dt.datetime) -> list[dict[str, Any]]:
     """The grid worker's day as big buttons on the phone: 上报, 签到 (with today's count), 一日志 (whether
-    today's log is in), 待核查 (replied cases of their grids awaiting their check), 待办 (their whole queue).
+    today's log is in), 待核查 (replied cases of their grids awaiting their check); their whole queue is
+    the 待我处理 figure below.
     Each button is one row here; a new duty (巡查任务) is one more."""
     from wangge.reports import selectors as patrol
 
@@ -107,7 +108,6 @@ def grid_actions(user: Any, queue: QuerySet[WorkOrder], now: dt.datetime) -> lis
             "label": _("待核查"),
             "count": to_verify,
         },
-        {"key": "queue", "url": reverse("web:workbench"), "label": _("我的待办"), "count": queue.count(), "wide": True},
     ]
 
 
