@@ -36,6 +36,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'wangge.sqlite3'}")
+# A read replica of the database for the reports (config.routers); empty: none.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 REDIS_URL = env_str("REDIS_URL", "")
 # The operator states that the platform runs as one process (per-process rate limits are then exact).
 SINGLE_PROCESS = env_bool("WANGGE_SINGLE_PROCESS")

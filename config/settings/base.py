@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from config.routers import replica_settings
 from wangge.ops.logging import logging_config
 
 BASE_DIR: Path = env.BASE_DIR
@@ -110,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# A read replica for the reports (DATABASE_REPLICA_URL): the bulletins read from it through config.routers;
+# unset, there is no second database and no router.
+_replica, DATABASE_ROUTERS = replica_settings(env.DATABASE_REPLICA_URL)
+DATABASES.update(_replica)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from wangge.accounts.models import Unit
 from wangge.core.errors import NotFound
 from wangge.core.masking import mask_numbers
+from wangge.core.replica import replica_reads
 from wangge.hazards import selectors as hazard_selectors
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
@@ -148,6 +149,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
+@replica_reads()  # a report: a read replica serves it when one is configured (config.routers)
 def compute(scope: BulletinScope, day: dt.date, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """The bulletin of ``day`` for ``scope`` as of ``now`` (capped at the end of the day)."""
     start, end = day_bounds(day)

@@ -7,11 +7,13 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.fields import ProtectedCharField
 from wangge.core.scoping import ScopedModel
 from wangge.workorders.choices import (
+    OPEN_STATUSES,
     AppealType,
     AttachmentKind,
     CategoryKind,
@@ -27,6 +29,9 @@ from wangge.workorders.choices import (
     SupervisionLevel,
     Urgency,
 )
+
+# The open statuses in a fixed order (the partial indexes' condition is written into the migration).
+OPEN_INDEXED = sorted(OPEN_STATUSES)
 
 
 class CategorySet(models.Model):
@@ -327,6 +332,21 @@ class WorkOrder(ScopedModel):
             models.Index(fields=["assigned_unit", "status"]),
             models.Index(fields=["due_at", "district"]),
             models.Index(fields=["received_at", "district"]),
+            # A city's tables (bench/scale.py, docs/performance.md): the open cases are a small part of all, so
+            # the screens that show them (map, home page, 日通报) read partial indexes of the open ones only.
+            models.Index(fields=["received_at"], condition=Q(status__in=OPEN_INDEXED), name="wo_open_received"),
+            models.Index(
+                fields=["scope_path"],
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(status__in=OPEN_INDEXED),
+                name="wo_open_scope",
+            ),
+            models.Index(
+                fields=["scope_path"],
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(supervision__in=[SupervisionLevel.YELLOW, SupervisionLevel.RED]),
+                name="wo_supervised_scope",
+            ),
         ]
 
     def __str__(self) -> str:
