@@ -12,7 +12,8 @@
     if (!charts[id]) charts[id] = echarts.init(document.getElementById(id), "dark", { renderer: "canvas" });
     return charts[id];
   }
-  function fs(vw) { return Math.round(window.innerWidth * vw / 100); }
+  // Chart texts scale with the screen, never below their size on a 1600 px screen (a phone reads them too).
+  function fs(vw) { return Math.round(Math.max(window.innerWidth, 1600) * vw / 100); }
   function pct(v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%"; }
   function setText(id, v) { document.getElementById(id).textContent = v; }
   // Tooltips are HTML: every name (territory, unit, category) is escaped before it is put in one.

@@ -68,6 +68,22 @@ def visit(page: Any, url: str, name: str, shot: Any) -> None:  # noqa: F811
     shot(page, name)
 
 
+def dashboard(page: Any, live_server: Any, shot: Any) -> None:  # noqa: F811
+    """The 大屏 is no fixed 1920 px page: one scrolling column on the phone, the whole wall screen on one
+    screen at 1920×1080 and on a laptop."""
+    visit(page, f"{live_server.url}/reports/dashboard/", "phone-leader-4-dashboard", shot)
+    page.wait_for_function("() => document.getElementById('k-open').textContent !== '—'")
+    fits(page)
+    shot(page, "phone-leader-4-dashboard")
+    for width, height in ((1920, 1080), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        size = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        assert size == [width, height], size
+        shot(page, f"dashboard-{width}")
+    page.set_viewport_size(PHONE)
+
+
 ROLES = [
     # username, the case they open, what their home says
     ("worker", "own", "我的网格"),
@@ -105,6 +121,8 @@ def test_every_role_and_the_citizen_fit_a_phone(browser: Any, live_server: Any, 
             assert page.locator("select[name=crs]").count() == 0
             visit(page, f"{live_server.url}/cases/new/", "phone-worker-5-report", shot)
             visit(page, f"{live_server.url}/offline/", "phone-worker-6-outbox", shot)
+        if username == "leader":
+            dashboard(page, live_server, shot)
         page.context.close()
 
     citizen = phone(browser)
