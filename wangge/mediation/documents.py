@@ -130,6 +130,7 @@ def agreement_pdf(dispute: Dispute) -> bytes:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), f),
             ]
         )
     )
@@ -161,7 +162,7 @@ def agreement_pdf(dispute: Dispute) -> bytes:
         [Paragraph(_p(f"{day.year} 年 {day.month} 月 {day.day} 日"), cell), "", ""],
     ]
     sign_table = Table(signs, colWidths=[80 * mm, 50 * mm, 50 * mm], rowHeights=[12 * mm] * len(signs))
-    sign_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    sign_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("FONTNAME", (0, 0), (-1, -1), f)]))
     story.append(sign_table)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

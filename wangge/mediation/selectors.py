@@ -26,6 +26,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.scoping import scope_for
 from wangge.mediation.choices import (
     OPEN_STATUSES,
     RESOLVED_STATUSES,
@@ -34,7 +35,7 @@ from wangge.mediation.choices import (
     RiskLevel,
     Track,
 )
-from wangge.mediation.models import Dispute, DisputeStint, DisputeType, Mediator
+from wangge.mediation.models import Dispute, DisputeStint, DisputeType, MediationOrganisation, Mediator
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 
@@ -46,6 +47,8 @@ __all__ = [
     "in_subtree",
     "is_overdue",
     "mediator_caseloads",
+    "mediators_for",
+    "organisations_for",
 ]
 
 DEFINITIONS = {
@@ -178,6 +181,33 @@ def dispute_summary(
         "by_track": by_track,
         "definitions": {key: str(text) for key, text in DEFINITIONS.items()},
     }
+
+
+def _serving_q(user: Any, field: str) -> Q | None:
+    """Organisations at, under or above the user's grants: a grid worker sees their community's and street's
+    committees and the district's 行政调解 units and court (None: no restriction)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    q = Q(pk__in=[])
+    step = Territory.steplen
+    for path in scope.territory_paths:
+        ancestors = [path[:i] for i in range(step, len(path), step)]
+        q |= Q(**{f"{field}__startswith": path}) | Q(**{f"{field}__in": ancestors})
+    return q
+
+
+def organisations_for(user: Any) -> QuerySet[MediationOrganisation]:
+    """The mediation organisations serving the user's territory (the register is no secret within it)."""
+    q = _serving_q(user, "territory__path")
+    qs = MediationOrganisation.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+def mediators_for(user: Any) -> QuerySet[Mediator]:
+    q = _serving_q(user, "organisation__territory__path")
+    qs = Mediator.objects.all()
+    return qs if q is None else qs.filter(q)
 
 
 def mediator_caseloads(qs: QuerySet[Mediator]) -> QuerySet[Mediator]:

@@ -655,6 +655,12 @@ def _organisation(value: Any, dispute: Dispute) -> MediationOrganisation:
         raise ValidationFailed(
             _("调解组织不存在或已停用"), code=ErrorCode.INVALID_ORGANISATION, details=[{"field": "organisation"}]
         )
+    if not dispute.grid.path.startswith(org.territory.path):
+        raise ValidationFailed(
+            _("%(org)s不负责该纠纷所在辖区") % {"org": org.name},
+            code=ErrorCode.INVALID_ORGANISATION,
+            details=[{"field": "organisation"}],
+        )
     return org
 
 

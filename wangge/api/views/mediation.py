@@ -37,7 +37,20 @@ from wangge.core.errors import NotFound, ValidationFailed
 from wangge.core.validators import mask_id_number, mask_phone
 from wangge.core.workflow import Input
 from wangge.ledgers.models import Resident
-from wangge.mediation.choices import CauseClass, DisputeSource, PartyKind, PartySide, RiskLevel
+from wangge.mediation.choices import (
+    AgreementKind,
+    CauseClass,
+    Confirmation,
+    DisputeSource,
+    DisputeStatus,
+    MediatorKind,
+    OrganisationKind,
+    Outcome,
+    PartyKind,
+    PartySide,
+    RiskLevel,
+    Track,
+)
 from wangge.mediation.documents import agreement_pdf
 from wangge.mediation.filtersets import DisputeFilterSet, MediatorFilterSet, OrganisationFilterSet
 from wangge.mediation.models import (
@@ -50,13 +63,23 @@ from wangge.mediation.models import (
     MediationOrganisation,
     Mediator,
 )
-from wangge.mediation.selectors import dispute_summary, mediator_caseloads
+from wangge.mediation.selectors import dispute_summary, mediator_caseloads, mediators_for, organisations_for
 from wangge.mediation.services import dispute_from_work_order, dispute_register, dispute_transition
 from wangge.mediation.workflow import EVENT_LABELS, WORKFLOW, available
 from wangge.territory.models import Territory
 from wangge.workorders.models import WorkOrder
 
 # --- serializers -------------------------------------------------------------------------------------------
+# Choices travel as plain text (their values listed in the help), so no enum component of the schema is named
+# after a field other apps use too (``status``, ``kind``); the services check every value.
+
+
+def _values(choices: Any) -> str:
+    return "；".join(f"{value}={label}" for value, label in choices.choices)
+
+
+def _text(choices: Any, **kw: Any) -> serializers.CharField:
+    return serializers.CharField(read_only=True, help_text=_values(choices), **kw)
 
 
 class DisputeTypeSerializer(serializers.ModelSerializer[DisputeType]):
@@ -65,7 +88,8 @@ class DisputeTypeSerializer(serializers.ModelSerializer[DisputeType]):
         fields = ["id", "key", "name", "ordering", "is_active"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer[MediationOrganisation]):
+class MediationOrganisationSerializer(serializers.ModelSerializer[MediationOrganisation]):
+    kind = _text(OrganisationKind)
     territory = serializers.CharField(source="territory.code", read_only=True, help_text=gettext_lazy("辖区编码"))
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     track = serializers.SerializerMethodField(help_text=gettext_lazy("调解类型：people、administrative、judicial"))
@@ -81,6 +105,7 @@ class OrganisationSerializer(serializers.ModelSerializer[MediationOrganisation])
 
 
 class MediatorSerializer(serializers.ModelSerializer[Mediator]):
+    kind = _text(MediatorKind)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     communities = serializers.SerializerMethodField(help_text=gettext_lazy("联系社区编码"))
     phone = serializers.SerializerMethodField(help_text=gettext_lazy("联系电话（脱敏）"))
@@ -112,7 +137,9 @@ class MediatorSerializer(serializers.ModelSerializer[Mediator]):
         return mask_phone(obj.phone or "")
 
 
-class PartySerializer(serializers.ModelSerializer[DisputeParty]):
+class DisputePartySerializer(serializers.ModelSerializer[DisputeParty]):
+    side = _text(PartySide)
+    kind = _text(PartyKind)
     id_number = serializers.SerializerMethodField(help_text=gettext_lazy("公民身份号码（默认脱敏）"))
     phone = serializers.SerializerMethodField(help_text=gettext_lazy("联系电话（默认脱敏）"))
 
@@ -139,7 +166,8 @@ class PartySerializer(serializers.ModelSerializer[DisputeParty]):
         return full if full is not None else mask_phone(obj.phone or "")
 
 
-class StintSerializer(serializers.ModelSerializer[DisputeStint]):
+class DisputeStintSerializer(serializers.ModelSerializer[DisputeStint]):
+    track = _text(Track)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     mediator_name = serializers.CharField(source="mediator.name", read_only=True, default="")
 
@@ -157,13 +185,15 @@ class StintSerializer(serializers.ModelSerializer[DisputeStint]):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer[DisputeSession]):
+class DisputeSessionSerializer(serializers.ModelSerializer[DisputeSession]):
     class Meta:
         model = DisputeSession
         fields = ["held_on", "place", "attendees", "notes"]
 
 
-class EventSerializer(serializers.ModelSerializer[DisputeEvent]):
+class DisputeEventSerializer(serializers.ModelSerializer[DisputeEvent]):
+    from_status = _text(DisputeStatus)
+    to_status = _text(DisputeStatus)
     step_label = serializers.SerializerMethodField(help_text=gettext_lazy("操作名称"))
 
     class Meta:
@@ -175,6 +205,12 @@ class EventSerializer(serializers.ModelSerializer[DisputeEvent]):
 
 
 class DisputeSerializer(serializers.ModelSerializer[Dispute]):
+    source = _text(DisputeSource)  # type: ignore[assignment]
+    cause_class = _text(CauseClass)
+    risk_level = _text(RiskLevel)
+    status = _text(DisputeStatus)
+    track = _text(Track)
+    outcome = _text(Outcome)
     type = serializers.CharField(source="type.key", read_only=True, help_text=gettext_lazy("纠纷类型键"))
     grid = serializers.CharField(source="grid.code", read_only=True, help_text=gettext_lazy("网格编码"))
     grid_name = serializers.CharField(source="grid.name", read_only=True)
@@ -214,10 +250,12 @@ class DisputeSerializer(serializers.ModelSerializer[Dispute]):
 
 
 class DisputeDetailSerializer(DisputeSerializer):
-    parties = PartySerializer(many=True, read_only=True)
-    stints = StintSerializer(many=True, read_only=True)
-    sessions = SessionSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    agreement_kind = _text(AgreementKind)
+    confirmation = _text(Confirmation)
+    parties = DisputePartySerializer(many=True, read_only=True)
+    stints = DisputeStintSerializer(many=True, read_only=True)
+    sessions = DisputeSessionSerializer(many=True, read_only=True)
+    events = DisputeEventSerializer(many=True, read_only=True)
 
     class Meta(DisputeSerializer.Meta):
         fields = [
@@ -244,9 +282,9 @@ class DisputeDetailSerializer(DisputeSerializer):
         ]
 
 
-class PartyInSerializer(serializers.Serializer[Any]):
-    side = serializers.ChoiceField(choices=PartySide.choices, required=False)
-    kind = serializers.ChoiceField(choices=PartyKind.choices, required=False)
+class DisputePartyInSerializer(serializers.Serializer[Any]):
+    side = serializers.CharField(required=False, help_text=_values(PartySide))
+    kind = serializers.CharField(required=False, help_text=_values(PartyKind))
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     resident = serializers.PrimaryKeyRelatedField(
         queryset=Resident.objects.all(), required=False, allow_null=True, help_text=gettext_lazy("基础台账人员 id")
@@ -265,16 +303,16 @@ class PartyInSerializer(serializers.Serializer[Any]):
 class DisputeCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    source = serializers.ChoiceField(choices=DisputeSource.choices, required=False)  # type: ignore[assignment]
+    source = serializers.CharField(required=False, help_text=_values(DisputeSource))  # type: ignore[assignment]
     source_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     work_order = serializers.IntegerField(
         required=False, help_text=gettext_lazy("转调解：工单 id（地点与来源取自工单）")
     )
-    cause_class = serializers.ChoiceField(choices=CauseClass.choices)
+    cause_class = serializers.CharField(help_text=_values(CauseClass))
     type = serializers.SlugRelatedField(
         slug_field="key", queryset=DisputeType.objects.all(), help_text=gettext_lazy("纠纷类型键")
     )
-    parties = PartyInSerializer(many=True)
+    parties = DisputePartyInSerializer(many=True)
     grid = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Territory.objects.all(),
@@ -289,7 +327,7 @@ class DisputeCreateSerializer(serializers.Serializer[Any]):
     people_count = serializers.IntegerField(required=False, allow_null=True)
     threat_of_violence = serializers.BooleanField(required=False, default=False)
     petition_risk = serializers.BooleanField(required=False, default=False)
-    declared_risk = serializers.ChoiceField(choices=RiskLevel.choices, required=False, default=RiskLevel.LOW)
+    declared_risk = serializers.CharField(required=False, default=RiskLevel.LOW, help_text=_values(RiskLevel))
     found_at = serializers.DateTimeField(required=False, allow_null=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -314,7 +352,7 @@ DisputeTransitionSerializer = payload_serializer(
 )
 
 
-class SummaryQuerySerializer(serializers.Serializer[Any]):
+class DisputeSummaryQuerySerializer(serializers.Serializer[Any]):
     territory = serializers.CharField(required=False, help_text=gettext_lazy("辖区编码（缺省为可见的最高一级）"))
     start = serializers.DateField(required=False, help_text=gettext_lazy("起始日期"))
     end = serializers.DateField(required=False, help_text=gettext_lazy("截止日期"))
@@ -333,9 +371,12 @@ class DisputeTypeViewSet(ListViewSet):
 @extend_schema_view(list=extend_schema(summary="调解组织"), retrieve=extend_schema(summary="调解组织详情"))
 class OrganisationViewSet(ListViewSet):
     filterset_class = OrganisationFilterSet
-    serializer_class = OrganisationSerializer
+    serializer_class = MediationOrganisationSerializer
     queryset = MediationOrganisation.objects.select_related("territory").order_by("kind", "name")
-    scope = TERRITORY
+    scope = SHARED  # narrowed below to the organisations serving the requester's territory
+
+    def refine_queryset(self, qs: QuerySet[MediationOrganisation]) -> QuerySet[MediationOrganisation]:
+        return qs.filter(pk__in=organisations_for(self.request.user).values("pk"))
 
 
 @extend_schema_view(list=extend_schema(summary="调解员（含办案量）"), retrieve=extend_schema(summary="调解员详情"))
@@ -343,10 +384,11 @@ class MediatorViewSet(ListViewSet):
     filterset_class = MediatorFilterSet
     serializer_class = MediatorSerializer
     queryset = Mediator.objects.select_related("organisation").order_by("organisation_id", "name", "id")
-    scope = TERRITORY
+    scope = SHARED  # narrowed below to the mediators of the organisations serving the requester's territory
 
     def refine_queryset(self, qs: QuerySet[Mediator]) -> QuerySet[Mediator]:
-        return mediator_caseloads(qs).prefetch_related("communities")
+        mine = qs.filter(pk__in=mediators_for(self.request.user).values("pk"))
+        return mediator_caseloads(mine).prefetch_related("communities")
 
 
 def _transition_payload(request: Request, validated: dict[str, Any]) -> dict[str, Any]:
@@ -474,7 +516,7 @@ class DisputeViewSet(ListViewSet, mixins.CreateModelMixin):
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def summary(self, request: Request) -> Response:
-        query = SummaryQuerySerializer(data=request.query_params)
+        query = DisputeSummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         visible = Territory.objects.restrict(request.user)
         code = query.validated_data.get("territory")

@@ -45,7 +45,15 @@ from wangge.mediation.documents import agreement_pdf
 from wangge.mediation.filtersets import DisputeFilterSet
 from wangge.mediation.models import Dispute, DisputeType, MediationOrganisation, Mediator
 from wangge.mediation.risk import RULE_TEXT
-from wangge.mediation.selectors import DEFINITIONS, dispute_summary, high_risk_open, is_overdue, mediator_caseloads
+from wangge.mediation.selectors import (
+    DEFINITIONS,
+    dispute_summary,
+    high_risk_open,
+    is_overdue,
+    mediator_caseloads,
+    mediators_for,
+    organisations_for,
+)
 from wangge.mediation.services import (
     dispute_from_work_order,
     dispute_register,
@@ -71,19 +79,28 @@ PARTY_ROWS = 3  # the form offers three parties; more through the API
 
 def _organisation_field(obj: Any, user: Any, i: Any) -> forms.Field:
     qs: QuerySet[MediationOrganisation] = (
-        MediationOrganisation.objects.restrict(user).filter(is_active=True).order_by("kind", "name")
+        organisations_for(user)
+        .filter(is_active=True, territory__path__in=_ancestor_paths(obj))
+        .order_by("kind", "name")
     )
     return forms.ModelChoiceField(label=i.label, queryset=qs, required=i.required)
 
 
 def _mediator_field(obj: Any, user: Any, i: Any) -> forms.Field:
     qs: QuerySet[Mediator] = (
-        Mediator.objects.restrict(user)
+        mediators_for(user)
+        .filter(organisation__territory__path__in=_ancestor_paths(obj))
         .filter(is_active=True)
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
     return MediatorChoiceField(label=i.label, queryset=qs, required=i.required)
+
+
+def _ancestor_paths(dispute: Dispute) -> list[str]:
+    """The paths of the nodes at or above the dispute's grid: the organisations that may take it."""
+    path, step = dispute.grid.path, Territory.steplen
+    return [path[:i] for i in range(step, len(path) + 1, step)]
 
 
 class MediatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -505,9 +522,9 @@ def dispute_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 def mediation_register(request: HttpRequest) -> HttpResponse:
     """The mediation organisations and mediators in the user's scope, with caseloads and outcomes."""
     user = request.user
-    mediators = mediator_caseloads(Mediator.objects.restrict(user)).prefetch_related("communities").order_by("name")
+    mediators = mediator_caseloads(mediators_for(user)).prefetch_related("communities").order_by("name")
     organisations: QuerySet[MediationOrganisation] = (
-        MediationOrganisation.objects.restrict(user)
+        organisations_for(user)
         .select_related("territory")
         .annotate(cases=Count("stints__dispute", distinct=True))
         .prefetch_related(Prefetch("mediators", queryset=mediators))
