@@ -73,6 +73,7 @@ __all__ = [
     "legal_aid_apply",
     "legal_aid_transition",
     "liaison_create",
+    "liaison_end",
     "literate_create",
     "review_due",
 ]
@@ -385,6 +386,26 @@ def liaison_create(
             ends_on=ends_on,
         )
         audit.record(actor=actor, action="legalservice.liaison_create", obj=liaison, after=audit.snapshot(liaison))
+    return liaison
+
+
+def liaison_end(*, actor: ActorLike, liaison: Liaison, ends_on: dt.date) -> Liaison:
+    """End a liaison assignment on ``ends_on`` (a transfer, a rotation); the row stays as history."""
+    require(actor)
+    if ends_on < liaison.starts_on:
+        raise ValidationFailed(
+            _("结束日期不能早于开始日期"),
+            code=ErrorCode.DATES_REVERSED,
+            details=[{"field": "ends_on", "error": ErrorCode.DATES_REVERSED, "reason": _("结束日期不能早于开始日期")}],
+        )
+    with transaction.atomic():
+        _check_keeper(actor, liaison.community, "community")
+        before = audit.snapshot(liaison)
+        liaison.ends_on = ends_on
+        liaison.save(update_fields=["ends_on", "updated_at"])
+        audit.record(
+            actor=actor, action="legalservice.liaison_update", obj=liaison, before=before, after=audit.snapshot(liaison)
+        )
     return liaison
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from wangge.core.models import AuditEntry
 from wangge.legalservice.choices import AidStatus, ConsultChannel, LiaisonRole, ServiceKind
 from wangge.legalservice.models import AdviserService, Consultation, LegalAdviser, LegalAidCase, LegalLiterate
+from wangge.legalservice.selectors import coverage
 from wangge.legalservice.services import (
     adviser_create,
     aid_point_create,
@@ -218,3 +219,40 @@ def test_reveal_is_for_the_entitled_and_audited(filled: SimpleNamespace) -> None
     phone = client_for(filled.community_staff).post(reverse("web:legal_adviser_reveal", args=[filled.adviser.pk]))
     assert "13900002222" in phone.content.decode()
     assert AuditEntry.objects.filter(action="legalservice.legaladviser_reveal").count() == 1
+
+
+def test_ending_a_liaison_keeps_it_as_history(filled: SimpleNamespace) -> None:
+    from wangge.legalservice.models import Liaison
+
+    liaison = Liaison.objects.get(person_name="陈志远")
+    c = client_for(filled.street_staff)
+    assert "结束联系" in c.get(reverse("web:legal_liaisons")).content.decode()
+    url = reverse("web:legal_liaison_end", args=[liaison.pk])
+    refused = c.post(url, {"ends_on": "2024-12-31"})
+    assert refused.status_code == 200 and "结束日期不能早于开始日期" in refused.content.decode()
+    assert c.post(url, {"ends_on": dt.date.today().isoformat()}).status_code == 302
+    liaison.refresh_from_db()
+    assert liaison.ends_on == dt.date.today()
+    assert client_for(filled.other_street).get(url).status_code == 404
+    assert client_for(filled.leader).get(url).status_code == 404  # a leader views, never changes
+
+
+def test_releasing_an_adviser_from_a_community(filled: SimpleNamespace) -> None:
+    from wangge.legalservice.models import AdviserCommunity
+
+    link = AdviserCommunity.objects.get(adviser=filled.adviser, community=filled.c1)
+    url = reverse("web:legal_adviser_release", args=[filled.adviser.pk, link.pk])
+    assert client_for(filled.leader).post(url).status_code == 404
+    page = client_for(filled.community_staff).get(reverse("web:legal_adviser", args=[filled.adviser.pk]))
+    assert "解聘" in page.content.decode()
+    assert client_for(filled.community_staff).post(url).status_code == 302
+    link.refresh_from_db()
+    assert link.until == dt.date.today()
+    tomorrow = dt.date.today() + dt.timedelta(days=1)  # the release day is the last day served
+    rows = {r["community"].code: r["has_adviser"] for r in coverage(filled.street_staff, tomorrow)}
+    assert rows["410403001001"] is False
+
+
+def test_the_territory_filter_narrows_a_list(filled: SimpleNamespace) -> None:
+    page = client_for(filled.admin).get(reverse("web:legal_literates") + "?territory=410403002").content.decode()
+    assert "张满仓" in page and "刘秀兰" not in page

@@ -356,6 +356,11 @@ def legal_adviser(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "adviser": adviser,
         "links": links,
+        "releasable": set(
+            AdviserCommunity.objects.restrict(user, CHANGE)
+            .filter(adviser=adviser, until__isnull=True)
+            .values_list("pk", flat=True)
+        ),
         "services": services_,
         "phone_masked": mask_phone(adviser.phone or ""),
         "can_reveal": bool(adviser.phone) and selectors.may_reveal(user, adviser),
@@ -364,6 +369,23 @@ def legal_adviser(request: HttpRequest, pk: int) -> HttpResponse:
         "record_form": record_form if record_form.fields["community"].queryset.exists() else None,  # type: ignore[attr-defined]
     }
     return render(request, "web/legalservice/adviser.html", context)
+
+
+@login_required
+@require_POST
+def legal_adviser_release(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """End the adviser's service of one community today (解聘); the link stays as history."""
+    user = request.user
+    adviser = scoped_get(_advisers(user), pk)
+    links: Any = AdviserCommunity.objects.restrict(user, CHANGE).select_related("community").filter(adviser=adviser)
+    link = scoped_get(links, link_pk)
+    try:
+        services.adviser_release(actor=user, link=link)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已解聘：%(community)s") % {"community": link.community.name})
+    return redirect("web:legal_adviser", pk=adviser.pk)
 
 
 def _reveal_response(request: HttpRequest, obj: Any, fields: tuple[str, ...]) -> HttpResponse:
@@ -461,6 +483,36 @@ class LiaisonForm(ServiceForm):
         return services.liaison_create(actor=actor, **self.cleaned_data)
 
 
+class LiaisonEndForm(ServiceForm):
+    ends_on = forms.DateField(label=gettext_lazy("结束日期"), widget=_date_widget())
+
+    def __init__(self, *args: Any, user: Any, liaison: Liaison, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.liaison = liaison
+        self.initial.setdefault("ends_on", timezone.localdate())
+
+    def save(self, actor: Any) -> Liaison:
+        return services.liaison_end(actor=actor, liaison=self.liaison, ends_on=self.cleaned_data["ends_on"])
+
+
+@login_required
+def legal_liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a liaison assignment (调离、轮换); the assignment stays listed with its period."""
+    user = request.user
+    liaison: Liaison = scoped_get(Liaison.objects.restrict(user, CHANGE).select_related("community"), pk)
+    form = LiaisonEndForm(request.POST or None, user=user, liaison=liaison)
+    if request.method == "POST" and form.submit(user) is not None:
+        messages.success(request, _("已结束 %(name)s 的联系") % {"name": liaison.person_name})
+        return redirect("web:legal_liaisons")
+    title = _("结束联系：%(role)s %(name)s（%(community)s）") % {
+        "role": liaison.get_role_display(),
+        "name": liaison.person_name,
+        "community": liaison.community.name,
+    }
+    context = {"form": form, "title": title, "back": reverse("web:legal_liaisons")}
+    return render(request, "web/legalservice/form.html", context)
+
+
 @login_required
 def legal_liaisons(request: HttpRequest) -> HttpResponse:
     def row(x: Liaison) -> list[Any]:
@@ -471,17 +523,21 @@ def legal_liaisons(request: HttpRequest) -> HttpResponse:
             _cell(x.community.name),
             _cell(mask_phone(x.phone or "")),
             _cell(_period(x.starts_on, x.ends_on)),
+            _cell(_("结束联系"), reverse("web:legal_liaison_end", args=[x.pk])) if x.pk in changeable else _cell(""),
         ]
 
     qs: Any = (
         Liaison.objects.restrict(request.user).select_related("community").order_by("community__code", "role", "id")
+    )
+    changeable: set[int] = set(
+        Liaison.objects.restrict(request.user, CHANGE).filter(ends_on__isnull=True).values_list("pk", flat=True)
     )
     return _list_page(
         request,
         qs=qs,
         filterset_class=LiaisonFilterSet,
         title=_("法官、检察官、民警、律师联系社区"),
-        headers=[_("身份"), _("姓名"), _("所在单位"), _("联系社区"), _("联系电话"), _("联系期间")],
+        headers=[_("身份"), _("姓名"), _("所在单位"), _("联系社区"), _("联系电话"), _("联系期间"), ""],
         row=row,
         new=(reverse("web:legal_liaison_new"), _("登记联络人")),
     )
@@ -784,6 +840,8 @@ routes: list[URLPattern] = [
     path("legal/literates/new/", legal_literate_new, name="legal_literate_new"),
     path("legal/liaisons/", legal_liaisons, name="legal_liaisons"),
     path("legal/liaisons/new/", legal_liaison_new, name="legal_liaison_new"),
+    path("legal/liaisons/<int:pk>/end/", legal_liaison_end, name="legal_liaison_end"),
+    path("legal/advisers/<int:pk>/release/<int:link_pk>/", legal_adviser_release, name="legal_adviser_release"),
     path("legal/aid-points/", legal_aid_points, name="legal_aid_points"),
     path("legal/aid-points/new/", legal_aid_point_new, name="legal_aid_point_new"),
     path("legal/aid-cases/", legal_aid_cases, name="legal_aid_cases"),
