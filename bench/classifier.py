@@ -44,10 +44,15 @@ PLAIN = textclf.with_params(embedding_dim=0, taxonomy_weight=0.0, pseudo_ratio=0
 GRID = [
     textclf.Candidate("tfidf", PLAIN, knobs=0, use_taxonomy=False),
     textclf.Candidate("tfidf+taxonomy", textclf.with_params(PLAIN, taxonomy_weight=0.3), knobs=1),
+    textclf.Candidate("tfidf+self-training", textclf.with_params(PLAIN, pseudo_ratio=1.0), knobs=1, use_taxonomy=False),
     textclf.Candidate(
         "tfidf+taxonomy+self-training", textclf.with_params(PLAIN, taxonomy_weight=0.3, pseudo_ratio=1.0), knobs=2
     ),
-    textclf.Candidate("defaults (+vectors 0.7)", textclf.Params(), knobs=3),
+    *(
+        textclf.Candidate(f"+vectors {w}", textclf.with_params(embedding_weight=w), knobs=3)
+        for w in (0.5, 0.7, 1.0)  # 0.7: the defaults
+    ),
+    textclf.Candidate("+vectors 0.7, C 0.5", textclf.with_params(C=0.5), knobs=4),
 ]
 
 

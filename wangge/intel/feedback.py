@@ -131,3 +131,24 @@ def connect() -> None:
 
     signals.case_filed.connect(on_case_filed, dispatch_uid="intel.suggestion_record.filed")
     signals.case_transitioned.connect(on_case_transitioned, dispatch_uid="intel.suggestion_record.transitioned")
+
+
+def replay_dispatches(*, since: dt.datetime, district: Any = None, limit: int = 1000) -> int:
+    """Record, for the cases dispatched since ``since`` (oldest first, at most ``limit``), what the active
+    classifier suggests against the category and unit each case was dispatched with, dated at its dispatch: the
+    record a classifier trained before ``since`` would have left (the demo fills its accuracy page so). Cases that
+    already have a dispatch record are left alone. Returns how many were recorded."""
+    if services.active_model() is None:
+        return 0
+    qs = WorkOrder.objects.filter(dispatched_at__gte=since, parent__isnull=True).exclude(
+        pk__in=SuggestionRecord.objects.filter(step=SuggestionStep.DISPATCH).values("work_order_id")
+    )
+    if district is not None:
+        qs = qs.filter(scope_path__startswith=district.path)
+    count = 0
+    for wo in qs.select_related("territory", "grid", "district").order_by("dispatched_at", "pk")[:limit]:
+        event = wo.events.filter(name="dispatch").select_related("actor").order_by("-pk").first()
+        actor = event.actor if event is not None else None
+        if record(wo, step=SuggestionStep.DISPATCH, actor=actor, at=wo.dispatched_at) is not None:
+            count += 1
+    return count

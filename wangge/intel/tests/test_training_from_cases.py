@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from types import SimpleNamespace
@@ -74,4 +75,22 @@ def test_the_demo_step_activates_one_model_and_leaves_it_on_rerun(history: Simpl
     assert (first.created, second.created, second.unchanged) == (1, 0, 1)
     assert ClassifierModel.objects.filter(is_active=True).count() == ClassifierModel.objects.count() == 1
     assert services.active_model() is not None
+    services.forget_active_model()
+
+
+def test_the_demo_classifier_is_judged_on_the_dispatches_it_never_saw(history: SimpleNamespace) -> None:
+    from wangge.intel import selectors
+    from wangge.intel.models import SuggestionRecord
+
+    services.forget_active_model()
+    result = demo_classifier_seed(actor=SYSTEM, options=DemoOptions())
+
+    active = ClassifierModel.objects.get(is_active=True)
+    cutoff = dt.datetime.fromisoformat(active.metrics["trained_until"])
+    rows = SuggestionRecord.objects.filter(step="dispatch")
+    assert rows.exists() and any("judged" in note for note in result.notes), result.notes
+    assert all(r.at >= cutoff and r.classifier == active for r in rows)
+    assert rows.count() == WorkOrder.objects.filter(dispatched_at__gte=cutoff, parent__isnull=True).count()
+    months = selectors.monthly_accuracy(selectors.records_for(history.leader))
+    assert sum(m.changed for m in months) == rows.filter(top1_hit=False).count() > 0  # changed categories counted
     services.forget_active_model()

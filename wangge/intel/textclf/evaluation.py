@@ -6,18 +6,19 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
-from wangge.intel.textclf.features import taxonomy_keywords
+from wangge.intel.textclf.features import AppealVectorizer, taxonomy_keywords
 from wangge.intel.textclf.model import TrainedModel
 from wangge.intel.textclf.params import Params
-from wangge.intel.textclf.text import Text, clean, prepare
-from wangge.intel.textclf.training import as_labels, check_training_set, fit_pipeline
+from wangge.intel.textclf.text import Doc, Text, clean, prepare
+from wangge.intel.textclf.training import as_labels, check_training_set, fit_classifier, fit_pipeline
 
 
 @dataclass(frozen=True)
@@ -232,33 +233,30 @@ def nested_cross_validate(
     knobs = {c.name: c.knobs for c in candidates}
     by_name = {c.name: c for c in candidates}
 
-    def fit_score(candidate: Candidate, train_idx: np.ndarray, test_idx: np.ndarray) -> float:
-        fitted = fit_pipeline(
-            [docs[j] for j in train_idx],
-            y[train_idx],
-            others,
-            candidate.params,
-            keywords if candidate.use_taxonomy else None,
-        )
-        predicted = fitted.classifier.predict(fitted.vectorizer.transform([docs[j] for j in test_idx]))
-        return float(f1_score(y[test_idx], predicted, average="macro"))
-
+    shared = _shared_vectorizer_params(candidates)
     outer = StratifiedKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
     scores: list[float] = []
     chosen: list[str] = []
     inner_results: list[dict[str, tuple[float, float]]] = []
     for i, (train_idx, test_idx) in enumerate(outer.split(np.zeros(len(y)), y)):
+        train_docs, y_train = [docs[j] for j in train_idx], y[train_idx]
+        test_docs = [docs[j] for j in test_idx]
+        y_test = y[test_idx]
+        if shared is not None:
+            run = _shared_runner(shared, keywords, candidates, train_docs, y_train, test_docs, y_test, others)
+        else:
+            run = _separate_runner(keywords, train_docs, y_train, test_docs, y_test, others)
         inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed + 1 + i)
-        splits = list(inner.split(np.zeros(len(train_idx)), y[train_idx]))
+        splits = list(inner.split(np.zeros(len(train_idx)), y_train))
         results: dict[str, tuple[float, float]] = {}
         for candidate in candidates:
-            values = [fit_score(candidate, train_idx[a], train_idx[b]) for a, b in splits]
+            values = [run(candidate, a, b) for a, b in splits]
             se = float(np.std(values, ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
             results[candidate.name] = (float(np.mean(values)), se)
             if progress is not None:
                 progress(f"outer {i + 1}: {candidate.name} inner {results[candidate.name][0]:.4f}±{se:.4f}")
         name = choose(results, knobs)
-        scores.append(fit_score(by_name[name], train_idx, test_idx))
+        scores.append(run(by_name[name], np.arange(len(train_idx)), None))
         chosen.append(name)
         inner_results.append(results)
         if progress is not None:
@@ -271,3 +269,107 @@ def nested_cross_validate(
         inner=inner_results,
         seconds=time.perf_counter() - started,
     )
+
+
+Runner = Callable[[Candidate, np.ndarray, "np.ndarray | None"], float]
+
+
+def _shared_runner(
+    shared: Params,
+    keywords: dict[str, tuple[str, ...]],
+    candidates: Sequence[Candidate],
+    train_docs: list[Doc],
+    y_train: np.ndarray,
+    test_docs: list[Doc],
+    y_test: np.ndarray,
+    others: list[Doc],
+) -> Runner:
+    """Scores of the candidates on one outer fold with one vectorizer fitted on its training texts and the
+    unlabelled texts (vocabulary, IDF and word vectors read no label; the outer test texts are not in it), every
+    candidate a choice and weighting of its blocks. ``run(candidate, fit rows, scored rows)`` scores on training
+    rows, or on the outer test texts when the scored rows are None."""
+    vectorizer = AppealVectorizer(shared, keywords)
+    x_all = vectorizer.fit_transform([*train_docs, *others])
+    columns = vectorizer.block_columns()
+    x_train, x_others = x_all[: len(train_docs)], x_all[len(train_docs) :]
+    x_test = vectorizer.transform(test_docs)
+    views = {c.name: _select(columns, c) for c in candidates}
+    cache: dict[str, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
+
+    def run(candidate: Candidate, fit: np.ndarray, scored: np.ndarray | None) -> float:
+        select = views[candidate.name]
+        if candidate.name not in cache:
+            cache[candidate.name] = (select(x_train), select(x_others))
+        x_fit, x_unlabelled = cache[candidate.name]
+        classifier, _xp, _yp = fit_classifier(x_fit[fit], y_train[fit], x_unlabelled, candidate.params)
+        if scored is None:
+            return float(f1_score(y_test, classifier.predict(select(x_test)), average="macro"))
+        return float(f1_score(y_train[scored], classifier.predict(x_fit[scored]), average="macro"))
+
+    return run
+
+
+def _separate_runner(
+    keywords: dict[str, tuple[str, ...]],
+    train_docs: list[Doc],
+    y_train: np.ndarray,
+    test_docs: list[Doc],
+    y_test: np.ndarray,
+    others: list[Doc],
+) -> Runner:
+    """As ``_shared_runner``, each fit building its own vectorizer (candidates that need different ones)."""
+
+    def run(candidate: Candidate, fit: np.ndarray, scored: np.ndarray | None) -> float:
+        fitted = fit_pipeline(
+            [train_docs[j] for j in fit],
+            y_train[fit],
+            others,
+            candidate.params,
+            keywords if candidate.use_taxonomy else None,
+        )
+        texts = test_docs if scored is None else [train_docs[j] for j in scored]
+        truth = y_test if scored is None else y_train[scored]
+        return float(f1_score(truth, fitted.classifier.predict(fitted.vectorizer.transform(texts)), average="macro"))
+
+    return run
+
+
+# The fields that shape the vectorizer; candidates that agree on them share one (``nested_cross_validate``).
+VECTORIZER_FIELDS = ("min_df", "title_weight", "use_words", "max_word_len", "lexicon", "embedding_window", "seed")
+
+
+def _shared_vectorizer_params(candidates: Sequence[Candidate]) -> Params | None:
+    """Parameters of one vectorizer holding every candidate's blocks at weight 1, or None when the candidates
+    need different vectorizers (then each fit builds its own)."""
+    base = candidates[0].params
+    if any(getattr(c.params, f) != getattr(base, f) for c in candidates for f in VECTORIZER_FIELDS):
+        return None
+    dims = {c.params.embedding_dim for c in candidates} - {0}
+    if len(dims) > 1 or (dims and not base.use_words):
+        return None
+    taxonomy = any(c.use_taxonomy and c.params.taxonomy_weight > 0 for c in candidates)
+    return replace(
+        base,
+        embedding_dim=dims.pop() if dims else 0,
+        embedding_weight=1.0,
+        taxonomy_weight=1.0 if taxonomy else 0.0,
+    )
+
+
+def _select(columns: dict[str, range], candidate: Candidate) -> Callable[[sp.csr_matrix], sp.csr_matrix]:
+    """The candidate's view of the shared features: its blocks, the vectors and taxonomy blocks at its weights."""
+    p = candidate.params
+    weights = {
+        "chars": 1.0,
+        "words": 1.0 if p.use_words else 0.0,
+        "vectors": p.embedding_weight if p.embedding_dim > 0 else 0.0,
+        "taxonomy": p.taxonomy_weight if candidate.use_taxonomy else 0.0,
+    }
+    keep = np.concatenate([np.arange(r.start, r.stop) for name, r in columns.items() if weights[name] > 0])
+    scale = np.concatenate([np.full(len(r), weights[name]) for name, r in columns.items() if weights[name] > 0])
+    diagonal = sp.diags(scale.astype(np.float32))
+
+    def select(x: sp.csr_matrix) -> sp.csr_matrix:
+        return sp.csr_matrix(x[:, keep] @ diagonal)
+
+    return select

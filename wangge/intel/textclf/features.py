@@ -248,6 +248,20 @@ class AppealVectorizer:
             parts.append(dense / np.where(norms > 0, norms, 1.0))
         return sp.csr_matrix(np.hstack(parts) * self.params.embedding_weight, dtype=np.float32)
 
+    def block_columns(self) -> dict[str, range]:
+        """The columns of each block, in the order ``fit_transform`` puts them: chars, words, vectors, taxonomy."""
+        widths = {
+            "chars": len(self.title_chars) + len(self.body_chars),
+            "words": len(self.title_words) + len(self.body_words),
+            "vectors": 2 * self.word_vectors.vectors.shape[1] if self.word_vectors is not None else 0,
+            "taxonomy": 2 * len(self.keywords),
+        }
+        out, start = {}, 0
+        for name, width in widths.items():
+            out[name] = range(start, start + width)
+            start += width
+        return out
+
     @property
     def n_features(self) -> int:
         blocks = [self.title_chars, self.body_chars, self.title_words, self.body_words]

@@ -65,13 +65,21 @@ def fit_pipeline(
 ) -> Fitted:
     vectorizer = AppealVectorizer(params, keywords)
     x_all = vectorizer.fit_transform([*docs, *unlabelled])
-    x = x_all[: len(docs)]
+    classifier, x_pseudo, y_pseudo = fit_classifier(x_all[: len(docs)], labels, x_all[len(docs) :], params)
+    return Fitted(vectorizer, classifier, x_all[: len(docs)], x_pseudo, y_pseudo)
+
+
+def fit_classifier(
+    x: sp.csr_matrix, labels: np.ndarray, x_unlabelled: sp.csr_matrix, params: Params
+) -> tuple[LinearSVC, sp.csr_matrix, np.ndarray]:
+    """The SVM on feature rows, with ``params.pseudo_rounds`` of class-balanced self-training on the unlabelled
+    rows: (classifier, pseudo-labelled rows, their labels)."""
     classifier = _svm(params).fit(x, labels)
     x_pseudo = sp.csr_matrix((0, x.shape[1]), dtype=np.float32)
     y_pseudo = np.zeros(0, dtype=labels.dtype)
-    count = int(min(params.pseudo_ratio * len(labels), params.pseudo_share * len(unlabelled)))
-    if unlabelled and count > 0:
-        x_unlabelled = x_all[len(docs) :]
+    n_unlabelled = x_unlabelled.shape[0]
+    count = int(min(params.pseudo_ratio * len(labels), params.pseudo_share * n_unlabelled))
+    if n_unlabelled and count > 0:
         classes = classifier.classes_
         prior = np.array([np.mean(labels == c) for c in classes])
         for _round in range(max(1, params.pseudo_rounds)):
@@ -82,7 +90,7 @@ def fit_pipeline(
             classifier = _svm(params).fit(
                 sp.vstack([x, x_pseudo], format="csr"), np.concatenate([labels, y_pseudo]), sample_weight=weights
             )
-    return Fitted(vectorizer, classifier, x, x_pseudo, y_pseudo)
+    return classifier, x_pseudo, y_pseudo
 
 
 def _fit_temperature(fitted: Fitted, labels: np.ndarray, params: Params) -> float:
