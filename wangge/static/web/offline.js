@@ -287,6 +287,13 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(cfg.sw, { scope: "/" }).catch(function () { /* a page still works without */ });
+    // Signing out forgets the kept pages; the first page after signing in has them kept again.
+    var outboxUrl = bar.querySelector(".outbox-pill").getAttribute("href");
+    if (navigator.serviceWorker.controller && window.caches && navigator.onLine) {
+      caches.match(outboxUrl, { cacheName: "wangge-pages" }).then(function (hit) {
+        if (!hit && navigator.serviceWorker.controller) { navigator.serviceWorker.controller.postMessage("keep-pages"); }
+      }).catch(function () { /* no cache storage: nothing kept */ });
+    }
   }
   window.WanggeOutbox = { flush: flush, refresh: refresh, all: store.all };
 })();

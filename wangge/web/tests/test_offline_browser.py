@@ -19,6 +19,17 @@ from wangge.workorders.models import WorkOrder
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+KEPT = "() => Promise.all(['/cases/new/', '/reports/patrol/', '/offline/'].map(u => caches.match(u))).then(l => l.every(Boolean))"
+
+
+def sign_in(page: Any, live_server: Any) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "worker")
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]:has-text('登录')")
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def outbox_count(page: Any) -> str:
     return str(page.locator("#offline .outbox-count").inner_text()).strip()
 
@@ -40,14 +51,20 @@ def test_a_report_made_offline_arrives_exactly_once(
         service_workers="allow",
     )
     page = watch(context.new_page())
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "worker")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server)
     # The service worker installs (keeping the report, check-in and outbox pages) and takes the page over.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
     assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    # Signing out forgets the pages kept in the phone (they show cases); signing in keeps them again.
+    page.click(".userbox button[type=submit]")
+    page.wait_for_url("**/login/")
+    assert page.evaluate("() => caches.has('wangge-pages')") is False
+    sign_in(page, live_server)
+    for _tick in range(100):
+        if page.evaluate(KEPT):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(KEPT)
 
     # In the basement: no network. The report page comes from the phone.
     context.set_offline(True)
