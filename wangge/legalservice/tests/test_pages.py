@@ -256,3 +256,13 @@ def test_releasing_an_adviser_from_a_community(filled: SimpleNamespace) -> None:
 def test_the_territory_filter_narrows_a_list(filled: SimpleNamespace) -> None:
     page = client_for(filled.admin).get(reverse("web:legal_literates") + "?territory=410403002").content.decode()
     assert "张满仓" in page and "刘秀兰" not in page
+
+
+def test_a_paper_application_is_registered_with_its_own_date(filled: SimpleNamespace) -> None:
+    c = client_for(filled.community_staff)
+    data = {"territory": filled.c1.pk, "applicant_name": "孙桂香", "matter": "maintenance"}
+    response = c.post(reverse("web:legal_aid_case_new"), {**data, "received_at": "2025-06-03T09:30"})
+    case = LegalAidCase.objects.get(applicant_name="孙桂香")
+    assert response.status_code == 302 and case.code.startswith("FY20250603")
+    future = c.post(reverse("web:legal_aid_case_new"), {**data, "received_at": "2999-01-01T09:00"})
+    assert future.status_code == 200 and "申请时间不能晚于当前时间" in future.content.decode()

@@ -630,6 +630,13 @@ class AidCaseForm(ServiceForm):
     summary = forms.CharField(
         label=gettext_lazy("案情摘要"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    received_at = forms.DateTimeField(
+        label=gettext_lazy("申请时间"),
+        required=False,
+        help_text=gettext_lazy("补录纸质申请时填写；留空为当前时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
