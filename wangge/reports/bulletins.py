@@ -26,6 +26,7 @@ from wangge.hazards import selectors as hazard_selectors
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
 from wangge.intel.hotspots import hot_issues, trend
+from wangge.mediation import selectors as mediation_selectors
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
 from wangge.reports.errors import ErrorCode
@@ -184,6 +185,7 @@ def compute(scope: BulletinScope, day: dt.date, *, now: dt.datetime | None = Non
         "hotspots": _hotspots(qs, day),
         "hot_issues": _hot_issues(qs, day),
         "hazards_overdue": _hazards_overdue(scope, as_of),
+        "mediation": _mediation(scope, day),
     }
 
 
@@ -345,6 +347,41 @@ def _hazards_overdue(scope: BulletinScope, as_of: dt.datetime) -> dict[str, Any]
         for r in late.order_by().values("type__name").annotate(n=Count("pk")).order_by("-n", "type__name")
     ]
     return {"total": sum(r["count"] for r in by_type), "rows": rows, "by_type": by_type, "limit": limit}
+
+
+def _mediation(scope: BulletinScope, day: dt.date) -> dict[str, Any] | None:
+    """矛盾纠纷调解 of a territory scope: the day's and the year-to-date figures (``mediation.selectors``, the one
+    definition of each), and the disputes of level 重大 open now, those under 督办 first. None for a unit."""
+    if scope.territory is None:
+        return None
+    node = scope.territory
+    keys = ("found", "accepted", "resolved", "resolution_rate", "average_days")
+    today = mediation_selectors.dispute_summary(node, day, day)
+    year = mediation_selectors.dispute_summary(node, day.replace(month=1, day=1), day)
+    limit = conf.bulletin_list_limit()
+    open_high = mediation_selectors.high_risk_open(node)
+    rows = [
+        {
+            "code": d.code,
+            "type": d.type.name,
+            "title": mask_numbers(d.title),  # read by every role, reveal right or not
+            "grid": d.grid.name,
+            "status_label": d.get_status_display(),
+            "reasons": "；".join(d.risk_reasons),
+            "supervised": d.supervised,
+            "found_at": _iso(d.found_at),
+        }
+        for d in open_high[:limit]
+    ]
+    return {
+        "day": {k: today[k] for k in keys},
+        "year": {k: year[k] for k in keys} | {"from": day.replace(month=1, day=1).isoformat()},
+        "by_track": year["by_track"],
+        "high_risk_open": today["high_risk_open"],
+        "rows": rows,
+        "limit": limit,
+        "definitions": today["definitions"],
+    }
 
 
 def trend_of(today: int, avg: float) -> str:

@@ -9,6 +9,8 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from wangge.mediation import selectors as mediation_selectors
+from wangge.mediation.models import Dispute
 from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
@@ -112,6 +114,25 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
         },
         "satisfaction_definition": satisfaction_definition(),
         "overdue_units": overdue_units,
+        "mediation": _mediation(user, today),
+    }
+
+
+def _mediation(user: Any, today: dt.date) -> dict[str, Any] | None:
+    """矛盾纠纷 of the year to date in the highest territory node the user sees (``mediation.selectors``: the
+    same definitions as the mediation page and the bulletin)."""
+    node = Territory.objects.restrict(user).exclude(kind=TerritoryKind.BUILDING).order_by("depth", "path").first()
+    if node is None:
+        return None
+    first = today.replace(month=1, day=1)
+    s = mediation_selectors.dispute_summary(node, first, today, qs=Dispute.objects.restrict(user))
+    return {
+        "from": first.isoformat(),
+        "accepted": s["accepted"],
+        "resolved": s["resolved"],
+        "resolution_rate": s["resolution_rate"],
+        "high_risk_open": s["high_risk_open"],
+        "definition": s["definitions"]["resolution_rate"] + s["definitions"]["resolved"],
     }
 
 

@@ -179,6 +179,62 @@ HAZARD_COLUMNS = [
 ]
 
 
+MEDIATION_COLUMNS = [
+    Column("期间", lambda r: r["period"], TEXT, 24, wrap=True),
+    Column("排查数", lambda r: r["found"], INT, 9),
+    Column("受理数", lambda r: r["accepted"], INT, 9),
+    Column("调解成功数", lambda r: r["resolved"], INT, 11),
+    Column("化解率", lambda r: r["resolution_rate"], PCT, 10),
+    Column("平均化解天数", lambda r: r["average_days"], DAYS, 12),
+]
+DISPUTE_COLUMNS = [
+    Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
+    Column("纠纷编号", lambda r: r["code"], TEXT, 17),
+    Column("类型", lambda r: r["type"], TEXT, 10),
+    Column("纠纷概要", lambda r: mask_numbers(r["title"]), TEXT, 28, wrap=True),
+    Column("网格", lambda r: r["grid"], TEXT, 20, wrap=True),
+    Column("风险原因", lambda r: r["reasons"], TEXT, 24, wrap=True),
+    Column("状态", lambda r: r["status_label"] + ("（督办）" if r["supervised"] else ""), TEXT, 14),
+]
+
+
+def _mediation_tables(scope: str, date_text: str, m: dict[str, Any]) -> list[Table]:
+    """矛盾纠纷调解: the day and the year to date, and the open disputes of level 重大."""
+    periods = [
+        {"period": f"当日（{date_text}）", **m["day"]},
+        {"period": f"本年累计（{m['year']['from']} 起）", **m["year"]},
+    ]
+    tracks = "，".join(f"{t['name']} 受理 {t['accepted']} 件、成功 {t['resolved']} 件" for t in m["by_track"])
+    shown = len(m["rows"])
+    return [
+        Table(
+            "mediation",
+            "矛盾纠纷",
+            f"{scope}矛盾纠纷排查化解情况（{date_text}）",
+            MEDIATION_COLUMNS,
+            periods,
+            notes=[
+                "化解率 = 调解成功数 ÷ 受理数；调解成功数为期间内受理的纠纷中至今已达成书面或口头协议的件数，"
+                "一件纠纷经多种调解方式接续调解只计一次；平均化解天数为受理至达成协议的自然日。"
+                + (f"本年按调解类型：{tracks}。" if tracks else "")
+            ],
+        ),
+        Table(
+            "disputes_high_risk",
+            "重大风险纠纷",
+            f"{scope}重大风险矛盾纠纷在办清单",
+            DISPUTE_COLUMNS,
+            _numbered(m["rows"]),
+            notes=[
+                f"共 {m['high_risk_open']} 件"
+                + (f"，本表列出最早发现的 {shown} 件" if m["high_risk_open"] > shown else "")
+                + "；风险等级为“重大”且尚未办结的纠纷（统计时的当前数），督办中的列在前面。"
+            ],
+            freeze_cols=2,
+        ),
+    ]
+
+
 def _distinct(texts: Iterable[str]) -> list[str]:
     """Texts in order, each once (representative appeals often share a title)."""
     return list(dict.fromkeys(texts))
@@ -390,4 +446,7 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
                 freeze_cols=2,
             )
         )
+    mediation = data.get("mediation")  # bulletins stored before the mediation ledger, and units', have none
+    if mediation is not None:
+        tables += _mediation_tables(scope, date_text, mediation)
     return tables

@@ -208,3 +208,26 @@ def test_the_pages_fit_a_phone(mw: SimpleNamespace) -> None:
     ):
         html = client.get(url).content.decode()
         assert html.count("<table") == html.count('<div class="table-wrap"><table')
+
+
+def test_the_case_page_offers_the_conversion_then_links_the_dispute(mw: SimpleNamespace) -> None:
+    wo = new_case(mw, at=T0)
+    url = reverse("web:dispute_case_link", args=[wo.pk])
+    case = browser(mw.dispatcher).get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+    assert url in case
+    offer = browser(mw.dispatcher).get(url).content.decode()
+    assert "转调解" in offer and f"?work_order={wo.pk}" in offer
+    assert "转调解" not in browser(mw.inspector).get(url).content.decode()  # sees the case, may not convert
+    assert browser(mw.stranger).get(url).status_code == 404
+    assert browser(mw.inspector).get(reverse("web:dispute_new") + f"?work_order={wo.pk}").status_code == 404
+    from wangge.mediation.services import dispute_from_work_order
+
+    d = dispute_from_work_order(
+        actor=mw.dispatcher,
+        work_order=wo,
+        cause_class="citizen",
+        type=mw.neighbour,
+        parties=[{"name": "甲"}, {"name": "乙"}],
+    )
+    linked = browser(mw.dispatcher).get(url).content.decode()
+    assert d.code in linked and reverse("web:dispute_detail", args=[d.pk]) in linked

@@ -29,7 +29,10 @@ def bulletin(world: SimpleNamespace, day: SimpleNamespace) -> Bulletin:  # noqa:
 
 def test_xlsx_sheets_titles_and_frozen_headers(bulletin: Bulletin) -> None:
     wb = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))
-    assert wb.sheetnames == ["日通报", "分单位", "分街道", "超期工单", "督办工单", "热点分析", "热点诉求", "超期隐患"]
+    assert wb.sheetnames == [
+        *("日通报", "分单位", "分街道", "超期工单", "督办工单", "热点分析", "热点诉求", "超期隐患"),
+        *("矛盾纠纷", "重大风险纠纷"),
+    ]
     units = wb["分单位"]
     assert units["A1"].value == "卫东区各承办单位办理情况（2025年6月11日）"
     assert "A1:M1" in {str(r) for r in units.merged_cells.ranges}

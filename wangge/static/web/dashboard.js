@@ -130,6 +130,11 @@
       setText("k-today", k.today_received); setText("k-month", k.month_received); setText("k-open", k.open);
       setText("k-overdue", k.overdue); setText("k-supervised", k.supervised); setText("k-month-closed", k.month_closed);
       setText("k-closed", k.month_due_closed + "/" + k.month_due);
+      var m = d.mediation;  // 矛盾纠纷调解, the year to date
+      if (m) {
+        setText("k-mediation", m.resolution_rate === null ? "—" : (m.resolution_rate * 100).toFixed(1) + "%");
+        document.getElementById("d-mediation").title = m.definition + "（受理 " + m.accepted + " 件，成功 " + m.resolved + " 件）";
+      }
       // Each figure names what it counts (the same definitions as the home page and the bulletin).
       Object.keys(d.definitions || {}).forEach(function (key) {
         var box = document.getElementById("d-" + key);

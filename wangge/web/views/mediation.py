@@ -69,6 +69,7 @@ from wangge.web.filters import tune_form
 from wangge.web.views.common import client_ip, is_htmx, paginate, querystring_without, run_step
 from wangge.web.workflow_forms import StepForm
 from wangge.workorders.models import WorkOrder
+from wangge.workorders.workflow import WORKFLOW as CASE_WORKFLOW
 
 PER_PAGE = 30
 PARTY_ROWS = 3  # the form offers three parties; more through the API
@@ -279,6 +280,13 @@ def may_register(user: Any) -> bool:
     return Territory.objects.restrict(user, RECORD).exists()
 
 
+def may_convert(user: Any, wo: WorkOrder) -> bool:
+    """Whether ``user`` may convert this (visible) work order into a dispute: its 转调解 step is open to them in
+    its current state (the step's guard, a dispute filed from it, is what the conversion itself satisfies)."""
+    t = CASE_WORKFLOW.get("refer_to_mediation")
+    return t is not None and wo.status in t.sources and CASE_WORKFLOW.may(user, t, wo) and not wo.disputes.exists()
+
+
 def top_node(user: Any, code: str | None = None) -> Territory | None:
     """The node the figures are for: the one asked for when visible, else the highest node the user sees."""
     visible = Territory.objects.restrict(user).exclude(kind=TerritoryKind.BUILDING)
@@ -413,8 +421,8 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     wo_id = request.GET.get("work_order") or request.POST.get("work_order")
     if wo_id:
         work_order = WorkOrder.objects.restrict(user).filter(pk=int(wo_id) if str(wo_id).isdigit() else 0).first()
-        if work_order is None:
-            raise Http404(_("工单不存在"))
+        if work_order is None or not may_convert(user, work_order):
+            raise Http404(_("工单不存在或不能转调解"))
     elif not may_register(user):
         raise Http404(_("您没有登记纠纷的网格"))
     if request.method == "POST":
@@ -444,6 +452,18 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
             }
         form = DisputeForm(initial=initial, user=user, work_order=work_order)
     return render(request, "web/mediation/new.html", {"form": form, "work_order": work_order, "risk_rule": RULE_TEXT})
+
+
+@login_required
+def dispute_case_link(request: HttpRequest, wo_pk: int) -> HttpResponse:
+    """The 转调解 button of a case page (loaded into it): the form for those who may convert it, the dispute when
+    it was converted, nothing otherwise."""
+    wo: WorkOrder | None = WorkOrder.objects.restrict(request.user).filter(pk=wo_pk).first()
+    if wo is None:
+        raise Http404
+    converted: Dispute | None = Dispute.objects.restrict(request.user).filter(work_order=wo).first()
+    context = {"wo": wo, "dispute": converted, "may_convert": converted is None and may_convert(request.user, wo)}
+    return render(request, "web/mediation/case_link.html", context)
 
 
 @login_required
@@ -589,6 +609,7 @@ routes: list[URLPattern] = [
     path("mediation/disputes/", dispute_list, name="dispute_list"),
     path("mediation/disputes/new/", dispute_new, name="dispute_new"),
     path("mediation/disputes/<int:pk>/", dispute_detail, name="dispute_detail"),
+    path("mediation/cases/<int:wo_pk>/", dispute_case_link, name="dispute_case_link"),
     path("mediation/disputes/<int:pk>/reveal/", dispute_reveal, name="dispute_reveal"),
     path("mediation/disputes/<int:pk>/act/<slug:name>/", dispute_act, name="dispute_act"),
     path("mediation/disputes/<int:pk>/agreement.pdf", dispute_agreement, name="dispute_agreement"),
