@@ -371,6 +371,47 @@ class ConsultationInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
+class CoverageRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(source="community.code", help_text=_("社区（村）编码"))
+    name = serializers.CharField(source="community.name")
+    advisers = serializers.ListField(child=serializers.CharField(), help_text=_("当日在任的法律顾问"))
+    has_adviser = serializers.BooleanField()
+    liaisons = serializers.SerializerMethodField(help_text=_("身份 → 当日在岗联络人姓名"))
+    missing_roles = serializers.ListField(child=serializers.CharField(), help_text=_("缺少联络人的身份"))
+    liaisons_complete = serializers.BooleanField(help_text=_("法官、检察官、民警、律师均有联络人"))
+
+    def get_liaisons(self, row: dict[str, Any]) -> dict[str, list[str]]:
+        return {role: names for role, names in row["liaisons"]}
+
+
+class CoverageQuerySerializer(serializers.Serializer[Any]):
+    on = serializers.DateField(required=False, help_text=_("统计日期；默认今天"))
+
+
+class StreetCountSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(source="street.code", help_text=_("街道编码"))
+    name = serializers.CharField(source="street.name")
+    count = serializers.IntegerField(help_text=_("在册法律明白人数"))
+    grids = serializers.IntegerField(help_text=_("有法律明白人的网格数"))
+
+
+class PeriodQuerySerializer(serializers.Serializer[Any]):
+    date_from = serializers.DateField(help_text=_("起始日期（含）"))
+    date_to = serializers.DateField(help_text=_("截止日期（含）"))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": [_("截止日期不能早于起始日期")]})
+        return attrs
+
+
+class ConsultationCountsSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    by_channel = serializers.DictField(child=serializers.IntegerField(), help_text=_("咨询方式 → 件数"))
+    referred_legal_aid = serializers.IntegerField()
+    referred_mediation = serializers.IntegerField()
+
+
 # --- viewsets -----------------------------------------------------------------------------------------------------
 
 
@@ -455,6 +496,11 @@ class LegalLiterateViewSet(_Creating):
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> Any:
         return services.literate_create(actor=actor, **data)
+
+    @extend_schema(summary="法律明白人按街道统计", responses=StreetCountSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], url_path="by-street", filter_backends=[], pagination_class=None)
+    def by_street(self, request: Request) -> Response:
+        return Response(StreetCountSerializer(selectors.literates_by_street(request.user), many=True).data)
 
 
 @extend_schema_view(
@@ -563,6 +609,37 @@ class ConsultationViewSet(_Creating):
     def create_with(self, actor: Any, data: dict[str, Any]) -> Any:
         return services.consultation_record(actor=actor, **data)
 
+    @extend_schema(
+        summary="法律咨询统计（按方式、转介）",
+        parameters=[PeriodQuerySerializer],
+        responses=ConsultationCountsSerializer,
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def counts(self, request: Request) -> Response:
+        query = PeriodQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        d = query.validated_data
+        counts = selectors.consultation_counts(request.user, d["date_from"], d["date_to"])
+        return Response(ConsultationCountsSerializer(counts).data)
+
+
+class LegalCoverageViewSet(ScopedViewSet):
+    """Per community of the requester's scope: its advisers and liaisons on a day (the coverage page)."""
+
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        summary="社区法律顾问与联络人覆盖情况",
+        parameters=[CoverageQuerySerializer],
+        responses=CoverageRowSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        query = CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.coverage(request.user, query.validated_data.get("on"))
+        return Response(CoverageRowSerializer(rows, many=True).data)
+
 
 class LegalSummarySerializer(serializers.Serializer[Any]):
     communities = serializers.IntegerField(help_text=_("所辖社区（村）数"))
@@ -590,6 +667,7 @@ class LegalSummaryViewSet(ScopedViewSet):
 def register(router: SimpleRouter) -> None:
     """Add this module's viewsets to the API router."""
     router.register("legal-summary", LegalSummaryViewSet, basename="legal-summary")
+    router.register("legal-coverage", LegalCoverageViewSet, basename="legal-coverage")
     router.register("legal-advisers", LegalAdviserViewSet, basename="legal-adviser")
     router.register("legal-adviser-services", AdviserServiceViewSet, basename="legal-adviser-service")
     router.register("legal-literates", LegalLiterateViewSet, basename="legal-literate")

@@ -132,3 +132,17 @@ def test_the_summary_counts_the_scope(data: SimpleNamespace) -> None:
     assert mine["cases"]["by_status"]["applied"] == 1
     theirs = api(data.other_street).get("/api/legal-summary/").json()
     assert (theirs["communities"], theirs["adviser_coverage"], theirs["cases"]["total"]) == (1, 0.0, 0)
+
+
+def test_coverage_by_street_and_consultation_counts(data: SimpleNamespace) -> None:
+    rows = api(data.street_staff).get("/api/legal-coverage/").json()
+    assert [(r["code"], r["has_adviser"]) for r in rows] == [("410403001001", True), ("410403001002", False)]
+    assert rows[0]["missing_roles"] == ["judge", "prosecutor", "police", "lawyer"]
+    assert api(data.street_staff).get("/api/legal-coverage/?on=not-a-date").status_code == 400
+    streets = api(data.admin).get("/api/legal-literates/by-street/").json()
+    assert [(r["code"], r["count"]) for r in streets] == [("410403001", 1), ("410403002", 1)]
+    today = dt.date.today().isoformat()
+    counts = api(data.admin).get(f"/api/legal-consultations/counts/?date_from={today}&date_to={today}")
+    assert counts.status_code == 200 and counts.json()["total"] == 0
+    bad = api(data.admin).get(f"/api/legal-consultations/counts/?date_from={today}&date_to=2000-01-01")
+    assert bad.status_code == 400
