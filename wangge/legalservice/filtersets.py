@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -49,7 +50,7 @@ def _territory_filter(path_field: str) -> django_filters.ModelChoiceFilter:
         to_field_name="code",
         method=method,
         help_text=_("任一辖区编码：含其下所有记录"),
-        widget=django_filters.widgets.forms.TextInput,
+        widget=forms.TextInput,
     )
 
 

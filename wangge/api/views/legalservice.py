@@ -367,6 +367,7 @@ class ConsultationInputSerializer(serializers.Serializer[Any]):
     matter = _choice(AidMatter, default=AidMatter.OTHER)
     topic = serializers.CharField(max_length=200)
     answered_by = serializers.CharField(max_length=50)
+    adviser = serializers.IntegerField(required=False, allow_null=True, help_text=_("解答的法律顾问 id"))
     referral = _choice(Referral, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
@@ -607,6 +608,7 @@ class ConsultationViewSet(_Creating):
     scope = TERRITORY
 
     def create_with(self, actor: Any, data: dict[str, Any]) -> Any:
+        data["adviser"] = _scoped_row(LegalAdviser, actor, data.get("adviser"), "adviser")
         return services.consultation_record(actor=actor, **data)
 
     @extend_schema(

@@ -146,3 +146,22 @@ def test_coverage_by_street_and_consultation_counts(data: SimpleNamespace) -> No
     assert counts.status_code == 200 and counts.json()["total"] == 0
     bad = api(data.admin).get(f"/api/legal-consultations/counts/?date_from={today}&date_to=2000-01-01")
     assert bad.status_code == 400
+
+
+def test_a_consultation_names_an_adviser_the_requester_sees(data: SimpleNamespace) -> None:
+    body = {
+        "territory": "410403001001",
+        "consulted_on": str(dt.date.today()),
+        "channel": "phone",
+        "topic": "工伤认定",
+        "answered_by": "王立新",
+        "adviser": data.adviser.pk,
+    }
+    created = api(data.community_staff).post("/api/legal-consultations/", body, format="json")
+    assert created.status_code == 201 and created.json()["adviser"] == data.adviser.pk
+    body["territory"] = "410403002001"
+    assert api(data.other_street).post("/api/legal-consultations/", body, format="json").status_code == 400
+    body["channel"] = "fax"
+    body.pop("adviser")
+    refused = api(data.other_street).post("/api/legal-consultations/", body, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_entry"
