@@ -266,3 +266,29 @@ def test_a_paper_application_is_registered_with_its_own_date(filled: SimpleNames
     assert response.status_code == 302 and case.code.startswith("FY20250603")
     future = c.post(reverse("web:legal_aid_case_new"), {**data, "received_at": "2999-01-01T09:00"})
     assert future.status_code == 200 and "申请时间不能晚于当前时间" in future.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "legaladviser",
+        "adviserservice",
+        "legalliterate",
+        "liaison",
+        "legalaidpoint",
+        "legalaidcase",
+        "consultation",
+    ],
+)
+def test_the_admin_lists_and_shows_each_register_read_only_with_numbers_masked(
+    filled: SimpleNamespace, model: str
+) -> None:
+    from wangge.accounts.models import User
+
+    root = User.objects.create_superuser(username="root", password="x-Passw0rd-long")
+    c = client_for(root)
+    listing = c.get(f"/admin/legalservice/{model}/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "13900001111" not in body and ID_NUMBER not in body and "13900002222" not in body
+    assert f"/admin/legalservice/{model}/add/" not in body
