@@ -179,6 +179,8 @@ def test_the_service_worker_is_served_from_the_root_with_what_it_keeps(client: C
     assert {reverse("web:case_report"), reverse("reports:patrol"), reverse("web:outbox")} <= set(config["pages"])
     assert config["fallback"] == reverse("web:outbox") and len(config["version"]) == 12
     assert 'addEventListener("fetch"' in body
+    unchanged = client.get("/sw.js", headers={"If-None-Match": response["ETag"]})
+    assert unchanged.status_code == 304 and response["ETag"] == f'"{config["version"]}"'
 
 
 def test_the_manifest_installs_the_staff_pages_with_real_icons(client: Client) -> None:
@@ -201,3 +203,51 @@ def test_staff_pages_link_the_manifest_and_the_outbox_citizen_pages_do_not(clien
 
     assert 'rel="manifest"' in staff and 'id="offline"' in staff and "web/offline.js" in staff
     assert 'rel="manifest"' not in citizen and "offline.js" not in citizen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sendings_at_the_same_moment_make_one_case(world: Any) -> None:
+    """The claim waits on the unique key: the second sending finds the first one's case (PostgreSQL; SQLite
+    runs one writer at a time, which is the same answer)."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from wangge.web import outbox
+    from wangge.workorders.services import appeal_submit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    cid = uuid.uuid4()
+    results: list[tuple[int, bool]] = []
+    started = threading.Barrier(2)
+
+    def create() -> WorkOrder:
+        wo = appeal_submit(
+            actor=world.worker,
+            appeal_type="report",
+            description="楼道里堆放杂物，堵塞消防通道",
+            lng=113.02,
+            lat=33.02,
+            channel=Channel.PATROL,
+        )
+        time.sleep(0.3)  # the other sending arrives while this one is still at work
+        return wo
+
+    def send() -> None:
+        try:
+            started.wait()
+            results.append(outbox.submit_once(actor=world.worker, client_id=cid, kind=outbox.REPORT, create=create))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert WorkOrder.objects.count() == 1
+    assert sorted(made for _pk, made in results) == [False, True]
+    assert {pk for pk, _made in results} == {WorkOrder.objects.get().pk}

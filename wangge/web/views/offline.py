@@ -11,6 +11,7 @@ each with the id the phone gave it, so that a sending repeated after a lost answ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -86,11 +87,33 @@ def worker_config() -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=4)
+def _worker_script(stamp: tuple[tuple[str, int], ...]) -> tuple[bytes, str]:
+    """The service worker's text and version, made again only when one of the files it keeps changes."""
+    config = worker_config()
+    return f"self.WANGGE_SW = {json.dumps(config)};\n".encode() + _source("web/sw.js"), config["version"]
+
+
+def _stamp() -> tuple[tuple[str, int], ...]:
+    """When the files the service worker keeps were last changed (their sources, or the collected files)."""
+    out = []
+    for name in ("web/sw.js", *OFFLINE_STATIC):
+        found = finders.find(name)
+        out.append((name, Path(found).stat().st_mtime_ns if isinstance(found, str) else 0))
+    return tuple(out)
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """``/sw.js``: the service worker, from the site root so that it serves every page; always revalidated."""
-    body = f"self.WANGGE_SW = {json.dumps(worker_config())};\n".encode() + _source("web/sw.js")
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    """``/sw.js``: the service worker, from the site root so that it serves every page; revalidated on every
+    check by the browser (an unchanged one answers 304)."""
+    body, version = _worker_script(_stamp())
+    etag = f'"{version}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["ETag"] = etag
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
