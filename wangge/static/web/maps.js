@@ -216,7 +216,7 @@
       getJSON(el.dataset.place + "?lng=" + latlng.lng.toFixed(6) + "&lat=" + latlng.lat.toFixed(6) + "&crs=" + encodeURIComponent(datum))
         .then(function (data) {
           if (n !== asked) { return; }
-          if (data.inside) { say((el.dataset.picked || "") + " " + data.label); } else { outside(); }
+          if (data.inside) { say((el.dataset.picked || "") + data.label); } else { outside(); }
         }).catch(function () { if (n === asked) { say(fallback); } });
     }
     function place(latlng, source) {

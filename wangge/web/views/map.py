@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
+import numpy as np
 import shapely
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
@@ -32,7 +34,6 @@ from wangge.territory.maps import (
     map_settings,
     public_collection,
     territory_collection,
-    tile_crs,
 )
 from wangge.territory.models import Territory
 from wangge.web import selectors
@@ -300,23 +301,25 @@ def _rank(text: str, *values: str) -> int:
 
 
 def _bounds(geometry: dict[str, Any] | None) -> list[float] | None:
-    """West, south, east, north of a stored outline, in the tiles' datum."""
+    """West, south, east, north of a stored outline, in the tiles' datum (its WGS-84 box with the corners shifted:
+    across a street the shift varies by well under a metre, nothing a map fitted to the box can show)."""
     if not geometry:
         return None
-    crs = tile_crs()
-    shown = geometry if crs == "wgs84" else geo.transform_geometry_from_wgs84(geometry, crs)
-    return [round(float(v), 6) for v in shapely.bounds(shapely.geometry.shape(shown))]
+    coords = np.asarray(shapely.get_coordinates(shapely.from_geojson(json.dumps(geometry))))
+    if not len(coords):
+        return None
+    (west, south), (east, north) = coords.min(axis=0), coords.max(axis=0)
+    xs, ys = display_points([float(west), float(east)], [float(south), float(north)])
+    return [xs[0], ys[0], xs[1], ys[1]]
 
 
 def _point(lng: float | None, lat: float | None) -> list[float] | None:
     return list(display_point(lng, lat)) if lng is not None and lat is not None else None
 
 
-def _parent_names(paths: list[str]) -> dict[str, str]:
-    """Name of the parent node of each path (one query for all)."""
-    step = Territory.steplen
-    parents = {p[:-step] for p in paths if len(p) > step}
-    return dict(Territory.objects.filter(path__in=parents).values_list("path", "name"))
+def _names(paths: set[str]) -> dict[str, str]:
+    """Name of each node by path (one query for all)."""
+    return dict(Territory.objects.filter(path__in=paths).values_list("path", "name")) if paths else {}
 
 
 def _search_territories(user: Any, text: str) -> list[dict[str, Any]]:
@@ -324,111 +327,109 @@ def _search_territories(user: Any, text: str) -> list[dict[str, Any]]:
         Territory.objects.restrict(user)
         .filter(Q(name__icontains=text) | Q(code__icontains=text))
         .order_by("depth", "code")
-        .only("pk", "name", "code", "kind", "path", "depth", "geometry")[: SEARCH_PER_KIND * 4]
+        .values_list("pk", "name", "code", "kind", "path")[: SEARCH_PER_KIND * 4]
     )
-    parents = _parent_names([t.path for t in rows])
-    out = []
-    for t in rows:
-        parent = parents.get(t.path[: -Territory.steplen], "")
-        out.append(
-            {
-                "type": t.kind,
-                "type_label": str(TerritoryKind(t.kind).label),
-                "name": t.name,
-                "detail": " · ".join(v for v in (parent, t.code) if v),
-                "bounds": _bounds(t.geometry),
-                "outline": t.pk if t.kind in OUTLINE_KINDS else None,
-                "rank": _rank(text, t.name, t.code),
-            }
-        )
-    return out
+    step = Territory.steplen
+    parents = _names({path[:-step] for *_rest, path in rows if len(path) > step})
+    return [
+        {
+            "type": kind,
+            "type_label": str(TerritoryKind(kind).label),
+            "name": name,
+            "detail": " · ".join(v for v in (parents.get(path[:-step], ""), code) if v),
+            "bounds_of": pk,
+            "outline": pk if kind in OUTLINE_KINDS else None,
+            "rank": _rank(text, name, code),
+        }
+        for pk, name, code, kind, path in rows
+    ]
 
 
 def _search_points(user: Any, text: str) -> list[dict[str, Any]]:
-    rows: QuerySet[Point] = (
+    rows: list[tuple[Any, ...]] = list(
         Point.objects.restrict(user)
         .filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(address__icontains=text))
-        .select_related("type")
-        .order_by("code")[: SEARCH_PER_KIND * 2]
+        .order_by("code")
+        .values_list("code", "name", "address", "lng", "lat", "type__name")[: SEARCH_PER_KIND * 2]
     )
     return [
         {
             "type": "point",
-            "type_label": p.type.name,
-            "name": p.name,
-            "detail": p.address or p.code,
-            "point": _point(p.lng, p.lat),
-            "rank": _rank(text, p.name, p.code, p.address),
+            "type_label": type_name,
+            "name": name,
+            "detail": address or code,
+            "point": _point(lng, lat),
+            "rank": _rank(text, name, code, address),
         }
-        for p in rows
+        for code, name, address, lng, lat, type_name in rows
     ]
 
 
 def _search_buildings(user: Any, text: str) -> list[dict[str, Any]]:
-    rows: QuerySet[Building] = (
+    rows: list[tuple[Any, ...]] = list(
         Building.objects.restrict(user)
         .filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(address__icontains=text))
-        .select_related("grid")
-        .order_by("code")[: SEARCH_PER_KIND * 2]
+        .order_by("code")
+        .values_list("pk", "code", "name", "address", "lng", "lat", "grid_id", "grid__name")[: SEARCH_PER_KIND * 2]
     )
     pattern = ledger_layer_urls()["building"]
     return [
         {
             "type": "building",
             "type_label": str(_("楼栋")),
-            "name": b.name,
-            "detail": " · ".join(v for v in (b.address, b.grid.name) if v),
-            "point": _point(b.lng, b.lat),
-            "bounds": None if b.lng is not None and b.lat is not None else _bounds(b.grid.geometry),
-            "url": pattern.replace("/0/", f"/{b.pk}/") if pattern else None,
-            "rank": _rank(text, b.name, b.code, b.address),
+            "name": name,
+            "detail": " · ".join(v for v in (address, grid_name) if v),
+            "point": _point(lng, lat),
+            "bounds_of": grid_id if lng is None or lat is None else None,  # no position: its grid
+            "url": pattern.replace("/0/", f"/{pk}/") if pattern else None,
+            "rank": _rank(text, name, code, address),
         }
-        for b in rows
+        for pk, code, name, address, lng, lat, grid_id, grid_name in rows
     ]
 
 
 def _search_estates(user: Any, text: str) -> list[dict[str, Any]]:
-    rows: QuerySet[Estate] = (
+    rows: list[tuple[Any, ...]] = list(
         Estate.objects.restrict(user)
         .filter(Q(name__icontains=text) | Q(address__icontains=text))
-        .select_related("community")
-        .order_by("code")[:SEARCH_PER_KIND]
+        .order_by("code")
+        .values_list("pk", "name", "address", "community_id", "community__name")[:SEARCH_PER_KIND]
     )
     pattern = _url_or_blank("web:ledger_estate")
     return [
         {
             "type": "estate",
             "type_label": str(_("小区")),
-            "name": e.name,
-            "detail": " · ".join(v for v in (e.address, e.community.name) if v),
-            "bounds": _bounds(e.community.geometry),
-            "url": pattern.replace("/0/", f"/{e.pk}/") if pattern else None,
-            "rank": _rank(text, e.name, e.address),
+            "name": name,
+            "detail": " · ".join(v for v in (address, community_name) if v),
+            "bounds_of": community_id,  # an estate has no outline of its own: its community's
+            "url": pattern.replace("/0/", f"/{pk}/") if pattern else None,
+            "rank": _rank(text, name, address),
         }
-        for e in rows
+        for pk, name, address, community_id, community_name in rows
     ]
 
 
 def _search_merchants(user: Any, text: str) -> list[dict[str, Any]]:
-    rows: QuerySet[Merchant] = (
+    rows: list[tuple[Any, ...]] = list(
         Merchant.objects.restrict(user)
         .filter(Q(name__icontains=text) | Q(address__icontains=text))
-        .select_related("grid")
-        .order_by("name")[:SEARCH_PER_KIND]
+        .order_by("name")
+        .values_list("pk", "name", "address", "lng", "lat", "grid_id", "grid__name")[:SEARCH_PER_KIND]
     )
     pattern = ledger_layer_urls()["merchant"]
     return [
         {
             "type": "merchant",
             "type_label": str(_("商户/单位")),
-            "name": m.name,
-            "detail": " · ".join(v for v in (m.address, m.grid.name) if v),
-            "point": _point(m.lng, m.lat),
-            "bounds": None if m.lng is not None and m.lat is not None else _bounds(m.grid.geometry),
-            "url": pattern.replace("/0/", f"/{m.pk}/") if pattern else None,
-            "rank": _rank(text, m.name, m.address),
+            "name": name,
+            "detail": " · ".join(v for v in (address, grid_name) if v),
+            "point": _point(lng, lat),
+            "bounds_of": grid_id if lng is None or lat is None else None,
+            "url": pattern.replace("/0/", f"/{pk}/") if pattern else None,
+            "rank": _rank(text, name, address),
         }
-        for m in rows
+        for pk, name, address, lng, lat, grid_id, grid_name in rows
     ]
 
 
@@ -469,7 +470,7 @@ SEARCHES = (
 def search_places(user: Any, text: str) -> tuple[list[dict[str, Any]], bool]:
     """What ``text`` names in ``user``'s territories, best first (the text itself, then what starts with it, then
     what contains it; cases, outlines from the district down, then points and ledger rows), and whether more
-    matched than are returned. Coordinates are in the tiles' datum."""
+    matched than are returned. Coordinates are in the tiles' datum; outlines are read for the results kept only."""
     found: list[dict[str, Any]] = []
     more = False
     for i, find in enumerate(SEARCHES):
@@ -481,10 +482,14 @@ def search_places(user: Any, text: str) -> tuple[list[dict[str, Any]], bool]:
             found.append(row)
     found.sort(key=lambda r: r["order"])
     more = more or len(found) > SEARCH_LIMIT
+    kept = found[:SEARCH_LIMIT]
+    wanted = {row["bounds_of"] for row in kept if row.get("bounds_of")}
+    outlines = dict(Territory.objects.filter(pk__in=wanted).values_list("pk", "geometry")) if wanted else {}
     results = []
-    for row in found[:SEARCH_LIMIT]:
+    for row in kept:
         row.pop("order")
-        results.append({"point": None, "bounds": None, "url": None, "outline": None, "detail": "", **row})
+        bounds = _bounds(outlines.get(row.pop("bounds_of", None)))
+        results.append({"point": None, "url": None, "outline": None, "detail": "", **row, "bounds": bounds})
     return results, more
 
 
