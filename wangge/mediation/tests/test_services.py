@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from wangge.core import crypto
-from wangge.core.models import AuditEntry
 from wangge.core.crypto import blind_index
 from wangge.core.errors import PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.ledgers.models import Resident
 from wangge.mediation import risk
 from wangge.mediation.choices import RiskLevel
