@@ -105,7 +105,8 @@ def test_street_staff_work_from_a_phone(lw: SimpleNamespace, browser: Any, live_
     page.goto(f"{live_server.url}/legal/aid-cases/{case.pk}/")
     _fits(page, "case")
     page.click("summary:has-text('受理')")
-    page.click("#action-aid_accept button[type=submit]")
+    with page.expect_response(lambda r: "/act/aid_accept/" in r.url):
+        page.click("#action-aid_accept button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert LegalAidCase.objects.get(pk=case.pk).status == AidStatus.ACCEPTED
     _fits(page, "case accepted")
