@@ -747,7 +747,11 @@ def intake_worker(rate: float, duration: float, threads: int, out: str) -> None:
         t.start()
     t0 = time.perf_counter()
     n = int(rate * duration)
+    stop = Path(out + ".stop")
+    Path(out + ".ready").touch()  # the caches are warm: the measured run starts now
     for k in range(n):
+        if k % 50 == 0 and stop.exists():  # the figures are taken: the run ends early
+            break
         due = t0 + k / rate
         pause = due - time.perf_counter()
         if pause > 0:
@@ -776,10 +780,24 @@ class IntakeLoad:
         self.proc = subprocess.Popen(cmd, env=env, cwd=str(ROOT))
         self.rate, self.duration = rate, duration
 
+    def wait_ready(self, timeout: float = 300.0) -> None:
+        """Until the intake process has warmed up and files at its rate."""
+        ready = Path(self.out + ".ready")
+        deadline = time.monotonic() + timeout
+        while not ready.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the intake process did not start")
+            time.sleep(0.2)
+        ready.unlink()
+
     def result(self) -> dict[str, Any]:
+        """Ends the run (if still going) and reads what it measured."""
+        stop = Path(self.out + ".stop")
+        stop.touch()
         self.proc.wait()
         data: dict[str, Any] = json.loads(Path(self.out).read_text(encoding="utf-8") or "{}")
         os.unlink(self.out)
+        stop.unlink(missing_ok=True)
         return data
 
 
@@ -945,7 +963,8 @@ def measure(args: argparse.Namespace) -> int:
 
     calls = screens()
     load = IntakeLoad(args.database_url, args.rate, args.load_seconds, args.intake_threads)
-    time.sleep(min(5.0, args.load_seconds / 10))  # the load runs before the first figure is taken
+    load.wait_ready()
+    time.sleep(3.0)  # the load runs before the first figure is taken
     rows: list[tuple[str, str, float, float, bool]] = []
     print(f"\nfigures under {args.rate:g} intake requests/s ({args.runs} runs each after a warm-up; median / worst):")
     for name, key, call in calls:
@@ -956,8 +975,6 @@ def measure(args: argparse.Namespace) -> int:
         target = f"target ≤ {fmt_s(TARGETS[key])}" if key else "(no target)"
         print(f"  {mark} {name:<62} {fmt_s(median):>9} / {fmt_s(worst):>9}   {target}", flush=True)
     connection.close()
-    if load.proc.poll() is None:
-        print(f"  (waiting for the intake run of {args.load_seconds:g} s to finish)", flush=True)
     data = load.result()
     lat = sorted(data.get("latencies", []))
     svc = sorted(data.get("service", []))
@@ -978,6 +995,8 @@ def measure(args: argparse.Namespace) -> int:
         )
         for e in errors[:5]:
             print(f"       error: {e}")
+    if not lat:
+        print(f"  MISS intake: no case filed; {len(errors)} errors {errors[:3]}")
     rows.append(("intake p95", "intake_p95", lat[int(0.95 * len(lat))] if lat else float("nan"), 0.0, ok))
     m = machine()
     print(
@@ -1001,7 +1020,9 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="load the cases afresh even if the count matches")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each figure")
     parser.add_argument("--rate", type=float, default=100.0, help="intake requests per second during the figures")
-    parser.add_argument("--load-seconds", type=float, default=60.0, help="length of the intake run")
+    parser.add_argument(
+        "--load-seconds", type=float, default=1800.0, help="longest intake run (it ends when the figures are taken)"
+    )
     parser.add_argument("--intake-threads", type=int, default=8)
     parser.add_argument("--load-only", action="store_true", help="build the data set and stop")
     parser.add_argument("--intake-worker", action="store_true", help=argparse.SUPPRESS)
