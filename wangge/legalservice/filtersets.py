@@ -140,6 +140,7 @@ class LegalAidCaseFilterSet(django_filters.FilterSet):
     territory = _territory_filter("territory__path")
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=AidStatus.choices)
     matter = django_filters.ChoiceFilter(label=_("事项类型"), choices=AidMatter.choices)
+    point = django_filters.NumberFilter(label=_("受理站点"), field_name="point_id", widget=forms.HiddenInput)
     review_overdue = django_filters.BooleanFilter(label=_("审查超期"), method="filter_overdue")
     received_from = django_filters.DateFilter(label=_("申请日期起"), field_name="received_at", lookup_expr="date__gte")
     received_to = django_filters.DateFilter(label=_("申请日期止"), field_name="received_at", lookup_expr="date__lte")

@@ -292,3 +292,19 @@ def test_the_admin_lists_and_shows_each_register_read_only_with_numbers_masked(
     body = listing.content.decode()
     assert "13900001111" not in body and ID_NUMBER not in body and "13900002222" not in body
     assert f"/admin/legalservice/{model}/add/" not in body
+
+
+def test_the_cases_of_a_legal_aid_point(filled: SimpleNamespace) -> None:
+    apply(filled, applicant_name="周素芬")  # received at no point
+    c = client_for(filled.street_staff)
+    page = c.get(reverse("web:legal_aid_cases") + f"?point={filled.point.pk}").content.decode()
+    assert filled.case.code in page and "周素芬" not in page
+    assert api_count(filled, f"/api/legal-aid-cases/?point={filled.point.pk}") == 1
+
+
+def api_count(w: SimpleNamespace, url: str) -> int:
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    c.force_authenticate(w.street_staff)
+    return int(c.get(url).json()["count"])

@@ -672,9 +672,6 @@ def legal_aid_cases(request: HttpRequest) -> HttpResponse:
         ]
 
     qs: Any = _cases(request.user).order_by("-received_at", "-id")
-    point = request.GET.get("point", "")
-    if point.isdigit():
-        qs = qs.filter(point_id=int(point))
     return _list_page(
         request,
         qs=qs,
