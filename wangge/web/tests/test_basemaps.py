@@ -240,3 +240,20 @@ def test_the_label_points_follow_the_datum_too(world: Any, settings: Any, tmp_pa
 
     x, y = wgs84_to_gcj02(*label_point(shapely.geometry.shape(world.community.geometry)))
     assert labels["测试社区"] == pytest.approx([x, y], abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("source", "note"),
+    [("none", "未配置底图"), ("tianditu", "底图：天地图"), ("mbtiles", "底图：本地瓦片（GCJ02）")],
+)
+def test_the_map_page_names_its_background(
+    client: Client, world: Any, settings: Any, tmp_path: Path, source: str, note: str
+) -> None:
+    settings.WANGGE_MAP_TIANDITU_KEY = "k" if source == "tianditu" else ""
+    settings.WANGGE_MAP_MBTILES = str(coloured_tiles(tmp_path / "t.mbtiles")) if source == "mbtiles" else ""
+    settings.WANGGE_MAP_TILE_CRS = "gcj02"
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:map")).content.decode()
+
+    assert note in body and basemap_of(body, "map")["source"] == source
