@@ -136,9 +136,12 @@
     });
   }
 
-  var flushing = null;
+  var flushing = null, again = false;
   function flush(force) {
-    if (flushing) { return flushing; }
+    if (flushing) {  // a round is under way: a tap on 立即发送 starts another one after it
+      if (force) { again = true; }
+      return flushing;
+    }
     flushing = store.all().then(function (items) {
       var mine = items.filter(function (i) { return i.user === user && (force || !i.error); });
       mine.sort(function (a, b) { return a.created < b.created ? -1 : 1; });
@@ -158,6 +161,7 @@
       }, function () { return null; });
     }).catch(function () { return null; }).then(function () {
       flushing = null;
+      if (again) { again = false; return flush(true); }
       return refresh();
     });
     return flushing;
