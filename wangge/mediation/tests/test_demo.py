@@ -4,11 +4,15 @@ a committee per community and street with mediators; written in bulk, once."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 
 from wangge.demo import mediation as demo
 from wangge.demo.services import DEMO_ACTOR
@@ -58,3 +62,17 @@ def test_the_demo_seeds_three_years_of_disputes_once(mw: SimpleNamespace, monkey
     # the ids written by the demo are behind the sequence: the next dispute gets a fresh one (PostgreSQL)
     top = max(Dispute.objects.values_list("pk", flat=True))
     assert register(mw).pk > top
+
+
+def test_the_summary_of_the_demo_district_over_three_years(mw: SimpleNamespace) -> None:
+    """Done when: ``dispute_summary 410403 --from 2023-12-01 --to 2026-11-30`` on the demo reports ≥ 7,000
+    disputes and a 化解率 ≥ 0.97 (the demo built on 4 December 2026)."""
+    with freeze_time(dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC)):
+        demo.mediation_seed(actor=DEMO_ACTOR, options=None)
+    out = io.StringIO()
+    call_command("dispute_summary", "410403", "--from", "2023-12-01", "--to", "2026-11-30", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["accepted"] >= 7000 and data["found"] >= 7000
+    assert 0.97 <= data["resolution_rate"] <= 1 and data["resolved"] == round(
+        data["resolution_rate"] * data["accepted"]
+    )
