@@ -1,8 +1,9 @@
 /* The service worker of the staff pages, served as /sw.js by web.views.offline (which puts its settings in
-   self.WANGGE_SW before this text): static files from the phone first, pages from the network first with the
-   copy kept in the phone when there is none (the pages listed, refreshed on every online visit), and the
-   outbox page for any other page opened without a network. Forms are not sent from here: the pages queue
-   them (web/offline.js) and send them when the network is back. Signing out clears the kept pages. */
+   self.WANGGE_SW before this text). The static files it keeps come from the phone (their version is in its
+   settings: a change brings a new worker); other static files and the pages come from the network first,
+   with the copy last seen when there is none (pages: only those listed, refreshed on every online visit);
+   any other page opened without a network shows the outbox page. Forms are not sent from here: the pages
+   queue them (web/offline.js) and send them when the network is back. Signing out clears the kept pages. */
 (function () {
   "use strict";
   var C = self.WANGGE_SW;
@@ -83,15 +84,17 @@
       }));
       return;
     }
-    if (url.pathname.indexOf(C.static) === 0) {
+    if (kept(C.assets, url)) {
+      // The files the version covers: from the phone (a new version brings new ones).
       event.respondWith(caches.match(request, { cacheName: STATIC }).then(function (hit) {
-        return hit || fetch(request).then(function (res) {
-          if (res.ok) {
-            var copy = res.clone();
-            caches.open(STATIC).then(function (cache) { cache.put(request, copy); });
-          }
-          return res;
-        });
+        return hit || fetch(request);
+      }));
+      return;
+    }
+    if (url.pathname.indexOf(C.static) === 0) {
+      // Other static files: the network first, the copy last seen without one.
+      event.respondWith(fromNetwork(request, STATIC, true).catch(function () {
+        return caches.match(request, { cacheName: STATIC }).then(function (hit) { return hit || Response.error(); });
       }));
     }
   });
