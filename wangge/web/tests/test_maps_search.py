@@ -232,3 +232,12 @@ def test_the_citizen_picker_asks_for_names_and_explains_the_service_area(client:
 
     assert f'data-place="{reverse("web:map_place")}"' in body
     assert "%(area)s" in body and "12345" in body
+
+
+def test_the_verifiers_position_is_named_on_the_case_page(client: Client, world: Any) -> None:
+    wo = new_case(world)
+    client.force_login(world.dispatcher)
+
+    body = client.get(reverse("web:case_detail", args=[wo.pk])).content.decode()
+
+    assert f'data-place="{reverse("web:map_place")}"' in body and "/static/web/position.js" in body
