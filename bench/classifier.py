@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--outer", type=int, default=5, help="outer folds of --nested (default 5)")
     parser.add_argument("--inner", type=int, default=3, help="inner folds of --nested (default 3)")
     parser.add_argument("--verbose", action="store_true", help="print every inner result as it comes")
+    parser.add_argument("--save", type=Path, help="also keep the trained model in this file")
     args = parser.parse_args()
 
     train_csv, unlabelled_csv = args.data / "train.csv", args.data / "unlabeled.csv"
@@ -127,6 +128,8 @@ def main() -> None:
         path = textclf.save(model, Path(tmp) / "model.joblib")
         size_mb = path.stat().st_size / 1e6
         model = textclf.load(path)
+        if args.save:
+            textclf.save(model, args.save)
     print(
         f"training (2 cores): {seconds:.1f} s, {model.n_pseudo} pseudo-labelled, "
         f"{model.vectorizer.n_features} features, peak RSS {peak_mb:.0f} MB, model file {size_mb:.1f} MB"

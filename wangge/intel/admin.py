@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wangge.core.admin import AuditedModelAdmin
 from wangge.core.errors import DomainError
 from wangge.intel import services
-from wangge.intel.models import ClassifierModel
+from wangge.intel.models import ClassifierModel, ClassifierRetrain, SuggestionRecord
 
 
 @admin.register(ClassifierModel)
@@ -41,3 +41,39 @@ class ClassifierModelAdmin(AuditedModelAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return
         self.message_user(request, _("已启用分类模型 %(version)s") % {"version": row.version})
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Facts the platform records: read in the admin, never written there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SuggestionRecord)
+class SuggestionRecordAdmin(_ReadOnly):
+    list_display = ("at", "step", "work_order", "suggested_category", "chosen_category", "top1_hit", "top3_hit")
+    list_filter = ("step", "top1_hit", "top3_hit", "unit_hit")
+    raw_id_fields = ("work_order", "actor", "classifier", "suggested_category", "chosen_category")
+    date_hierarchy = "at"
+
+
+@admin.register(ClassifierRetrain)
+class ClassifierRetrainAdmin(_ReadOnly):
+    list_display = (
+        "month",
+        "decision",
+        "champion_version",
+        "champion_macro_f1",
+        "challenger_version",
+        "challenger_macro_f1",
+        "n_train",
+        "n_test",
+    )
+    list_filter = ("decision",)

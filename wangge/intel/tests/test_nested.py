@@ -72,3 +72,29 @@ def test_the_outer_figure_comes_with_its_spread_and_the_choice_per_fold(grid: li
     assert all(set(inner) == {c.name for c in grid} for inner in result.inner)
     assert result.mean > 0.8 and result.std >= 0.0
     assert result.as_dict()["macro_f1_mean"] == round(result.mean, 4)
+
+
+def test_keyword_hits_by_code_count_what_a_substring_search_counts() -> None:
+    texts, _labels = dataset(6, seed=4)
+    texts.append(("罕见字龘的标题", "公共交通线路调整问题，学校招生"))
+    docs = prepare(texts, with_words=True)
+    rows = [
+        *TAXONOMY,
+        ("交通运输", "龘", "公共交通线路调整"),
+        ("教育文体", "学校招生"),
+    ]  # an unknown character, a long name
+    keywords = taxonomy_keywords(rows)
+    vectorizer = AppealVectorizer(textclf.with_params(PLAIN, taxonomy_weight=1.0), keywords)
+    x = vectorizer.fit_transform(docs).toarray()
+    width = len(vectorizer.keywords)
+
+    for i, doc in enumerate(docs):
+        expected = np.zeros(2 * width)
+        for part, text in enumerate((doc.title, doc.body)):
+            for column, (_label, words) in enumerate(vectorizer.keywords):
+                expected[part * width + column] = sum(word in text for word in words)
+        assert np.allclose(x[i, -2 * width :], np.log1p(expected)), texts[i]
+        ids, values = vectorizer.row(doc)
+        dense = np.zeros(vectorizer.n_features)
+        dense[ids] = values
+        assert np.allclose(dense[-2 * width :], np.log1p(expected))

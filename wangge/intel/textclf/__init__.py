@@ -32,6 +32,12 @@ The pipeline, chosen by repeated stratified cross-validation on real citizen mes
   the labelled class shares predict), then the model is refitted;
 * confidences come from a softmax over the SVM scores with a temperature fitted on out-of-fold
   scores of the labelled appeals.
+
+Measured honestly (``bench/classifier.py --nested``: 5 outer x 3 inner stratified folds on the 915 labelled
+messages, the inner loop choosing among eight settings from plain TF-IDF to every block, with the vector
+weight 0.5/0.7/1.0 and C 0.5, fewer knobs preferred within one standard error): outer macro-F1
+0.895 ± 0.036 (sd over the outer folds). Every inner loop kept all blocks (taxonomy, self-training and
+vectors), with the vector weight 0.7 or 1.0 within one standard error of each other, so the defaults stand.
 """
 
 from __future__ import annotations
