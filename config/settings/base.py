@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "wangge.core.sessions.IdleSessionMiddleware",  # Django's, except that a poll never renews the session
+    # Django's, except that a poll never renews the session and a renewal is written at most every two minutes
+    "wangge.accounts.sessions.RenewingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "wangge.core.requestguard.RequestGuardMiddleware",
@@ -146,7 +147,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.MEDIA_ROOT
 
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit: a session is renewed by a person's request once its last renewal is WANGGE_SESSION_RENEW_SECONDS
+# old (wangge.accounts.sessions), so it ends between 28 and 30 minutes after the last request, never later,
+# without a write of the session row on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+WANGGE_SESSION_RENEW_SECONDS = 120
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 REST_FRAMEWORK = {

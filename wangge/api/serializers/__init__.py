@@ -37,6 +37,7 @@ from wangge.api.serializers.territory import (
     TerritoryDetailSerializer,
     TerritorySerializer,
 )
+from wangge.api.serializers.workorders import LIST_COLUMNS as WORK_ORDER_LIST_COLUMNS
 from wangge.api.serializers.workorders import (
     AddressMatchSerializer,
     AttachmentSerializer,
@@ -72,6 +73,7 @@ __all__ = [
     "REVEAL_PARAMETER",
     "SUPERVISION_LEVELS",
     "TRANSITION_NAMES",
+    "WORK_ORDER_LIST_COLUMNS",
     "AddressMatchSerializer",
     "AttachmentSerializer",
     "AttachmentUploadSerializer",

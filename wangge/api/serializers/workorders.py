@@ -13,7 +13,9 @@ from wangge.accounts.models import Unit
 from wangge.api.serializers.common import (
     CRS_FIELD_HELP,
     INTAKE_CHANNELS,
+    FieldsOnceMixin,
     PagedListSerializer,
+    PlainRowsMixin,
     PreparedMixin,
     _user,
     phone_out,
@@ -87,7 +89,40 @@ class CategoryTreeSerializer(CategorySerializer):
 # --- work orders ---------------------------------------------------------------------------------
 
 
-class WorkOrderSerializer(PreparedMixin, serializers.ModelSerializer[WorkOrder]):
+# The related rows a list row names (codes and names), read for a whole page at once: see ``collect``.
+LIST_RELATIONS = ("category", "assigned_unit", "grid", "community", "street", "district")
+
+
+def _load_relations(items: list[WorkOrder]) -> None:
+    """Fill the related objects of ``LIST_RELATIONS`` that the rows have not loaded: one query per model
+    (territories of every level together) instead of a join per relation on the page query."""
+    missing: dict[str, list[WorkOrder]] = {}
+    for name in LIST_RELATIONS:
+        field = WorkOrder._meta.get_field(name)
+        rows = [wo for wo in items if getattr(wo, field.attname) is not None and not field.is_cached(wo)]  # type: ignore[union-attr]
+        if rows:
+            missing[name] = rows
+    if not missing:
+        return
+    wanted: dict[Any, set[int]] = {}
+    for name, rows in missing.items():
+        field = WorkOrder._meta.get_field(name)
+        wanted.setdefault(field.related_model, set()).update(getattr(wo, field.attname) for wo in rows)  # type: ignore[union-attr]
+    only = {Category: ("id", "code", "name"), Unit: ("id", "name"), Territory: ("id", "code")}
+    loaded = {model: model.objects.order_by().only(*only[model]).in_bulk(ids) for model, ids in wanted.items()}
+    for name, rows in missing.items():
+        field = WorkOrder._meta.get_field(name)
+        found = loaded[field.related_model]
+        for wo in rows:
+            obj = found.get(getattr(wo, field.attname))  # type: ignore[union-attr]
+            if obj is not None:
+                field.set_cached_value(wo, obj)  # type: ignore[union-attr]
+
+
+class WorkOrderSerializer(FieldsOnceMixin, PlainRowsMixin, PreparedMixin, serializers.ModelSerializer[WorkOrder]):
+    """A row of the list. The list reads only ``LIST_COLUMNS`` of each case and the names of its related rows
+    for the whole page at once (``collect``)."""
+
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category_code = serializers.CharField(source="category.code", read_only=True, allow_null=True, default=None)
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
@@ -140,6 +175,7 @@ class WorkOrderSerializer(PreparedMixin, serializers.ModelSerializer[WorkOrder])
     def collect(self, items: list[Any]) -> dict[str, Any]:
         from django.utils import timezone
 
+        _load_relations(items)
         return {"now": timezone.now()}
 
     @extend_schema_field(serializers.ChoiceField(choices=ClockState.choices, allow_null=True))
@@ -151,6 +187,17 @@ class WorkOrderSerializer(PreparedMixin, serializers.ModelSerializer[WorkOrder])
     def get_clock_colour(self, obj: WorkOrder) -> str | None:
         state = clock_state(obj, self.page_for(obj)["now"])
         return CLOCK_COLOURS[state] if state else None
+
+
+# The columns a list row reads: its fields, the related ids, and what the clock needs.
+LIST_COLUMNS = (
+    *(f for f in WorkOrderSerializer.Meta.fields if f not in WorkOrderSerializer._declared_fields),
+    "community",
+    "street",
+    "district",
+    "step_warn_at",
+    "paused_at",
+)
 
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
@@ -255,7 +302,8 @@ class WorkOrderCreateSerializer(LocatedMixin, serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000)
     category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.filter(category_set__is_active=True, is_active=True),
+        # with its parent: the deadlines of a category fall back to its parent's (one query, not two)
+        queryset=Category.objects.filter(category_set__is_active=True, is_active=True).select_related("parent"),
         required=False,
         allow_null=True,
         help_text=_("当前字典中的分类 id"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,11 +19,13 @@ from rest_framework.response import Response
 
 from wangge.api import serializers as s
 from wangge.api.base import SHARED, TERRITORY, ApiView
-from wangge.api.views.common import ListViewSet, _query
+from wangge.api.views.common import BoundedCountPagination, ListViewSet, _query
 from wangge.core import files
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.scoping import VIEW, scope_for
 from wangge.intel import intake
+from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.territory.selectors import territory_ancestors
 from wangge.workorders import workflow
@@ -68,6 +71,79 @@ class CategoryViewSet(ListViewSet):
 
 # --- work orders ---------------------------------------------------------------------------------
 
+# The list's default order: newest first; the id settles equal times so that pages never overlap.
+LIST_ORDER = ("-received_at", "-id")
+
+
+class ScopeBranches:
+    """A page of the work-order list read branch by branch of the user's scope.
+
+    The scope is an OR — cases under a territory path, dispatched to a unit, filed by the user — and PostgreSQL
+    reads an OR newest-first by walking every case of the table from the newest down until the page is full: a
+    district's first page then costs every newer case of every other district. Read apart, each branch has an
+    index that holds its cases in order (``wo_district_received`` for a path, with the districts the path lies in
+    or holds; the unit's and the filer's indexes), so each yields its first rows at once; the page is the newest
+    of their union, then its rows are read by id. The branches only narrow the scoped, filtered queryset, so no
+    row outside the scope can come in."""
+
+    ordered = True  # for the paginator
+
+    def __init__(self, queryset: QuerySet[WorkOrder], branches: list[Q]) -> None:
+        self.queryset = queryset
+        self.branches = branches
+
+    def order_by(self, *fields: str) -> QuerySet[WorkOrder]:
+        return self.queryset.order_by(*fields)  # the count
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[WorkOrder]:
+        start, stop = window.start or 0, window.stop
+        if stop is not None and stop <= start:
+            return []  # an empty list's page (Django slices [0:0])
+        branches = [self.queryset.filter(branch) for branch in self.branches]
+        branches = [qs for qs in branches if not qs.query.is_empty()]
+        if len(branches) <= 1:
+            return list(branches[0].order_by(*LIST_ORDER)[start:stop]) if branches else []
+        parts = [qs.order_by(*LIST_ORDER).values_list("id", "received_at")[:stop] for qs in branches]
+        ids = [pk for pk, _at in parts[0].union(*parts[1:]).order_by(*LIST_ORDER)[start:stop]]
+        rows = self.queryset.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def scope_branches(user: Any, queryset: QuerySet[WorkOrder]) -> list[Q] | None:
+    """The branches of ``user``'s scope for :class:`ScopeBranches`, or None to read the list as one query (another
+    order asked for, a scope of everything or with conditions of its own, a database that cannot order the parts
+    of a UNION, a territory without districts)."""
+    if not connection.features.supports_slicing_ordering_in_compound or tuple(queryset.query.order_by) != LIST_ORDER:
+        return None
+    if queryset.query.is_empty():
+        return None
+    scope = scope_for(user, VIEW)
+    if scope.everything or scope.extra:
+        return None
+    paths = sorted(set(scope.territory_paths))
+    paths = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    branches: list[Q] = []
+    if paths:
+        step = Territory.steplen
+        ancestors = {p[:i] for p in paths for i in range(step, len(p) + 1, step)}
+        around = Q(path__in=ancestors)
+        for p in paths:
+            around |= Q(path__startswith=p)
+        districts = list(Territory.objects.filter(around, kind=TerritoryKind.DISTRICT).values_list("id", "path"))
+        for p in paths:
+            ids = [pk for pk, path in districts if p.startswith(path) or path.startswith(p)]
+            if not ids:
+                return None
+            branches.append(Q(district_id__in=ids, scope_path__startswith=p))
+    if scope.unit_ids:
+        branches.append(Q(assigned_unit_id__in=scope.unit_ids))
+    if scope.owner_id is not None:
+        branches.append(Q(filed_by_id=scope.owner_id))
+    return branches or None
+
 
 def _transition_payload(request: Request, validated: dict[str, Any]) -> dict[str, Any]:
     """Only the fields the client sent: an absent field must read as missing to the service."""
@@ -84,24 +160,39 @@ def _transition_payload(request: Request, validated: dict[str, Any]) -> dict[str
 class WorkOrderViewSet(ListViewSet, mixins.CreateModelMixin):
     filterset_class = WorkOrderFilterSet
     serializer_class = s.WorkOrderSerializer
+    pagination_class = BoundedCountPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     queryset = WorkOrder.objects.select_related("category", "assigned_unit", "grid", "community", "street", "district")
     scope = TERRITORY
 
     def refine_queryset(self, qs: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
-        if self.action != "list":
-            qs = qs.select_related("territory", "parent")
-        return qs
+        if self.action == "list":  # no join, no personal column: the serializer reads the names per page
+            return qs.select_related(None).only(*s.WORK_ORDER_LIST_COLUMNS).order_by(*LIST_ORDER)
+        return qs.select_related("territory", "parent")
 
     def get_serializer_class(self) -> Any:
         return s.WorkOrderSerializer if self.action == "list" else s.WorkOrderDetailSerializer
+
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        if self.action == "list":
+            branches = scope_branches(self.request.user, queryset)
+            if branches:
+                queryset = ScopeBranches(queryset, branches)
+        return super().paginate_queryset(queryset)
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        if not self.request.query_params.keys() & WorkOrderFilterSet.base_filters.keys():
+            return queryset  # nothing to filter by: no FilterSet (it copies all its filters) for the plain list
+        return super().filter_queryset(queryset)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = s.WorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         wo = work_order_create(actor=request.user, **data.validated_data)  # who may file where: the intake rule
-        return Response(self.get_serializer(self.get_queryset().get(pk=wo.pk)).data, status=status.HTTP_201_CREATED)
+        # The filer may always view what they filed (WorkOrder.filed_by), and the case holds the related rows
+        # intake has just used: it is answered as it is, without reading it back.
+        return Response(self.get_serializer(wo).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["GET"],
