@@ -3,7 +3,6 @@ from django.urls import path, re_path
 from wangge.web.views import (
     auth,
     basemaps,
-    basemaps,
     cases,
     citizen,
     classifier,
@@ -56,7 +55,6 @@ urlpatterns = [
     path("map/points.json", map.map_points, name="map_points"),
     path("map/territory/<int:pk>/", map.map_grid_panel, name="map_panel"),
     path("map/public-outlines.geojson", map.map_public_outlines, name="public_outlines"),
-    *map.routes, *basemaps.routes,  # map search, the place of a position, the platform's own tiles
     *map.routes,
     *basemaps.routes,  # map search, the place of a position, the platform's own tiles
     # Registries.
