@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from wangge.accounts.choices import Role
+from wangge.accounts.models import RoleGrant, User
 from wangge.web.tests.conftest import PASSWORD, act, new_case
 from wangge.web.tests.test_browser import PHONE, _no_csp_violation, browser, shot, watch  # noqa: F401
 from wangge.workorders.choices import AppealType, Channel
@@ -87,15 +89,31 @@ def dashboard(page: Any, live_server: Any, shot: Any) -> None:  # noqa: F811
 ROLES = [
     # username, the case they open, what their home says
     ("worker", "own", "我的网格"),
+    ("grid_leader", "replied", "我的网格"),
+    ("community_staff", "registered", "运行概览"),
     ("dispatcher", "registered", "派遣队列"),
     ("caller", "registered", "今日受理"),
     ("handler", "handling", "本单位待办"),
+    ("inspector", "replied", "运行概览"),
     ("leader", "handling", "运行概览"),
+    ("admin", "dispatched", "派遣队列"),
 ]
+
+
+def more_roles(world: Any) -> None:
+    """The demo's other logins: 网格长, 社区工作人员, 管理员."""
+    for username, role, node in (
+        ("grid_leader", Role.GRID_LEADER, world.grid1),
+        ("community_staff", Role.COMMUNITY_STAFF, world.community),
+        ("admin", Role.ADMIN, world.district),
+    ):
+        user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
+        RoleGrant.objects.create(user=user, role=role, territory=node)
 
 
 def test_every_role_and_the_citizen_fit_a_phone(browser: Any, live_server: Any, world: Any, shot: Any) -> None:  # noqa: F811
     cases = cases_in_every_state(world)
+    more_roles(world)
     for username, case, heading in ROLES:
         page = phone(browser)
         page.goto(f"{live_server.url}/login/")
