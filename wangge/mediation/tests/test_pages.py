@@ -231,3 +231,32 @@ def test_the_case_page_offers_the_conversion_then_links_the_dispute(mw: SimpleNa
     )
     linked = browser(mw.dispatcher).get(url).content.decode()
     assert d.code in linked and reverse("web:dispute_detail", args=[d.pk]) in linked
+
+
+@pytest.mark.parametrize(
+    ("who", "detail", "listed"),
+    [
+        ("anonymous", 302, False),  # to the login page
+        ("nobody", 404, False),  # signed in, no grant
+        ("other_worker", 404, False),  # another grid
+        ("worker", 200, True),  # the grid's worker
+        ("street_staff", 200, True),  # a parent node
+        ("leader", 200, True),  # the district
+        ("other_staff", 404, False),  # another district
+    ],
+)
+def test_the_permission_matrix(mw: SimpleNamespace, who: str, detail: int, listed: bool) -> None:
+    from django.contrib.auth import get_user_model
+
+    d = register(mw)
+    if who == "anonymous":
+        client = Client()
+    elif who == "nobody":
+        client = browser(get_user_model().objects.create_user(username="nobody", password="x-Passw0rd-long"))
+    else:
+        client = browser(getattr(mw, who))
+    assert client.get(reverse("web:dispute_detail", args=[d.pk])).status_code == detail
+    listing = client.get(reverse("web:dispute_list"))
+    assert (d.code in listing.content.decode()) is listed
+    if who == "anonymous":
+        assert listing.status_code == 302 and client.get(reverse("web:mediation_home")).status_code == 302
