@@ -19,7 +19,10 @@ from wangge.workorders.models import WorkOrder
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-KEPT = "() => Promise.all(['/cases/new/', '/reports/patrol/', '/offline/'].map(u => caches.match(u))).then(l => l.every(Boolean))"
+KEPT = (
+    "() => Promise.all(['/cases/new/', '/reports/patrol/', '/offline/'].map(u => caches.match(u)))"
+    ".then(l => l.every(Boolean))"
+)
 
 
 def sign_in(page: Any, live_server: Any) -> None:
@@ -65,6 +68,12 @@ def test_a_report_made_offline_arrives_exactly_once(
             break
         page.wait_for_timeout(100)
     assert page.evaluate(KEPT)
+    # Installable: Chromium finds nothing missing in the manifest, its icons and the service worker.
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []  # a test browser is incognito
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    cdp.detach()
 
     # In the basement: no network. The report page comes from the phone.
     context.set_offline(True)
