@@ -33,6 +33,7 @@ from wangge.core.workflow import (
     REGISTRY,
     TEXT,
     Input,
+    Notice,
     Transition,
     Workflow,
 )
@@ -57,6 +58,10 @@ MEDIATION_STAFF = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.ADMIN
 ESCALATORS = MEDIATION_STAFF | {Role.GRID_LEADER}
 # The command centre and the inspectors: 督办.
 SUPERVISORS = frozenset({Role.DISPATCHER, Role.INSPECTOR, Role.LEADER, Role.ADMIN})
+
+# Recipient groups of the notices (resolved in ``mediation.notifications``).
+TO_COMMAND_CENTRE = "command_centre"  # the dispatchers over the dispute's grid
+TO_MEDIATION_STAFF = "mediation_staff"  # the community and street staff over it
 
 S = DisputeStatus
 REGISTERED = frozenset({S.REGISTERED})
@@ -250,6 +255,7 @@ _T = [
         ESCALATORS,
         inputs=(REASON,),
         guard=_may_escalate,
+        notice=Notice(_("重大风险矛盾纠纷 {code} 已上报指挥中心，请研判督办"), (TO_COMMAND_CENTRE,)),
         colour="danger",
         queue=False,
     ),
@@ -261,6 +267,7 @@ _T = [
         SUPERVISORS,
         inputs=(REASON,),
         guard=_not_supervised,
+        notice=Notice(_("矛盾纠纷 {code} 已被督办，请加快化解"), (TO_MEDIATION_STAFF,)),
         colour="warning",
         queue=False,
     ),

@@ -15,7 +15,7 @@ from wangge.accounts.permissions import ActorLike
 from wangge.core import audit
 from wangge.core.actors import is_system, require, user_of
 from wangge.core.errors import NotFound, ValidationFailed
-from wangge.mediation import conf
+from wangge.mediation import conf, notifications
 from wangge.mediation.choices import (
     ORGANISATION_TRACK,
     REFERRAL_TRACK,
@@ -327,4 +327,5 @@ def dispute_transition(
         locked.save()
         _event(locked, name, actor, at, from_status, note=note, data=data)
         audit.record(actor=actor, action=f"mediation.{name}", obj=locked, before=before, after=audit.snapshot(locked))
+        notifications.on_step(locked, name, at)
     return locked

@@ -357,3 +357,18 @@ def test_unknown_step(mw: SimpleNamespace) -> None:
     with pytest.raises(ValidationFailed) as refused:
         step(mw, d, "teleport")
     assert refused.value.code == "unknown_transition"
+
+
+def test_escalation_reaches_the_command_centre_and_supervision_the_mediation_staff(mw: SimpleNamespace) -> None:
+    from wangge.notifications.models import Notification
+
+    d = at_state(mw, HIGH)
+    assert not Notification.objects.exists()
+    step(mw, d, "escalate", who="grid_leader", hours=3, note="扬言报复")
+    heard = Notification.objects.get()
+    assert heard.recipient == mw.dispatcher and d.code in heard.subject and "上报指挥中心" in heard.subject
+    assert heard.link == f"/mediation/disputes/{d.pk}/"
+    step(mw, d, "supervise", who="dispatcher", hours=4, note="限期化解")
+    staff = set(Notification.objects.exclude(pk=heard.pk).values_list("recipient__username", flat=True))
+    assert staff == {"community_staff", "street_staff"}
+    assert mw.other_staff.username not in staff
