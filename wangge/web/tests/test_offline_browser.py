@@ -96,6 +96,8 @@ def test_a_report_made_offline_arrives_exactly_once(
     page.click("#locate")
     page.wait_for_function("() => !document.getElementById('submit').disabled")
     page.fill("#id_note", "B2层巡查")
+    page.set_input_files("#checkin-form input[name=photo]", str(photo(tmp_path / "签到.png")))
+    assert "签到.png" in page.locator("#checkin-form .filenames").inner_text()
     page.click("#submit")
     page.locator(".offline-notice", has_text="已存入待发送").wait_for()
     assert outbox_count(page) == "2"
@@ -136,6 +138,7 @@ def test_a_report_made_offline_arrives_exactly_once(
     wo = WorkOrder.objects.get()
     assert wo.channel == Channel.PATROL and wo.filed_by == world.worker and wo.grid == world.grid1
     assert [a.content_type for a in wo.attachments.all()] == ["image/jpeg"]  # shrunk on the phone
-    assert PatrolCheckin.objects.get().note == "B2层巡查"
+    checkin = PatrolCheckin.objects.get()
+    assert checkin.note == "B2层巡查" and checkin.photo.name.endswith(".jpg")
     assert ClientSubmission.objects.filter(kind="report").get().client_id.hex == lost[0].replace("-", "")
     context.close()
