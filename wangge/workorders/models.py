@@ -347,6 +347,9 @@ class WorkOrder(ScopedModel):
                 condition=Q(supervision__in=[SupervisionLevel.YELLOW, SupervisionLevel.RED]),
                 name="wo_supervised_scope",
             ),
+            # The work-order list reads each branch of a user's scope apart; a district's branch walks this index,
+            # so its first page does not pass over the newer cases of every other district.
+            models.Index(fields=["district", "-received_at", "-id"], name="wo_district_received"),
         ]
 
     def __str__(self) -> str:
