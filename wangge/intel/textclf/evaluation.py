@@ -17,7 +17,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from wangge.intel.textclf.features import AppealVectorizer, taxonomy_keywords
 from wangge.intel.textclf.model import TrainedModel
 from wangge.intel.textclf.params import Params
-from wangge.intel.textclf.text import Doc, Text, clean, prepare
+from wangge.intel.textclf.text import Doc, Text, clean, prepare_both
 from wangge.intel.textclf.training import as_labels, check_training_set, fit_classifier, fit_pipeline
 
 
@@ -130,8 +130,7 @@ def cross_validate(
     y = as_labels(labels)
     check_training_set(texts, y)
     started = time.perf_counter()
-    docs = prepare(texts, n_jobs, with_words=True)
-    others = prepare(unlabeled or [], n_jobs, with_words=True)
+    docs, others = prepare_both(texts, unlabeled, n_jobs)
     keywords = taxonomy_keywords(taxonomy or [])
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     scores = []
@@ -227,8 +226,7 @@ def nested_cross_validate(
     y = as_labels(labels)
     check_training_set(texts, y)
     started = time.perf_counter()
-    docs = prepare(texts, n_jobs, with_words=True)
-    others = prepare(unlabeled or [], n_jobs, with_words=True)
+    docs, others = prepare_both(texts, unlabeled, n_jobs)
     keywords = taxonomy_keywords(taxonomy or [])
     knobs = {c.name: c.knobs for c in candidates}
     by_name = {c.name: c for c in candidates}

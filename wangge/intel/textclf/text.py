@@ -94,3 +94,11 @@ def prepare(texts: Sequence[Text], n_jobs: int = 1, with_words: bool = False) ->
     chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
     parts = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_prepare_serial)(chunk, True) for chunk in chunks)
     return [doc for part in parts for doc in part]
+
+
+def prepare_both(
+    labelled: Sequence[Text], unlabelled: Sequence[Text] | None, n_jobs: int = 1
+) -> tuple[list[Doc], list[Doc]]:
+    """Training texts and unlabelled texts, segmented together (one batch keeps every process busy)."""
+    docs = prepare([*labelled, *(unlabelled or [])], n_jobs, with_words=True)
+    return docs[: len(labelled)], docs[len(labelled) :]

@@ -21,7 +21,7 @@ from sklearn.svm import LinearSVC
 from wangge.intel.textclf.features import AppealVectorizer, taxonomy_keywords
 from wangge.intel.textclf.model import TrainedModel, decision_scores, softmax
 from wangge.intel.textclf.params import Params
-from wangge.intel.textclf.text import Doc, Text, clean, prepare
+from wangge.intel.textclf.text import Doc, Text, clean, prepare_both
 
 
 def _svm(params: Params) -> LinearSVC:
@@ -147,8 +147,7 @@ def train(
     y = as_labels(labels)
     check_training_set(texts, y)
     started = time.perf_counter()
-    docs = prepare(texts, n_jobs, with_words=True)
-    others = prepare(unlabeled or [], n_jobs, with_words=True)
+    docs, others = prepare_both(texts, unlabeled, n_jobs)
     fitted = fit_pipeline(docs, y, others, params, taxonomy_keywords(taxonomy or []))
     temperature = _fit_temperature(fitted, y, params)
     elapsed = time.perf_counter() - started
