@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('track', models.CharField(choices=[('people', '人民调解'), ('administrative', '行政调解'), ('judicial', '司法调解（诉前调解）')], max_length=16, verbose_name='调解类型')),
                 ('started_at', models.DateTimeField(verbose_name='开始时间')),
                 ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('outcome', models.CharField(blank=True, help_text='written, oral 或 failed', max_length=16, verbose_name='结果')),
+                ('outcome', models.CharField(blank=True, help_text='written（书面协议）、oral（口头协议）或 failed（调解不成）', max_length=16, verbose_name='结果')),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stints', to='mediation.dispute', verbose_name='纠纷')),
             ],
             options={
