@@ -70,3 +70,10 @@ def lib_doc_excludes() -> list[type]:
     from wangge.api.views import ListViewSet
 
     return [*get_lib_doc_excludes(), ListViewSet, ScopedViewSet, ApiView]
+
+
+class SingleObjectSchema(WanggeAutoSchema):
+    """For a viewset whose ``list`` answers one object (a summary of the requester's scope), not a list."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False

@@ -284,6 +284,78 @@ SCENARIOS: dict[type[models.Model], Scenario] = {
 SCENARIOS.update(_ledger_scenarios())
 
 
+def _organisation(tree: Tree, community: Territory | None = None, name: str = "甲社区人民调解委员会") -> Any:
+    from wangge.mediation.services.register import organisation_create
+
+    return organisation_create(
+        actor=SYSTEM, name=name, kind="community_committee", territory=community or tree.community_a
+    )
+
+
+def _organisation_in(community: Territory) -> int:
+    """An organisation to move a mediator into, written directly (no audit entry of its own)."""
+    from wangge.mediation.models import MediationOrganisation
+
+    org = MediationOrganisation.objects.create(
+        name="乙社区人民调解委员会", kind="community_committee", territory=community
+    )
+    return int(org.pk)
+
+
+def _mediator(tree: Tree) -> Any:
+    from wangge.mediation.services.register import mediator_create
+
+    return mediator_create(actor=SYSTEM, organisation=_organisation(tree), name="李调解", kind="elders")
+
+
+def _mediator_form(mediator: Any, tree: Tree) -> dict[str, Any]:
+    return {
+        "name": mediator.name,
+        "kind": mediator.kind,
+        "organisation": mediator.organisation_id,
+        "communities": [c.pk for c in mediator.communities.all()],
+        "title": mediator.title,
+        "is_active": "on",
+        # the conflicts inline, empty
+        "conflicts-TOTAL_FORMS": "0",
+        "conflicts-INITIAL_FORMS": "0",
+        "conflicts-MIN_NUM_FORMS": "0",
+        "conflicts-MAX_NUM_FORMS": "1000",
+    }
+
+
+def _mediation_scenarios() -> dict[type[models.Model], Scenario]:
+    from wangge.mediation.models import MediationOrganisation, Mediator
+
+    return {
+        MediationOrganisation: Scenario(
+            make=_organisation,
+            form=lambda org, tree: {
+                "name": org.name,
+                "kind": org.kind,
+                "territory": org.territory_id,
+                "unit": "",
+                "address": org.address,
+                "phone": org.phone,
+                "is_active": "on",
+            },
+            outside=lambda tree: {"territory": tree.community_b.pk},
+            inside=lambda tree: {"name": "甲社区人民调解委员会（改）"},
+            state=lambda o: (o.territory_id, o.name),
+        ),
+        Mediator: Scenario(
+            make=_mediator,
+            form=_mediator_form,
+            outside=lambda tree: {"organisation": _organisation_in(tree.community_b)},
+            inside=lambda tree: {"name": "李调解（改）"},
+            state=lambda m: (m.organisation_id, m.name),
+        ),
+    }
+
+
+SCENARIOS.update(_mediation_scenarios())
+
+
 def _editable(model_admin: Any) -> bool:
     """Whether the admin lets anyone change a row (a read-only scoped admin, e.g. hazard findings whose steps go
     through their workflow, has nothing to move)."""

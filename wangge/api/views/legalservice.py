@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from wangge.api.base import TERRITORY, ScopedViewSet
+from wangge.api.schema import SingleObjectSchema
 from wangge.api.serializers.common import (
     REVEAL_PARAMETER,
     PagedListSerializer,
@@ -629,7 +630,11 @@ class ConsultationViewSet(_Creating):
 class LegalCoverageViewSet(ScopedViewSet):
     """Per community of the requester's scope: its advisers and liaisons on a day (the coverage page)."""
 
+    # The figures are of the communities in the requester's territory scope (the selector reads them so).
+    queryset = Territory.objects.all()
+    scope = TERRITORY
     filter_backends: list[Any] = []
+    pagination_class = None
 
     @extend_schema(
         summary="社区法律顾问与联络人覆盖情况",
@@ -658,7 +663,12 @@ class LegalSummarySerializer(serializers.Serializer[Any]):
 class LegalSummaryViewSet(ScopedViewSet):
     """The figures of the requester's scope (the same definitions as the home page)."""
 
+    # The figures are of the communities in the requester's territory scope (the selector reads them so).
+    queryset = Territory.objects.all()
+    scope = TERRITORY
     filter_backends: list[Any] = []
+    pagination_class = None
+    schema = SingleObjectSchema()
 
     @extend_schema(summary="公共法律服务概况", responses=LegalSummarySerializer)
     def list(self, request: Request) -> Response:
