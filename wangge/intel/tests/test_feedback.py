@@ -146,3 +146,11 @@ def test_the_report_is_for_the_command_centre_and_leaders(active: SimpleNamespac
     api = APIClient()
     api.force_authenticate(active.worker)
     assert api.get("/api/intel/suggestion-accuracy/").status_code == 403
+
+
+def test_the_report_is_linked_from_the_supervision_pages_for_those_who_may_read_it(active: SimpleNamespace) -> None:
+    leader, worker = Client(), Client()
+    leader.login(username="leader", password=PASSWORD)
+    worker.login(username="worker", password=PASSWORD)
+    assert 'href="/intel/suggestions/"' in leader.get("/reports/bulletins/").content.decode()
+    assert 'href="/intel/suggestions/"' not in worker.get("/reports/bulletins/").content.decode()

@@ -67,6 +67,14 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.filter
+def reads_suggestion_accuracy(user: Any) -> bool:
+    """Whether the 智能建议准确率 page is for this user (wangge.intel.selectors.may_read_report)."""
+    from wangge.intel.selectors import may_read_report
+
+    return bool(getattr(user, "is_authenticated", False) and may_read_report(user))
+
+
+@register.filter
 def takes_intake(user: Any) -> bool:
     """Whether the 受理登记 page is for this user (the command centre's call takers and dispatchers)."""
     from wangge.accounts.choices import Role
