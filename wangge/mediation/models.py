@@ -271,7 +271,9 @@ class DisputeStint(models.Model):
     )
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    outcome = models.CharField(_("结果"), max_length=16, blank=True, help_text=_("written（书面协议）、oral（口头协议）或 failed（调解不成）"))
+    outcome = models.CharField(
+        _("结果"), max_length=16, blank=True, help_text=_("written（书面协议）、oral（口头协议）或 failed（调解不成）")
+    )
 
     class Meta:
         verbose_name = _("调解经历")
