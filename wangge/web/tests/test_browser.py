@@ -77,7 +77,9 @@ def shot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Any, str], None]
 
 
 def staff_page(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    # No service worker: its background fetches of the kept pages would read the live server's database while a
+    # test writes to it (SQLite locks the table); the offline tests allow it in a context of their own.
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", service_workers="block")
     page = watch(context.new_page())
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
@@ -195,6 +197,7 @@ def test_a_stale_page_gets_a_clear_conflict_message(browser: Any, live_server: A
     wo = act(world, new_case(world), "dispatch", "dispatcher", timezone.now(), unit=world.dept)
     page = staff_page(browser, live_server, "handler")
     page.goto(f"{live_server.url}/cases/{wo.pk}/")
+    page.wait_for_load_state("networkidle")  # the page's own requests are done before the test writes
     act(world, wo, "accept", "handler", timezone.now())  # a colleague accepts first, in another tab
 
     open_action(page, "签收")
