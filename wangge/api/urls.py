@@ -5,7 +5,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from wangge.api import views
-from wangge.api.views import classifier, hazards, keypersons, knowledge, ledgers, legalservice, mediation, surveys
+from wangge.api.views import (
+    campaigns,
+    classifier,
+    duty,
+    emergency,
+    hazards,
+    inspections,
+    keypersons,
+    knowledge,
+    ledgers,
+    legalservice,
+    mediation,
+    meetings,
+    projects,
+    surveys,
+)
 
 app_name = "api"
 
@@ -18,7 +33,21 @@ router.register("points", views.PointViewSet, basename="point")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("work-orders", views.WorkOrderViewSet, basename="work-order")
 router.register("notifications", views.NotificationViewSet, basename="notification")
-for module in (ledgers, hazards, keypersons, surveys, knowledge, mediation, legalservice):
+for module in (
+    ledgers,
+    hazards,
+    keypersons,
+    surveys,
+    knowledge,
+    mediation,
+    legalservice,
+    inspections,
+    campaigns,
+    emergency,
+    duty,
+    meetings,
+    projects,
+):
     module.register(router)
 
 urlpatterns = [

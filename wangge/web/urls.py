@@ -1,6 +1,12 @@
 from django.urls import path, re_path
 
 from wangge.web.views import (
+    inspections,
+    campaigns,
+    emergency,
+    duty,
+    meetings,
+    projects,
     auth,
     basemaps,
     cases,
@@ -82,4 +88,11 @@ urlpatterns = [
     *mediation.routes,
     *legalservice.routes,
     *classifier.routes,  # 智能建议准确率
+    # 巡查体检, 专项整治, 预警与应急, 值班备勤, 调度会交办, 项目台账.
+    *inspections.routes,
+    *campaigns.routes,
+    *emergency.routes,
+    *duty.routes,
+    *meetings.routes,
+    *projects.routes,
 ]

@@ -1,0 +1,10 @@
+"""REST endpoints of 预警与应急响应 (``wangge.emergency``), registered on the API router by wangge.api.urls through
+``register``."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+
+def register(router: SimpleRouter) -> None:
+    """Register this module's viewsets on the API router."""

@@ -1,0 +1,10 @@
+"""REST endpoints of 项目台账 (``wangge.projects``), registered on the API router by wangge.api.urls through
+``register``."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+
+def register(router: SimpleRouter) -> None:
+    """Register this module's viewsets on the API router."""

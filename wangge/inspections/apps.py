@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "wangge.inspections"
+    label = "inspections"
+    verbose_name = _("巡查体检")
