@@ -843,6 +843,60 @@ def demo_legalservice_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+def demo_inspections_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """巡查体检: 卫东区 105 处防汛隐患点汛期一周的日巡查（部分漏巡、不合格转工单）."""
+    from wangge.demo.inspections import inspections_seed
+
+    result = StepResult("inspections")
+    result.created, result.unchanged = inspections_seed(actor=actor, options=options)
+    return result
+
+
+def demo_campaigns_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """专项整治: 湛河区 29 座桥涵的整治专项及其整治量."""
+    from wangge.demo.campaigns import campaigns_seed
+
+    result = StepResult("campaigns")
+    result.created, result.unchanged = campaigns_seed(actor=actor, options=options)
+    return result
+
+
+def demo_emergency_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """预警: 卫东区一次橙色暴雨预警及部分确认."""
+    from wangge.demo.emergency import emergency_seed
+
+    result = StepResult("emergency")
+    result.created, result.unchanged = emergency_seed(actor=actor, options=options)
+    return result
+
+
+def demo_duty_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """值班表、防汛物资、抢险队伍、预案、演练与会商记录."""
+    from wangge.demo.duty import duty_seed
+
+    result = StepResult("duty")
+    result.created, result.unchanged = duty_seed(actor=actor, options=options)
+    return result
+
+
+def demo_meetings_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """每日 18:00 调度会及其交办事项."""
+    from wangge.demo.meetings import meetings_seed
+
+    result = StepResult("meetings")
+    result.created, result.unchanged = meetings_seed(actor=actor, options=options)
+    return result
+
+
+def demo_projects_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """湛河区 8 个道路项目和 30 个民生项目."""
+    from wangge.demo.projects import projects_seed
+
+    result = StepResult("projects")
+    result.created, result.unchanged = projects_seed(actor=actor, options=options)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -863,6 +917,12 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("knowledge", demo_knowledge_seed),
     ("mediation", demo_mediation_seed),
     ("legalservice", demo_legalservice_seed),
+    ("inspections", demo_inspections_seed),
+    ("campaigns", demo_campaigns_seed),
+    ("emergency", demo_emergency_seed),
+    ("duty", demo_duty_seed),
+    ("meetings", demo_meetings_seed),
+    ("projects", demo_projects_seed),
     ("bulletins", demo_bulletins_seed),
     ("supervision", demo_supervision_seed),
 ]
