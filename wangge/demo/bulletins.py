@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from wangge.reports import conf
-from wangge.reports.choices import ScopeKind
+from wangge.reports.choices import BulletinPeriod, ScopeKind
 from wangge.reports.models import Bulletin
 from wangge.reports.services import bulletin_generate
 from wangge.reports.tasks import scheduled_scopes
@@ -49,7 +49,10 @@ def bulletins_seed(*, actor: Any, district_code: str) -> tuple[int, int]:
     runs = demo_runs(district_code, timezone.localdate())
     have = set(
         Bulletin.objects.filter(
-            date__in={day for day, _code in runs}, scope_kind=ScopeKind.TERRITORY, scope_code__in={c for _d, c in runs}
+            period=BulletinPeriod.DAY,
+            date__in={day for day, _code in runs},
+            scope_kind=ScopeKind.TERRITORY,
+            scope_code__in={c for _d, c in runs},
         ).values_list("date", "scope_code")
     )
     created = 0

@@ -14,7 +14,7 @@ from django_tasks.base import Task
 from wangge.intel.tasks import retrain_classifier
 from wangge.notifications.tasks import retry_failed_deliveries
 from wangge.ops.tasks import reclaim_stale_tasks
-from wangge.reports.tasks import generate_due_bulletins, prepare_monthly_assessments
+from wangge.reports.tasks import generate_due_bulletins, generate_due_weekly_bulletins, prepare_monthly_assessments
 from wangge.workorders.tasks import sweep_deadlines
 
 
@@ -29,6 +29,7 @@ PERIODIC: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "generate_due_bulletins", generate_due_bulletins, 60
     ),  # the 日通报 once a day after WANGGE_BULLETIN_TIME
+    PeriodicJob("generate_due_weekly_bulletins", generate_due_weekly_bulletins, 300),  # last week's 周通报, Mondays
     PeriodicJob("retry_failed_deliveries", retry_failed_deliveries, 600),
     PeriodicJob("prepare_monthly_assessments", prepare_monthly_assessments, 3600),  # last month's 一考评 drafts
     PeriodicJob("reclaim_stale_tasks", reclaim_stale_tasks, 60),  # tasks a dead worker left RUNNING

@@ -11,6 +11,14 @@ class ScopeKind(models.TextChoices):
     UNIT = "unit", _("承办单位")
 
 
+class BulletinPeriod(models.TextChoices):
+    """How long a bulletin covers: one day (日通报, from the daily schedule) or one ISO week, Monday to Sunday
+    (周通报, every Monday for the week before)."""
+
+    DAY = "day", _("日通报")
+    WEEK = "week", _("周通报")
+
+
 class Trend(models.TextChoices):
     RISING = "rising", _("上升")
     STEADY = "steady", _("持平")

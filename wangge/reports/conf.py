@@ -38,6 +38,16 @@ def bulletin_time() -> dt.time:
         raise ImproperlyConfigured(f"WANGGE_BULLETIN_TIME must be HH:MM, not {raw!r}") from exc
 
 
+def weekly_bulletin_time() -> dt.time:
+    """Local time on Monday after which last week's 周通报 are generated (before the Monday 周例会)."""
+    raw = str(_get("WANGGE_WEEKLY_BULLETIN_TIME", "08:00"))
+    try:
+        hours, minutes = raw.split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"WANGGE_WEEKLY_BULLETIN_TIME must be HH:MM, not {raw!r}") from exc
+
+
 def bulletin_kinds() -> list[str]:
     """Territory levels that get an automatic bulletin every day."""
     return list(_get("WANGGE_BULLETIN_KINDS", ["district", "street"]))

@@ -11,6 +11,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     # -- 日通报
     SCOPE_NOT_FOUND = "scope_not_found"  # a bulletin for a territory or unit code that is unknown or out of scope
+    WEEK_INVALID = "week_invalid"  # a 周通报 week that is not written YYYY-Www or does not exist
 
     # -- 一日志: check-ins and daily logs
     NOT_GRID_WORKER = "not_grid_worker"  # checking in, logging or being assessed without a grid worker's grant

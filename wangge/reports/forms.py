@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.core.geo import CRS_FORM_CHOICES
 from wangge.reports import conf
+from wangge.reports.choices import BulletinPeriod
 from wangge.territory.choices import TerritoryKind
 
 # Territory levels a bulletin can be asked for from the page (a grid's day is too small to report on).
@@ -49,7 +50,18 @@ class BulletinForm(forms.Form):
     """The date and one of the user's territories or units: picked from a list built from the user's scope,
     never typed; a value outside the list is refused here and, again, by the service."""
 
-    date = forms.DateField(label=_("通报日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period = forms.ChoiceField(
+        label=_("通报类型"), choices=BulletinPeriod.choices, initial=BulletinPeriod.DAY, required=False
+    )
+
+    def clean_period(self) -> str:
+        return str(self.cleaned_data.get("period") or BulletinPeriod.DAY)
+
+    date = forms.DateField(
+        label=_("通报日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("周通报取该日期所在的自然周（周一至周日）"),
+    )
     scope = forms.ChoiceField(
         label=_("通报范围"),
         choices=(),

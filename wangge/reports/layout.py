@@ -97,12 +97,13 @@ def display(value: Any, fmt: str) -> str:
 
 
 def as_of_text(data: dict[str, Any]) -> str:
-    """The moment the figures were taken; the end of the day reads "24:00" of that day."""
+    """The moment the figures were taken; the end of the period reads "24:00" of its last day."""
     moment = when(data["as_of"])
     if moment is None:
         return ""
-    if moment.time() == dt.time.min and moment.date() == dt.date.fromisoformat(data["date"]) + dt.timedelta(days=1):
-        return f"{data['date']} 24:00"
+    last = data.get("end") or data["date"]  # a weekly bulletin ends on its Sunday
+    if moment.time() == dt.time.min and moment.date() == dt.date.fromisoformat(last) + dt.timedelta(days=1):
+        return f"{last} 24:00"
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
@@ -449,4 +450,101 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
     mediation = data.get("mediation")  # bulletins stored before the mediation ledger, and units', have none
     if mediation is not None:
         tables += _mediation_tables(scope, date_text, mediation)
+    return tables
+
+
+# --- 周通报 -------------------------------------------------------------------------------------------
+
+WEEK_SUMMARY_COLUMNS = [
+    Column("指标", lambda r: r["_label"], TEXT, 18),
+    Column("本周", lambda r: r["this_week"], lambda r: r["_fmt"], 14),
+    Column("上周", lambda r: r["previous_week"], lambda r: r["_fmt"], 14),
+    Column("较上周", lambda r: r["vs_previous_week"], _signed, 16),
+]
+
+WEEKDAYS = "一二三四五六日"
+
+
+def _weekday_text(day: str | None) -> str:
+    if not day:
+        return "合计"
+    return f"{day}（周{WEEKDAYS[dt.date.fromisoformat(day).weekday()]}）"
+
+
+DAY_COLUMNS = [
+    Column("日期", lambda r: _weekday_text(r.get("date")), TEXT, 18),
+    Column("受理", lambda r: r["received"], INT, 8),
+    Column("派遣", lambda r: r["dispatched"], INT, 8),
+    Column("应结案", lambda r: r["due"], INT, 9),
+    Column("结案", lambda r: r["closed"], INT, 8),
+    Column("按期结案", lambda r: r["closed_on_time"], INT, 10),
+    Column("超期未结", lambda r: r["overdue_open"], INT, 10),
+    Column("结案率", _rate("closure"), PCT, 10),
+    Column("按期结案率", _rate("on_time_closure"), PCT, 12),
+    Column("满意率", _rate("satisfaction"), PCT, 10),
+]
+
+
+def week_text(data: dict[str, Any]) -> str:
+    monday, sunday = dt.date.fromisoformat(data["date"]), dt.date.fromisoformat(data["end"])
+    year, week, _weekday = monday.isocalendar()
+    return f"{year}年第{week}周 {monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日"
+
+
+def weekly_tables(data: dict[str, Any]) -> list[Table]:
+    """The weekly bulletin's tables in reading order: the cases as in the daily bulletin, over the week, then the
+    week's work of the other modules."""
+    from wangge.reports import weekly_sections
+
+    scope = data["scope"]["name"]
+    period = week_text(data)
+    summary_rows = [dict(data["changes"][key], _label=label, _fmt=fmt) for label, key, fmt in SUMMARY_ROWS]
+    total = dict(data["totals"], name="合计", _n="")
+    overdue = data["overdue"]
+    tables = [
+        Table(
+            "summary",
+            "周通报",
+            f"{scope}网格化服务管理周通报（{period}）",
+            WEEK_SUMMARY_COLUMNS,
+            summary_rows,
+            notes=[
+                "注：指标口径与日通报相同，统计区间为本周一 0:00 至下周一 0:00；应结案数为办结时限落在本周的工单数，"
+                f"结案率 = 结案数 ÷ 应结案数；满意率按“{data['satisfaction_label']}”计。"
+            ],
+        ),
+        Table("days", "逐日", f"{scope}本周逐日诉求办理情况", DAY_COLUMNS, data["days"], total=dict(total, date=None)),
+        Table(
+            "units",
+            "分单位",
+            f"{scope}各承办单位本周办理情况",
+            measure_columns("承办单位"),
+            _numbered(data["units"]),
+            total=total,
+            freeze_cols=2,
+        ),
+        Table(
+            "areas",
+            f"分{data['area_label']}",
+            f"{scope}各{data['area_label']}本周诉求办理情况",
+            measure_columns(data["area_label"]),
+            _numbered(data["areas"]),
+            total=total,
+            freeze_cols=2,
+        ),
+        Table(
+            "overdue",
+            "超期工单",
+            f"{scope}超期未办结工单清单（截至{as_of_text(data)}）",
+            case_columns(overdue=True),
+            _numbered(overdue["rows"]),
+            notes=[
+                f"共 {overdue['total']} 件"
+                + (f"，本表列出超期最久的 {len(overdue['rows'])} 件" if overdue["total"] > len(overdue["rows"]) else "")
+                + "；超期天数按自然日计。"
+            ],
+            freeze_cols=2,
+        ),
+    ]
+    tables += weekly_sections.tables(data)
     return tables

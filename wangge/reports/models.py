@@ -10,15 +10,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.scoping import ScopedModel
-from wangge.reports.choices import AssessmentGrade, AssessmentStatus, ScopeKind
+from wangge.reports.choices import AssessmentGrade, AssessmentStatus, BulletinPeriod, ScopeKind
 
 
 class Bulletin(ScopedModel):
-    """One day's bulletin for one scope. Regenerating it updates this row; ``version`` counts real changes."""
+    """One day's (or one week's) bulletin for one scope. Regenerating it updates this row; ``version`` counts real
+    changes. A weekly bulletin (周通报) is dated by the Monday of its ISO week."""
 
     scope_path_field: ClassVar[str | None] = "scope_path"
     scope_unit_field: ClassVar[str | None] = "unit_id"
 
+    period = models.CharField(_("通报周期"), max_length=8, choices=BulletinPeriod.choices, default=BulletinPeriod.DAY)
     date = models.DateField(_("通报日期"), db_index=True)
     scope_kind = models.CharField(_("范围类型"), max_length=16, choices=ScopeKind.choices)
     scope_code = models.CharField(_("范围编码"), max_length=64)
@@ -48,14 +50,19 @@ class Bulletin(ScopedModel):
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
-        verbose_name = _("日通报")
-        verbose_name_plural = _("日通报")
-        ordering = ["-date", "scope_kind", "scope_code"]
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+        ordering = ["-date", "period", "scope_kind", "scope_code"]
         constraints = [
-            models.UniqueConstraint(fields=["date", "scope_kind", "scope_code"], name="bulletin_per_scope_and_day")
+            models.UniqueConstraint(
+                fields=["period", "date", "scope_kind", "scope_code"], name="bulletin_per_scope_and_period"
+            )
         ]
 
     def __str__(self) -> str:
+        if self.period == BulletinPeriod.WEEK:
+            year, week, _day = self.date.isocalendar()
+            return f"{self.scope_name} {year}年第{week}周 周通报"
         return f"{self.scope_name} {self.date:%Y-%m-%d} 日通报"
 
 

@@ -270,6 +270,8 @@ def bulletin_pdf(bulletin: Any) -> bytes:
     from wangge.reports.xlsx import bulletin_subtitle
 
     data = bulletin.data
+    if data.get("period") == "week":
+        return _weekly_pdf(bulletin)
     day = dt.date.fromisoformat(data["date"])
     date_text = f"{day.year}年{day.month}月{day.day}日"
     tables = layout.bulletin_tables(data)
@@ -287,4 +289,28 @@ def bulletin_pdf(bulletin: Any) -> bytes:
         header_text=f"{data['scope']['name']}网格化服务管理日通报（{date_text}）",
         footer_text=f"第 {bulletin.version} 版　生成于 {layout.display(bulletin.generated_at, layout.WHEN)}",
         pdf_title=f"{data['scope']['name']}日通报 {data['date']}",
+    )
+
+
+def _weekly_pdf(bulletin: Any) -> bytes:
+    from wangge.reports import weekly
+    from wangge.reports.xlsx import bulletin_subtitle
+
+    data = bulletin.data
+    period = layout.week_text(data)
+    tables = layout.weekly_tables(data)
+    tables[0].heading = "主要指标"
+    cap = conf.bulletin_pdf_rows()
+    for table in tables:
+        if len(table.rows) > cap and table.key not in {"summary", "days"}:
+            table.notes.append(f"PDF 版列出前 {cap} 行，完整清单（{len(table.rows)} 行）见 Excel 版。")
+            table.rows = table.rows[:cap]
+    return document(
+        title=f"{data['scope']['name']}网格化服务管理周通报",
+        subtitle=f"{period}　{bulletin_subtitle(data)}",
+        intro=[weekly.headline(data)],
+        tables=tables,
+        header_text=f"{data['scope']['name']}网格化服务管理周通报（{data['week']}）",
+        footer_text=f"第 {bulletin.version} 版　生成于 {layout.display(bulletin.generated_at, layout.WHEN)}",
+        pdf_title=f"{data['scope']['name']}周通报 {data['week']}",
     )

@@ -19,8 +19,8 @@ from wangge.core.actors import is_system
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from wangge.core.geo import CRS_CHOICES
 from wangge.reports import assessment as scoring
-from wangge.reports import bulletins, conf
-from wangge.reports.choices import AssessmentStatus
+from wangge.reports import bulletins, conf, weekly
+from wangge.reports.choices import AssessmentStatus, BulletinPeriod
 from wangge.reports.errors import ErrorCode
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.models import Territory
@@ -46,19 +46,31 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "as_of"}
 
 
-def bulletin_generate(*, actor: Any, date: dt.date, scope_code: str, now: dt.datetime | None = None) -> Bulletin:
-    """Compute the bulletin of ``date`` for a territory or unit and store it.
+def bulletin_generate(
+    *,
+    actor: Any,
+    date: dt.date,
+    scope_code: str,
+    now: dt.datetime | None = None,
+    period: str = BulletinPeriod.DAY,
+) -> Bulletin:
+    """Compute the bulletin of ``date`` for a territory or unit and store it: the 日通报 of that day, or with
+    ``period=BulletinPeriod.WEEK`` the 周通报 of the ISO week holding ``date`` (stored under its Monday).
 
-    Idempotent: the same date and scope always lands on the same row. Regenerating updates the row in
+    Idempotent: the same period, date and scope always lands on the same row. Regenerating updates the row in
     place; ``version`` goes up only when the figures changed. ``actor=SYSTEM`` is the scheduler.
     """
     scope = bulletins.resolve_scope(scope_code)
     _require_scope(actor, scope)
     at = now or timezone.now()
-    data = bulletins.compute(scope, date, now=at)
+    if period == BulletinPeriod.WEEK:
+        date = weekly.week_start(date)
+        data = weekly.compute(scope, date, now=at)
+    else:
+        data = bulletins.compute(scope, date, now=at)
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
-        key = {"date": date, "scope_kind": scope.kind, "scope_code": scope.code}
+        key = {"period": period, "date": date, "scope_kind": scope.kind, "scope_code": scope.code}
         bulletin = Bulletin.objects.select_for_update().filter(**key).first()
         if bulletin is None:
             try:

@@ -23,7 +23,7 @@ from django_tasks import task
 
 from wangge.core.actors import SystemActor
 from wangge.reports import conf
-from wangge.reports.choices import ScopeKind
+from wangge.reports.choices import BulletinPeriod, ScopeKind
 from wangge.reports.models import Bulletin
 from wangge.reports.services import bulletin_generate
 from wangge.territory.models import Territory
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 class BulletinRun:
     date: dt.date
     scope_code: str
+    period: str = BulletinPeriod.DAY
 
 
 def scheduled_scopes() -> list[str]:
@@ -54,7 +55,9 @@ def missed_bulletin_runs(now: dt.datetime, scopes: list[str] | None = None) -> l
     """The bulletins of the previous ``catch_up_days()`` days that were never generated, oldest first — from
     the first day the schedule ran (a new installation owes nothing for the days before it)."""
     today = timezone.localtime(now).date()
-    first = Bulletin.objects.filter(scope_kind=ScopeKind.TERRITORY).aggregate(first=Min("date"))["first"]
+    first = Bulletin.objects.filter(period=BulletinPeriod.DAY, scope_kind=ScopeKind.TERRITORY).aggregate(
+        first=Min("date")
+    )["first"]
     if first is None:
         return []
     days = [today - dt.timedelta(days=n) for n in range(catch_up_days(), 0, -1)]
@@ -63,9 +66,9 @@ def missed_bulletin_runs(now: dt.datetime, scopes: list[str] | None = None) -> l
         return []
     codes = scheduled_scopes() if scopes is None else scopes
     have = set(
-        Bulletin.objects.filter(date__in=days, scope_kind=ScopeKind.TERRITORY, scope_code__in=codes).values_list(
-            "date", "scope_code"
-        )
+        Bulletin.objects.filter(
+            period=BulletinPeriod.DAY, date__in=days, scope_kind=ScopeKind.TERRITORY, scope_code__in=codes
+        ).values_list("date", "scope_code")
     )
     return [BulletinRun(day, code) for day in days for code in codes if (day, code) not in have]
 
@@ -81,11 +84,28 @@ def due_bulletin_runs(now: dt.datetime) -> list[BulletinRun]:
     day = local.date()
     since = dt.datetime.combine(day, conf.bulletin_time(), tzinfo=local.tzinfo)
     done = set(
-        Bulletin.objects.filter(date=day, scope_kind=ScopeKind.TERRITORY, generated_at__gte=since).values_list(
-            "scope_code", flat=True
-        )
+        Bulletin.objects.filter(
+            period=BulletinPeriod.DAY, date=day, scope_kind=ScopeKind.TERRITORY, generated_at__gte=since
+        ).values_list("scope_code", flat=True)
     )
     return missed + [BulletinRun(day, code) for code in scopes if code not in done]
+
+
+def due_weekly_runs(now: dt.datetime) -> list[BulletinRun]:
+    """Last week's 周通报 the schedule still owes at ``now``: from Monday's weekly time on, for every scheduled
+    scope that has none — so a scheduler that was down on Monday catches up later in the week."""
+    local = timezone.localtime(now)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    if local.date() == monday and local.time() < conf.weekly_bulletin_time():
+        return []
+    week = monday - dt.timedelta(days=7)
+    scopes = scheduled_scopes()
+    have = set(
+        Bulletin.objects.filter(
+            period=BulletinPeriod.WEEK, date=week, scope_kind=ScopeKind.TERRITORY, scope_code__in=scopes
+        ).values_list("scope_code", flat=True)
+    )
+    return [BulletinRun(week, code, BulletinPeriod.WEEK) for code in scopes if code not in have]
 
 
 def _generate(runs: list[BulletinRun], now: dt.datetime | None = None) -> dict[str, int]:
@@ -94,10 +114,10 @@ def _generate(runs: list[BulletinRun], now: dt.datetime | None = None) -> dict[s
     counts = {"generated": 0, "failed": 0}
     for run in runs:
         try:
-            bulletin_generate(actor=SCHEDULER, date=run.date, scope_code=run.scope_code, now=now)
+            bulletin_generate(actor=SCHEDULER, date=run.date, scope_code=run.scope_code, now=now, period=run.period)
             counts["generated"] += 1
         except Exception:  # any failure of one scope is logged; the next scope goes on
-            log.exception("bulletin %s %s failed", run.date, run.scope_code)
+            log.exception("bulletin %s %s %s failed", run.period, run.date, run.scope_code)
             counts["failed"] += 1
     return counts
 
@@ -119,6 +139,18 @@ def generate_due_bulletins() -> dict[str, int]:
     """Enqueue every minute: generates today's bulletins once, after the configured time, and the missed
     ones of the previous days."""
     return run_due_bulletins()
+
+
+def run_due_weekly_bulletins(now: dt.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return _generate(due_weekly_runs(now), now=now)
+
+
+@task()
+def generate_due_weekly_bulletins() -> dict[str, int]:
+    """Enqueue every few minutes: from Monday's weekly time on, last week's 周通报 for every scheduled scope,
+    once."""
+    return run_due_weekly_bulletins()
 
 
 def assessment_drafts_due(now: dt.datetime) -> tuple[dt.date, list[int]]:

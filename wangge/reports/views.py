@@ -19,8 +19,8 @@ from wangge.core import audit, files
 from wangge.core.clientaddr import client_ip
 from wangge.core.errors import DomainError
 from wangge.reports import assessment as scoring
-from wangge.reports import bulletins, conf, dashboard, layout, rankings, selectors, services
-from wangge.reports.choices import GRADE_COLOURS, AssessmentStatus
+from wangge.reports import bulletins, conf, dashboard, layout, rankings, selectors, services, weekly
+from wangge.reports.choices import GRADE_COLOURS, AssessmentStatus, BulletinPeriod
 from wangge.reports.forms import BulletinForm, CheckinForm, DailyLogForm, MonthForm, NoteForm, ScoreForm
 from wangge.reports.models import Assessment, Bulletin
 from wangge.reports.pdf import bulletin_pdf
@@ -66,22 +66,33 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulletin_list(request: HttpRequest) -> HttpResponse:
+    period = BulletinPeriod.WEEK if request.GET.get("period") == BulletinPeriod.WEEK else BulletinPeriod.DAY
     if request.method == "POST":
         form = BulletinForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 b = services.bulletin_generate(
-                    actor=request.user, date=form.cleaned_data["date"], scope_code=form.cleaned_data["scope"]
+                    actor=request.user,
+                    date=form.cleaned_data["date"],
+                    scope_code=form.cleaned_data["scope"],
+                    period=form.cleaned_data["period"],
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("已生成日通报（第 %(v)s 版）") % {"v": b.version})
+                messages.success(
+                    request,
+                    _("已生成%(kind)s（第 %(v)s 版）") % {"kind": b.get_period_display(), "v": b.version},
+                )
                 return redirect("reports:bulletin_detail", pk=b.pk)
     else:
-        form = BulletinForm(initial={"date": timezone.localdate()}, user=request.user)
-    items = selectors.bulletins_for(request.user)[:100]
-    return render(request, "reports/bulletin_list.html", {"form": form, "items": items})
+        form = BulletinForm(initial={"date": timezone.localdate(), "period": period}, user=request.user)
+    items = selectors.bulletins_for(request.user).filter(period=period)[:100]
+    return render(
+        request,
+        "reports/bulletin_list.html",
+        {"form": form, "items": items, "period": period, "periods": BulletinPeriod},
+    )
 
 
 def _bulletin(request: HttpRequest, pk: int) -> Bulletin:
@@ -91,7 +102,8 @@ def _bulletin(request: HttpRequest, pk: int) -> Bulletin:
 @login_required
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     b = _bulletin(request, pk)
-    tables = layout.bulletin_tables(b.data)
+    weekly_data = b.period == BulletinPeriod.WEEK
+    tables = layout.weekly_tables(b.data) if weekly_data else layout.bulletin_tables(b.data)
     tables[0].heading = _("主要指标")
     rendered = [
         {
@@ -115,7 +127,8 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/bulletin_detail.html",
         {
             "b": b,
-            "headline": bulletins.headline(b.data),
+            "headline": weekly.headline(b.data) if weekly_data else bulletins.headline(b.data),
+            "week_text": layout.week_text(b.data) if weekly_data else "",
             "tables": rendered,
             "data": b.data,
             "as_of": layout.as_of_text(b.data),
@@ -140,14 +153,20 @@ def _record_bulletin(request: HttpRequest, b: Bulletin, fmt: str) -> None:
 def bulletin_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
     b = _bulletin(request, pk)
     _record_bulletin(request, b, "xlsx")
-    return _download(bulletin_xlsx(b), XLSX, f"日通报_{b.scope_code}_{b.date:%Y%m%d}.xlsx")
+    return _download(bulletin_xlsx(b), XLSX, f"{_file_stem(b)}.xlsx")
 
 
 @login_required
 def bulletin_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     b = _bulletin(request, pk)
     _record_bulletin(request, b, "pdf")
-    return _download(bulletin_pdf(b), "application/pdf", f"日通报_{b.scope_code}_{b.date:%Y%m%d}.pdf")
+    return _download(bulletin_pdf(b), "application/pdf", f"{_file_stem(b)}.pdf")
+
+
+def _file_stem(b: Bulletin) -> str:
+    if b.period == BulletinPeriod.WEEK:
+        return f"周通报_{b.scope_code}_{b.data.get('week') or b.date.isoformat()}"
+    return f"日通报_{b.scope_code}_{b.date:%Y%m%d}"
 
 
 # --- 月度排名 -----------------------------------------------------------------------------------------

@@ -194,6 +194,14 @@ def bulletin_subtitle(data: dict[str, Any]) -> str:
 
 def bulletin_xlsx(bulletin: Any) -> bytes:
     data = bulletin.data
+    if data.get("period") == "week":
+        return workbook(
+            layout.weekly_tables(data),
+            subtitle=bulletin_subtitle(data),
+            header_text=f"{data['scope']['name']}网格化服务管理周通报（{layout.week_text(data)}）",
+            footer_text=f"第 {bulletin.version} 版　生成于 {layout.display(bulletin.generated_at, layout.WHEN)}",
+            properties_title=f"{data['scope']['name']}周通报 {data['week']}",
+        )
     day = dt.date.fromisoformat(data["date"])
     return workbook(
         layout.bulletin_tables(data),

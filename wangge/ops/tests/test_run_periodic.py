@@ -56,11 +56,14 @@ def test_the_periodic_runner_generates_the_days_bulletins_after_the_time(world: 
         call_command("run_periodic", "--once", stdout=out)
 
     assert "enqueued generate_due_bulletins" in out.getvalue()
-    assert sorted(Bulletin.objects.values_list("scope_code", flat=True)) == sorted(SCOPES)
+    assert sorted(Bulletin.objects.filter(period="day").values_list("scope_code", flat=True)) == sorted(SCOPES)
+    # A Wednesday: last week's 周通报 were owed since Monday morning, and are made by their own job.
+    assert "enqueued generate_due_weekly_bulletins" in out.getvalue()
+    assert sorted(Bulletin.objects.filter(period="week").values_list("scope_code", flat=True)) == sorted(SCOPES)
 
 
 def test_the_periodic_runner_generates_nothing_before_the_time(world: SimpleNamespace) -> None:
-    with freeze_time(local(2025, 6, 11, 9, 0)):
+    with freeze_time(local(2025, 6, 9, 7, 0)):  # a Monday, before the daily and the weekly time
         call_command("run_periodic", "--once", stdout=io.StringIO())
 
     assert not Bulletin.objects.exists()
