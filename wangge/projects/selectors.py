@@ -98,7 +98,7 @@ def project_rollup(
     by_type: dict[str, list[Project]] = defaultdict(list)
     for p in projects:
         by_type[p.type].append(p)
-    children = {c.path: c for c in node.get_children()} if hasattr(node, "get_children") else {}
+    children = {c.path: c for c in Territory.objects.filter(path__startswith=node.path, depth=node.depth + 1)}
     by_child: dict[str, list[Project]] = defaultdict(list)
     names: dict[str, tuple[str, str]] = {node.path: (node.code, node.name)}
     for c in children.values():
