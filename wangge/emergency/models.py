@@ -53,7 +53,7 @@ class WarningQuerySet(ScopedQuerySet["Warning"]):
             return self.none()
         q = Q(pk__in=[])
         for p in scope.territory_paths:
-            q |= Q(areas__path__startswith=p) | Q(areas__path__in=ancestor_paths(p))
+            q |= Q(path__startswith=p) | Q(path__in=ancestor_paths(p))
         return self.filter(pk__in=WarningArea.objects.filter(q).values("warning_id"))
 
 
@@ -72,7 +72,7 @@ class Warning(TimeStampedModel):
     )
     text = models.TextField(_("预警内容"))
     actions = models.JSONField(_("应采取的措施"), default=list, blank=True)
-    nodes = models.ManyToManyField(
+    nodes: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "territory.Territory", verbose_name=_("预警范围"), through="WarningArea", related_name="warnings"
     )
     scope_path = models.CharField(max_length=255, db_index=True, editable=False)

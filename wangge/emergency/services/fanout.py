@@ -51,7 +51,8 @@ def grids_in_scope(warning: Warning) -> QuerySet[Territory]:
     q = Q(pk__in=[])
     for p in area_paths(warning):
         q |= Q(path__startswith=p) | Q(path__in=ancestor_paths(p))
-    return Territory.objects.filter(q, kind=TerritoryKind.GRID)
+    grids: QuerySet[Territory] = Territory.objects.filter(q, kind=TerritoryKind.GRID)
+    return grids
 
 
 def notice_key(warning: Warning) -> str:
