@@ -13,7 +13,13 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -66,7 +72,13 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("所属辖区编码"))
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("牵头单位编码"))
+    type = serializers.CharField(
+        read_only=True, help_text=_("项目类型：road 道路、livelihood 民生实事、key 审批项目/重点项目、other 其他")
+    )
     type_label = serializers.CharField(source="get_type_display", read_only=True)
+    status = serializers.CharField(
+        read_only=True, help_text=_("状态：planning 谋划、building 在建、completed 完工、accepted 验收、suspended 暂停")
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     behind = serializers.SerializerMethodField(help_text=_("进度滞后的原因；空表示未滞后"))
 
@@ -156,13 +168,19 @@ class ProjectWriteSerializer(serializers.Serializer[Any]):
 
     code = serializers.CharField(max_length=32, required=False, allow_blank=True, help_text=_("留空自动生成"))
     name = serializers.CharField(max_length=200)
-    type = serializers.ChoiceField(choices=ProjectType.choices)
+    type = serializers.CharField(max_length=16, help_text=_("项目类型：road、livelihood、key、other"))
     territory = _ScopedSlug(slug_field="code", queryset=Territory.objects.all(), help_text=_("所属辖区编码"))
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     geometry = serializers.JSONField(
         required=False, allow_null=True, help_text=_("GeoJSON 线或面（几何、Feature 或 FeatureCollection）")
     )
     crs = serializers.ChoiceField(choices=CRS_CHOICES, default="wgs84", help_text=CRS_HELP)
+
+    def validate_type(self, value: str) -> str:
+        if value not in ProjectType.values:
+            raise serializers.ValidationError(_("未知的项目类型"), code="invalid_choice")
+        return value
+
     length_m = serializers.DecimalField(max_digits=10, decimal_places=1, min_value=0, required=False, allow_null=True)
     components = ComponentSerializer(many=True, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
@@ -204,6 +222,7 @@ class WeeklyEntrySerializer(serializers.ModelSerializer[WeeklyEntry]):
         ]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _ScopedPk(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         request = self.context.get("request")
