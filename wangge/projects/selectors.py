@@ -54,7 +54,10 @@ def in_subtree(node: Territory, qs: QuerySet[Project] | None = None) -> QuerySet
 
 
 def with_milestones(qs: QuerySet[Project]) -> QuerySet[Project]:
-    return qs.prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("ordering", "id")))
+    """``qs`` with the milestones loaded in their order (any earlier prefetch is replaced)."""
+    return qs.prefetch_related(None).prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("ordering", "id"))
+    )
 
 
 def is_started(project: Project) -> bool:

@@ -36,7 +36,12 @@ def test_the_rollup_counts_sums_and_splits_by_type_and_territory(world: SimpleNa
     b = new_project(world, name="新建公厕", type=ProjectType.LIVELIHOOD, territory=world.street, geometry=None,
                     total_investment="1300", invested="1300", progress=100)  # fmt: skip
     new_project(
-        world, actor=world.stranger, territory=world.other_district, geometry=None, lead_unit=None, total_investment="99"
+        world,
+        actor=world.stranger,
+        territory=world.other_district,
+        geometry=None,
+        lead_unit=None,
+        total_investment="99",
     )
     project_transition(actor=world.admin, project=a, name="start", now=local(2025, 7, 1, 9))
     project_transition(actor=world.admin, project=b, name="start", now=local(2025, 7, 1, 9))

@@ -91,7 +91,9 @@ def test_allowed_steps(world: SimpleNamespace, name: str, source: str, who: str,
 
 
 @pytest.mark.parametrize(("name", "source"), WRONG_STATE)
-def test_steps_from_a_wrong_state_are_refused_and_change_nothing(world: SimpleNamespace, name: str, source: str) -> None:
+def test_steps_from_a_wrong_state_are_refused_and_change_nothing(
+    world: SimpleNamespace, name: str, source: str
+) -> None:
     p = at(world, source)
     before = fingerprint(p)
     with pytest.raises(InvalidTransition):
@@ -131,7 +133,9 @@ def test_suspending_needs_a_reason_and_resuming_returns_where_it_was(world: Simp
 
 
 def test_completing_sets_the_end_date_and_full_progress(world: SimpleNamespace) -> None:
-    p = project_transition(actor=world.admin, project=at(world, S.BUILDING), name="complete", now=local(2025, 11, 5, 10))
+    p = project_transition(
+        actor=world.admin, project=at(world, S.BUILDING), name="complete", now=local(2025, 11, 5, 10)
+    )
     assert (p.progress, p.actual_end, p.actual_start) == (100, dt.date(2025, 11, 5), dt.date(2025, 7, 1))
 
 
