@@ -59,7 +59,7 @@ CHECKLIST = [
 def cw(db: Any) -> SimpleNamespace:
     from wangge.territory import locator
 
-    seed_calendar(years=range(2024, 2028))
+    seed_calendar(years=range(2025, 2027))
     district = _node(None, "410411", "湛河区", TerritoryKind.DISTRICT, square(113.0, 33.0, 0.1))
     street = _node(district, "410411001", "姚孟街道", TerritoryKind.STREET, square(113.0, 33.0, 0.1))
     community = _node(street, "410411001001", "李乡宦村", TerritoryKind.COMMUNITY, square(113.0, 33.0, 0.1))
