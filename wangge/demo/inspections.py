@@ -145,7 +145,7 @@ def _seed_week(*, actor: Any, schedule: Schedule, points: list[Point], start: dt
             assignee = assignee_for(schedule, p, day, workers)
             r = Round(
                 point=p,
-                grid_id=p.grid_id,
+                grid=p.grid,
                 schedule=schedule,
                 template=template,
                 frequency=Frequency.DAILY,

@@ -203,12 +203,13 @@ def today_rounds(user: Any, qs: QuerySet[Round], *, now: dt.datetime | None = No
     """The rounds open to ``user`` now (pending, not yet closed) that are theirs: assigned to them, or without an
     assignee in a grid where they are a grid worker or grid leader. ``qs`` is already scoped to the user."""
     at = now or timezone.now()
+    user_id: int = getattr(user, "pk", None) or 0
     grids = RoleGrant.objects.filter(
-        user_id=getattr(user, "pk", None), role__in=[Role.GRID_WORKER, Role.GRID_LEADER], territory__isnull=False
+        user_id=user_id, role__in=[Role.GRID_WORKER, Role.GRID_LEADER], territory__isnull=False
     ).values("territory_id")
     return (
         qs.filter(status=RoundStatus.PENDING, closes_at__gte=at, period_start__lte=timezone.localtime(at).date())
-        .filter(Q(assignee_id=getattr(user, "pk", None)) | Q(assignee__isnull=True, grid_id__in=grids))
+        .filter(Q(assignee_id=user_id) | Q(assignee__isnull=True, grid_id__in=grids))
         .select_related("point", "point__type", "grid")
         .order_by("due_at", "point__code")
     )

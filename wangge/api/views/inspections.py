@@ -42,7 +42,7 @@ def _text(choices: Any, **kw: Any) -> serializers.CharField:
     return serializers.CharField(read_only=True, help_text=_values(choices), **kw)
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer[ChecklistItem]):
+class InspectionChecklistItemSerializer(serializers.ModelSerializer[ChecklistItem]):
     kind = _text(ItemKind)
 
     class Meta:
@@ -50,29 +50,29 @@ class ChecklistItemSerializer(serializers.ModelSerializer[ChecklistItem]):
         fields = ["key", "label", "kind", "required", "min_value", "max_value", "unit", "opens_case", "category_code"]
 
 
-class ChecklistTemplateSerializer(serializers.ModelSerializer[ChecklistTemplate]):
+class InspectionChecklistTemplateSerializer(serializers.ModelSerializer[ChecklistTemplate]):
     point_type = serializers.CharField(source="point_type.key", read_only=True, help_text=gettext_lazy("点位类型键"))
     point_type_name = serializers.CharField(source="point_type.name", read_only=True)
-    items = ChecklistItemSerializer(many=True, read_only=True)
+    items = InspectionChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = ChecklistTemplate
         fields = ["id", "point_type", "point_type_name", "version", "name", "note", "is_current", "created_at", "items"]
 
 
-class RoundResultSerializer(serializers.ModelSerializer[RoundResult]):
+class InspectionRoundResultSerializer(serializers.ModelSerializer[RoundResult]):
     key = serializers.CharField(source="item.key", read_only=True)
-    label = serializers.CharField(source="item.label", read_only=True)
+    item_label = serializers.CharField(source="item.label", read_only=True)
     work_order = serializers.CharField(
         source="work_order.tracking_code", read_only=True, default=None, help_text=gettext_lazy("转立工单查询码")
     )
 
     class Meta:
         model = RoundResult
-        fields = ["key", "label", "value_bool", "value_number", "value_text", "passed", "work_order"]
+        fields = ["key", "item_label", "value_bool", "value_number", "value_text", "passed", "work_order"]
 
 
-class RoundEventSerializer(serializers.ModelSerializer[RoundEvent]):
+class InspectionRoundEventSerializer(serializers.ModelSerializer[RoundEvent]):
     from_status = _text(RoundStatus)
     to_status = _text(RoundStatus)
     step_label = serializers.SerializerMethodField(help_text=gettext_lazy("操作名称"))
@@ -85,7 +85,7 @@ class RoundEventSerializer(serializers.ModelSerializer[RoundEvent]):
         return str(EVENT_LABELS.get(obj.action, obj.action))
 
 
-class RoundSerializer(serializers.ModelSerializer[Round]):
+class InspectionRoundSerializer(serializers.ModelSerializer[Round]):
     status = _text(RoundStatus)
     frequency = _text(Frequency)
     verdict = _text(Verdict)
@@ -125,13 +125,13 @@ class RoundSerializer(serializers.ModelSerializer[Round]):
         ]
 
 
-class RoundDetailSerializer(RoundSerializer):
-    results = RoundResultSerializer(many=True, read_only=True)
-    events = RoundEventSerializer(many=True, read_only=True)
+class InspectionRoundDetailSerializer(InspectionRoundSerializer):
+    results = InspectionRoundResultSerializer(many=True, read_only=True)
+    events = InspectionRoundEventSerializer(many=True, read_only=True)
 
-    class Meta(RoundSerializer.Meta):
+    class Meta(InspectionRoundSerializer.Meta):
         fields = [
-            *RoundSerializer.Meta.fields,
+            *InspectionRoundSerializer.Meta.fields,
             "lng",
             "lat",
             "accuracy_m",
@@ -143,7 +143,7 @@ class RoundDetailSerializer(RoundSerializer):
         ]
 
 
-class RoundSubmitSerializer(serializers.Serializer[Any]):
+class InspectionRoundSubmitSerializer(serializers.Serializer[Any]):
     results = serializers.JSONField(
         help_text=gettext_lazy(
             "各检查项结果：{检查项键: 值}；是/否项为 true/false，数值项为数字，文字项为文字。"
@@ -171,12 +171,12 @@ class RoundSubmitSerializer(serializers.Serializer[Any]):
         return value
 
 
-class RoundSpotCheckSerializer(serializers.Serializer[Any]):
+class InspectionRoundSpotCheckSerializer(serializers.Serializer[Any]):
     agree = serializers.BooleanField(help_text=gettext_lazy("抽查结论：true 属实，false 不属实"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class SummaryQuerySerializer(serializers.Serializer[Any]):
+class InspectionSummaryQuerySerializer(serializers.Serializer[Any]):
     territory = serializers.CharField(required=False)
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
@@ -186,7 +186,7 @@ class SummaryQuerySerializer(serializers.Serializer[Any]):
     list=extend_schema(summary="体检表（当前版本）"), retrieve=extend_schema(summary="体检表详情（任一版本）")
 )
 class ChecklistTemplateViewSet(ListViewSet):
-    serializer_class = ChecklistTemplateSerializer
+    serializer_class = InspectionChecklistTemplateSerializer
     queryset = (
         ChecklistTemplate.objects.select_related("point_type")
         .prefetch_related("items")
@@ -204,7 +204,7 @@ class ChecklistTemplateViewSet(ListViewSet):
 )
 class RoundViewSet(ListViewSet):
     filterset_class = RoundFilterSet
-    serializer_class = RoundSerializer
+    serializer_class = InspectionRoundSerializer
     queryset = Round.objects.select_related("point", "point__type", "grid", "template", "assignee").order_by(
         "-period_end", "point_id"
     )
@@ -219,15 +219,20 @@ class RoundViewSet(ListViewSet):
         )
 
     def get_serializer_class(self) -> Any:
-        return RoundSerializer if self.action == "list" else RoundDetailSerializer
+        return InspectionRoundSerializer if self.action == "list" else InspectionRoundDetailSerializer
 
     def _detail(self, pk: int) -> dict[str, Any]:
-        return dict(RoundDetailSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data)
+        return dict(
+            InspectionRoundDetailSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         summary="提交巡查（检查结果、位置与照片；照片以 multipart 的 photo_<检查项键> 字段上传）",
-        request={"application/json": RoundSubmitSerializer, "multipart/form-data": RoundSubmitSerializer},
-        responses={200: RoundDetailSerializer},
+        request={
+            "application/json": InspectionRoundSubmitSerializer,
+            "multipart/form-data": InspectionRoundSubmitSerializer,
+        },
+        responses={200: InspectionRoundDetailSerializer},
         filters=False,
     )
     @action(
@@ -239,7 +244,7 @@ class RoundViewSet(ListViewSet):
     )
     def submit(self, request: Request, pk: str | None = None) -> Response:
         r = self.get_object()
-        body = RoundSubmitSerializer(data=request.data)
+        body = InspectionRoundSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         photos: dict[str, list[Any]] = {}
         for name in request.FILES:
@@ -261,14 +266,14 @@ class RoundViewSet(ListViewSet):
 
     @extend_schema(
         summary="抽查已完成的巡查（指挥中心、督查员、领导）",
-        request=RoundSpotCheckSerializer,
-        responses={200: RoundDetailSerializer},
+        request=InspectionRoundSpotCheckSerializer,
+        responses={200: InspectionRoundDetailSerializer},
         filters=False,
     )
     @action(detail=True, methods=["post"], url_path="spot-check", filter_backends=[], pagination_class=None)
     def spot_check(self, request: Request, pk: str | None = None) -> Response:
         r = self.get_object()
-        body = RoundSpotCheckSerializer(data=request.data)
+        body = InspectionRoundSpotCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         round_transition(
             actor=request.user,
@@ -291,7 +296,7 @@ class RoundViewSet(ListViewSet):
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def summary(self, request: Request) -> Response:
-        query = SummaryQuerySerializer(data=request.query_params)
+        query = InspectionSummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         visible = Territory.objects.restrict(request.user)
         code = query.validated_data.get("territory")

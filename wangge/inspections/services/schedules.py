@@ -92,7 +92,7 @@ def schedule_save(
     if not may_schedule(actor, territory) or (schedule is not None and not may_schedule(actor, schedule.territory)):
         raise PermissionDenied(_("您不能为该辖区制定巡查计划"), code=ErrorCode.SCHEDULE_OUT_OF_SCOPE)
     types, chosen = list(point_types), list(points)
-    base = {f: getattr(schedule, f) if schedule else Schedule._meta.get_field(f).get_default() for f in FIELDS}
+    base = {f: getattr(schedule if schedule is not None else Schedule(), f) for f in FIELDS}
     merged = {**base, **values}
     _check(merged, territory, types, [p for p in chosen])
     with transaction.atomic():

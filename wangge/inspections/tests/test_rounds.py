@@ -51,7 +51,7 @@ def test_the_generator_makes_one_round_per_point_and_period_and_never_a_second(w
 
 
 def test_off_season_rounds_are_weekly_and_cut_at_the_season_edge(w: SimpleNamespace) -> None:
-    start, end, due, freq = period_of(w.schedule, dt.date(2025, 10, 8))  # type: ignore[misc]
+    start, end, _due, freq = period_of(w.schedule, dt.date(2025, 10, 8))  # type: ignore[misc]
     assert (start, end, freq) == (dt.date(2025, 10, 6), dt.date(2025, 10, 12), "weekly")
     start, end, _due, freq = period_of(w.schedule, dt.date(2025, 10, 2))  # type: ignore[misc]
     assert (start, end, freq) == (dt.date(2025, 10, 1), dt.date(2025, 10, 5), "weekly")  # not back into September
@@ -110,7 +110,7 @@ def test_a_failed_checklist_item_creates_a_work_order_in_the_points_grid_routed_
     assert suggest_unit(category=wo.category, territory=wo.territory) == suggest_unit(
         category=wo.category, territory=w.grid1
     )
-    assert wo.inspection_results.get().round == done  # the case names the round
+    assert wo.inspection_results.get().round == done  # type: ignore[attr-defined]  # the case names the round
     assert wo.events.get(name="create").attachments.count() == 1  # the item's photo went with it
 
 

@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -199,7 +199,7 @@ def action_forms(user: Any, r: Round, bound: dict[str, RoundStepForm] | None = N
 def detail_context(request: HttpRequest, r: Round, bound: dict[str, RoundStepForm] | None = None) -> dict[str, Any]:
     user = request.user
     results = list(r.results.select_related("item", "work_order").order_by("item__ordering", "id"))
-    visible = set(
+    visible: set[int] = set(
         WorkOrder.objects.restrict(user)
         .filter(pk__in=[x.work_order_id for x in results if x.work_order_id])
         .values_list("pk", flat=True)
@@ -350,7 +350,7 @@ def round_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def round_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def round_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     r = get_round(request.user, pk)
     photo: RoundPhoto | None = r.photos.filter(pk=photo_pk).first()
     if photo is None:
@@ -622,7 +622,7 @@ def _schedule_initial(s: Schedule) -> dict[str, Any]:
 @login_required
 def schedule_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    schedules = (
+    schedules: QuerySet[Schedule] = (
         Schedule.objects.restrict(user)
         .select_related("territory")
         .prefetch_related("point_types")
