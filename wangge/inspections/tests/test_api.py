@@ -1,5 +1,6 @@
 """/api/inspection-checklists/ and /api/inspection-rounds/: the current checklists, the scoped and filtered
-rounds, submitting a round (JSON and multipart with photos), the spot check and the figures (the schema is checked whole by api/tests/test_schema.py)."""
+rounds, submitting a round (JSON and multipart with photos), the spot check and the figures. The schema is
+checked whole by api/tests/test_schema.py."""
 
 from __future__ import annotations
 

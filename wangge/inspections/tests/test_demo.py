@@ -31,7 +31,7 @@ def test_the_demo_seeds_a_flood_season_week_once(w: SimpleNamespace, monkeypatch
     monkeypatch.setattr(demo, "CASES", 2)
     monkeypatch.setattr(demo, "MISSED", 0.2)
     Schedule.objects.all().delete()
-    created, unchanged = demo.inspections_seed(actor=DEMO_ACTOR, options=None)
+    created, _unchanged = demo.inspections_seed(actor=DEMO_ACTOR, options=None)
     week = Round.objects.filter(period_start__gte=dt.date(2026, 9, 24), period_end__lte=dt.date(2026, 9, 30))
     assert week.count() == 14 and all(r.is_synthetic for r in week)
     summary = rounds_summary(w.district, dt.date(2026, 9, 24), dt.date(2026, 9, 30))
