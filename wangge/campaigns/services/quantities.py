@@ -99,6 +99,8 @@ def quantity_record(
         node: Territory | None
         unit_id: int | None
         if work_order is not None:
+            # Read again: the responsible body is the unit the case is with now.
+            work_order = WorkOrder.objects.select_related("point", "territory", "district").get(pk=work_order.pk)
             if not CampaignCase.objects.filter(campaign=c, work_order=work_order).exists():
                 raise refuse([problem("work_order", ErrorCode.NOT_TAGGED, _("该工单未标记到本专项"))])
             node = work_order.territory or work_order.district

@@ -339,9 +339,7 @@ def detail_context(
         "points": points,
         "map_data": map_data,
         "map": map_settings(),
-        "findings": list(
-            campaign.findings.select_related("point").prefetch_related("results").order_by("-found_at", "-id")[:50]
-        ),
+        "findings": list(campaign.findings.select_related("point").order_by("-has_problem", "-found_at", "-id")[:50]),
         "cases": cases,
         "hazards": list(campaign_hazards(campaign).order_by("-found_at")[:50]),
         "quantities": list(quantity_rows(campaign)[:50]),
