@@ -4,7 +4,7 @@ the blocks side by side."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,8 @@ def learn_lexicon(docs: Sequence[Doc], *, min_df: int, max_len: int) -> list[str
 class WordVectors:
     """Word vectors from positive PMI of co-occurrence within a window, reduced by truncated SVD."""
 
+    CHUNK_PAIRS = 2_000_000  # co-occurring pairs gathered before they are added to the counts
+
     def __init__(self, *, dim: int, window: int, seed: int) -> None:
         self.dim = dim
         self.window = window
@@ -70,17 +72,32 @@ class WordVectors:
     def fit(self, sequences: Iterable[Sequence[str]], words: Iterable[str]) -> WordVectors:
         vocab = {w: i for i, w in enumerate(sorted(words))}
         size = len(vocab)
-        rows, cols = [], []
+        counts = sp.csr_matrix((size, size), dtype=np.float64)
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        pending = 0
+
+        def flush() -> sp.csr_matrix:
+            # The pairs of a chunk of texts become a small sparse matrix at once: the pairs of every text held
+            # together took hundreds of megabytes.
+            r, c = np.concatenate(rows), np.concatenate(cols)
+            rows.clear()
+            cols.clear()
+            return sp.csr_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(size, size))
+
         for sequence in sequences:
-            ids = np.fromiter((vocab.get(w, -1) for w in sequence), dtype=np.int64)
+            ids = np.fromiter((vocab.get(w, -1) for w in sequence), dtype=np.int32)
             for offset in range(1, min(self.window, len(ids) - 1) + 1):
                 a, b = ids[:-offset], ids[offset:]
                 keep = (a >= 0) & (b >= 0)
                 rows.append(a[keep])
                 cols.append(b[keep])
-        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        counts = sp.coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(size, size)).tocsr()
+                pending += int(keep.sum())
+            if pending >= self.CHUNK_PAIRS:
+                counts = counts + flush()
+                pending = 0
+        if rows:
+            counts = counts + flush()
         counts = (counts + counts.T).tocoo()
         total = counts.sum()
         dim = min(self.dim, max(1, size - 1))
@@ -94,6 +111,7 @@ class WordVectors:
         pmi = np.log(counts.data / (row_sum[counts.row] / total) / ctx[counts.col] / total)
         keep = pmi > 0
         ppmi = sp.csr_matrix((pmi[keep], (counts.row[keep], counts.col[keep])), shape=(size, size))
+        del counts, pmi, keep  # the counts are as large as the PPMI matrix: free them before the SVD's own arrays
         u, s, _ = randomized_svd(ppmi, dim, n_iter=3, random_state=self.seed)
         vectors = u * np.sqrt(s)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
@@ -147,13 +165,19 @@ class AppealVectorizer:
             out.append([NO_IDS] + [self.coder.grams(ids, n) for n in range(1, top + 1)])
         return out[0], out[1]
 
+    def _codes(self, docs: Sequence[Doc], part: str, low: int, high: int) -> Iterator[np.ndarray]:
+        """Per text, the codes of the n-grams of one part (title or body) for n = low..high, in that order
+        (as ``_grams`` gives them): made one text at a time, so that no block holds every text's n-grams."""
+        for doc in docs:
+            ids = self.coder.ids(getattr(doc, part))
+            yield np.concatenate([self.coder.grams(ids, n) for n in range(low, high + 1)])
+
     def fit_transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         p = self.params
         self.coder = GramCoder.learn((d.title + d.body for d in docs), min_df=p.min_df, max_n=p.max_word_len)
-        grams = [self._grams(d) for d in docs]
         mats = [
-            self.title_chars.fit_transform([np.concatenate(t[1:3]) for t, _b in grams]) * p.title_weight,
-            self.body_chars.fit_transform([np.concatenate(b[1:3]) for _t, b in grams]),
+            self.title_chars.fit_transform(self._codes(docs, "title", 1, 2)) * p.title_weight,
+            self.body_chars.fit_transform(self._codes(docs, "body", 1, 2)),
         ]
         if p.use_words:
             lexicon = learn_lexicon(docs, min_df=p.min_df, max_len=p.max_word_len)
@@ -162,8 +186,9 @@ class AppealVectorizer:
                 candidates = [] if p.lexicon == "dictionary" else candidates
                 candidates += dictionary_words(p.max_word_len)
             allowed = self.coder.encode_many(candidates)
-            title_words = self.title_words.fit_transform([np.concatenate(t[2:]) for t, _b in grams], allowed)
-            body_words = self.body_words.fit_transform([np.concatenate(b[2:]) for _t, b in grams], allowed)
+            top = p.max_word_len
+            title_words = self.title_words.fit_transform(self._codes(docs, "title", 2, top), allowed)
+            body_words = self.body_words.fit_transform(self._codes(docs, "body", 2, top), allowed)
             mats += [title_words * p.title_weight, body_words]
             if p.embedding_dim > 0:
                 self.word_vectors = WordVectors(dim=p.embedding_dim, window=p.embedding_window, seed=p.seed).fit(

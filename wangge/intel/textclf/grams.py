@@ -110,7 +110,7 @@ class GramBlock:
         self.codes: np.ndarray = NO_IDS
         self.idf: np.ndarray = NO_VALUES
 
-    def fit_transform(self, texts_codes: Sequence[np.ndarray], allowed: np.ndarray | None = None) -> sp.csr_matrix:
+    def fit_transform(self, texts_codes: Iterable[np.ndarray], allowed: np.ndarray | None = None) -> sp.csr_matrix:
         uniques = []
         for codes in texts_codes:
             if allowed is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -93,7 +94,13 @@ def prepare(texts: Sequence[Text], n_jobs: int = 1, with_words: bool = False) ->
     size = -(-len(texts) // n_jobs)
     chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
     parts = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_prepare_serial)(chunk, True) for chunk in chunks)
-    return [doc for part in parts for doc in part]
+    # The words come back from the processes as separate string objects, millions of them for a few thousand
+    # appeals; the same word is one object once interned.
+    out: list[Doc] = []
+    for part in parts:
+        out += [Doc(d.title, d.body, tuple(sys.intern(w) for w in d.words)) for d in part]
+        part.clear()
+    return out
 
 
 def prepare_both(
