@@ -468,6 +468,8 @@ SPECTACULAR_SETTINGS.update(_API_SCHEMA_SETTINGS)  # type: ignore[arg-type]
 # the hot spots and the hot issues); MIN_INCREASE 2 is the fewest cases of a hot issue, so 2 vs 0 rises as 3 vs 0.
 WANGGE_BULLETIN_TIME = "17:30"
 WANGGE_BULLETIN_KINDS = ["district", "street"]
+# Weekly bulletins (周通报) of the previous ISO week, for the same levels, from this local time on Mondays.
+WANGGE_WEEKLY_BULLETIN_TIME = "08:00"
 # Days back the schedule makes up a bulletin it missed (counted from the first day it ran).
 WANGGE_BULLETIN_CATCH_UP_DAYS = 7
 WANGGE_BULLETIN_LIST_LIMIT = 200
