@@ -13,8 +13,6 @@ from wangge.core.models import TimeStampedModel
 from wangge.core.scoping import ScopedModel
 from wangge.projects.choices import ProjectStatus, ProjectType
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class Project(ScopedModel, TimeStampedModel):
     """One project. Money in 万元; ``geometry`` is a GeoJSON (Multi)LineString or (Multi)Polygon in WGS-84 as the
@@ -34,8 +32,8 @@ class Project(ScopedModel, TimeStampedModel):
     length_m = models.DecimalField(_("长度(米)"), max_digits=10, decimal_places=1, null=True, blank=True)
     components = models.JSONField(_("建设内容"), default=list, blank=True)
     description = models.TextField(_("项目概况"), blank=True)
-    total_investment = models.DecimalField(_("总投资(万元)"), **MONEY)
-    invested = models.DecimalField(_("累计完成投资(万元)"), default=0, **MONEY)
+    total_investment = models.DecimalField(_("总投资(万元)"), max_digits=14, decimal_places=2)
+    invested = models.DecimalField(_("累计完成投资(万元)"), default=0, max_digits=14, decimal_places=2)
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_end = models.DateField(_("计划完工"), null=True, blank=True)
     actual_start = models.DateField(_("实际开工"), null=True, blank=True)
@@ -104,7 +102,7 @@ class WeeklyEntry(ScopedModel):
     iso_year = models.PositiveSmallIntegerField(_("年"))
     iso_week = models.PositiveSmallIntegerField(_("周次"))
     progress = models.PositiveSmallIntegerField(_("形象进度(%)"))
-    invested = models.DecimalField(_("累计完成投资(万元)"), **MONEY)
+    invested = models.DecimalField(_("累计完成投资(万元)"), max_digits=14, decimal_places=2)
     work_done = models.TextField(_("本周完成工作"))
     next_plan = models.TextField(_("下周计划"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)

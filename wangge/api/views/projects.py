@@ -69,9 +69,13 @@ class MilestoneSerializer(serializers.Serializer[Any]):
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
-    territory = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("所属辖区编码"))
+    territory: serializers.SlugRelatedField[Territory] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("所属辖区编码")
+    )
     territory_name = serializers.CharField(source="territory.name", read_only=True)
-    lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("牵头单位编码"))
+    lead_unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("牵头单位编码")
+    )
     type = serializers.CharField(
         read_only=True, help_text=_("项目类型：road 道路、livelihood 民生实事、key 审批项目/重点项目、other 其他")
     )
@@ -132,7 +136,7 @@ class ProjectDetailSerializer(ProjectSerializer):
     geometry = serializers.JSONField(read_only=True, help_text=_("GeoJSON 线或面（WGS-84）"))
     components = ComponentSerializer(many=True, read_only=True)
     milestones = MilestoneOutSerializer(many=True, read_only=True)
-    co_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    co_units: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     problems = ProblemLinkSerializer(many=True, read_only=True)
     planned_progress = serializers.SerializerMethodField(help_text=_("线性计划进度（%）"))
 
@@ -158,7 +162,7 @@ class _ScopedSlug(serializers.SlugRelatedField):  # type: ignore[type-arg]
     """A related object by code, among those the requester sees (others read as not existing)."""
 
     def get_queryset(self) -> Any:
-        qs = super().get_queryset()
+        qs: Any = super().get_queryset()
         request = self.context.get("request")
         return qs.restrict(getattr(request, "user", None))
 
@@ -329,7 +333,7 @@ def _node(request: Request, code: str | None) -> Territory:
     nodes = Territory.objects.restrict(request.user)
     node: Territory | None = nodes.filter(code=code).first() if code else nodes.order_by("depth", "path").first()
     if node is None:
-        raise NotFound(_("辖区不存在"))
+        raise NotFound(str(_("辖区不存在")))
     return node
 
 

@@ -102,7 +102,8 @@ def test_a_geojson_file_can_be_uploaded(world: SimpleNamespace) -> None:
         {"name": "上传线位", "type": "road", "territory": world.district.pk, "geojson": upload,
          "total_investment": "10", "invested": "0", "progress": "0"},
     )  # fmt: skip
-    assert Project.objects.get(name="上传线位").geometry["type"] == "LineString"
+    shape = Project.objects.get(name="上传线位").geometry
+    assert shape is not None and shape["type"] == "LineString"
 
 
 def test_editing_keeps_the_drawing_when_untouched(world: SimpleNamespace, road: Project) -> None:
@@ -120,7 +121,7 @@ def test_editing_keeps_the_drawing_when_untouched(world: SimpleNamespace, road: 
     }
     assert client.post(reverse("web:project_edit", args=[road.pk]), data).status_code == 302
     road.refresh_from_db()
-    assert road.name == "翡翠路改造工程（二期）" and road.geometry["type"] == "LineString"
+    assert road.name == "翡翠路改造工程（二期）" and road.geometry is not None and road.geometry["type"] == "LineString"
 
 
 def test_the_weekly_entry_form_creates_then_updates_the_week(world: SimpleNamespace, road: Project) -> None:

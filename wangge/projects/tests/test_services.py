@@ -48,9 +48,9 @@ def entry(w: SimpleNamespace, project: Project, week: dt.date, progress: int, in
 
 def test_a_project_is_registered_with_its_line_length_code_and_audit(world: SimpleNamespace, road: Project) -> None:
     assert road.code.startswith("XM2025")
-    assert road.geometry["type"] == "LineString"
+    assert road.geometry is not None and road.geometry["type"] == "LineString"
     # 0.02° of longitude at 33.02°N is about 1,865 m.
-    assert Decimal("1800") < road.length_m < Decimal("1900")
+    assert road.length_m is not None and Decimal("1800") < road.length_m < Decimal("1900")
     assert road.milestones.count() == 1
     assert road.total_investment == Decimal("420.00")
     assert AuditEntry.objects.filter(action="projects.project_create", object_id=str(road.pk)).exists()
@@ -59,6 +59,7 @@ def test_a_project_is_registered_with_its_line_length_code_and_audit(world: Simp
 
 def test_a_line_given_in_gcj02_is_kept_in_wgs84(world: SimpleNamespace) -> None:
     p = new_project(world, crs="gcj02")
+    assert p.geometry is not None
     x, _y = p.geometry["coordinates"][0]
     assert x != 113.01 and abs(x - 113.01) < 0.01
 
@@ -78,7 +79,7 @@ def test_a_geojson_feature_collection_is_accepted(world: SimpleNamespace) -> Non
         ],
     }
     p = new_project(world, geometry=fc)
-    assert p.geometry["type"] == "Polygon" and p.length_m is None
+    assert p.geometry is not None and p.geometry["type"] == "Polygon" and p.length_m is None
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,7 @@ def test_editing_recomputes_the_length_and_replaces_milestones(world: SimpleName
         geometry=short,
         milestones=[{"name": "通车", "planned_date": dt.date(2025, 11, 10)}],
     )
-    assert Decimal("200") < p.length_m < Decimal("300")
+    assert p.length_m is not None and Decimal("200") < p.length_m < Decimal("300")
     assert list(p.milestones.values_list("name", flat=True)) == ["通车"]
     assert AuditEntry.objects.filter(action="projects.project_update").exists()
 

@@ -26,13 +26,14 @@ INPUTS: dict[str, dict[str, Any]] = {"suspend": {"reason": "管线迁改未完�
 def at(w: SimpleNamespace, status: str, who: str = "admin") -> Project:
     """A project brought to ``status`` by the administrator; in the street when street staff are to act on it."""
     p = new_project(w, territory=w.street) if who == "street_staff" else new_project(w)
-    path = {
+    paths: dict[str, list[str]] = {
         S.PLANNING: [],
         S.BUILDING: ["start"],
         S.COMPLETED: ["start", "complete"],
         S.ACCEPTED: ["start", "complete", "accept"],
         S.SUSPENDED: ["start", "suspend"],
-    }[status]
+    }
+    path = paths[status]
     for name in path:
         p = project_transition(actor=w.admin, project=p, name=name, now=T, **INPUTS.get(name, {}))
     return p

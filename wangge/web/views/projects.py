@@ -142,7 +142,7 @@ class ProjectForm(forms.Form):
         if project is not None:
             territories = territories | Territory.objects.filter(pk=project.territory_id)
         self.fields["territory"].queryset = territories  # type: ignore[attr-defined]
-        units = Unit.objects.restrict(user).filter(is_active=True).order_by("code")
+        units: QuerySet[Unit] = Unit.objects.restrict(user).filter(is_active=True).order_by("code")
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = units  # type: ignore[attr-defined]
         self.fields["co_units"].widget.attrs["size"] = 6
@@ -349,7 +349,7 @@ def detail_context(
         "labels": {"progress": _("形象进度（%）"), "invested": _("累计完成投资（万元）"), "total": _("总投资")},
     }
     problems = list(project.problems.select_related("work_order").order_by("-raised_at"))
-    visible = set(
+    visible: set[int] = set(
         WorkOrder.objects.restrict(user).filter(pk__in=[p.work_order_id for p in problems]).values_list("pk", flat=True)
     )
     for p in problems:
