@@ -533,3 +533,40 @@ def test_a_node_outside_the_editors_scope_cannot_be_dragged(tree: Tree) -> None:
 def test_a_read_only_scoped_admin_refuses_every_change(tree: Tree, model: type[models.Model]) -> None:
     client = street_a_editor(tree, model)
     assert client.post(f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/", {}).status_code == 403
+
+
+def _inspection_schedule(tree: Tree) -> Any:
+    from wangge.inspections.models import Schedule
+
+    return Schedule.objects.create(name="甲街道防汛巡查", territory=tree.street_a)
+
+
+def _inspection_scenarios() -> dict[type[models.Model], Scenario]:
+    from wangge.inspections.models import Schedule
+
+    return {
+        Schedule: Scenario(
+            make=_inspection_schedule,
+            form=lambda s, tree: {
+                "name": s.name,
+                "territory": s.territory_id,
+                "point_types": [],
+                "points": "",
+                "season_start_month": s.season_start_month,
+                "season_start_day": s.season_start_day,
+                "season_end_month": s.season_end_month,
+                "season_end_day": s.season_end_day,
+                "season_frequency": s.season_frequency,
+                "off_season_frequency": s.off_season_frequency,
+                "assignee_rule": s.assignee_rule,
+                "priority": s.priority,
+                "is_active": "on",
+            },
+            outside=lambda tree: {"territory": tree.street_b.pk},
+            inside=lambda tree: {"territory": tree.community_a.pk},
+            state=lambda s: (s.territory_id, s.name),
+        ),
+    }
+
+
+SCENARIOS.update(_inspection_scenarios())
