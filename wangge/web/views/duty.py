@@ -288,6 +288,7 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "month": first.strftime("%Y-%m"),
         "may_keep": may_keep(user, roster.territory),
         "today": timezone.localdate(),
+        "now": timezone.now(),
         "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
     }
     return render(request, "web/duty/roster.html", context)
