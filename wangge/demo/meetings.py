@@ -15,6 +15,7 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from wangge.accounts.models import Unit
@@ -93,7 +94,12 @@ def _working_days_before(today: dt.date, n: int) -> list[dt.date]:
 
 
 def meetings_seed(*, actor: Any, options: Any) -> tuple[int, int]:
-    """Create the demo meetings and tasks of 卫东区; return (created, unchanged)."""
+    """Create the demo meetings and tasks of 卫东区; return (created, unchanged). One transaction: all or none."""
+    with transaction.atomic():
+        return _seed(actor)
+
+
+def _seed(actor: Any) -> tuple[int, int]:
     district = Territory.objects.filter(code=WEIDONG.code).first()
     if district is None:
         return 0, 0
@@ -160,9 +166,9 @@ def meetings_seed(*, actor: Any, options: Any) -> tuple[int, int]:
             )
             created += len(tasks)
             for task in tasks:
-                _advance(actor, task, day, recent, rng, now, cal, overdue_left > 0 and n in (DAYS - 5, DAYS - 4))
-                if Task.objects.get(pk=task.pk).deadline < today and Task.objects.get(pk=task.pk).status != "closed":
-                    overdue_left -= 1
+                spare = depts["zjj"] if task.unit_id == depts["cgj"].pk and depts["zjj"] else depts["cgj"]
+                outcome = _advance(actor, task, day, recent, rng, now, cal, overdue_left > 0 and n == DAYS - 5, spare)
+                overdue_left -= outcome == "overdue"
         meeting_update(
             actor=actor,
             meeting=meeting,
@@ -183,19 +189,30 @@ def _advance(
     rng: random.Random,
     now: dt.datetime,
     cal: Any,
-    may_overdue: bool,
-) -> None:
-    """Take a demo task through its loop: signed the next morning; done by its deadline (a few a day late) unless
-    it is one of the last days' tasks left open, or one left overdue."""
+    make_overdue: bool,
+    spare: Unit,
+) -> str:
+    """Take a demo task through its loop and say where it ended: signed the next working morning; done and
+    closed by its deadline (about one in eight a day late); now and then returned and reassigned first; the last
+    days' tasks partly still in hand; ``make_overdue`` leaves it in hand past its deadline."""
+    today = now.astimezone(TZ).date()
     sign_at = dt.datetime.combine(cal.shift_days(day, 1), dt.time(9, rng.randint(0, 50)), tzinfo=TZ)
     if sign_at >= now:
-        return
-    if rng.random() < 0.05 and not recent:
+        return "assigned"
+    if not recent and not make_overdue and rng.random() < 0.06:
         task_transition(actor=actor, task=task, name="return", note="不属于本单位职责范围（示例）", now=sign_at)
-        return
+        task_transition(
+            actor=actor,
+            task=task,
+            name="reassign",
+            unit=spare.pk,
+            note="改由相关单位办理（示例）",
+            now=sign_at + dt.timedelta(hours=1),
+        )
+        sign_at += dt.timedelta(hours=2)
     task_transition(actor=actor, task=task, name="sign", now=sign_at)
-    fresh = Task.objects.get(pk=task.pk)
-    if may_overdue and fresh.deadline < now.astimezone(TZ).date():
+    deadline = Task.objects.values_list("deadline", flat=True).get(pk=task.pk)
+    if make_overdue and deadline < today:
         task_transition(
             actor=actor,
             task=task,
@@ -203,8 +220,8 @@ def _advance(
             note="正在协调施工队伍（示例）",
             now=sign_at + dt.timedelta(hours=3),
         )
-        return
-    if recent and rng.random() < 0.6:
+        return "overdue"
+    if recent and deadline >= today and rng.random() < 0.4:
         task_transition(
             actor=actor,
             task=task,
@@ -212,14 +229,18 @@ def _advance(
             note="已安排人员现场处置（示例）",
             now=sign_at + dt.timedelta(hours=2),
         )
-        return
-    late = rng.random() < 0.1
-    done_day = fresh.deadline + dt.timedelta(days=1) if late else fresh.deadline
-    report_at = dt.datetime.combine(done_day, dt.time(15, rng.randint(0, 59)), tzinfo=TZ)
-    report_at = max(report_at, sign_at + dt.timedelta(hours=1))
+        return "open"
+    late = rng.random() < 0.12 and deadline + dt.timedelta(days=1) < today
+    early = cal.shift_days(sign_at.date(), rng.randint(0, 2))
+    done_day = deadline + dt.timedelta(days=1) if late else min(early, deadline)
+    report_at = max(
+        dt.datetime.combine(done_day, dt.time(15, rng.randint(0, 59)), tzinfo=TZ), sign_at + dt.timedelta(hours=1)
+    )
     if report_at >= now:
-        return
+        return "open"
     task_transition(actor=actor, task=task, name="report", result="已按要求办结，现场已复查（示例）", now=report_at)
     close_at = report_at + dt.timedelta(hours=2)
-    if close_at < now:
-        task_transition(actor=actor, task=task, name="close", note="经核查已办结（示例）", now=close_at)
+    if close_at >= now:
+        return "reported"
+    task_transition(actor=actor, task=task, name="close", note="经核查已办结（示例）", now=close_at)
+    return "closed"

@@ -143,6 +143,7 @@ def task_transition(
         if cleaned:
             after["photos"] = _store_photos(locked, event, cleaned, actor)
         audit.record(actor=actor, action=f"meetings.task_{name}", obj=locked, before=before, after=after)
-        key = at.isoformat()
-        transaction.on_commit(lambda: notifications.on_step(Task.objects.get(pk=locked.pk), name, key))
+        if TASK_WORKFLOW.notices(t, locked) is not None:
+            key = at.isoformat()
+            transaction.on_commit(lambda: notifications.on_step(Task.objects.get(pk=locked.pk), name, key))
     return locked
