@@ -30,7 +30,7 @@ from wangge.accounts.models import Unit
 from wangge.core import audit, files
 from wangge.core.errors import DomainError
 from wangge.core.workflow import Transition
-from wangge.meetings.choices import IssueSource, MeetingKind
+from wangge.meetings.choices import OPEN_TASK_STATUSES, IssueSource, MeetingKind
 from wangge.meetings.deadlines import is_overdue, open_q, overdue_q
 from wangge.meetings.documents import tasks_xlsx
 from wangge.meetings.documents import unit_sheet_pdf as unit_sheet_pdf_bytes
@@ -297,7 +297,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             n_issues=Count("issues", distinct=True),
             n_tasks=Count("tasks", distinct=True),
-            n_open=Count("tasks", filter=open_q(), distinct=True),
+            n_open=Count("tasks", filter=Q(tasks__status__in=sorted(OPEN_TASK_STATUSES)), distinct=True),
         )
         .order_by("-held_on", "-starts_at", "-id")
     )
@@ -401,6 +401,9 @@ def issue_split_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(user, issue.meeting_id)
     if not _may_coordinate(user, meeting):
         raise Http404
+    if meeting.status != "draft":
+        messages.info(request, _("会议记录已定稿，不能再分解交办"))
+        return redirect("web:meeting_detail", pk=meeting.pk)
     form = SplitForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
