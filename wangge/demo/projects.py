@@ -308,6 +308,11 @@ def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
     return out
 
 
+def _livelihood_dates(today: dt.date, n: int) -> tuple[dt.date, dt.date]:
+    """The planned start and end of the ``n``-th 民生 project: begun months ago, due in the months ahead."""
+    return today - dt.timedelta(days=120 + (n * 5) % 90), today + dt.timedelta(days=60 + (n * 7) % 120)
+
+
 def _seed_livelihood(actor: Any, district: Territory, today: dt.date, rng: random.Random) -> int:
     streets = _streets(district)
     street_list = [streets[k] for k in sorted(streets)]
@@ -319,14 +324,17 @@ def _seed_livelihood(actor: Any, district: Territory, today: dt.date, rng: rando
         street = street_list[i % len(street_list)] if street_list else None
         where = street.name if street is not None else ""
         status = ProjectStatus.PLANNING if i % 7 == 6 else ProjectStatus.BUILDING
-        progress = 0 if status == ProjectStatus.PLANNING else 15 + (i * 13) % 70
-        others.append(Livelihood(f"{where}{kind}{SUFFIX}", str(amount), status, progress, street=where))
+        n = len(NAMED) + i + 1
+        started, planned_end = _livelihood_dates(today, n)
+        on_plan = round(100 * (today - started).days / (planned_end - started).days)
+        progress = 0 if status == ProjectStatus.PLANNING else max(5, min(95, on_plan + rng.randint(-14, 8)))
+        name = f"{where.removesuffix(SUFFIX)}{kind}{SUFFIX}"
+        others.append(Livelihood(name, str(amount), status, progress, street=where))
     lead = _unit("zjj")
     made = 0
     for n, item in enumerate((*NAMED, *others), start=1):
         territory = streets.get(item.street, district) if item.street else district
-        started = today - dt.timedelta(days=120 + (n * 5) % 90)
-        planned_end = today + dt.timedelta(days=60 + (n * 7) % 120)
+        started, planned_end = _livelihood_dates(today, n)
         total = Decimal(item.total)
         invested = (total * item.progress / 100).quantize(Decimal("1"))
         project = project_create(

@@ -69,7 +69,7 @@ class Project(ScopedModel, TimeStampedModel):
     class Meta:
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
-        ordering = ["type", "code"]
+        ordering = ["code"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -32,13 +32,15 @@
   document.querySelectorAll("[data-project-map]").forEach(function (el) {
     if (!window.L || !window.WanggeMaps) { return; }
     var map = WanggeMaps.map(el);
-    var shape = L.geoJSON(json(el.dataset.projectMap), { style: SHAPE }).addTo(map);
+    var shape = L.geoJSON(json(el.dataset.projectMap), { style: SHAPE });
+    fit(map, shape);  // the view first: Leaflet clips a path against it when it is added
+    shape.addTo(map);
+    outlines(map, el.dataset.outlines);
     (json(el.dataset.pins) || []).forEach(function (p) {
       var text = document.createElement("div");
       text.textContent = p.title + " · " + p.status;
       L.circleMarker([p.lat, p.lng], { radius: 7, color: "#c92a2a", fillOpacity: 0.8 }).bindPopup(text).addTo(map);
     });
-    fit(map, shape);
   });
 
   /* The edit form: draw or edit a line or a polygon; the hidden field holds the GeoJSON. */
@@ -49,6 +51,9 @@
     var status = document.getElementById(el.dataset.status);
     var map = WanggeMaps.map(el);
     map.pm.setLang("zh");
+    var start = json(el.dataset.shape);
+    var first = L.geoJSON(start);
+    fit(map, first);  // the view first: Leaflet clips a path against it when it is added
     outlines(map, el.dataset.outlines);
     var editable = L.featureGroup().addTo(map);
 
@@ -83,8 +88,7 @@
       if (layer.setStyle) { layer.setStyle(SHAPE); }
       layer.on("pm:edit pm:dragend", changed);
     }
-    var start = json(el.dataset.shape);
-    if (start) { L.geoJSON(start).eachLayer(adopt); }
+    first.eachLayer(adopt);
     map.pm.setGlobalOptions({ layerGroup: editable, pathOptions: SHAPE, templineStyle: SHAPE, hintlineStyle: SHAPE });
     map.pm.addControls({
       position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: true, drawCircle: false,
@@ -93,7 +97,6 @@
     });
     map.on("pm:create", function (e) { adopt(e.layer); changed(); });
     map.on("pm:remove", function (e) { editable.removeLayer(e.layer); changed(); });
-    fit(map, editable);
     if (!editable.getLayers().length && el.dataset.focus) {
       var f = el.dataset.focus.split(",").map(Number);
       map.fitBounds([[f[1], f[0]], [f[3], f[2]]]);
@@ -107,7 +110,9 @@
     var lng = form.querySelector("[name=lng]"), lat = form.querySelector("[name=lat]");
     var status = document.getElementById(el.dataset.status);
     var map = WanggeMaps.map(el);
-    var shape = L.geoJSON(json(el.dataset.projectPick), { style: SHAPE }).addTo(map);
+    var shape = L.geoJSON(json(el.dataset.projectPick), { style: SHAPE });
+    fit(map, shape);  // the view first: Leaflet clips a path against it when it is added
+    shape.addTo(map);
     var marker = null;
     function place(latlng) {
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
@@ -116,7 +121,6 @@
     }
     map.on("click", function (e) { place(e.latlng); });
     shape.on("click", function (e) { L.DomEvent.stopPropagation(e); place(e.latlng); });
-    fit(map, shape);
   });
 
   /* The weekly progress (%) and investment to date (万元) as lines over the weeks. */
@@ -128,7 +132,7 @@
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { data: [d.labels.progress, d.labels.invested], bottom: 0 },
-      grid: { left: 48, right: 56, top: 24, bottom: 48 },
+      grid: { left: 44, right: 52, top: 32, bottom: 48 },
       xAxis: { type: "category", data: d.weeks, axisLabel: { fontSize: 10 } },
       yAxis: [
         { type: "value", min: 0, max: 100, name: "%" },
@@ -137,7 +141,8 @@
       series: [
         { name: d.labels.progress, type: "line", data: d.progress, smooth: true },
         { name: d.labels.invested, type: "bar", yAxisIndex: 1, data: d.invested, barMaxWidth: 18,
-          markLine: { symbol: "none", data: [{ yAxis: d.total, name: d.labels.total }], label: { formatter: d.labels.total + " {c}" } } },
+          markLine: { symbol: "none", data: [{ yAxis: d.total, name: d.labels.total }],
+            label: { position: "insideEndTop", formatter: d.labels.total + " {c}" } } },
       ],
     });
     window.addEventListener("resize", function () { chart.resize(); });

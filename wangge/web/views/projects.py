@@ -397,7 +397,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     qs: QuerySet[Project] = Project.objects.restrict(user).select_related("territory", "lead_unit")
     filterset = ProjectFilterSet(request.GET or None, queryset=qs, request=request)
     tune_form(filterset.form)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs.order_by("type", "code")
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs.order_by("code")
     node = top_node(user, request.GET.get("territory"))
     today = timezone.localdate()
     rollup = project_rollup(node, today, qs=rows) if node is not None else None
@@ -504,6 +504,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             args = form.arguments()
             if not args["geometry"] and project.geometry and not request.POST.get("clear_geometry"):
                 args.pop("geometry")  # the drawing was left as it was
+            elif args.get("length_m") == project.length_m:
+                args.pop("length_m")  # a new line and the length as shown: measured again from the line
             try:
                 project_update(actor=user, project=project, **args)
             except DomainError as exc:
