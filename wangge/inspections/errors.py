@@ -19,5 +19,6 @@ class ErrorCode(StrEnum):
     ROUND_NOT_FOUND = "round_not_found"  # the round does not exist or lies outside the actor's scope
     UNKNOWN_TRANSITION = "unknown_transition"  # a step name the round workflow does not declare
     INVALID_RESULTS = "invalid_results"  # an item missing, unknown, or of the wrong kind, or a photo missing
+    TOO_MANY_PHOTOS = "too_many_photos"  # more photos in one round than twice the per-upload limit
     NOT_PAST_DUE = "not_past_due"  # marking a round missed before it closed
     SELF_SPOT_CHECK = "self_spot_check"  # spot-checking a round one submitted oneself

@@ -201,7 +201,9 @@ def _submit(r: Round, actor: ActorLike, at: dt.datetime, p: Mapping[str, Any]) -
         raise refuse([problem(f"photos.{k}", ErrorCode.INVALID_RESULTS, _("体检表中没有该检查项")) for k in unknown])
     cleaned = {k: uploads.sanitise_all(v, accept=uploads.IMAGES) for k, v in photos.items() if v}
     if sum(len(v) for v in cleaned.values()) > uploads.max_files() * 2:
-        raise ValidationFailed(_("照片过多"), code=uploads.UploadCode.TOO_MANY_FILES)
+        raise ValidationFailed(
+            _("每次巡查最多上传 %(n)s 张照片") % {"n": uploads.max_files() * 2}, code=ErrorCode.TOO_MANY_PHOTOS
+        )
     where = _position(r, p)
     for k, v in where.items():
         setattr(r, k, v)
