@@ -16,8 +16,8 @@ from wangge.campaigns.services import (
     finding_record,
     quantity_record,
 )
-from wangge.core.models import AuditEntry
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.workorders.choices import Channel, Status
 from wangge.workorders.models import WorkOrder
 from wangge.workorders.services import work_order_create
@@ -192,3 +192,41 @@ def test_a_grid_worker_may_not_edit_the_campaign(cw: SimpleNamespace, running: C
         campaign_update(actor=cw.worker, campaign=running, name="改名")
     running.refresh_from_db()
     assert running.name == "桥涵整治提升"
+
+
+def test_a_hazard_finding_tagged_with_the_campaign_takes_quantities(cw: SimpleNamespace, running: Campaign) -> None:
+    from wangge.campaigns.services import campaign_tag_hazard
+    from wangge.hazards.models import HazardType
+    from wangge.hazards.services import hazard_report
+
+    hazard = hazard_report(
+        actor=cw.worker,
+        type=HazardType.objects.get(key="other"),
+        title="桥下私搭棚屋",
+        owner_name="王五",
+        point=cw.bridges[0],
+        owner_unit=cw.cgj,
+        now=at(2),
+    )
+    with pytest.raises(ValidationFailed):
+        quantity_record(actor=cw.admin, campaign=running, item="illegal_building", quantity=12, hazard=hazard)
+    campaign_tag_hazard(actor=cw.worker, campaign=running, hazard=hazard, now=at(3))
+    row = quantity_record(actor=cw.handler, campaign=running, item="illegal_building", quantity=12, hazard=hazard)
+    assert row.responsible_unit_id == cw.cgj.pk and row.territory_id == cw.grid1.pk
+    assert campaign_totals(running)["hazards"] == 1
+
+
+def test_another_grid_may_not_tag_a_case_of_the_campaign(cw: SimpleNamespace, running: Campaign) -> None:
+    wo = work_order_create(
+        actor=cw.dispatcher,
+        channel=Channel.HOTLINE,
+        appeal_type="complaint",
+        title="桥下垃圾",
+        description="桥下有垃圾",
+        lng=113.01,
+        lat=33.01,
+        now=T0,
+    )
+    with pytest.raises((PermissionDenied, NotFound)):
+        campaign_tag_case(actor=cw.worker2, campaign=running, work_order=wo)
+    assert not CampaignCase.objects.exists()

@@ -13,8 +13,8 @@ from wangge.campaigns.errors import ErrorCode
 from wangge.campaigns.models import Campaign, CampaignEvent
 from wangge.campaigns.services import campaign_transition, campaign_update
 from wangge.campaigns.workflow import WORKFLOW
-from wangge.core.models import AuditEntry
 from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.core.workflow import InvalidTransition
 
 from .conftest import at, make_campaign
