@@ -4,8 +4,9 @@ The campaign is placed in a recent period (thirty days before the demo's today t
 is still 进行中 and the weekly report finds it), not in October 2021: the cases it opens run on the working
 calendar the demo seeds for the current years. Everything goes through the services: the campaign, all 29
 bridges inspected by the grid worker of each bridge's grid (or the demo's system account), six findings with
-failed items opening cases through the one intake (located at the bridge, routed as any case), about half of
-those cases taken through the loop to 已结案, and the remediation quantities the article reports —
+failed items opening cases through the one intake (located at the bridge, routed as any case), every case
+dispatched to the unit routing names and about half of them taken through the loop to 已结案, and the
+remediation quantities the article reports —
 清运垃圾 53 车, 清理小广告 327 处, 桥涵墙体罩白 350 平方米, 加固护栏 2 处, 护栏限高杆刷漆 40 平方米 — spread
 over the findings and cases so that they add up to exactly those totals.
 
@@ -90,8 +91,9 @@ def _grid_worker(point: Point, fallback: Any) -> Any:
     return user or fallback
 
 
-def _close(wo: WorkOrder, actor: Any, checker: Any, start: dt.datetime, now: dt.datetime) -> None:
-    """Take a case through dispatch, acceptance, reply, check and callback to 已结案, an hour or so a step."""
+def _advance(wo: WorkOrder, actor: Any, checker: Any, start: dt.datetime, now: dt.datetime, *, close: bool) -> None:
+    """Dispatch a case to the unit routing names and have it accepted; when ``close``, take it on through the
+    reply, the check and the callback to 已结案 — two hours or so a step."""
     from wangge.workorders.services import suggest_unit, work_order_transition
 
     t = start
@@ -102,11 +104,13 @@ def _close(wo: WorkOrder, actor: Any, checker: Any, start: dt.datetime, now: dt.
         ("reply", actor, {"text": "已组织人员清理整治完毕。", "result": "resolved"}),
         ("verify_pass", checker, {}),
     ]
-    for name, by, payload in plan:
+    for name, by, payload in plan if close else plan[:2]:
         t += dt.timedelta(hours=2)
         if t >= now or (name == "dispatch" and unit is None):
             return
         wo = work_order_transition(actor=by, work_order_id=wo.pk, name=name, now=t, **payload)
+    if not close:
+        return
     if wo.status == Status.CALLBACK:
         t += dt.timedelta(hours=2)
         wo = work_order_transition(actor=actor, work_order_id=wo.pk, name="callback", now=t, rating=5, resolved=True)
@@ -198,8 +202,7 @@ def campaigns_seed(*, actor: Any, options: Any) -> tuple[int, int]:
                 )
                 created += 1
         for n, (wo, found_at) in enumerate(opened):
-            if n % 2 == 0:
-                _close(wo, system, checker, found_at, now)
+            _advance(wo, system, checker, found_at, now, close=n % 2 == 0)
             for key, amount in (CASE_QUANTITIES[n] if n < len(CASE_QUANTITIES) else {}).items():
                 quantity_record(
                     actor=system,
