@@ -21,9 +21,9 @@ from wangge.accounts.models import User
 from wangge.core import audit
 from wangge.demo.catalogue import WEIDONG
 from wangge.emergency.choices import DeliveryState, HazardType, Level
-from wangge.emergency.models import Warning, WarningDelivery
+from wangge.emergency.models import Warning
 from wangge.emergency.services import warning_issue, warnings_escalate
-from wangge.emergency.services.fanout import INSERT_BATCH, delivery_rows
+from wangge.emergency.services.fanout import deliveries_insert, delivery_rows
 from wangge.territory.models import Territory
 
 TEXT = (
@@ -65,25 +65,25 @@ def emergency_seed(*, actor: Any, options: Any) -> tuple[int, int]:
         rows = delivery_rows(warning)
         recent = now - dt.timedelta(minutes=10)
         escalate_left = ESCALATED
-        usernames = dict(
+        logins = set(
             User.objects.filter(
-                pk__in=[r.recipient_id for r in rows if r.recipient_id], username__in=UNACKED_LOGINS
-            ).values_list("pk", "username")
+                pk__in=[r["recipient_id"] for r in rows if r["recipient_id"]], username__in=UNACKED_LOGINS
+            ).values_list("pk", flat=True)
         )
         for r in rows:
-            if r.state == DeliveryState.PENDING:
-                r.state = DeliveryState.SENT
-                r.sent_at = issued + dt.timedelta(minutes=2)
-            if not r.must_ack:
+            if r["state"] == DeliveryState.PENDING:
+                r["state"] = DeliveryState.SENT
+                r["sent_at"] = issued + dt.timedelta(minutes=2)
+            if not r["must_ack"]:
                 continue
-            draw = _draw(r.key)
-            if draw < ACK_SHARE and r.recipient_id not in usernames:
-                r.acknowledged_at = issued + dt.timedelta(minutes=3 + draw % 27)
-            elif escalate_left > 0 and r.recipient_id not in usernames:
+            draw = _draw(r["key"])
+            if draw < ACK_SHARE and r["recipient_id"] not in logins:
+                r["acknowledged_at"] = issued + dt.timedelta(minutes=3 + draw % 27)
+            elif escalate_left > 0 and r["recipient_id"] not in logins:
                 escalate_left -= 1  # sent long ago: the sweep below reports them
             else:
-                r.sent_at = recent  # a later batch: still within the acknowledgement time
-        WarningDelivery.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+                r["sent_at"] = recent  # a later batch: still within the acknowledgement time
+        deliveries_insert(rows)
         escalated = warnings_escalate(now=now)
         audit.record(
             actor=actor,

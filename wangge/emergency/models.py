@@ -213,7 +213,11 @@ class WarningDelivery(models.Model):
         verbose_name_plural = _("预警送达")
         ordering = ["warning_id", "revision", "id"]
         indexes = [
-            models.Index(fields=["warning", "revision", "grid"], name="emergency_delivery_grid"),
+            # Covers the coverage count (one pass over the index, no table lookups).
+            models.Index(
+                fields=["warning", "revision", "grid", "kind", "state", "must_ack", "acknowledged_at", "escalated_at"],
+                name="emergency_delivery_grid",
+            ),
             models.Index(fields=["recipient", "acknowledged_at"], name="emergency_delivery_ack"),
         ]
 

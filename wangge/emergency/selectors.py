@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wangge.emergency.choices import LEVEL_COLOURS, Channel, DeliveryState, RecipientKind, WarningStatus
 from wangge.emergency.models import Warning, WarningDelivery, ancestor_paths
 from wangge.notifications.choices import DeliveryState as SmsState
+from wangge.notifications.models import SmsMessage
 from wangge.territory.models import Territory
 
 DEFINITIONS: dict[str, Any] = {
@@ -34,14 +35,29 @@ DEFINITIONS: dict[str, Any] = {
     "households": _("住户：范围内在用户数；已发短信为户主（或其他在册成员）手机号已发出短信的户数"),
 }
 
-# Written without negations over the SMS join, so each stays a plain condition inside the aggregate.
 _PEOPLE = Q(kind__in=[RecipientKind.GRID_WORKER, RecipientKind.GRID_LEADER, RecipientKind.RESPONSIBLE])
 _HOUSEHOLD = Q(kind=RecipientKind.HOUSEHOLD)
-_REFUSED = Q(channel=Channel.SMS, sms__state=SmsState.FAILED)
-_REACHED = Q(state=DeliveryState.SENT) & (
-    Q(channel=Channel.INBOX) | Q(sms__isnull=True) | Q(sms__state__in=[SmsState.PENDING, SmsState.SENT])
-)
-_UNREACHED = Q(state__in=[DeliveryState.FAILED, DeliveryState.NO_CONTACT]) | (Q(state=DeliveryState.SENT) & _REFUSED)
+_SENT = Q(state=DeliveryState.SENT)
+_UNREACHED = Q(state__in=[DeliveryState.FAILED, DeliveryState.NO_CONTACT])
+
+
+def _refused(warning: Warning) -> list[dict[str, Any]]:
+    """Texts of the round the gateway refused, by grid and kind: read from the outbox's failed messages of the
+    warning's topic (few), so the main count needs no join over every delivery."""
+    failed = list(
+        SmsMessage.objects.filter(topic=f"warning:{warning.pk}", state=SmsState.FAILED).values_list("pk", flat=True)
+    )
+    if not failed:
+        return []
+    return list(
+        WarningDelivery.objects.filter(
+            warning_id=warning.pk, revision=warning.revision, channel=Channel.SMS, state=DeliveryState.SENT
+        )
+        .filter(sms_id__in=failed)
+        .order_by()
+        .values("grid_id", "kind")
+        .annotate(n=Count("pk"))
+    )
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -56,18 +72,30 @@ def coverage(warning: Warning) -> dict[str, Any]:
         .values("grid_id")
         .annotate(
             n_recipients=Count("pk", filter=_PEOPLE),
-            n_notified=Count("pk", filter=_PEOPLE & _REACHED),
+            n_notified=Count("pk", filter=_PEOPLE & _SENT),
             n_must_ack=Count("pk", filter=Q(must_ack=True)),
             n_acknowledged=Count("pk", filter=Q(must_ack=True, acknowledged_at__isnull=False)),
             n_escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
             n_not_reached=Count("pk", filter=_PEOPLE & _UNREACHED),
             n_pending=Count("pk", filter=_PEOPLE & Q(state=DeliveryState.PENDING)),
             n_households=Count("pk", filter=_HOUSEHOLD),
-            n_households_messaged=Count("pk", filter=_HOUSEHOLD & _REACHED),
+            n_households_messaged=Count("pk", filter=_HOUSEHOLD & _SENT),
             n_households_not_reached=Count("pk", filter=_HOUSEHOLD & _UNREACHED),
         )
     )
     counted = list(rows)
+    by_id = {r["grid_id"]: r for r in counted}
+    for refused in _refused(warning):
+        r = by_id.get(refused["grid_id"])
+        if r is None:
+            continue
+        n = refused["n"]
+        if refused["kind"] == RecipientKind.HOUSEHOLD:
+            r["n_households_messaged"] -= n
+            r["n_households_not_reached"] += n
+        else:
+            r["n_notified"] -= n
+            r["n_not_reached"] += n
     names = {
         pk: (code, name)
         for pk, code, name in Territory.objects.filter(

@@ -25,7 +25,7 @@ COMMAND = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
 ACTIVE = frozenset({WarningStatus.ACTIVE})
 
 NOTE = Input("note", LONG_TEXT, _("说明"), max_length=2000)
-LEVEL = Input("level", CHOICE, _("新的预警级别"), required=True, choices=Level, radio=True)
+LEVEL = Input("new_level", CHOICE, _("新的预警级别"), required=True, choices=Level, radio=True)
 
 _T = [
     Transition(

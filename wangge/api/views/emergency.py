@@ -65,6 +65,10 @@ class WarningSerializer(serializers.ModelSerializer[Warning]):
 
 class WarningEventSerializer(serializers.ModelSerializer[WarningEvent]):
     label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    from_status = serializers.CharField(read_only=True, help_text=_values(WarningStatus))
+    to_status = serializers.CharField(read_only=True, help_text=_values(WarningStatus))
+    from_level = serializers.CharField(read_only=True, help_text=_values(Level))
+    to_level = serializers.CharField(read_only=True, help_text=_values(Level))
 
     class Meta:
         model = WarningEvent
@@ -100,8 +104,8 @@ class WarningDetailSerializer(WarningSerializer):
 
 
 class WarningCreateSerializer(serializers.Serializer[Any]):
-    hazard_type = serializers.ChoiceField(choices=HazardType.values, help_text=_values(HazardType))
-    level = serializers.ChoiceField(choices=Level.values, help_text=_values(Level))
+    hazard_type = serializers.CharField(max_length=16, help_text=_values(HazardType))
+    level = serializers.CharField(max_length=8, help_text=_values(Level))
     text = serializers.CharField(max_length=2000)
     nodes = serializers.ListField(
         child=serializers.CharField(max_length=32), min_length=1, help_text=gettext_lazy("预警范围：辖区编码列表")

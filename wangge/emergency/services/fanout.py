@@ -13,10 +13,9 @@ hear once per round (:func:`robots_notify`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,11 +74,51 @@ def sms_text(warning: Warning) -> str:
     return text[:300]
 
 
-def delivery_rows(warning: Warning) -> list[WarningDelivery]:
-    """The deliveries of the warning's current round, unsaved: one per recipient, each with its unique key."""
-    w, rev = warning, warning.revision
+COLUMNS = (
+    "warning_id",
+    "revision",
+    "key",
+    "kind",
+    "channel",
+    "grid_id",
+    "recipient_id",
+    "point_id",
+    "household_id",
+    "resident_id",
+    "name",
+    "state",
+    "error",
+    "sms_id",
+    "sent_at",
+    "must_ack",
+    "acknowledged_at",
+    "escalated_at",
+)
+
+
+def _row(warning: Warning, key: str, kind: str, channel: str, grid_id: int | None, **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(COLUMNS)
+    row.update(
+        warning_id=warning.pk,
+        revision=warning.revision,
+        key=f"w{warning.pk}r{warning.revision}{key}",
+        kind=kind,
+        channel=channel,
+        grid_id=grid_id,
+        name="",
+        state=DeliveryState.PENDING,
+        error="",
+        must_ack=False,
+    )
+    row.update(values)
+    return row
+
+
+def delivery_rows(warning: Warning) -> list[dict[str, Any]]:
+    """The deliveries of the warning's current round as plain rows (column → value), one per recipient, each with
+    its unique key. Plain rows, not model instances: a district has tens of thousands of households."""
     grid_ids = list(grids_in_scope(warning).values_list("pk", flat=True))
-    rows: list[WarningDelivery] = []
+    rows: list[dict[str, Any]] = []
     staff: dict[int, tuple[str, int]] = {}
     grants = (
         RoleGrant.objects.filter(
@@ -93,14 +132,14 @@ def delivery_rows(warning: Warning) -> list[WarningDelivery]:
             staff[user_id] = (role, grid_id)
     names = dict(User.objects.filter(pk__in=list(staff)).values_list("pk", "display_name"))
     for user_id, (role, grid_id) in sorted(staff.items()):
+        kind = RecipientKind.GRID_LEADER if role == Role.GRID_LEADER else RecipientKind.GRID_WORKER
         rows.append(
-            WarningDelivery(
-                warning=w,
-                revision=rev,
-                key=f"w{w.pk}r{rev}u{user_id}",
-                kind=RecipientKind.GRID_LEADER if role == Role.GRID_LEADER else RecipientKind.GRID_WORKER,
-                channel=Channel.INBOX,
-                grid_id=grid_id,
+            _row(
+                warning,
+                f"u{user_id}",
+                kind,
+                Channel.INBOX,
+                grid_id,
                 recipient_id=user_id,
                 name=(names.get(user_id) or "")[:100],
                 must_ack=True,
@@ -117,13 +156,12 @@ def delivery_rows(warning: Warning) -> list[WarningDelivery]:
                 continue
             staff[user_id] = (RecipientKind.RESPONSIBLE, grid_id)
             rows.append(
-                WarningDelivery(
-                    warning=w,
-                    revision=rev,
-                    key=f"w{w.pk}r{rev}u{user_id}",
-                    kind=RecipientKind.RESPONSIBLE,
-                    channel=Channel.INBOX,
-                    grid_id=grid_id,
+                _row(
+                    warning,
+                    f"u{user_id}",
+                    RecipientKind.RESPONSIBLE,
+                    Channel.INBOX,
+                    grid_id,
                     recipient_id=user_id,
                     point_id=pk,
                     name=(name or "")[:100],
@@ -132,13 +170,12 @@ def delivery_rows(warning: Warning) -> list[WarningDelivery]:
             )
         else:
             rows.append(
-                WarningDelivery(
-                    warning=w,
-                    revision=rev,
-                    key=f"w{w.pk}r{rev}p{pk}",
-                    kind=RecipientKind.RESPONSIBLE,
-                    channel=Channel.SMS,
-                    grid_id=grid_id,
+                _row(
+                    warning,
+                    f"p{pk}",
+                    RecipientKind.RESPONSIBLE,
+                    Channel.SMS,
+                    grid_id,
                     point_id=pk,
                     name=(name or "")[:100],
                 )
@@ -162,13 +199,12 @@ def delivery_rows(warning: Warning) -> list[WarningDelivery]:
     for pk, grid_id in households:
         contact = contacts.get(pk)
         rows.append(
-            WarningDelivery(
-                warning=w,
-                revision=rev,
-                key=f"w{w.pk}r{rev}h{pk}",
-                kind=RecipientKind.HOUSEHOLD,
-                channel=Channel.SMS,
-                grid_id=grid_id,
+            _row(
+                warning,
+                f"h{pk}",
+                RecipientKind.HOUSEHOLD,
+                Channel.SMS,
+                grid_id,
                 household_id=pk,
                 resident_id=contact[1] if contact else None,
                 state=DeliveryState.PENDING if contact else DeliveryState.NO_CONTACT,
@@ -177,10 +213,37 @@ def delivery_rows(warning: Warning) -> list[WarningDelivery]:
     return rows
 
 
-def deliveries_write(warning: Warning, rows: Iterable[WarningDelivery] | None = None) -> int:
+def deliveries_insert(rows: list[dict[str, Any]]) -> None:
+    """Insert plain delivery rows in batches, skipping any whose key exists (``ON CONFLICT DO NOTHING``, which
+    PostgreSQL and SQLite both speak): what makes the fan-out safe to run again."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(WarningDelivery)]
+    qn = connection.ops.quote_name
+    fields = [cast("models.Field[Any, Any]", WarningDelivery._meta.get_field(c.removesuffix("_id"))) for c in COLUMNS]
+    adapt: list[Any] = [
+        connection.ops.adapt_datetimefield_value if isinstance(f, models.DateTimeField) else None for f in fields
+    ]
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING".format(
+        qn(WarningDelivery._meta.db_table),
+        ", ".join(qn(str(f.column)) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), INSERT_BATCH):
+            params = [
+                tuple(
+                    a(r[c]) if a is not None and r[c] is not None else r[c] for c, a in zip(COLUMNS, adapt, strict=True)
+                )
+                for r in rows[i : i + INSERT_BATCH]
+            ]
+            cursor.executemany(sql, params)
+
+
+def deliveries_write(warning: Warning, rows: list[dict[str, Any]] | None = None) -> int:
     """Insert the round's deliveries once (a row whose key exists is skipped); the number of rows of the round."""
-    items = list(delivery_rows(warning) if rows is None else rows)
-    WarningDelivery.objects.bulk_create(items, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    with transaction.atomic():
+        deliveries_insert(delivery_rows(warning) if rows is None else rows)
     return WarningDelivery.objects.filter(warning=warning, revision=warning.revision).count()
 
 

@@ -130,10 +130,10 @@ def warning_issue(
 
 
 def _fan_out_after_commit(warning: Warning) -> None:
-    from wangge.emergency import tasks
+    from wangge.emergency.services import jobs
 
     pk, revision = warning.pk, warning.revision
-    transaction.on_commit(lambda: tasks.warning_fan_out.enqueue(pk, revision))
+    transaction.on_commit(lambda: jobs.warning_fan_out.enqueue(pk, revision))
 
 
 # --- the steps --------------------------------------------------------------------------------------------
@@ -142,20 +142,20 @@ Handler = Callable[[Warning, dt.datetime, Mapping[str, Any]], dict[str, Any]]
 
 
 def _new_level(w: Warning, p: Mapping[str, Any], higher: bool) -> str:
-    level = str(p.get("level") or "")
+    level = str(p.get("new_level") or "")
     if level not in Level.values:
-        raise ValidationFailed(_("预警级别不正确"), code=ErrorCode.INVALID_WARNING, details=[{"field": "level"}])
+        raise ValidationFailed(_("预警级别不正确"), code=ErrorCode.INVALID_WARNING, details=[{"field": "new_level"}])
     if higher and LEVEL_ORDER[level] <= LEVEL_ORDER[w.level]:
         raise ValidationFailed(
             _("升级须高于当前级别（%(level)s）") % {"level": w.get_level_display()},
             code=ErrorCode.LEVEL_NOT_HIGHER,
-            details=[{"field": "level"}],
+            details=[{"field": "new_level"}],
         )
     if not higher and LEVEL_ORDER[level] >= LEVEL_ORDER[w.level]:
         raise ValidationFailed(
             _("降级须低于当前级别（%(level)s）") % {"level": w.get_level_display()},
             code=ErrorCode.LEVEL_NOT_LOWER,
-            details=[{"field": "level"}],
+            details=[{"field": "new_level"}],
         )
     return level
 
@@ -178,11 +178,11 @@ def _downgrade(w: Warning, at: dt.datetime, p: Mapping[str, Any]) -> dict[str, A
 
 
 def _lift(w: Warning, at: dt.datetime, p: Mapping[str, Any]) -> dict[str, Any]:
-    from wangge.emergency import tasks
+    from wangge.emergency.services import jobs
 
     w.lifted_at = at
     pk = w.pk
-    transaction.on_commit(lambda: tasks.warning_lift_notice.enqueue(pk))
+    transaction.on_commit(lambda: jobs.warning_lift_notice.enqueue(pk))
     return {}
 
 

@@ -49,7 +49,7 @@ def test_an_upgrade_asks_everyone_to_acknowledge_again(
 ) -> None:  # type: ignore[no-untyped-def]
     warning_acknowledge(actor=sent.worker1, warning=sent.warning)
     with django_capture_on_commit_callbacks(execute=True):
-        w = warning_transition(actor=sent.dispatcher, warning=sent.warning, name="upgrade", level="red")
+        w = warning_transition(actor=sent.dispatcher, warning=sent.warning, name="upgrade", new_level="red")
     c = coverage(w)
     assert (c["revision"], c["acknowledged"], c["must_ack"]) == (2, 0, 3)
     assert Notification.objects.filter(recipient=sent.worker1, key=f"emergency:{w.pk}:2").exists()

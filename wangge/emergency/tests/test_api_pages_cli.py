@@ -14,7 +14,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from wangge.core.audit import AuditEntry
+from wangge.core.models import AuditEntry
 from wangge.demo.services import DEMO_ACTOR
 from wangge.emergency.models import Warning, WarningDelivery
 from wangge.emergency.selectors import active_warnings, coverage, warnings_in_period
@@ -73,7 +73,7 @@ def test_the_command_centre_issues_and_lifts_through_the_api(fw: SimpleNamespace
     assert api(fw.dispatcher).post("/api/warnings/", {**body, "level": "pink"}, format="json").status_code == 400
     steps = api(fw.dispatcher).get(f"/api/warnings/{pk}/transitions/").json()
     assert {s["name"] for s in steps} == {"upgrade", "downgrade", "lift"}
-    bad = api(fw.dispatcher).post(f"/api/warnings/{pk}/transitions/", {"name": "upgrade", "level": "blue"})
+    bad = api(fw.dispatcher).post(f"/api/warnings/{pk}/transitions/", {"name": "upgrade", "new_level": "blue"})
     assert bad.status_code == 400
     assert api(fw.worker1).post(f"/api/warnings/{pk}/transitions/", {"name": "lift"}).status_code == 403
     lifted = api(fw.dispatcher).post(f"/api/warnings/{pk}/transitions/", {"name": "lift", "note": "退水"})
@@ -96,7 +96,11 @@ def test_the_pages_render_for_the_command_centre(sent: SimpleNamespace) -> None:
 
 def test_the_pages_are_scoped(sent: SimpleNamespace) -> None:
     pk = sent.warning.pk
-    for url in (f"/emergency/warnings/{pk}/", f"/emergency/warnings/{pk}/ack/", f"/emergency/warnings/{pk}/coverage.xlsx"):
+    for url in (
+        f"/emergency/warnings/{pk}/",
+        f"/emergency/warnings/{pk}/ack/",
+        f"/emergency/warnings/{pk}/coverage.xlsx",
+    ):
         assert web(sent.stranger).get(url).status_code == 404
     assert web(sent.worker1).get("/emergency/warnings/new/").status_code == 404
     assert web(sent.worker1).post(f"/emergency/warnings/{pk}/act/lift/", {"expected_version": 1}).status_code == 403
@@ -122,7 +126,7 @@ def test_issuing_and_lifting_from_the_pages(fw: SimpleNamespace) -> None:
     assert response.status_code == 302
     w = Warning.objects.get()
     assert (w.hazard_type, w.level) == ("wind", "blue")
-    response = client.post(f"/emergency/warnings/{w.pk}/act/upgrade/", {"expected_version": 1, "level": "orange"})
+    response = client.post(f"/emergency/warnings/{w.pk}/act/upgrade/", {"expected_version": 1, "new_level": "orange"})
     assert response.status_code == 302
     response = client.post(f"/emergency/warnings/{w.pk}/act/lift/", {"expected_version": 1, "note": "已过境"})
     assert response.status_code == 302
@@ -147,7 +151,17 @@ def test_the_command_issues_prints_coverage_and_lifts(fw: SimpleNamespace, djang
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command(
-            "warning", "issue", "--type", "rainstorm", "--level", "orange", "--scope", "410403", "--text", "暴雨", stdout=out
+            "warning",
+            "issue",
+            "--type",
+            "rainstorm",
+            "--level",
+            "orange",
+            "--scope",
+            "410403",
+            "--text",
+            "暴雨",
+            stdout=out,
         )
     line = out.getvalue().strip()
     assert line.startswith("warning=")

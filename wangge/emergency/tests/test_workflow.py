@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from wangge.core.audit import AuditEntry
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wangge.core.models import AuditEntry
 from wangge.core.workflow import InvalidTransition
 from wangge.emergency.models import Warning, WarningEvent
 from wangge.emergency.services import warning_transition
@@ -54,7 +54,7 @@ def test_issue_refuses_a_wrong_level_and_an_empty_text(fw: SimpleNamespace) -> N
 
 def test_upgrade_starts_a_new_round_with_the_levels_in_the_history(fw: SimpleNamespace) -> None:
     w = issue(fw)
-    w = warning_transition(actor=fw.leader, warning=w, name="upgrade", level="red", note="雨势加大", now=T0)
+    w = warning_transition(actor=fw.leader, warning=w, name="upgrade", new_level="red", note="雨势加大", now=T0)
     assert (w.level, w.revision) == ("red", 2)
     assert "地下空间人员全部撤离，地下商场、地下车库停止营业" in w.actions
     ev = WarningEvent.objects.get(warning=w, action="upgrade")
@@ -67,7 +67,7 @@ def test_a_level_change_in_the_wrong_direction_is_refused(fw: SimpleNamespace, n
     w = issue(fw)
     before = fingerprint(w)
     with pytest.raises(ValidationFailed):
-        warning_transition(actor=fw.dispatcher, warning=w, name=name, level=level)
+        warning_transition(actor=fw.dispatcher, warning=w, name=name, new_level=level)
     assert fingerprint(w) == before
 
 
@@ -82,7 +82,9 @@ def test_a_lifted_warning_takes_no_step(fw: SimpleNamespace, name: str) -> None:
     w = warning_transition(actor=fw.dispatcher, warning=issue(fw), name="lift")
     before = fingerprint(w)
     with pytest.raises(InvalidTransition):
-        warning_transition(actor=fw.dispatcher, warning=w, name=name, level="red" if name == "upgrade" else "blue")
+        warning_transition(
+            actor=fw.dispatcher, warning=w, name=name, new_new_level="red" if name == "upgrade" else "blue"
+        )
     assert fingerprint(w) == before
 
 
@@ -92,7 +94,7 @@ def test_a_grid_worker_or_inspector_may_not_take_a_step(fw: SimpleNamespace, nam
     before = fingerprint(w)
     for who in (fw.worker1, fw.inspector):
         with pytest.raises(PermissionDenied):
-            warning_transition(actor=who, warning=w, name=name, level="red" if name == "upgrade" else "blue")
+            warning_transition(actor=who, warning=w, name=name, new_new_level="red" if name == "upgrade" else "blue")
     assert fingerprint(w) == before
 
 

@@ -131,14 +131,38 @@ def action_forms(user: Any, w: Warning, bound: dict[str, WarningStepForm] | None
     return out
 
 
-def coverage_context(w: Warning) -> dict[str, Any]:
+GRID_ROWS = 100  # the polled table lists the grids with the lowest acknowledged share first; all: ?grids=all
+
+
+def coverage_context(w: Warning, *, all_grids: bool = False) -> dict[str, Any]:
     c = coverage(w)
-    for g in c["by_grid"]:
+    grids = c["by_grid"]
+    order = sorted(grids, key=lambda g: (g["acknowledged_share"] is None, g["acknowledged_share"] or 0, g["code"]))
+    shown = order if all_grids else order[:GRID_ROWS]
+    rows = []
+    for g in shown:
         share = g["acknowledged_share"]
-        g["percent"] = None if share is None else round(share * 100)
+        percent = None if share is None else round(share * 100)
+        rows.append(
+            {
+                "name": g["name"] or "—",
+                "code": g["code"],
+                "notified": f"{g['notified']} / {g['recipients']}",
+                "acknowledged": f"{g['acknowledged']} / {g['must_ack']}",
+                "percent": "—" if percent is None else f"{percent}%",
+                "badge": "" if percent is None else "green" if percent >= 90 else "yellow" if percent >= 60 else "red",
+                "not_reached": str(g["not_reached"]),
+                "escalated": str(g["escalated"]),
+                "households": f"{g['households_messaged']} / {g['households']}",
+                "households_not_reached": str(g["households_not_reached"]),
+            }
+        )
     return {
         "warning": w,
         "cov": c,
+        "rows": rows,
+        "hidden_grids": len(grids) - len(shown),
+        "all_grids": all_grids,
         "percent": None if c["acknowledged_share"] is None else round(c["acknowledged_share"] * 100),
         "definitions": DEFINITIONS,
         "refreshed_at": timezone.now(),
@@ -153,7 +177,7 @@ def detail_context(request: HttpRequest, w: Warning, bound: dict[str, WarningSte
         ev.label = EVENT_LABELS.get(ev.action, ev.action)  # type: ignore[attr-defined]
     mine = my_delivery(user, w)
     return {
-        **coverage_context(_decorate(w)),
+        **coverage_context(_decorate(w), all_grids=request.GET.get("grids") == "all"),
         "areas": list(w.areas.select_related("node").order_by("path")),
         "events": events,
         "actions": action_forms(user, w, bound),
@@ -263,7 +287,8 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def warning_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     """The coverage block alone: what the page's htmx polling swaps in."""
     w = get_warning(request.user, pk)
-    return render(request, "web/emergency/coverage.html", coverage_context(_decorate(w)))
+    context = coverage_context(_decorate(w), all_grids=request.GET.get("grids") == "all")
+    return render(request, "web/emergency/coverage.html", context)
 
 
 @login_required

@@ -87,7 +87,7 @@ class Command(BaseCommand):
                     actor=ACTOR,
                     warning=_warning(options["warning"]),
                     name=action,
-                    level=options["level"],
+                    new_level=options["level"],
                     note=options["note"],
                 )
                 self.stdout.write(f"warning={w.pk} level={w.level} revision={w.revision}")
