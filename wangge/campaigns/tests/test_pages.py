@@ -103,3 +103,13 @@ def test_the_bulletin_page_and_files(cw: SimpleNamespace, running: Campaign) -> 
     pdf = c.get(reverse("web:campaign_bulletin_pdf", args=[running.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert login(cw.stranger).get(reverse("web:campaign_bulletin_pdf", args=[running.pk])).status_code == 404
+
+
+def test_the_case_fragment_lists_the_campaigns_of_a_case(cw: SimpleNamespace, running: Campaign) -> None:
+    line = running.checklist_items.order_by("ordering").first()
+    assert line is not None
+    f = finding_record(actor=cw.worker, campaign=running, point=cw.bridges[0], results={line.pk: "fail"})
+    wo = WorkOrder.objects.get(campaign_tags__finding=f)
+    html = login(cw.admin).get(reverse("web:campaign_case_link", args=[wo.pk])).content.decode()
+    assert running.name in html and f"?work_order={wo.pk}" in html
+    assert login(cw.stranger).get(reverse("web:campaign_case_link", args=[wo.pk])).status_code == 404

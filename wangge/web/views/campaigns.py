@@ -625,6 +625,22 @@ def campaign_bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, get_campaign(request.user, pk), "pdf")
 
 
+@login_required
+def campaign_case_link(request: HttpRequest, wo_pk: int) -> HttpResponse:
+    """The campaigns a case is tagged with, for the case page to load (htmx): each with its link to record
+    remediation quantities on the case while the campaign takes them. Empty when the case is in none."""
+    wo: WorkOrder | None = WorkOrder.objects.restrict(request.user).filter(pk=wo_pk).first()
+    if wo is None:
+        raise Http404
+    tagged = list(
+        campaigns_for(request.user).filter(case_tags__work_order=wo).select_related("territory").order_by("-start_date")
+    )
+    for c in tagged:
+        c.takes_quantities = c.status in QUANTITY_STATUSES  # type: ignore[attr-defined]
+        c.recorded = list(quantity_rows(c).filter(work_order=wo))  # type: ignore[attr-defined]
+    return render(request, "web/campaigns/case_link.html", {"wo": wo, "campaigns": tagged})
+
+
 routes: list[URLPattern] = [
     path("campaigns/", campaign_list, name="campaign_list"),
     path("campaigns/new/", campaign_new, name="campaign_new"),
@@ -637,4 +653,5 @@ routes: list[URLPattern] = [
     path("campaigns/<int:pk>/bulletin/", campaign_bulletin_page, name="campaign_bulletin"),
     path("campaigns/<int:pk>/bulletin.xlsx", campaign_bulletin_xlsx, name="campaign_bulletin_xlsx"),
     path("campaigns/<int:pk>/bulletin.pdf", campaign_bulletin_pdf, name="campaign_bulletin_pdf"),
+    path("campaigns/cases/<int:wo_pk>/", campaign_case_link, name="campaign_case_link"),
 ]
