@@ -8,7 +8,7 @@ or of last year before June). The rounds of the current period are then made by 
 daily round in the season, this week's weekly round outside it), so every grid worker with a hazard point has a
 round waiting on their phone.
 
-Of the week's 735 rounds about 5 % are missed, 8 % submitted late and 5 % far from their point; twelve have a
+Of the week's 735 rounds about 5 % are missed, 8 % submitted late and 5 % far from their point; ten have a
 failed item, and those go through the real submission service (photos through the upload sanitiser, the work
 order through the one intake service), the rest are bulk-inserted with their results. Everything is
 deterministic (one ``random.Random`` seeded by the district code) and marked synthetic; the step is idempotent:
@@ -37,13 +37,15 @@ from wangge.inspections.services import default_checklists_seed, round_submit, r
 from wangge.inspections.services.generation import _grid_workers, assignee_for
 from wangge.inspections.services.rounds import distance_m
 from wangge.places.models import Point, PointType
+from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 
 SEED = 4104030061
 DAYS = 7
-CASES = 12
+CASES = 10
 MISSED, LATE, FAR = 0.05, 0.08, 0.05
 SCHEDULE_NAME = "卫东区防汛隐患点巡查体检"
+DEMO_WORKER = "demo_grid_worker"
 
 
 def demo_week(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -109,6 +111,7 @@ def inspections_seed(*, actor: Any, options: Any) -> tuple[int, int]:
         )
         Schedule.objects.filter(pk=schedule.pk).update(is_synthetic=True)
         created += 1
+    created += _demo_responsible(actor=actor, district=district, hazard_types=hazard_types)
     start, end = demo_week(timezone.localdate())
     points = list(
         Point.objects.filter(territory__path__startswith=district.path, type__in=hazard_types, grid__isnull=False)
@@ -232,6 +235,33 @@ def _seed_week(*, actor: Any, schedule: Schedule, points: list[Point], start: dt
             now=submitted_at,
         )
     return len(plan)
+
+
+def _demo_responsible(*, actor: Any, district: Territory, hazard_types: list[PointType]) -> int:
+    """The demo grid worker answers for the hazard points of their community (at most two), so their phone
+    shows rounds of their own (定人: the point's responsible person)."""
+    from django.contrib.auth import get_user_model
+
+    from wangge.places.services import point_update
+
+    login = get_user_model().objects.filter(username=DEMO_WORKER).first()
+    grant = login.grants.filter(territory__isnull=False).select_related("territory").first() if login else None
+    if login is None or grant is None or grant.territory is None:
+        return 0
+    path = grant.territory.path
+    prefixes = [path[:i] for i in range(Territory.steplen, len(path) + 1, Territory.steplen)]
+    community = Territory.objects.filter(path__in=prefixes, kind=TerritoryKind.COMMUNITY).first()
+    if community is None:
+        return 0
+    points = Point.objects.filter(
+        grid__path__startswith=community.path, type__in=hazard_types, territory__path__startswith=district.path
+    ).order_by("code")[:2]
+    changed = 0
+    for point in points:
+        if point.responsible_user_id is None:
+            point_update(actor=actor, point=point, responsible_user=login)
+            changed += 1
+    return changed
 
 
 def _users(ids: set[int]) -> list[Any]:

@@ -131,6 +131,7 @@ class Round(ScopedModel, TimeStampedModel):
 
     scope_path_field: ClassVar[str | None] = "grid__path"
     scope_unit_field: ClassVar[str | None] = "point__responsible_unit_id"
+    scope_owner_field: ClassVar[str | None] = "assignee_id"  # the assignee always sees their own rounds
 
     point = models.ForeignKey("places.Point", verbose_name=_("点位"), on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey(

@@ -313,3 +313,13 @@ def test_today_lists_the_users_own_open_rounds(w: SimpleNamespace) -> None:
     mine = list(today_rounds(w.worker, Round.objects.restrict(w.worker), now=NOON))
     assert [r.point.code for r in mine] == ["P-1"]
     assert list(today_rounds(w.worker, Round.objects.restrict(w.worker), now=local(2025, 7, 3, 1, 0))) == []
+
+
+def test_the_named_assignee_sees_and_submits_a_round_outside_their_grid(w: SimpleNamespace) -> None:
+    w.schedule.assignee_rule = "responsible_user"
+    w.schedule.save()
+    w.point.responsible_user = w.other_worker  # a grid worker of grid 2 answers for a point in grid 1
+    w.point.save()
+    r = make_rounds(w)["P-1"]
+    assert r.assignee == w.other_worker and Round.objects.restrict(w.other_worker).filter(pk=r.pk).exists()
+    assert submit(w, r, who="other_worker").submitted_by == w.other_worker

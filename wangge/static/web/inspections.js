@@ -2,6 +2,6 @@
 (function () {
   var form = document.querySelector("form[data-autolocate]");
   if (!form) return;
-  var button = form.querySelector("[data-locate]");
+  var button = form.querySelector("button[data-locate]");
   if (button && !(form.elements.latitude && form.elements.latitude.value)) button.click();
 })();

@@ -58,7 +58,9 @@ from wangge.web.workflow_forms import MultipleImageField, StepForm
 from wangge.workorders.models import WorkOrder
 
 PER_PAGE = 30
-ITEM_ROWS = 12  # rows of the checklist editor (blank rows are ignored)
+ITEM_ROWS = 12  # rows of the checklist editor by default (blank rows are ignored)
+EXTRA_ROWS = 3  # blank rows offered below a checklist's items
+MAX_ROWS = 40
 
 # --- helpers -------------------------------------------------------------------------------------------------
 
@@ -485,8 +487,11 @@ def checklist_edit(request: HttpRequest, type_key: str) -> HttpResponse:
         raise Http404
     current = ChecklistTemplate.objects.filter(point_type=point_type, is_current=True).first()
     status = 200
+    rows = (current.items.count() if current else 0) + EXTRA_ROWS
     if request.method == "POST":
-        form = ChecklistForm(request.POST)
+        raw = str(request.POST.get("rows") or "")
+        rows = max(1, min(int(raw), MAX_ROWS)) if raw.isdigit() else rows
+        form = ChecklistForm(request.POST, rows=rows)
         if form.is_valid():
             try:
                 template = checklist_publish(
@@ -507,7 +512,7 @@ def checklist_edit(request: HttpRequest, type_key: str) -> HttpResponse:
         else:
             status = 400
     else:
-        form = ChecklistForm(initial=_initial(current) or {"name": f"{point_type.name}巡查体检表"})
+        form = ChecklistForm(initial=_initial(current) or {"name": f"{point_type.name}巡查体检表"}, rows=rows)
     return render(
         request,
         "web/inspections/checklist_edit.html",
