@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     CHECK_IN_TOO_EARLY = "check_in_too_early"  # before the shift's check-in window opens
     CHECK_IN_SHIFT_OVER = "check_in_shift_over"  # after the shift has ended
     ALREADY_CHECKED_IN = "already_checked_in"  # a second check-in for the same duty
+    INVALID_POSITION = "invalid_position"  # a check-in position with one coordinate or outside the globe
     # -- supplies
     DEPOT_NOT_FOUND = "depot_not_found"  # the depot does not exist or lies outside the actor's scope
     INVALID_DEPOT = "invalid_depot"  # a depot's name or node is missing or wrong

@@ -25,7 +25,7 @@ def problem(field: str, error: ErrorCode, reason: str) -> dict[str, Any]:
 
 
 def refuse(field: str, error: ErrorCode, reason: str) -> ValidationFailed:
-    return ValidationFailed(reason, code=error, details=[problem(field, error, reason)])
+    return ValidationFailed(reason, code=ErrorCode(error), details=[problem(field, error, reason)])
 
 
 def may_keep(actor: Any, node: Territory) -> bool:

@@ -297,7 +297,7 @@ def duty_check_in(
     if (lng is None) != (lat is None) or (
         lng is not None and lat is not None and not (-180 <= lng <= 180 and -90 <= lat <= 90)
     ):
-        raise refuse("position", ErrorCode.INVALID_PERSON, _("位置坐标不正确"))
+        raise refuse("position", ErrorCode.INVALID_POSITION, _("位置坐标不正确"))
     with transaction.atomic():
         locked = _lock_assignment(actor, assignment)
         if is_system(actor) or locked.user_id is None or locked.user_id != getattr(actor, "pk", None):
