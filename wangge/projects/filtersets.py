@@ -7,8 +7,6 @@ the projects behind schedule today (``schedule.behind_reasons``).
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -76,6 +74,3 @@ class WeeklyEntryFilterSet(django_filters.FilterSet):
     class Meta:
         model = WeeklyEntry
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
