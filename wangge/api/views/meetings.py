@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from wangge.accounts.models import Unit
+from wangge.accounts.models import Unit, User
 from wangge.api.base import TERRITORY
 from wangge.api.serializers.workorders import AvailableTransitionSerializer
 from wangge.api.views.common import ListViewSet
@@ -138,12 +138,25 @@ class MeetingDetailSerializer(MeetingSerializer):
     issues = MeetingIssueSerializer(many=True, read_only=True)
     tasks = serializers.SerializerMethodField(help_text=gettext_lazy("请求者可见的交办事项"))
     units = serializers.SerializerMethodField(help_text=gettext_lazy("参会单位 id"))
+    attendees = serializers.SerializerMethodField(help_text=gettext_lazy("参会人员"))
 
     class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "units", "other_attendees", "decisions", "minutes", "issues", "tasks"]
+        fields = [
+            *MeetingSerializer.Meta.fields,
+            "units",
+            "attendees",
+            "other_attendees",
+            "decisions",
+            "minutes",
+            "issues",
+            "tasks",
+        ]
 
     def get_units(self, obj: Meeting) -> list[int]:
         return [u.pk for u in obj.units.all()]
+
+    def get_attendees(self, obj: Meeting) -> list[dict[str, Any]]:
+        return [{"id": u.pk, "name": str(u)} for u in obj.attendees.all()]
 
     @extend_schema_field(MeetingTaskSerializer(many=True))
     def get_tasks(self, obj: Meeting) -> list[dict[str, Any]]:
@@ -166,7 +179,12 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     chair_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), many=True, required=False, help_text=gettext_lazy("参会单位 id")
+    )
+    attendees = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), many=True, required=False, help_text=gettext_lazy("参会人员（工作人员 id）")
+    )
     other_attendees = serializers.CharField(required=False, allow_blank=True)
     decisions = serializers.CharField(required=False, allow_blank=True)
     minutes = serializers.CharField(required=False, allow_blank=True)
@@ -175,6 +193,7 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
         self.fields["territory"].queryset = Territory.objects.restrict(user)  # type: ignore[attr-defined]
+        self.fields["attendees"].child_relation.queryset = User.objects.restrict(user)  # type: ignore[attr-defined]
 
 
 def _unit_field(i: Input) -> serializers.Field:

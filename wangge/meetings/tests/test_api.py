@@ -28,8 +28,10 @@ def test_meetings_list_detail_create_scoped(mt: SimpleNamespace) -> None:
     assert [m["id"] for m in listed["results"]] == [mt.meeting.pk]
     detail = c.get(f"/api/meetings/{mt.meeting.pk}/").json()
     assert detail["issues"][0]["title"] == "建设路背街小巷垃圾堆积" and len(detail["tasks"]) == 1
-    r = c.post("/api/meetings/", {"territory": mt.district.code, "held_on": "2025-06-04"}, format="json")
+    body = {"territory": mt.district.code, "held_on": "2025-06-04", "attendees": [mt.leader.pk], "units": [mt.dept.pk]}
+    r = c.post("/api/meetings/", body, format="json")
     assert r.status_code == 201 and r.json()["status"] == "draft"
+    assert r.json()["attendees"] == [{"id": mt.leader.pk, "name": "leader"}] and r.json()["units"] == [mt.dept.pk]
     assert api(mt.stranger).get(f"/api/meetings/{mt.meeting.pk}/").status_code == 404
     r = api(mt.street_staff).post(
         "/api/meetings/", {"territory": mt.street2.code, "held_on": "2025-06-04"}, format="json"
