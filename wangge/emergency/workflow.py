@@ -30,7 +30,7 @@ LEVEL = Input("new_level", CHOICE, _("新的预警级别"), required=True, choic
 _T = [
     Transition(
         "upgrade",
-        _("升级"),
+        _("升级预警"),
         ACTIVE,
         ACTIVE,
         COMMAND,
@@ -40,7 +40,7 @@ _T = [
     ),
     Transition(
         "downgrade",
-        _("降级"),
+        _("降级预警"),
         ACTIVE,
         ACTIVE,
         COMMAND,
@@ -50,7 +50,7 @@ _T = [
     ),
     Transition(
         "lift",
-        _("解除"),
+        _("解除预警"),
         ACTIVE,
         frozenset({WarningStatus.LIFTED}),
         COMMAND,

@@ -131,7 +131,7 @@ def action_forms(user: Any, w: Warning, bound: dict[str, WarningStepForm] | None
     return out
 
 
-GRID_ROWS = 100  # the polled table lists the grids with the lowest acknowledged share first; all: ?grids=all
+GRID_ROWS = 30  # the polled table lists the grids with the lowest acknowledged share first; all: ?grids=all
 
 
 def coverage_context(w: Warning, *, all_grids: bool = False) -> dict[str, Any]:
