@@ -179,3 +179,20 @@ def test_the_week_summary_page(world: SimpleNamespace, road: Project) -> None:
     project_transition(actor=world.admin, project=road, name="start")
     html = login(world.admin).get(reverse("web:project_week"), {"territory": "410403"}).content.decode()
     assert "项目周通报" in html and "在建未填报" in html and road.name in html
+
+
+def test_a_weekly_entrys_problem_opens_the_case_form_and_is_linked(world: SimpleNamespace, road: Project) -> None:
+    project_transition(actor=world.admin, project=road, name="start")
+    client = login(world.builder)
+    client.post(
+        reverse("web:project_entry", args=[road.pk]),
+        {"week": timezone.localdate().isoformat(), "progress": "20", "invested": "50", "work_done": "管网",
+         "problems": "燃气管线未迁改\n影响东段施工"},
+    )  # fmt: skip
+    entry = WeeklyEntry.objects.get()
+    assert f"?entry={entry.pk}" in client.get(reverse("web:project_detail", args=[road.pk])).content.decode()
+    url = reverse("web:project_problem", args=[road.pk]) + f"?entry={entry.pk}"
+    assert "燃气管线未迁改" in client.get(url).content.decode()
+    client.post(url, {"title": "燃气管线未迁改", "description": "影响东段施工", "crs": "wgs84", "entry": entry.pk})
+    link = ProjectProblem.objects.get()
+    assert link.entry_id == entry.pk and "周进度" in link.work_order.description

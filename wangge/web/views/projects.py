@@ -597,11 +597,14 @@ def project_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_problem(request: HttpRequest, pk: int) -> HttpResponse:
-    """A problem on the project → a work order through the one intake, placed on the project."""
+    """A problem on the project → a work order through the one intake, placed on the project. ``?entry=<id>``
+    starts from the problems a weekly entry reported and links the case to that entry."""
     user = request.user
     project = get_project(user, pk)
     if not may_keep(user, project):
         raise Http404
+    entry_id = request.POST.get("entry") or request.GET.get("entry") or ""
+    entry = project.entries.filter(pk=int(entry_id)).first() if entry_id.isdigit() else None
     if request.method == "POST":
         form = ProblemForm(request.POST, request.FILES)
         if form.is_valid():
@@ -616,6 +619,7 @@ def project_problem(request: HttpRequest, pk: int) -> HttpResponse:
                     lat=d.get("lat"),
                     crs=d.get("crs") or "wgs84",
                     photos=d.get("photos") or (),
+                    entry=entry,
                 )
             except DomainError as exc:
                 _mark(form, exc)
@@ -623,8 +627,17 @@ def project_problem(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已转立工单 %(code)s") % {"code": link.work_order.tracking_code})
                 return redirect("web:project_detail", pk=project.pk)
     else:
-        form = ProblemForm(initial={"crs": map_settings()["crs"]})
-    context = {"form": form, "project": project, "map": map_settings(), "shape": display_geometry(project.geometry)}
+        initial: dict[str, Any] = {"crs": map_settings()["crs"]}
+        if entry is not None and entry.problems:
+            initial.update(title=entry.problems.splitlines()[0][:150], description=entry.problems)
+        form = ProblemForm(initial=initial)
+    context = {
+        "form": form,
+        "project": project,
+        "entry": entry,
+        "map": map_settings(),
+        "shape": display_geometry(project.geometry),
+    }
     return render(request, "web/projects/problem.html", context)
 
 
