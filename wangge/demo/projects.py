@@ -359,7 +359,7 @@ def _seed_livelihood(actor: Any, district: Territory, today: dt.date, rng: rando
         project_transition(actor=actor, project=project, name="start", now=_at(started, 9))
         end = today if item.status == ProjectStatus.BUILDING else today - dt.timedelta(days=20)
         if item.status == ProjectStatus.BUILDING:
-            _weekly(actor, project, max(started, today - dt.timedelta(weeks=2)), end, item.progress, invested, today)
+            _weekly(actor, project, max(started, today - dt.timedelta(weeks=1)), end, item.progress, invested, today)
         else:
             weekly_entry_save(
                 actor=actor,
