@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     INVALID_PERSON = "invalid_person"  # a person named without a name, or with a phone that is no phone
     NO_SHIFT_PATTERN = "no_shift_pattern"  # no active shift pattern for a kind of day of the period
     SHIFT_NOT_FOUND = "shift_not_found"  # the shift or duty assignment does not exist or lies out of scope
+    LAST_ON_DUTY = "last_on_duty"  # removing the only 带班领导 or the only 值班员 of a shift
     # -- swaps (换班)
     SWAP_SHIFT_OVER = "swap_shift_over"  # the shift has already ended
     SWAP_CHECKED_IN = "swap_checked_in"  # the person on duty has already checked in

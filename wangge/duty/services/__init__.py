@@ -4,6 +4,8 @@ from wangge.duty.services.common import Person, may_keep, person_of
 from wangge.duty.services.records import consultation_record, drill_record, plan_create, plan_revise, team_create
 from wangge.duty.services.rosters import (
     GenerateResult,
+    duty_assignment_add,
+    duty_assignment_remove,
     duty_check_in,
     duty_roster_create,
     duty_roster_generate,
@@ -25,6 +27,8 @@ __all__ = [
     "consultation_record",
     "depot_create",
     "drill_record",
+    "duty_assignment_add",
+    "duty_assignment_remove",
     "duty_check_in",
     "duty_roster_create",
     "duty_roster_generate",

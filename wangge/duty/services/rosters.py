@@ -37,6 +37,8 @@ from wangge.workcalendar.arithmetic import get_calendar
 
 __all__ = [
     "GenerateResult",
+    "duty_assignment_add",
+    "duty_assignment_remove",
     "duty_check_in",
     "duty_roster_create",
     "duty_roster_generate",
@@ -319,3 +321,70 @@ def duty_check_in(
         locked.save(update_fields=["checked_in_at", "check_in_lng", "check_in_lat"])
         audit.record(actor=actor, action="duty.check_in", obj=locked, before=before, after=_snapshot(locked))
     return locked
+
+
+def duty_assignment_add(
+    *,
+    actor: Any,
+    shift: DutyShift | int,
+    role: str,
+    person: Any,
+    now: dt.datetime | None = None,
+) -> DutyAssignment:
+    """Put one more person on a shift that has not ended (增派), as 带班领导 or 值班员; the person may not be on
+    duty on an overlapping shift."""
+    require(actor)
+    at = now or timezone.now()
+    if role not in DutyRole.values:
+        raise refuse("role", ErrorCode.INVALID_PERSON, _("职责不正确"))
+    who = person_of(person, "person")
+    pk = shift.pk if isinstance(shift, DutyShift) else int(shift)
+    with transaction.atomic():
+        qs = DutyShift.objects.select_for_update(of=("self",))
+        if not is_system(actor):
+            qs = qs.restrict(actor)
+        locked: DutyShift | None = qs.select_related("roster", "roster__territory").filter(pk=pk).first()
+        if locked is None:
+            raise NotFound(_("班次不存在"), code=ErrorCode.SHIFT_NOT_FOUND)
+        check_keeper(actor, locked.roster.territory)
+        if at >= locked.ends_at:
+            raise StateRefused(_("该班次已结束"), code=ErrorCode.SWAP_SHIFT_OVER)
+        if who.user is not None and (
+            DutyAssignment.objects.filter(user=who.user)
+            .filter(shift__starts_at__lt=locked.ends_at, shift__ends_at__gt=locked.starts_at)
+            .exists()
+        ):
+            raise StateRefused(
+                _("%(name)s在该时段已有值班安排") % {"name": who.name}, code=ErrorCode.SWAP_DOUBLE_BOOKED
+            )
+        added = _assign(locked, role, who)
+        added.save()
+        audit.record(actor=actor, action="duty.assignment_create", obj=added, after=_snapshot(added))
+    return added
+
+
+def duty_assignment_remove(
+    *,
+    actor: Any,
+    assignment: DutyAssignment | int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> None:
+    """Take a person off a shift that has not ended (撤下), with the reason; a shift keeps at least one 带班领导
+    and one 值班员, and a person who has checked in stays."""
+    require(actor)
+    at = now or timezone.now()
+    reason = text(reason, "reason", 200, ErrorCode.SWAP_REASON_REQUIRED, required=True)
+    with transaction.atomic():
+        locked = _lock_assignment(actor, assignment)
+        shift = locked.shift
+        check_keeper(actor, shift.roster.territory)
+        if at >= shift.ends_at:
+            raise StateRefused(_("该班次已结束"), code=ErrorCode.SWAP_SHIFT_OVER)
+        if locked.checked_in_at is not None:
+            raise StateRefused(_("值班人员已签到，不能撤下"), code=ErrorCode.SWAP_CHECKED_IN)
+        if not DutyAssignment.objects.filter(shift=shift, role=locked.role).exclude(pk=locked.pk).exists():
+            raise StateRefused(_("每个班次至少保留一名带班领导和一名值班员"), code=ErrorCode.LAST_ON_DUTY)
+        before = _snapshot(locked)
+        audit.record(actor=actor, action="duty.assignment_delete", obj=locked, before=before, note=reason)
+        locked.delete()

@@ -276,3 +276,16 @@ def test_a_depot_form_refuses_a_node_the_user_does_not_keep(world):
         "/duty/supplies/", {"name": "x", "kind": DepotKind.STREET, "territory": world.street.pk, "custodian_name": "甲"}
     )
     assert response.status_code == 200 and Depot.objects.count() == 1
+
+
+def test_adding_and_removing_from_the_pages(world):
+    shift = DutyShift.objects.get(day=dt.date(2025, 9, 30), pattern__key="day")
+    with freeze_time(local(2025, 9, 29, 12, 0)):
+        assert client(world.leader).get(f"/duty/shifts/{shift.pk}/add/").status_code == 404
+        added = client(world.admin).post(
+            f"/duty/shifts/{shift.pk}/add/", {"role": DutyRole.OFFICER, "to_name": "李四", "to_phone": ""}
+        )
+        assert added.status_code == 302
+        extra = DutyAssignment.objects.get(shift=shift, name="李四")
+        removed = client(world.admin).post(f"/duty/assignments/{extra.pk}/remove/", {"reason": "人员充足"})
+    assert removed.status_code == 302 and not DutyAssignment.objects.filter(name="李四").exists()

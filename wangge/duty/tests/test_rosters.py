@@ -14,6 +14,8 @@ from wangge.duty.errors import ErrorCode, StateRefused
 from wangge.duty.models import DutyAssignment, DutyRoster, DutyShift, DutySwap
 from wangge.duty.selectors import check_in_missing, duty_today, missing_check_ins
 from wangge.duty.services import (
+    duty_assignment_add,
+    duty_assignment_remove,
     duty_check_in,
     duty_roster_create,
     duty_roster_generate,
@@ -276,3 +278,42 @@ def test_duty_today_names_who_leads_who_is_on_and_who_checked_in(w):
     assert row["missing"] == 1
     assert duty_today(w.district, local(2025, 9, 29, 20, 0))[0]["shift"] == "夜班"
     assert duty_today(w.other_district, local(2025, 9, 29, 10, 0)) == []
+
+
+# --- edits: 增派 and 撤下 -------------------------------------------------------------------------------------
+
+
+def test_a_person_is_added_to_a_shift_and_taken_off_again(w):
+    _r, a = _one_day(w)
+    shift = a.shift
+    added = duty_assignment_add(
+        actor=w.admin, shift=shift, role=DutyRole.OFFICER, person=w.street_staff, now=local(2025, 9, 28, 10)
+    )
+    assert shift.assignments.filter(role=DutyRole.OFFICER).count() == 2
+    duty_assignment_remove(actor=w.admin, assignment=added, reason="人员充足", now=local(2025, 9, 28, 11))
+    assert shift.assignments.filter(role=DutyRole.OFFICER).count() == 1
+    assert AuditEntry.objects.filter(action="duty.assignment_delete", note="人员充足").exists()
+
+
+def test_edits_are_refused_and_change_nothing(w):
+    _r, a = _one_day(w)
+    shift = a.shift
+    before = list(DutyAssignment.objects.order_by("pk").values_list("pk", "user_id", "name"))
+    with pytest.raises(StateRefused) as exc:
+        duty_assignment_remove(actor=w.admin, assignment=a, reason="x", now=local(2025, 9, 28, 10))
+    assert exc.value.code == ErrorCode.LAST_ON_DUTY
+    with pytest.raises(StateRefused) as exc:
+        duty_assignment_add(
+            actor=w.admin, shift=shift, role=DutyRole.OFFICER, person=w.worker, now=local(2025, 9, 28, 10)
+        )
+    assert exc.value.code == ErrorCode.SWAP_DOUBLE_BOOKED  # already on this very shift
+    with pytest.raises(StateRefused) as exc:
+        duty_assignment_add(
+            actor=w.admin, shift=shift, role=DutyRole.OFFICER, person=w.worker2, now=local(2025, 9, 29, 18)
+        )
+    assert exc.value.code == ErrorCode.SWAP_SHIFT_OVER
+    with pytest.raises(PermissionDenied):
+        duty_assignment_add(
+            actor=w.leader, shift=shift, role=DutyRole.OFFICER, person=w.worker2, now=local(2025, 9, 28, 10)
+        )
+    assert list(DutyAssignment.objects.order_by("pk").values_list("pk", "user_id", "name")) == before

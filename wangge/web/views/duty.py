@@ -35,7 +35,7 @@ from wangge.core.files import serve_protected
 from wangge.core.scoping import CHANGE
 from wangge.core.spreadsheets import write_row, write_rows
 from wangge.core.validators import mask_phone
-from wangge.duty.choices import DepotKind, MovementDirection, PlanKind, TeamKind
+from wangge.duty.choices import DepotKind, DutyRole, MovementDirection, PlanKind, TeamKind
 from wangge.duty.filtersets import (
     ConsultationFilterSet,
     DepotFilterSet,
@@ -70,6 +70,8 @@ from wangge.duty.services import (
     consultation_record,
     depot_create,
     drill_record,
+    duty_assignment_add,
+    duty_assignment_remove,
     duty_check_in,
     duty_roster_create,
     duty_roster_generate,
@@ -437,6 +439,52 @@ def roster_export(request: HttpRequest, pk: int) -> HttpResponse:
         ip=client_ip(request),
     )
     return _download(data, f"duty-roster-{roster.pk}-{first:%Y-%m}.xlsx")
+
+
+class AddForm(SwapForm):
+    role = forms.ChoiceField(label=gettext_lazy("职责"), choices=DutyRole.choices, initial=DutyRole.OFFICER)
+    reason = forms.CharField(label=gettext_lazy("说明（选填）"), max_length=200, required=False)
+
+
+@login_required
+def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """增派: one more person on a shift."""
+    user = request.user
+    shift: DutyShift | None = (
+        DutyShift.objects.restrict(user).select_related("roster", "roster__territory", "pattern").filter(pk=pk).first()
+    )
+    if shift is None or not may_keep(user, shift.roster.territory):
+        raise Http404(_("班次不存在"))
+    form = AddForm(user=user)
+    if request.method == "POST":
+        form = AddForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                duty_assignment_add(actor=user, shift=shift, role=form.cleaned_data["role"], person=form.person())
+            except DomainError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("已增派值班人员"))
+                return redirect(reverse("web:duty_roster", args=[shift.roster_id]) + f"?month={shift.day:%Y-%m}")
+    return render(request, "web/duty/add.html", {"shift": shift, "form": form})
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤下: take a person off a shift, with the reason."""
+    user = request.user
+    a: DutyAssignment | None = DutyAssignment.objects.restrict(user).select_related("shift").filter(pk=pk).first()
+    if a is None:
+        raise Http404(_("值班安排不存在"))
+    roster_id, day = a.shift.roster_id, a.shift.day
+    try:
+        duty_assignment_remove(actor=user, assignment=a, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:duty_swap", pk=pk)
+    messages.success(request, _("已撤下值班人员"))
+    return redirect(reverse("web:duty_roster", args=[roster_id]) + f"?month={day:%Y-%m}")
 
 
 # --- check-in ------------------------------------------------------------------------------------------------
@@ -982,6 +1030,8 @@ routes: list[URLPattern] = [
     path("duty/rosters/<int:pk>/generate/", roster_generate, name="duty_roster_generate"),
     path("duty/rosters/<int:pk>/export.xlsx", roster_export, name="duty_roster_export"),
     path("duty/assignments/<int:pk>/swap/", assignment_swap, name="duty_swap"),
+    path("duty/assignments/<int:pk>/remove/", assignment_remove, name="duty_assignment_remove"),
+    path("duty/shifts/<int:pk>/add/", shift_add, name="duty_shift_add"),
     path("duty/check-in/", check_in_page, name="duty_check_in"),
     path("duty/check-in/<int:pk>/", check_in, name="duty_check_in_post"),
     path("duty/supplies/", supplies, name="duty_supplies"),
