@@ -25,8 +25,11 @@ from wangge.core.replica import replica_reads
 from wangge.hazards import selectors as hazard_selectors
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
+from wangge.inspections import selectors as inspection_selectors
+from wangge.inspections.choices import DONE_STATUSES as INSPECTION_DONE
 from wangge.intel.hotspots import hot_issues, trend
 from wangge.mediation import selectors as mediation_selectors
+from wangge.meetings import selectors as meeting_selectors
 from wangge.reports import conf
 from wangge.reports.choices import ScopeKind, Trend
 from wangge.reports.errors import ErrorCode
@@ -186,6 +189,8 @@ def compute(scope: BulletinScope, day: dt.date, *, now: dt.datetime | None = Non
         "hot_issues": _hot_issues(qs, day),
         "hazards_overdue": _hazards_overdue(scope, as_of),
         "mediation": _mediation(scope, day),
+        "inspections": _inspections(scope, day, as_of),
+        "tasks_open": _tasks_open(scope, day),
     }
 
 
@@ -384,6 +389,46 @@ def _mediation(scope: BulletinScope, day: dt.date) -> dict[str, Any] | None:
     }
 
 
+def _inspections(scope: BulletinScope, day: dt.date, as_of: dt.datetime) -> dict[str, Any] | None:
+    """The inspection rounds (巡查体检) of a territory scope due the day before: the figures
+    (``inspections.selectors``, the one definition) and the rounds missed or done late, with their point and
+    assignee. The previous day's, because a round is due at 18:00 (after the bulletin) and may be made up until
+    its grace ends: the day before is the last whose rounds are settled."""
+    if scope.territory is None:
+        return None
+    previous = day - dt.timedelta(days=1)
+    summary = inspection_selectors.rounds_summary(scope.territory, previous, previous, now=as_of)
+    summary.pop("definitions", None)
+    summary.pop("by_day", None)
+    summary["date"] = previous.isoformat()
+    rounds = inspection_selectors.due_in(previous, previous, inspection_selectors.in_subtree(scope.territory))
+    missed = inspection_selectors.missed_q(as_of)
+    late = Q(is_late=True, status__in=sorted(INSPECTION_DONE))
+    rows = (
+        rounds.filter(missed | late)
+        .order_by("grid__path", "point__code")
+        .values("point__code", "point__name", "point__type__name", "grid__name", "assignee__display_name", "is_late")
+    )
+    summary["exceptions"] = [
+        {
+            "point": f"{r['point__name']}（{r['point__code']}）",
+            "type": r["point__type__name"],
+            "grid": r["grid__name"],
+            "assignee": r["assignee__display_name"] or "",
+            "kind": "逾期巡查" if r["is_late"] else "漏巡",
+        }
+        for r in rows[: conf.bulletin_list_limit()]
+    ]
+    return summary
+
+
+def _tasks_open(scope: BulletinScope, day: dt.date) -> list[dict[str, Any]] | None:
+    """The 18:00 meeting's 交办 tasks still open at the end of the day (overdue first), listed until closed."""
+    if scope.territory is None:
+        return None
+    return meeting_selectors.open_tasks_for_bulletin(scope.territory, day)
+
+
 def trend_of(today: int, avg: float) -> str:
     """The day's count against the previous week's daily average: the one trend rule (``hotspots.trend``)."""
     return Trend(trend(today, avg))
@@ -499,4 +544,14 @@ def headline(data: dict[str, Any]) -> str:
     rising = [r["name"] for r in data["hotspots"].get("rising_categories", [])[:3]]
     if rising:
         text += f"“{'”“'.join(rising)}”类诉求较前7日明显上升，请相关单位关注。"
+    rounds = data.get("inspections")  # bulletins stored before the inspection rounds have none
+    if rounds and rounds["due"]:
+        text += (
+            f"前一日点位巡查应巡 {rounds['due']} 次，已巡 {rounds['done']} 次，漏巡 {rounds['missed']} 次"
+            f"，不合格 {rounds['failed_items']} 项转工单 {rounds['cases_opened']} 件。"
+        )
+    tasks = data.get("tasks_open")
+    if tasks:
+        overdue = sum(1 for t in tasks if t["overdue"])
+        text += f"调度会交办事项在办 {len(tasks)} 项" + (f"，其中逾期 {overdue} 项。" if overdue else "。")
     return text

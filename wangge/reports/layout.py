@@ -450,7 +450,97 @@ def bulletin_tables(data: dict[str, Any]) -> list[Table]:
     mediation = data.get("mediation")  # bulletins stored before the mediation ledger, and units', have none
     if mediation is not None:
         tables += _mediation_tables(scope, date_text, mediation)
+    tables += _field_tables(scope, date_text, data)
     return tables
+
+
+ROUND_TYPE_COLUMNS = [
+    Column("点位类型", lambda r: r["name"], TEXT, 16),
+    Column("应巡", lambda r: r["due"], INT, 8),
+    Column("已巡", lambda r: r["done"], INT, 8),
+    Column("按时", lambda r: r["on_time"], INT, 8),
+    Column("逾期", lambda r: r["late"], INT, 8),
+    Column("漏巡", lambda r: r["missed"], INT, 8),
+    Column("位置偏离", lambda r: r["far"], INT, 10),
+    Column("不合格项", lambda r: r["failed_items"], INT, 10),
+    Column("转工单", lambda r: r["cases_opened"], INT, 9),
+    Column("按时巡查率", lambda r: r["on_time_rate"], PCT, 12),
+]
+
+ROUND_EXCEPTION_COLUMNS = [
+    Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
+    Column("点位", lambda r: r["point"], TEXT, 30, wrap=True),
+    Column("类型", lambda r: r["type"], TEXT, 14),
+    Column("网格", lambda r: r["grid"], TEXT, 20, wrap=True),
+    Column("责任人", lambda r: r["assignee"], TEXT, 12),
+    Column("情况", lambda r: r["kind"], TEXT, 10),
+]
+
+OPEN_TASK_COLUMNS = [
+    Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
+    Column("交办编号", lambda r: r["code"], TEXT, 16),
+    Column("承办单位", lambda r: r["unit"], TEXT, 20, wrap=True),
+    Column("事项", lambda r: r["issue"], TEXT, 26, wrap=True),
+    Column("办理要求", lambda r: r["requirement"], TEXT, 30, wrap=True),
+    Column("交办会议", lambda r: r["meeting_date"], TEXT, 12),
+    Column("办结时限", lambda r: r["deadline"], TEXT, 12),
+    Column("状态", lambda r: r["status_label"], TEXT, 10),
+    Column("逾期天数", lambda r: r["days_overdue"] or "", TEXT, 10, align="right"),
+]
+
+
+def _field_tables(scope: str, date_text: str, data: dict[str, Any]) -> list[Table]:
+    """The day's inspection rounds and the 交办 tasks still open; absent from units' bulletins and from those
+    stored before the modules existed."""
+    out: list[Table] = []
+    rounds = data.get("inspections")
+    if rounds is not None:
+        previous = dt.date.fromisoformat(rounds["date"])
+        round_date = f"{previous.year}年{previous.month}月{previous.day}日"
+        out.append(
+            Table(
+                "inspections",
+                "巡查体检",
+                f"{scope}点位巡查体检情况（前一日，{round_date}）",
+                ROUND_TYPE_COLUMNS,
+                rounds["by_type"],
+                total=dict(rounds, name="合计"),
+                notes=[
+                    "应巡为周期截止日在前一日的巡查任务（当日 18:00 到期、可补录至次日，前一日的结果已确定）；"
+                    "按时巡查率 = 按时 ÷ 应巡；漏巡、逾期计入网格员月度考评。"
+                ],
+            )
+        )
+        out.append(
+            Table(
+                "inspection_exceptions",
+                "漏巡逾期",
+                f"{scope}漏巡和逾期巡查点位（前一日，{round_date}）",
+                ROUND_EXCEPTION_COLUMNS,
+                _numbered(rounds["exceptions"]),
+                notes=[] if rounds["exceptions"] else ["前一日无漏巡、逾期巡查。"],
+                freeze_cols=2,
+            )
+        )
+    tasks = data.get("tasks_open")
+    if tasks is not None:
+        overdue = sum(1 for t in tasks if t["overdue"])
+        out.append(
+            Table(
+                "tasks_open",
+                "交办在办",
+                f"{scope}调度会交办事项在办清单（截至{date_text}24时）",
+                OPEN_TASK_COLUMNS,
+                _numbered(tasks),
+                notes=[
+                    f"在办 {len(tasks)} 项，其中逾期 {overdue} 项；办结核销前每日列入通报。"
+                    if tasks
+                    else "无在办的交办事项。"
+                ],
+                freeze_cols=2,
+            )
+        )
+    return out
 
 
 # --- 周通报 -------------------------------------------------------------------------------------------
