@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -97,7 +98,7 @@ def field(world: SimpleNamespace, settings: object, tmp_path: object) -> SimpleN
     return SimpleNamespace(late=late, missed=missed, task=task, meeting=meeting)
 
 
-def _daily(w: SimpleNamespace, day: dt.date) -> dict[str, object]:
+def _daily(w: SimpleNamespace, day: dt.date) -> dict[str, Any]:
     at = dt.datetime.combine(day, dt.time(17, 30), tzinfo=local(2025, 1, 1).tzinfo)
     return bulletin_generate(actor=SYSTEM, date=day, scope_code=w.district.code, now=at).data
 
