@@ -42,7 +42,9 @@ def test_the_permission_matrix(mt: SimpleNamespace, who: str, sees_meeting: bool
     user = getattr(mt, who)
     assert Meeting.objects.restrict(user).filter(pk=mt.meeting.pk).exists() == sees_meeting
     names = {"dept": mt.dept.pk, "dept2": mt.dept2.pk, "office": mt.office.pk}
-    visible = set(Task.objects.restrict(user).filter(pk__in=[t.pk for t in tasks]).values_list("unit_id", flat=True))
+    visible: set[int] = set(
+        Task.objects.restrict(user).filter(pk__in=[t.pk for t in tasks]).values_list("unit_id", flat=True)
+    )
     assert visible == {names[n] for n in sees}
 
 
