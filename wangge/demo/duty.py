@@ -40,6 +40,7 @@ from wangge.duty.models import (
     DutyRoster,
     EmergencyPlan,
     RescueTeam,
+    ShiftPattern,
     SupplyNorm,
 )
 from wangge.duty.services import (
@@ -48,6 +49,7 @@ from wangge.duty.services import (
     drill_record,
     duty_roster_create,
     duty_roster_generate,
+    patterns_for,
     plan_create,
     plan_revise,
     stock_move,
@@ -212,14 +214,19 @@ def _month(today: dt.date) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def _rotate_to_today(people: list[Any], first: dt.date, today: dt.date, who: Any, per_day: int) -> list[Any]:
-    """The rotation turned so that ``who`` comes up on ``today`` (leaders turn once a day: ``per_day`` 1)."""
+def _rotate_to(people: list[Any], who: Any, turn: int) -> list[Any]:
+    """The rotation turned so that ``who`` comes up at ``turn`` (the number of turns taken before)."""
     if who is None:
         return people
-    rest = [p for p in people if p is not who]
-    ordered = [who, *rest]
-    shift = ((today - first).days * per_day) % len(ordered)
+    ordered = [who, *[p for p in people if p is not who]]
+    shift = turn % len(ordered)
     return ordered[-shift:] + ordered[:-shift] if shift else ordered
+
+
+def _shifts_before(first: dt.date, today: dt.date) -> int:
+    """How many shifts a roster generated from ``first`` has before ``today`` (the officers' turns taken)."""
+    active = list(ShiftPattern.objects.filter(is_active=True))
+    return sum(len(patterns_for(first + dt.timedelta(days=i), active)) for i in range((today - first).days))
 
 
 def _rosters(actor: Any, district: Territory, rng: random.Random, now: dt.datetime) -> tuple[int, int]:
@@ -231,9 +238,11 @@ def _rosters(actor: Any, district: Territory, rng: random.Random, now: dt.dateti
     leaders: list[Any] = [*_people(LEADERS, rng)]
     demo_leader = _user("demo_leader")
     if demo_leader is not None:
-        leaders = _rotate_to_today([demo_leader, *leaders], first, today, demo_leader, 1)
-    officers: list[Any] = [u for u in (_user("demo_dispatcher"), _user("demo_call_taker")) if u is not None]
-    officers += _people(OFFICERS, rng)
+        leaders = _rotate_to([demo_leader, *leaders], demo_leader, (today - first).days)
+    turns = _shifts_before(first, today)
+    officers: list[Any] = _people(OFFICERS, rng)
+    dispatcher = _user("demo_dispatcher")
+    officers = _rotate_to([u for u in (_user("demo_call_taker"),) if u is not None] + officers, dispatcher, turns)
     plans.append((DISTRICT_ROSTER, district, centre, leaders, officers))
     streets = Territory.objects.filter(path__startswith=district.path, kind=TerritoryKind.STREET).order_by("code")
     for street in streets:
@@ -243,7 +252,7 @@ def _rosters(actor: Any, district: Territory, rng: random.Random, now: dt.dateti
         s_officers: list[Any] = _people(tuple(f"{base[:2]}值班员{i}" for i in range(1, 5)), rng)
         staff = _user("demo_street_staff") if street.code == f"{WEIDONG.code}001" else None
         if staff is not None:
-            s_officers = _rotate_to_today([staff, *s_officers], first, today, staff, 2 if _is_working(today) else 1)
+            s_officers = _rotate_to(s_officers, staff, turns)
         plans.append((f"{street.name}防汛值班", street, office, s_leaders, s_officers))
     for name, node, unit, lead, crew in plans:
         roster = DutyRoster.objects.filter(territory=node, name=name).first()
@@ -263,12 +272,6 @@ def _rosters(actor: Any, district: Territory, rng: random.Random, now: dt.dateti
         created += 1 + result.created
     _check_ins(district, rng, now)
     return created, unchanged
-
-
-def _is_working(day: dt.date) -> bool:
-    from wangge.workcalendar.arithmetic import get_calendar
-
-    return bool(get_calendar().is_working_day(day))
 
 
 def _check_ins(district: Territory, rng: random.Random, now: dt.datetime) -> None:
