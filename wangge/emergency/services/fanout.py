@@ -257,14 +257,19 @@ def pending_ranges(warning: Warning, size: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def robots_notify(warning: Warning) -> int:
-    """The group robots (一网) on the nodes in scope, and above them, hear the round once each."""
+def robot_paths(warning: Warning) -> list[str]:
+    """The nodes whose robots hear of the warning: the robots in its subtrees, and (through ``notify``) those above."""
     q = Q(pk__in=[])
     for p in area_paths(warning):
         q |= Q(territory__path__startswith=p)
     paths = set(WebhookEndpoint.objects.filter(q, is_active=True).values_list("territory__path", flat=True).distinct())
-    paths |= set(area_paths(warning))
-    for path in sorted(paths):
+    return sorted(paths | set(area_paths(warning)))
+
+
+def robots_notify(warning: Warning) -> int:
+    """The group robots (一网) on the nodes in scope, and above them, hear the round once each."""
+    paths = robot_paths(warning)
+    for path in paths:
         notify(
             key=notice_key(warning),
             subject=subject(warning),
@@ -367,6 +372,6 @@ def lift_notify(warning: Warning) -> int:
     title = _("【预警解除】%(title)s（%(code)s）已解除") % {"title": warning.title, "code": warning.code}
     url = f"/emergency/warnings/{warning.pk}/"
     created = notify(key=key, subject=title, body=warning.text, link=url, recipients=User.objects.filter(pk__in=ids))
-    for path in area_paths(warning):
+    for path in robot_paths(warning):
         notify(key=key, subject=title, body=warning.text, link=url, territory_path=path)
     return len(created)

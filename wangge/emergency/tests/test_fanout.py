@@ -54,3 +54,36 @@ def test_a_retried_task_sends_nothing_twice(fw: SimpleNamespace, django_capture_
         tasks.warning_send_batch.call(w.pk, w.revision, first, last)
     assert (SmsMessage.objects.count(), Notification.objects.count(), WarningDelivery.objects.count()) == before
     assert not WarningDelivery.objects.filter(state=DeliveryState.PENDING).exists()
+
+
+def test_the_group_robots_hear_each_round_once_and_the_lift(
+    fw: SimpleNamespace, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from wangge.emergency.services import warning_transition
+    from wangge.notifications.models import WebhookDelivery, WebhookEndpoint
+
+    WebhookEndpoint.objects.create(name="卫东区防汛群", url="https://robot.example/hook", territory=fw.district)
+    WebhookEndpoint.objects.create(name="一网格群", url="https://robot.example/grid1", territory=fw.grid1)
+    with django_capture_on_commit_callbacks(execute=True):
+        w = issue(fw)
+        tasks.warning_fan_out.call(w.pk, w.revision)
+    assert WebhookDelivery.objects.filter(key=f"emergency:{w.pk}:1").count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        warning_transition(actor=fw.dispatcher, warning=w, name="lift")
+    assert WebhookDelivery.objects.filter(key=f"emergency:{w.pk}:lift").count() == 2
+    lifted = Notification.objects.filter(key=f"emergency:{w.pk}:lift")
+    assert set(lifted.values_list("recipient__username", flat=True)) == {"worker1", "worker2", "grid_leader1"}
+
+
+def test_a_household_whose_text_the_gateway_refused_counts_as_not_reached(
+    fw: SimpleNamespace, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from wangge.notifications.choices import DeliveryState as SmsState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        w = issue(fw)
+    SmsMessage.objects.filter(key=f"emergency:w{w.pk}r1h{fw.house_a.pk}").update(state=SmsState.FAILED)
+    c = coverage(w)
+    assert c["households"] == {"total": 3, "messaged": 1, "not_reached": 2}
+    grid1 = next(g for g in c["by_grid"] if g["grid_id"] == fw.grid1.pk)
+    assert (grid1["households_messaged"], grid1["households_not_reached"]) == (0, 1)
