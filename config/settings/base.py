@@ -487,7 +487,8 @@ WANGGE_PDF_FONT = ""
 # number, 民法典 第1259条); ladder promotion of this share of each street's grid workers (rounded half up),
 # among those scoring at least LADDER_MIN_SCORE.
 WANGGE_ASSESSMENT_AUTO_ITEMS = {
-    "patrol_checkins": {"label": "巡查签到", "points": 15, "target_per_working_day": 2},
+    "patrol_checkins": {"label": "巡查签到", "points": 10, "target_per_working_day": 2},
+    "inspection_rounds": {"label": "点位巡查按时完成率", "points": 5, "target": 1.0},
     "reports": {"label": "事件上报", "points": 10, "target": 20},
     "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95},
     "on_site_resolutions": {"label": "现场解决", "points": 10, "target": 5},

@@ -6,6 +6,8 @@ targets come from settings (``WANGGE_ASSESSMENT_AUTO_ITEMS``), so a district can
 
 Empty items, one rule for the page, the export and every total:
 
+* 点位巡查按时完成率 (``inspection_rounds``) is the share of the worker's inspection rounds due in the month (up to
+  the day before) that were done on time; missed and late rounds lower it.
 * An automatic item with nothing to measure — a rate with no denominator (no reports, no verifications, no
   elapsed working day), or a count whose target is 0 (the first days of a month) — is **不适用**: it is marked
   ``applicable: False`` and earns its full points. The worker is not marked down for work that did not arise; a
@@ -186,6 +188,21 @@ def raw_figures(worker: Any, period: dt.date, as_of: dt.datetime) -> dict[str, A
     }
 
 
+def _round_figures(worker: Any, period: dt.date, as_of: dt.datetime) -> dict[str, Any]:
+    """The worker's inspection rounds (巡查体检) due in the month up to the last settled day — the day before
+    ``as_of``: a round due today may still be made (``inspections.selectors``, the one definition)."""
+    from wangge.inspections.selectors import worker_round_figures
+
+    first = period.replace(day=1)
+    last = min(
+        (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1),
+        timezone.localtime(as_of).date() - dt.timedelta(days=1),
+    )
+    if last < first:
+        return {"due": 0, "on_time": 0, "late": 0, "missed": 0}
+    return worker_round_figures(worker, first, last, now=as_of)
+
+
 def auto_items_for(worker: Any, period: dt.date, *, now: dt.datetime | None = None) -> dict[str, dict[str, Any]]:
     """Every configured automatic item: label, points, actual figure, target, share of target and score."""
     _, end = month_bounds(period)
@@ -208,6 +225,10 @@ def auto_items_for(worker: Any, period: dt.date, *, now: dt.datetime | None = No
             item = _rate_item(points, f["verifications_on_time"], f["verifications"], float(cfg["target"]))
         elif key == "daily_log_completeness":
             item = _rate_item(points, f["logs_complete"], f["working_days"], float(cfg["target"]))
+        elif key == "inspection_rounds":
+            rounds = _round_figures(worker, period, as_of)
+            item = _rate_item(points, rounds["on_time"], rounds["due"], float(cfg["target"]))
+            item.update(missed=rounds["missed"], late=rounds["late"])
         else:
             raise KeyError(f"unknown automatic assessment item {key!r}")
         item.update({"label": str(cfg["label"]), "points": points})

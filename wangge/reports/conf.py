@@ -10,7 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_AUTO_ITEMS: dict[str, dict[str, Any]] = {
     # points: weight in the 100-point score; target: the figure that earns full points.
-    "patrol_checkins": {"label": "巡查签到", "points": 15, "target_per_working_day": 2},
+    "patrol_checkins": {"label": "巡查签到", "points": 10, "target_per_working_day": 2},
+    "inspection_rounds": {"label": "点位巡查按时完成率", "points": 5, "target": 1.0},
     "reports": {"label": "事件上报", "points": 10, "target": 20},
     "valid_report_rate": {"label": "有效上报率", "points": 10, "target": 0.95},
     "on_site_resolutions": {"label": "现场解决", "points": 10, "target": 5},

@@ -95,7 +95,7 @@ def test_automatic_items_come_from_the_records(june: SimpleNamespace) -> None:
     items = a.auto_items
     # June 2025 has 20 working days (端午 on the 2nd, nine weekend days): 2 check-ins a day → target 40.
     assert (items["patrol_checkins"]["actual"], items["patrol_checkins"]["all_checkins"]) == (4, 5)
-    assert (items["patrol_checkins"]["target"], items["patrol_checkins"]["score"]) == (40, 1.5)
+    assert (items["patrol_checkins"]["target"], items["patrol_checkins"]["score"]) == (40, 1.0)
     assert (items["reports"]["actual"], items["reports"]["score"]) == (3, 1.5)
     assert items["valid_report_rate"]["actual"] == round(2 / 3, 4)
     assert items["valid_report_rate"]["score"] == round(10 * (2 / 3) / 0.95, 2)
@@ -104,7 +104,8 @@ def test_automatic_items_come_from_the_records(june: SimpleNamespace) -> None:
     assert (verification["numerator"], verification["denominator"], verification["score"]) == (1, 2, 5.0)
     log = items["daily_log_completeness"]
     assert (log["numerator"], log["denominator"], log["score"]) == (5, 20, 2.5)
-    assert a.auto_score == Decimal(str(1.5 + 1.5 + round(10 * (2 / 3) / 0.95, 2) + 2.0 + 5.0 + 2.5))
+    # 巡查签到 1.0 + 事件上报 1.5 + 有效上报率 + 现场解决 2.0 + 按时核查 5.0 + 日志 2.5 + 点位巡查 5.0 (不适用: no rounds)
+    assert a.auto_score == Decimal(str(1.0 + 1.5 + round(10 * (2 / 3) / 0.95, 2) + 2.0 + 5.0 + 2.5 + 5.0))
     assert (a.status, a.grid, a.community, a.street) == (
         AssessmentStatus.DRAFT,
         june.grid1,

@@ -58,7 +58,13 @@ def test_automatic_items_with_nothing_to_measure_are_not_applicable_and_earn_ful
     items = assessment.auto_items_for(staff.worker, JUNE_1.date(), now=JUNE_1)
     empty = {k for k, i in items.items() if not i["applicable"]}
     # No elapsed working day: no check-in target, no log to keep; no report and no verification to rate.
-    assert empty == {"patrol_checkins", "valid_report_rate", "on_time_verification", "daily_log_completeness"}
+    assert empty == {
+        "patrol_checkins",
+        "valid_report_rate",
+        "on_time_verification",
+        "daily_log_completeness",
+        "inspection_rounds",
+    }
     assert all(items[k]["score"] == items[k]["points"] for k in empty)
     # Counted work with a target and none done is applicable and scores zero.
     assert items["reports"]["applicable"] and items["reports"]["score"] == 0

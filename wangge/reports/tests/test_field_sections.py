@@ -155,3 +155,15 @@ def test_the_weekly_bulletin_has_the_weeks_rounds_and_tasks(world: SimpleNamespa
     assert b.data["projects"]["totals"]["count"] == 0
     sheets = load_workbook(io.BytesIO(bulletin_xlsx(b))).sheetnames
     assert sheets[5:] == ["巡查体检", "专项整治", "项目进度", "预警", "交办事项"]
+
+
+def test_missed_and_late_rounds_lower_the_workers_assessment(world: SimpleNamespace, field: SimpleNamespace) -> None:
+    from wangge.reports.assessment import auto_items_for
+
+    before = auto_items_for(world.worker, DAY, now=local(2025, 7, 1, 12))["inspection_rounds"]
+    assert before["applicable"] is False and before["score"] == 5  # nothing settled yet: 不适用, full points
+    item = auto_items_for(world.worker, DAY, now=local(2025, 7, 3, 9))["inspection_rounds"]
+    assert (item["denominator"], item["numerator"], item["late"], item["missed"]) == (2, 0, 1, 1)
+    assert item["score"] == 0 and item["label"] == "点位巡查按时完成率"
+    other = auto_items_for(world.other_worker, DAY, now=local(2025, 7, 3, 9))["inspection_rounds"]
+    assert other["applicable"] is False  # no rounds of the other grid's worker
