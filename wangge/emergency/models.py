@@ -155,7 +155,9 @@ class WarningDelivery(models.Model):
     sending task only sends rows still pending, through keyed services (``notify``, ``sms_send``), so a task run
     again sends nothing twice. Staff rows (``must_ack``) wait for 收到 and are escalated when it does not come."""
 
-    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries")
+    # Foreign keys without an index of their own: the composite indexes below serve every lookup, and each
+    # index is paid on every one of a district's tens of thousands of rows per round.
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     revision = models.PositiveSmallIntegerField(_("轮次"))
     key = models.CharField(_("投递键"), max_length=80, unique=True)
     kind = models.CharField(_("接收人类别"), max_length=16, choices=RecipientKind.choices)
@@ -167,6 +169,7 @@ class WarningDelivery(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,12 +178,25 @@ class WarningDelivery(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="warning_deliveries",
+        db_index=False,
     )
     point = models.ForeignKey(
-        "places.Point", verbose_name=_("点位"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "places.Point",
+        verbose_name=_("点位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     household = models.ForeignKey(
-        "ledgers.Household", verbose_name=_("户"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "ledgers.Household",
+        verbose_name=_("户"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     resident = models.ForeignKey(
         "ledgers.Resident",
@@ -189,11 +205,10 @@ class WarningDelivery(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     name = models.CharField(_("名称"), max_length=100, blank=True)
-    state = models.CharField(
-        _("状态"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING, db_index=True
-    )
+    state = models.CharField(_("状态"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     error = models.CharField(_("错误"), max_length=200, blank=True)
     sms = models.ForeignKey(
         "notifications.SmsMessage",
@@ -202,6 +217,7 @@ class WarningDelivery(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     must_ack = models.BooleanField(_("须确认"), default=False)

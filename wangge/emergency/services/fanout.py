@@ -224,20 +224,20 @@ def deliveries_insert(rows: list[dict[str, Any]]) -> None:
     adapt: list[Any] = [
         connection.ops.adapt_datetimefield_value if isinstance(f, models.DateTimeField) else None for f in fields
     ]
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING".format(
-        qn(WarningDelivery._meta.db_table),
-        ", ".join(qn(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        qn(WarningDelivery._meta.db_table), ", ".join(qn(str(f.column)) for f in fields)
     )
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = 1000  # rows per statement: 18 000 parameters, within both engines' limits
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), INSERT_BATCH):
+        for i in range(0, len(rows), size):
+            chunk = rows[i : i + size]
             params = [
-                tuple(
-                    a(r[c]) if a is not None and r[c] is not None else r[c] for c, a in zip(COLUMNS, adapt, strict=True)
-                )
-                for r in rows[i : i + INSERT_BATCH]
+                a(r[c]) if a is not None and r[c] is not None else r[c]
+                for r in chunk
+                for c, a in zip(COLUMNS, adapt, strict=True)
             ]
-            cursor.executemany(sql, params)
+            cursor.execute(head + ", ".join([one] * len(chunk)) + " ON CONFLICT DO NOTHING", params)
 
 
 def deliveries_write(warning: Warning, rows: list[dict[str, Any]] | None = None) -> int:
