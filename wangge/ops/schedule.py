@@ -1,8 +1,9 @@
 """The periodic jobs: which task is enqueued how often (``manage.py run_periodic``; the task queue does the work).
 
-The jobs belong to several apps (deadline sweeps, bulletins, deliveries, assessment drafts), so the table lives
-above them. Every task is idempotent: enqueued twice, or run again after a worker died in it, it does the work
-once; ``reclaim_stale_tasks`` is what runs such a task again (``ops.reclaim``).
+The jobs belong to several apps (deadline sweeps, bulletins, deliveries, assessment drafts, inspection rounds,
+warning escalations, 交办 reminders), so the table lives above them. Every task is idempotent: enqueued twice, or
+run again after a worker died in it, it does the work once; ``reclaim_stale_tasks`` is what runs such a task again
+(``ops.reclaim``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from typing import Any, NamedTuple
 
 from django_tasks.base import Task
 
+from wangge.emergency.tasks import escalate_unacknowledged_warnings
+from wangge.inspections.tasks import generate_inspection_rounds
 from wangge.intel.tasks import retrain_classifier
+from wangge.meetings.tasks import remind_meeting_tasks
 from wangge.notifications.tasks import retry_failed_deliveries
 from wangge.ops.tasks import reclaim_stale_tasks
 from wangge.reports.tasks import generate_due_bulletins, generate_due_weekly_bulletins, prepare_monthly_assessments
@@ -34,4 +38,7 @@ PERIODIC: tuple[PeriodicJob, ...] = (
     PeriodicJob("prepare_monthly_assessments", prepare_monthly_assessments, 3600),  # last month's 一考评 drafts
     PeriodicJob("reclaim_stale_tasks", reclaim_stale_tasks, 60),  # tasks a dead worker left RUNNING
     PeriodicJob("retrain_classifier", retrain_classifier, 3600),  # last month's classifier retrain, once
+    PeriodicJob("generate_inspection_rounds", generate_inspection_rounds, 300),  # 巡查体检: due rounds, missed ones
+    PeriodicJob("escalate_unacknowledged_warnings", escalate_unacknowledged_warnings, 60),  # 预警: unacknowledged
+    PeriodicJob("remind_meeting_tasks", remind_meeting_tasks, 3600),  # 交办: the day before the deadline, overdue
 )

@@ -59,7 +59,12 @@ def test_each_job_is_enqueued_again_in_its_next_period_only() -> None:
     with freeze_time(START):
         run_once()
     with freeze_time(START + dt.timedelta(seconds=60)):  # a new minute, the same 10 minutes and hour
-        assert run_once() == ["sweep_deadlines", "generate_due_bulletins", "reclaim_stale_tasks"]
+        assert run_once() == [
+            "sweep_deadlines",
+            "generate_due_bulletins",
+            "reclaim_stale_tasks",
+            "escalate_unacknowledged_warnings",
+        ]
     with freeze_time(START + dt.timedelta(minutes=10)):
         assert "retry_failed_deliveries" in run_once()
 
