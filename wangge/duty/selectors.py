@@ -8,6 +8,8 @@
 - :func:`stocktake_state` / :func:`overdue_stocktakes` — a depot's last stock-take and whether it is overdue (no
   stock-take, or the last older than the depot's interval or ``WANGGE_DUTY_STOCKTAKE_INTERVAL_DAYS``).
 - :func:`flood_readiness` — the summary for a node that the dashboard and the daily bulletin show.
+- :func:`flood_activity` — what was done over a period (check-ins on time, late, missing; swaps; stock-takes;
+  drills; 会商), for the weekly report and the monthly assessment.
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ from wangge.core.validators import mask_phone
 from wangge.duty import conf
 from wangge.duty.choices import DutyRole
 from wangge.duty.models import (
+    Consultation,
     Depot,
+    Drill,
     DutyAssignment,
     DutyShift,
+    DutySwap,
     RescueTeam,
     Stock,
+    StockTake,
     SupplyItem,
     SupplyNorm,
 )
@@ -272,4 +278,51 @@ def flood_readiness(
         ],
         "teams": team_qs.count(),
         "team_members": members,
+    }
+
+
+def flood_activity(node: Territory, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """What was done under ``node`` from ``start`` to ``end`` (both included), for the weekly report and the
+    monthly assessment: shifts worked and their check-ins (on time, late, missing), the swaps of those shifts,
+    stock-takes, drills with their participants, and 会商 records."""
+
+    tz = timezone.get_current_timezone()
+    begin = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    grace = dt.timedelta(minutes=conf.check_in_grace_minutes())
+    duties = list(
+        DutyAssignment.objects.filter(
+            shift__roster__territory__path__startswith=node.path, shift__day__gte=start, shift__day__lte=end
+        )
+        .select_related("shift")
+        .only("checked_in_at", "shift__starts_at")
+    )
+    now = timezone.now()
+    on_time = sum(1 for a in duties if a.checked_in_at is not None and a.checked_in_at <= a.shift.starts_at + grace)
+    late = sum(1 for a in duties if a.checked_in_at is not None and a.checked_in_at > a.shift.starts_at + grace)
+    missing = sum(1 for a in duties if check_in_missing(a.shift.starts_at, a.checked_in_at, now))
+    drills = Drill.objects.filter(territory__path__startswith=node.path, held_on__gte=start, held_on__lte=end)
+    return {
+        "start": start,
+        "end": end,
+        "shifts": DutyShift.objects.filter(
+            roster__territory__path__startswith=node.path, day__gte=start, day__lte=end
+        ).count(),
+        "duties": len(duties),
+        "checked_in_on_time": on_time,
+        "checked_in_late": late,
+        "missing_check_ins": missing,
+        "swaps": DutySwap.objects.filter(
+            assignment__shift__roster__territory__path__startswith=node.path,
+            assignment__shift__day__gte=start,
+            assignment__shift__day__lte=end,
+        ).count(),
+        "stocktakes": StockTake.objects.filter(
+            depot__territory__path__startswith=node.path, taken_on__gte=start, taken_on__lte=end
+        ).count(),
+        "drills": drills.count(),
+        "drill_participants": drills.aggregate(n=Sum("participants"))["n"] or 0,
+        "consultations": Consultation.objects.filter(
+            territory__path__startswith=node.path, held_at__gte=begin, held_at__lt=finish
+        ).count(),
     }

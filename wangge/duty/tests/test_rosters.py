@@ -6,6 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from freezegun import freeze_time
 
 from wangge.core.errors import NotFound, PermissionDenied, ValidationFailed
 from wangge.core.models import AuditEntry
@@ -317,3 +318,21 @@ def test_edits_are_refused_and_change_nothing(w):
             actor=w.leader, shift=shift, role=DutyRole.OFFICER, person=w.worker2, now=local(2025, 9, 28, 10)
         )
     assert list(DutyAssignment.objects.order_by("pk").values_list("pk", "user_id", "name")) == before
+
+
+def test_flood_activity_counts_a_periods_check_ins_and_swaps(w, settings):
+    from wangge.duty.selectors import flood_activity
+
+    settings.WANGGE_DUTY_CHECK_IN_GRACE_MINUTES = 15
+    _r, a = _one_day(w)
+    duty_check_in(actor=w.worker, assignment=a, now=local(2025, 9, 29, 8, 50))  # 20 minutes late
+    night = DutyAssignment.objects.get(shift__pattern__key="night", role=DutyRole.OFFICER)
+    duty_check_in(actor=w.worker2, assignment=night, now=local(2025, 9, 29, 17, 20))
+    day_leader = DutyAssignment.objects.get(shift__pattern__key="day", role=DutyRole.LEADER)
+    duty_swap(actor=w.admin, assignment=day_leader, to={"name": "张三"}, reason="出差", now=local(2025, 9, 28, 9))
+    with freeze_time(local(2025, 10, 1, 9)):
+        figures = flood_activity(w.district, dt.date(2025, 9, 29), dt.date(2025, 9, 29))
+    assert (figures["shifts"], figures["duties"]) == (2, 4)
+    assert (figures["checked_in_on_time"], figures["checked_in_late"], figures["missing_check_ins"]) == (1, 1, 2)
+    assert figures["swaps"] == 1
+    assert flood_activity(w.other_district, dt.date(2025, 9, 29), dt.date(2025, 9, 29))["duties"] == 0
