@@ -156,7 +156,9 @@ class WarningDelivery(models.Model):
     again sends nothing twice. Staff rows (``must_ack``) wait for 收到 and are escalated when it does not come."""
 
     # Foreign keys without an index of their own: the composite indexes below serve every lookup, and each
-    # index is paid on every one of a district's tens of thousands of rows per round.
+    # index is paid on every one of a district's tens of thousands of rows per round. The ledger and territory
+    # references carry no database constraint either: checking one locks the referenced row (PostgreSQL's KEY
+    # SHARE), a write to each of fifty thousand households and residents; the ORM still applies on_delete.
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     revision = models.PositiveSmallIntegerField(_("轮次"))
     key = models.CharField(_("投递键"), max_length=80, unique=True)
@@ -170,6 +172,7 @@ class WarningDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,6 +191,7 @@ class WarningDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     household = models.ForeignKey(
         "ledgers.Household",
@@ -197,6 +201,7 @@ class WarningDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     resident = models.ForeignKey(
         "ledgers.Resident",
@@ -206,6 +211,7 @@ class WarningDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     name = models.CharField(_("名称"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING)
