@@ -52,10 +52,12 @@ def scope_path_for(meeting: Meeting, unit: Unit) -> str:
 def text(value: Any, field: str, limit: int, error: ErrorCode, *, required: bool = False) -> str:
     out = str(value or "").strip()
     if required and not out:
-        raise ValidationFailed(_("请填写此项"), code=error, details=[{"field": field, "reason": "required"}])
+        raise ValidationFailed(_("请填写此项"), code=ErrorCode(error), details=[{"field": field, "reason": "required"}])
     if len(out) > limit:
         raise ValidationFailed(
-            _("不能超过 %(n)s 个字") % {"n": limit}, code=error, details=[{"field": field, "reason": "too_long"}]
+            _("不能超过 %(n)s 个字") % {"n": limit},
+            code=ErrorCode(error),
+            details=[{"field": field, "reason": "too_long"}],
         )
     return out
 

@@ -304,9 +304,8 @@ def issue_split(
                 )
             except ValidationFailed as exc:
                 details = exc.details if isinstance(exc.details, list) else []
-                raise ValidationFailed(
-                    exc.message, code=exc.code, details=[{**d, "row": i} for d in details if isinstance(d, dict)]
-                ) from None
+                exc.details = [{**d, "row": i} for d in details if isinstance(d, dict)]  # which row of the split
+                raise
             planned.append(
                 Task(
                     meeting=locked,
