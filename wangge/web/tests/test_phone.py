@@ -38,11 +38,12 @@ def test_the_grid_worker_home_has_the_days_work_as_big_buttons(client: Client, w
     response = client.get(reverse("web:home"))
 
     found = buttons(response)
-    assert list(found) == ["report", "checkin", "log", "verify"]
+    assert list(found) == ["report", "checkin", "log", "verify", "rounds"]  # no warning waiting: no 预警 button
     assert found["report"]["url"] == reverse("web:case_report") and found["report"]["primary"]
     assert found["checkin"]["url"] == reverse("reports:patrol") and "1 次" in found["checkin"]["note"]
     assert found["log"]["note"] == "今日日志未提交"
     assert found["verify"]["count"] == 1 and found["verify"]["url"].endswith(f"?status={Status.REPLIED}")
+    assert found["rounds"]["count"] == 0 and found["rounds"]["url"] == reverse("web:inspection_home")
     html = response.content.decode()
     assert 'class="phone-actions"' in html and 'data-action="verify"' in html
 

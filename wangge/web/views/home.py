@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from wangge.emergency import selectors as emergency_selectors
+from wangge.inspections import selectors as inspection_selectors
+from wangge.inspections.models import Round
 from wangge.web import selectors
 from wangge.workorders import headlines
 from wangge.workorders.choices import OPEN_STATUSES, ClockState, Status
@@ -75,14 +78,17 @@ def grid_actions(user: Any, queue: QuerySet[WorkOrder], now: dt.datetime) -> lis
     """The grid worker's day as big buttons on the phone: 上报, 签到 (with today's count), 一日志 (whether
     today's log is in), 待核查 (replied cases of their grids awaiting their check); their whole queue is
     the 待我处理 figure below.
-    Each button is one row here; a new duty (巡查任务) is one more."""
+    Each button is one row here: 今日巡查 (the point rounds open to them today), and first of all, while a warning
+    waits for their 收到, 预警待确认."""
     from wangge.reports import selectors as patrol
 
     today = timezone.localdate(now)
     checkins = patrol.checkins_for(user, worker_id=user.pk, day=today).count()
     log = patrol.daily_log_for(user, worker_id=user.pk, day=today)
     to_verify = queue.filter(status=Status.REPLIED).count()
-    return [
+    rounds = inspection_selectors.today_rounds(user, Round.objects.restrict(user), now=now).count()
+    warnings = emergency_selectors.my_pending(user).count()
+    actions: list[dict[str, Any]] = [
         {
             "key": "report",
             "url": reverse("web:case_report"),
@@ -108,7 +114,25 @@ def grid_actions(user: Any, queue: QuerySet[WorkOrder], now: dt.datetime) -> lis
             "label": _("待核查"),
             "count": to_verify,
         },
+        {
+            "key": "rounds",
+            "url": reverse("web:inspection_home"),
+            "label": _("今日巡查"),
+            "count": rounds,
+        },
     ]
+    if warnings:  # a warning waiting for 收到 comes first: one tap to acknowledge
+        actions.insert(
+            0,
+            {
+                "key": "warnings",
+                "url": reverse("web:warning_mine"),
+                "label": _("预警待确认"),
+                "count": warnings,
+                "primary": True,
+            },
+        )
+    return actions
 
 
 def takes_calls_only(user: Any) -> bool:
