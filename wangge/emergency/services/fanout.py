@@ -224,12 +224,21 @@ def deliveries_insert(rows: list[dict[str, Any]]) -> None:
     adapt: list[Any] = [
         connection.ops.adapt_datetimefield_value if isinstance(f, models.DateTimeField) else None for f in fields
     ]
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        qn(WarningDelivery._meta.db_table), ", ".join(qn(str(f.column)) for f in fields)
-    )
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = 1000  # rows per statement: 18 000 parameters, within both engines' limits
-    with connection.cursor() as cursor:
+    table = qn(WarningDelivery._meta.db_table)
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY into a scratch table, then one INSERT … SELECT (docs/emergency.md, the fan-out figures).
+            load = "emergency_delivery_load"
+            cursor.execute(f"CREATE TEMP TABLE {load} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {load} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(tuple(r[c] for c in COLUMNS))
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {load} ON CONFLICT DO NOTHING")
+            cursor.execute(f"DROP TABLE {load}")
+            return
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        size = 1000  # rows per statement: 18 000 parameters, within SQLite's limit
         for i in range(0, len(rows), size):
             chunk = rows[i : i + size]
             params = [
@@ -237,7 +246,10 @@ def deliveries_insert(rows: list[dict[str, Any]]) -> None:
                 for r in chunk
                 for c, a in zip(COLUMNS, adapt, strict=True)
             ]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + " ON CONFLICT DO NOTHING", params)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(chunk)) + " ON CONFLICT DO NOTHING",
+                params,
+            )
 
 
 def deliveries_write(warning: Warning, rows: list[dict[str, Any]] | None = None) -> int:
