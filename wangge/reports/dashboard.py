@@ -9,6 +9,8 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from wangge.duty import selectors as duty_selectors
+from wangge.emergency import selectors as emergency_selectors
 from wangge.mediation import selectors as mediation_selectors
 from wangge.mediation.models import Dispute
 from wangge.reports.bulletins import NOT_DISPATCHED, day_bounds
@@ -115,6 +117,34 @@ def dashboard_data(user: Any, *, now: dt.datetime | None = None, days: int = 30)
         "satisfaction_definition": satisfaction_definition(),
         "overdue_units": overdue_units,
         "mediation": _mediation(user, today),
+        **_on_call(user, now),
+    }
+
+
+def _on_call(user: Any, now: dt.datetime) -> dict[str, Any]:
+    """Today's duty of the highest node the user sees (its own rosters: the command centre's for a district) and
+    the warnings in force over it (``duty.selectors``, ``emergency.selectors``: what their pages show)."""
+    from wangge.duty.models import DutyShift
+
+    node = Territory.objects.restrict(user).exclude(kind=TerritoryKind.BUILDING).order_by("depth", "path").first()
+    if node is None:
+        return {"duty": [], "warnings": []}
+    shifts = duty_selectors.duty_today(node, now, qs=DutyShift.objects.restrict(user), subtree=False)
+    warnings = emergency_selectors.active_warnings(node, now)
+    return {
+        "duty": [
+            {
+                "roster": s["roster"],
+                "shift": s["shift"],
+                "leaders": [p["name"] for p in s["leaders"]],
+                "officers": [p["name"] for p in s["officers"]],
+            }
+            for s in shifts
+        ],
+        "warnings": [
+            {"label": f"{w.get_hazard_type_display()}{w.get_level_display()}预警", "level": w.level, "code": w.code}
+            for w in warnings
+        ],
     }
 
 

@@ -78,7 +78,7 @@ def stored_files() -> set[str]:
 def test_a_late_failure_leaves_the_database_as_it_was_and_a_rerun_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     # given a database with the demo's first steps built (a run without cases), and its state
     call_command("demo", stdout=io.StringIO())
-    assert not WorkOrder.objects.exists()
+    assert not PatrolCheckin.objects.exists()  # (the field modules' demo raises a few cases of their own)
     before, files_before = database(), stored_files()
 
     # when a run with cases fails in its last step, after the cases, the classifier and the patrols
@@ -88,13 +88,13 @@ def test_a_late_failure_leaves_the_database_as_it_was_and_a_rerun_builds(monkeyp
 
     # then nothing it wrote is kept: no row added, removed or changed, and no classifier file left behind
     assert database() == before
-    assert not WorkOrder.objects.exists() and not PatrolCheckin.objects.exists()
+    assert not PatrolCheckin.objects.exists()
     assert stored_files() == files_before
 
     # and when the failure is gone, the same run builds everything
     monkeypatch.setattr(services, "DEMO_STEPS", steps)
     output = run_demo()
-    assert step_row(output, "cases")[1] == CASES and WorkOrder.objects.exists()
+    assert step_row(output, "cases")[1] == CASES and WorkOrder.objects.count() >= int(CASES)
     assert PatrolCheckin.objects.exists()
     assert ClassifierModel.objects.filter(is_active=True).count() == 1, output
     assert step_row(output, "supervision")

@@ -104,7 +104,7 @@ def test_automatic_items_come_from_the_records(june: SimpleNamespace) -> None:
     assert (verification["numerator"], verification["denominator"], verification["score"]) == (1, 2, 5.0)
     log = items["daily_log_completeness"]
     assert (log["numerator"], log["denominator"], log["score"]) == (5, 20, 2.5)
-    # 巡查签到 1.0 + 事件上报 1.5 + 有效上报率 + 现场解决 2.0 + 按时核查 5.0 + 日志 2.5 + 点位巡查 5.0 (不适用: no rounds)
+    # 签到 1.0 + 上报 1.5 + 有效上报率 + 现场解决 2.0 + 核查 5.0 + 日志 2.5 + 点位巡查 5.0 (不适用: no rounds)
     assert a.auto_score == Decimal(str(1.0 + 1.5 + round(10 * (2 / 3) / 0.95, 2) + 2.0 + 5.0 + 2.5 + 5.0))
     assert (a.status, a.grid, a.community, a.street) == (
         AssessmentStatus.DRAFT,

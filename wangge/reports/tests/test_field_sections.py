@@ -167,3 +167,28 @@ def test_missed_and_late_rounds_lower_the_workers_assessment(world: SimpleNamesp
     assert item["score"] == 0 and item["label"] == "点位巡查按时完成率"
     other = auto_items_for(world.other_worker, DAY, now=local(2025, 7, 3, 9))["inspection_rounds"]
     assert other["applicable"] is False  # no rounds of the other grid's worker
+
+
+def test_the_wall_screen_shows_the_warnings_in_force(world: SimpleNamespace, client: Any) -> None:
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    client.force_login(world.leader)
+    quiet = client.get(reverse("reports:dashboard_data")).json()
+    assert quiet["warnings"] == [] and quiet["duty"] == []
+
+    call_command(
+        "warning",
+        "issue",
+        "--type",
+        "rainstorm",
+        "--level",
+        "orange",
+        "--scope",
+        "410403",
+        "--text",
+        "强降雨",
+        stdout=io.StringIO(),
+    )
+    shown = client.get(reverse("reports:dashboard_data")).json()["warnings"]
+    assert [(w["label"], w["level"]) for w in shown] == [("暴雨橙色预警", "orange")]

@@ -119,6 +119,21 @@
     });
   }
 
+  // Today's duty (带班领导, 值班员) and the warnings in force, under the clock and the time of the figures.
+  function onCall(duty, warnings) {
+    var first = duty[0];
+    setText("duty", first ? "今日带班：" + (first.leaders.join("、") || "—") + "　值班：" + (first.officers.join("、") || "—") : "");
+    var box = document.getElementById("warnings");
+    if (!box) return;
+    box.textContent = "";
+    warnings.slice(0, 3).forEach(function (w) {
+      var tag = document.createElement("span");
+      tag.className = "warn " + w.level;
+      tag.textContent = w.label;
+      box.appendChild(tag);
+    });
+  }
+
   function load() {
     // A poll does not keep the session alive (X-Wangge-Poll); when the session has ended, the page reloads
     // and shows the login.
@@ -141,6 +156,7 @@
         if (box) box.title = d.definitions[key];
       });
       setText("asof", "统计截至 " + d.as_of.slice(0, 16).replace("T", " "));
+      onCall(d.duty || [], d.warnings || []);
       gauges(d.gauges); mix(d.categories); overdue(d.overdue_units); trend(d.trend); heat(d.heat);
       window.__dashboard = d;
     });
