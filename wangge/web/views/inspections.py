@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.core import uploads
 from wangge.core.errors import DomainError
+from wangge.core.files import serve_protected
 from wangge.core.workflow import Transition
 from wangge.inspections import conf
 from wangge.inspections.choices import AssigneeRule, Frequency, ItemKind
@@ -352,12 +352,12 @@ def round_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def round_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+def round_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse | FileResponse:
     r = get_round(request.user, pk)
     photo: RoundPhoto | None = r.photos.filter(pk=photo_pk).first()
     if photo is None:
         raise Http404
-    return uploads.file_response(photo.file, photo.content_type or "image/jpeg")
+    return serve_protected(photo.file, photo.content_type or "image/jpeg")
 
 
 @login_required
