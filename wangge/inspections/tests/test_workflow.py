@@ -33,11 +33,12 @@ def at_state(w: SimpleNamespace, state: str) -> Round:
 
 
 def payload(name: str) -> dict[str, Any]:
-    return {
+    payloads: dict[str, dict[str, Any]] = {
         "submit_round": {"results": GOOD, "photos": {"photo": [jpeg()]}, "lng": 113.02, "lat": 33.02},
         "excuse": {"note": "点位封闭施工"},
         "spot_check": {"agree": True},
-    }.get(name, {})
+    }
+    return payloads.get(name, {})
 
 
 def actor(w: SimpleNamespace, who: str) -> Any:
