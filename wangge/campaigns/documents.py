@@ -10,16 +10,12 @@ Every figure comes from ``campaigns.selectors.campaign_bulletin``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import logging
-import shutil
-import subprocess
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -28,18 +24,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wangge.campaigns.models import Campaign
 from wangge.campaigns.selectors import DEFINITIONS, campaign_bulletin, quantity_rows
+from wangge.core.pdffonts import font_name
 from wangge.core.spreadsheets import write_row
 
 log = logging.getLogger(__name__)
-FONT_NAME = "WanggeCampaignCJK"
-FALLBACK_CID = "STSong-Light"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BY_LABELS = {"territory": "按属地", "unit": "按责任单位"}
 
@@ -199,46 +191,6 @@ def bulletin_xlsx(campaign: Campaign, *, now: dt.datetime | None = None) -> byte
 
 
 # --- PDF ---------------------------------------------------------------------------------------------------
-
-
-def _candidates() -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    configured = str(getattr(settings, "WANGGE_PDF_FONT", "") or "")
-    if configured:
-        path, _sep, index = configured.partition("#")
-        found.append((path, int(index or 0)))
-    if not shutil.which("fc-list"):
-        return found
-    try:
-        out = subprocess.run(
-            ["fc-list", "-f", "%{file}|%{index}|%{fontformat}|%{family}\n", ":lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return found
-    ranked = []
-    for line in sorted(set(out.splitlines())):
-        parts = line.split("|")
-        if len(parts) < 4 or parts[2] != "TrueType":
-            continue
-        penalty = int("Mono" in parts[3] or "Sharp" in parts[3] or "等宽" in parts[3])
-        ranked.append((penalty, parts[0], int(parts[1] or 0)))
-    return found + [(path, index) for _p, path, index in sorted(ranked)]
-
-
-@functools.cache
-def font_name() -> str:
-    for path, index in _candidates():
-        try:
-            pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
-            return FONT_NAME
-        except (TTFError, OSError) as exc:
-            log.debug("PDF font %s#%d unusable: %s", path, index, exc)
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
-    return FALLBACK_CID
 
 
 def _styles() -> dict[str, ParagraphStyle]:

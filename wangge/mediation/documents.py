@@ -11,14 +11,10 @@ A .docx is not produced: python-docx is not installed (the PDF is the document).
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
-import shutil
-import subprocess
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -26,68 +22,22 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wangge.core.errors import Conflict
 from wangge.core.masking import mask_numbers
+from wangge.core.pdffonts import font_name
 from wangge.core.validators import mask_id_number, mask_phone
 from wangge.mediation.choices import AgreementKind, PartySide, Track
 from wangge.mediation.errors import ErrorCode
 from wangge.mediation.models import Dispute
 
 log = logging.getLogger(__name__)
-FONT_NAME = "WanggeMediationCJK"
-FALLBACK_CID = "STSong-Light"
 TITLES: dict[str, str] = {
     Track.PEOPLE: "人民调解协议书",
     Track.ADMINISTRATIVE: "行政调解协议书",
     Track.JUDICIAL: "诉前调解协议书",
 }
-
-
-def _candidates() -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    configured = str(getattr(settings, "WANGGE_PDF_FONT", "") or "")
-    if configured:
-        path, _sep, index = configured.partition("#")
-        found.append((path, int(index or 0)))
-    if not shutil.which("fc-list"):
-        return found
-    try:
-        out = subprocess.run(
-            ["fc-list", "-f", "%{file}|%{index}|%{fontformat}|%{family}\n", ":lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return found
-    ranked = []
-    for line in sorted(set(out.splitlines())):
-        parts = line.split("|")
-        if len(parts) < 4 or parts[2] != "TrueType":
-            continue
-        penalty = int("Mono" in parts[3] or "Sharp" in parts[3] or "等宽" in parts[3])
-        ranked.append((penalty, parts[0], int(parts[1] or 0)))
-    return found + [(path, index) for _p, path, index in sorted(ranked)]
-
-
-@functools.cache
-def font_name() -> str:
-    """Register and return the font every string of the document uses."""
-    for path, index in _candidates():
-        try:
-            pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
-            return FONT_NAME
-        except (TTFError, OSError) as exc:
-            log.debug("PDF font %s#%d unusable: %s", path, index, exc)
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
-    log.warning("PDF font: built-in CID font %s (not embedded)", FALLBACK_CID)
-    return FALLBACK_CID
 
 
 def _p(text: str) -> str:

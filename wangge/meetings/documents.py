@@ -8,15 +8,11 @@ STSong-Light, which viewers draw with their own font.
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
-import shutil
-import subprocess
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from reportlab.lib import colors
@@ -24,20 +20,16 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wangge.accounts.models import Unit
+from wangge.core.pdffonts import font_name
 from wangge.core.spreadsheets import write_row
 from wangge.meetings.choices import TaskStatus
 from wangge.meetings.deadlines import is_overdue
 from wangge.meetings.models import Meeting, Task
 
 log = logging.getLogger(__name__)
-FONT_NAME = "WanggeMeetingsCJK"
-FALLBACK_CID = "STSong-Light"
 XLSX_HEADERS = (
     "交办编号",
     "会议日期",
@@ -53,48 +45,6 @@ XLSX_HEADERS = (
     "核销时间",
     "办理结果",
 )
-
-
-def _candidates() -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    configured = str(getattr(settings, "WANGGE_PDF_FONT", "") or "")
-    if configured:
-        path, _sep, index = configured.partition("#")
-        found.append((path, int(index or 0)))
-    if not shutil.which("fc-list"):
-        return found
-    try:
-        out = subprocess.run(
-            ["fc-list", "-f", "%{file}|%{index}|%{fontformat}|%{family}\n", ":lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return found
-    ranked = []
-    for line in sorted(set(out.splitlines())):
-        parts = line.split("|")
-        if len(parts) < 4 or parts[2] != "TrueType":
-            continue
-        penalty = int("Mono" in parts[3] or "Sharp" in parts[3] or "等宽" in parts[3])
-        ranked.append((penalty, parts[0], int(parts[1] or 0)))
-    return found + [(path, index) for _p, path, index in sorted(ranked)]
-
-
-@functools.cache
-def font_name() -> str:
-    """Register and return the font every string of the document uses."""
-    for path, index in _candidates():
-        try:
-            pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
-            return FONT_NAME
-        except (TTFError, OSError) as exc:
-            log.debug("PDF font %s#%d unusable: %s", path, index, exc)
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
-    log.warning("PDF font: built-in CID font %s (not embedded)", FALLBACK_CID)
-    return FALLBACK_CID
 
 
 def _p(text: str) -> str:

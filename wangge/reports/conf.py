@@ -79,10 +79,6 @@ def ranking_min_due() -> int:
     return int(_get("WANGGE_RANKING_MIN_DUE", 10))
 
 
-def pdf_font() -> str:
-    return str(_get("WANGGE_PDF_FONT", "") or "")
-
-
 def auto_items() -> dict[str, dict[str, Any]]:
     return dict(_get("WANGGE_ASSESSMENT_AUTO_ITEMS", DEFAULT_AUTO_ITEMS))
 

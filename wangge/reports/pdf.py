@@ -10,11 +10,8 @@ STSong-Light, which viewers draw with their own Chinese font.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import logging
-import shutil
-import subprocess
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
@@ -25,68 +22,17 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from wangge.core.pdffonts import font_name
 from wangge.reports import conf, layout
 from wangge.reports.layout import Table
 
 log = logging.getLogger(__name__)
-FONT_NAME = "WanggeCJK"
-FALLBACK_CID = "STSong-Light"
 PAGE = landscape(A4)
 MARGIN = 14 * mm
-
-
-def _fontconfig_candidates() -> list[tuple[str, int]]:
-    if not shutil.which("fc-list"):
-        return []
-    try:
-        out = subprocess.run(
-            ["fc-list", "-f", "%{file}|%{index}|%{fontformat}|%{family}\n", ":lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    found = []
-    for line in sorted(set(out.splitlines())):
-        parts = line.split("|")
-        if len(parts) < 4 or parts[2] != "TrueType":
-            continue
-        family = parts[3]
-        # Proportional faces first; monospaced and bitmap-like faces last.
-        penalty = int("Mono" in family or "Sharp" in family or "等宽" in family)
-        found.append((penalty, parts[0], int(parts[1] or 0)))
-    return [(path, index) for _, path, index in sorted(found)]
-
-
-def _configured() -> list[tuple[str, int]]:
-    raw = conf.pdf_font()
-    if not raw:
-        return []
-    path, _, index = raw.partition("#")
-    return [(path, int(index or 0))]
-
-
-@functools.cache
-def font_name() -> str:
-    """Register and return the font used for every string in the PDF."""
-    for path, index in _configured() + _fontconfig_candidates():
-        try:
-            pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
-            log.info("PDF font: %s#%d", path, index)
-            return FONT_NAME
-        except (TTFError, OSError) as exc:
-            log.debug("PDF font %s#%d unusable: %s", path, index, exc)
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
-    log.info("PDF font: built-in CID font %s (not embedded)", FALLBACK_CID)
-    return FALLBACK_CID
 
 
 def _styles() -> dict[str, ParagraphStyle]:

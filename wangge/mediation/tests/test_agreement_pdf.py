@@ -43,7 +43,7 @@ def test_the_agreement_pdf_shows_both_parties_masked_and_the_terms(mw: SimpleNam
 def test_the_font_is_embedded(mw: SimpleNamespace, tmp_path: Path) -> None:
     if not shutil.which("pdffonts"):
         pytest.skip("pdffonts (poppler-utils) is not installed")
-    from wangge.mediation.documents import FALLBACK_CID, font_name
+    from wangge.core.pdffonts import FALLBACK_CID, font_name
 
     if font_name() == FALLBACK_CID:
         pytest.skip("no TrueType CJK font on this machine (install fonts-wqy-zenhei)")

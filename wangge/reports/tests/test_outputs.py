@@ -110,7 +110,7 @@ def test_pdf_holds_the_chinese_headings(bulletin: Bulletin, tmp_path: Path) -> N
 
 
 def test_pdf_embeds_its_chinese_font_when_a_truetype_one_is_installed(bulletin: Bulletin, tmp_path: Path) -> None:
-    from wangge.reports.pdf import FONT_NAME, font_name
+    from wangge.core.pdffonts import FONT_NAME, font_name
 
     if font_name() != FONT_NAME or not shutil.which("pdffonts"):
         pytest.skip("no TrueType Chinese font (apt-get install fonts-wqy-zenhei) or no pdffonts: STSong-Light is used")
