@@ -10,6 +10,9 @@ from wangge.api.views import (
     classifier,
     duty,
     emergency,
+    enterprises,
+    evaluations,
+    hall,
     hazards,
     inspections,
     keypersons,
@@ -19,7 +22,9 @@ from wangge.api.views import (
     mediation,
     meetings,
     projects,
+    queueing,
     surveys,
+    volunteers,
 )
 
 app_name = "api"
@@ -47,6 +52,11 @@ for module in (
     duty,
     meetings,
     projects,
+    hall,
+    queueing,
+    evaluations,
+    enterprises,
+    volunteers,
 ):
     module.register(router)
 

@@ -897,6 +897,51 @@ def demo_projects_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+def demo_hall_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """政务服务大厅: 卫东区政务服务中心、便民服务中心，事项清单、窗口与办件."""
+    from wangge.demo.hall import hall_seed
+
+    result = StepResult("hall")
+    result.created, result.unchanged = hall_seed(actor=actor, options=options)
+    return result
+
+
+def demo_queueing_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """预约与云叫号: 预约时段、取号、叫号与潮汐窗口（上午高峰）."""
+    from wangge.demo.queueing import queueing_seed
+
+    result = StepResult("queueing")
+    result.created, result.unchanged = queueing_seed(actor=actor, options=options)
+    return result
+
+
+def demo_evaluations_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """好差评: 办件评价、差评整改与申诉、月度回访抽样."""
+    from wangge.demo.evaluations import evaluations_seed
+
+    result = StepResult("evaluations")
+    result.created, result.unchanged = evaluations_seed(actor=actor, options=options)
+    return result
+
+
+def demo_enterprises_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """助企包联: 企业、三级包联干部、走访、服务日与政银企对接."""
+    from wangge.demo.enterprises import enterprises_seed
+
+    result = StepResult("enterprises")
+    result.created, result.unchanged = enterprises_seed(actor=actor, options=options)
+    return result
+
+
+def demo_volunteers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """志愿服务: 志愿者、队伍、活动与时长，护学岗等岗位与上岗签到."""
+    from wangge.demo.volunteers import volunteers_seed
+
+    result = StepResult("volunteers")
+    result.created, result.unchanged = volunteers_seed(actor=actor, options=options)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -923,6 +968,11 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("duty", demo_duty_seed),
     ("meetings", demo_meetings_seed),
     ("projects", demo_projects_seed),
+    ("hall", demo_hall_seed),
+    ("queueing", demo_queueing_seed),
+    ("evaluations", demo_evaluations_seed),
+    ("enterprises", demo_enterprises_seed),
+    ("volunteers", demo_volunteers_seed),
     ("bulletins", demo_bulletins_seed),
     ("supervision", demo_supervision_seed),
 ]
