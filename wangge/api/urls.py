@@ -8,6 +8,7 @@ from wangge.api import views
 from wangge.api.views import (
     campaigns,
     classifier,
+    cogovernance,
     duty,
     emergency,
     enterprises,
@@ -21,10 +22,12 @@ from wangge.api.views import (
     legalservice,
     mediation,
     meetings,
+    party,
     projects,
     queueing,
     surveys,
     volunteers,
+    workforce,
 )
 
 app_name = "api"
@@ -57,6 +60,9 @@ for module in (
     evaluations,
     enterprises,
     volunteers,
+    workforce,
+    party,
+    cogovernance,
 ):
     module.register(router)
 

@@ -942,6 +942,33 @@ def demo_volunteers_seed(*, actor: Any, options: DemoOptions) -> StepResult:
     return result
 
 
+def demo_party_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """党组织: 华西社区的党组织树、党员与联户."""
+    from wangge.demo.party import party_seed
+
+    result = StepResult("party")
+    result.created, result.unchanged = party_seed(actor=actor, options=options)
+    return result
+
+
+def demo_cogovernance_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """共商共治: 议事会议与决议落实、红色物业小区、分包责任."""
+    from wangge.demo.cogovernance import cogovernance_seed
+
+    result = StepResult("cogovernance")
+    result.created, result.unchanged = cogovernance_seed(actor=actor, options=options)
+    return result
+
+
+def demo_workforce_seed(*, actor: Any, options: DemoOptions) -> StepResult:
+    """网格队伍: 五长一员、下沉人员、专项任务、阶梯晋级与绩效."""
+    from wangge.demo.workforce import workforce_seed
+
+    result = StepResult("workforce")
+    result.created, result.unchanged = workforce_seed(actor=actor, options=options)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # All steps
 # ---------------------------------------------------------------------------------------------
@@ -973,6 +1000,9 @@ DEMO_STEPS: list[tuple[str, Step]] = [
     ("evaluations", demo_evaluations_seed),
     ("enterprises", demo_enterprises_seed),
     ("volunteers", demo_volunteers_seed),
+    ("workforce", demo_workforce_seed),
+    ("party", demo_party_seed),
+    ("cogovernance", demo_cogovernance_seed),
     ("bulletins", demo_bulletins_seed),
     ("supervision", demo_supervision_seed),
 ]

@@ -7,6 +7,7 @@ from wangge.web.views import (
     cases,
     citizen,
     classifier,
+    cogovernance,
     duty,
     emergency,
     enterprises,
@@ -27,6 +28,7 @@ from wangge.web.views import (
     mediation,
     meetings,
     offline,
+    party,
     projects,
     qr,
     queueing,
@@ -34,6 +36,7 @@ from wangge.web.views import (
     surveys,
     volunteers,
     workbench,
+    workforce,
 )
 
 app_name = "web"
@@ -102,6 +105,9 @@ urlpatterns = [
     *evaluations.routes,
     *enterprises.routes,
     *volunteers.routes,
+    *workforce.routes,
+    *party.routes,
+    *cogovernance.routes,
     *campaigns.routes,
     *emergency.routes,
     *duty.routes,
