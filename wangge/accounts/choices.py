@@ -24,3 +24,4 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     ADMIN = "admin", _("管理员")
     KEY_PERSON_OFFICER = "key_person_officer", _("重点人员管控专员")
+    HALL_STAFF = "hall_staff", _("窗口工作人员")

@@ -38,6 +38,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, ADMINISTER, RECORD, AUDIT_KEY_PERSONS}),
     # Sees and keeps the 重点人员 ledger of its node's subtree, nothing else.
     Role.KEY_PERSON_OFFICER: frozenset({KEY_PERSONS}),
+    # Receives and handles the applications (办件) of the service halls in its node's subtree.
+    Role.HALL_STAFF: frozenset({VIEW, REVEAL}),
 }
 
 # Roles granted on a territory node; the grant covers the node's subtree.
@@ -53,6 +55,7 @@ TERRITORIAL_ROLES: frozenset[str] = frozenset(
         Role.LEADER,
         Role.ADMIN,
         Role.KEY_PERSON_OFFICER,
+        Role.HALL_STAFF,
     }
 )
 
