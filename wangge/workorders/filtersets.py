@@ -91,6 +91,7 @@ class WorkOrderFilterSet(django_filters.FilterSet):
     channel = django_filters.MultipleChoiceFilter(distinct=False, label=_("来源渠道"), choices=Channel.choices)
     appeal_type = django_filters.MultipleChoiceFilter(distinct=False, label=_("诉求类型"), choices=AppealType.choices)
     urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
+    enterprise_related = django_filters.BooleanFilter(label=_("涉企"), help_text=_("助企包联等涉企诉求"))
     handling_class = django_filters.ChoiceFilter(label=_("办理类别"), choices=HandlingClass.choices)
     resolution_mode = django_filters.ChoiceFilter(label=_("解决方式"), choices=ResolutionMode.choices)
     supervision = django_filters.MultipleChoiceFilter(distinct=False, label=_("督办"), choices=SUPERVISION_CHOICES)

@@ -153,6 +153,7 @@ class WorkOrderSerializer(FieldsOnceMixin, PlainRowsMixin, PreparedMixin, serial
             "category_code",
             "category_name",
             "urgency",
+            "enterprise_related",
             "handling_class",
             "resolution_mode",
             "supervision",

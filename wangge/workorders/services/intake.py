@@ -171,6 +171,7 @@ def work_order_create(
     point: Any = None,
     resolution_mode: str | None = None,
     photos: Iterable[Any] = (),
+    enterprise_related: bool = False,
     now: dt.datetime | None = None,
 ) -> WorkOrder:
     """受理: register a case, locate it in a grid, start the dispatch clock and keep its photos — all or nothing.
@@ -236,6 +237,7 @@ def work_order_create(
             handling_class=category.handling_class if category else "",
             resolution_mode=mode,
             urgency=urgency,
+            enterprise_related=enterprise_related,
             status=Status.REGISTERED,
             received_at=at,
         )
@@ -244,6 +246,8 @@ def work_order_create(
         insert_case(wo, at)
         clock_create(wo, Step.DISPATCH, at, due)
         created: dict[str, Any] = {"channel": channel}
+        if enterprise_related:
+            created["enterprise_related"] = True
         if loc.address_confidence is not None and loc.territory is not None:
             created["located_by_address"] = {"code": loc.territory.code, "confidence": loc.address_confidence}
         event = record_event(wo, "create", actor, at, "", Status.REGISTERED, data=created)
