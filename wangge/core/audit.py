@@ -169,6 +169,7 @@ AREA_LABELS: dict[str, Any] = {
     "campaigns": _("专项整治"),
     "duty": _("值班备勤"),
     "emergency": _("预警与应急"),
+    "evaluations": _("好差评"),
     "inspections": _("巡查体检"),
     "meetings": _("调度会交办"),
     "projects": _("项目台账"),
