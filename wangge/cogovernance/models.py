@@ -1,7 +1,7 @@
-"""共商共治: the meetings of 有事共商 (民情恳谈会, 议事协商会, 民主评议会, 民主听证会, and the 联席会议 of 红色物业) with
-their agenda, participants, resolutions and follow-up tasks tracked to done; 红色物业 per 小区 (the property
-company, the owners' committee, 述职评议 scores, the 亮牌 staff and the residents' ratings of them); and 分包: the
-leaders and units answering for communities, road sections and intersections."""
+"""共商共治: the meetings of 有事共商 (民情恳谈会, 议事协商会, 民主评议会, 民主听证会, and the 联席会议 of
+红色物业) with their agenda, participants, resolutions and follow-up tasks tracked to done; 红色物业 per 小区
+(the property company, the owners' committee, 述职评议 scores, the 亮牌 staff and the residents' ratings of
+them); and 分包: the leaders and units answering for communities, road sections and intersections."""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ def staff_figures(prop: RedProperty) -> list[dict[str, Any]]:
     rows = (
         prop.staff.filter(is_active=True).annotate(n=Count("ratings"), avg=Avg("ratings__stars")).order_by("badge_no")
     )
-    return [{"staff": s, "ratings": s.n, "stars": round(float(s.avg), 2) if s.avg is not None else None} for s in rows]  # type: ignore[attr-defined]
+    return [{"staff": s, "ratings": s.n, "stars": round(float(s.avg), 2) if s.avg is not None else None} for s in rows]
 
 
 def assignments(user: Any) -> QuerySet[Assignment]:

@@ -41,7 +41,7 @@ def tree(user: Any, root: PartyOrganisation | None = None) -> list[TreeNode]:
             n_households=Count("members__links__household", distinct=True),
         )
     )
-    nodes = {o.pk: TreeNode(o, o.n_members, o.n_households) for o in rows}  # type: ignore[attr-defined]
+    nodes = {o.pk: TreeNode(o, o.n_members, o.n_households) for o in rows}
     roots: list[TreeNode] = []
     for o in sorted(rows, key=lambda o: (LEVEL_ORDER[o.level], o.territory.path, o.name)):
         node = nodes[o.pk]
@@ -100,13 +100,13 @@ def territory_party(user: Any, node: Territory) -> dict[str, Any]:
     own.sort(key=lambda o: (LEVEL_ORDER[o.level], o.territory.path, o.name))
     above = list(visible.filter(territory__path__in=ancestors[:-1], level=OrgLevel.COMMITTEE))
     centres = visible.filter(territory__path__startswith=node.path, level=OrgLevel.CENTRE).count()
-    cadres = list(
+    cadres: list[CadreArea] = list(
         CadreArea.objects.restrict(user)
         .filter(territory__path__in=ancestors)
         .select_related("cadre", "territory")
         .order_by("territory__path")
     )
-    stewards = RedSteward.objects.restrict(user).filter(building__grid__path__startswith=node.path).count()
+    stewards: int = RedSteward.objects.restrict(user).filter(building__grid__path__startswith=node.path).count()
     return {"organisations": own, "above": above, "centres": centres, "cadres": cadres, "stewards": stewards}
 
 
@@ -130,9 +130,9 @@ def map_rows(user: Any) -> list[tuple[PartyOrganisation, tuple[float, float], in
         .annotate(n_members=Count("members", filter=Q(members__is_active=True)))
         .order_by("territory__path", "level", "id")
     )
-    out = []
+    out: list[tuple[PartyOrganisation, tuple[float, float], int]] = []
     for org in qs:
         where = org_position(org)
         if where is not None:
-            out.append((org, where, int(org.n_members)))  # type: ignore[attr-defined]
+            out.append((org, where, int(org.n_members)))
     return out
