@@ -31,7 +31,7 @@ def _territory_filter() -> django_filters.ModelChoiceFilter:
 
 class OrganisationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称"), method="filter_q")
-    level = django_filters.ChoiceFilter(label=_("层级"), choices=OrgLevel.choices)
+    org_level = django_filters.ChoiceFilter(label=_("层级"), choices=OrgLevel.choices, field_name="level")
     territory = _territory_filter()
 
     class Meta:

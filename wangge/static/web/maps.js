@@ -416,6 +416,8 @@
       });
       return ledgerLayers(map, el, control, labels).catch(function () {});
     }).then(function () {
+      geojsonLayers(map, control, labels);
+    }).then(function () {
       el.dataset.ready = "1";
     });
     return map;
@@ -526,6 +528,40 @@
       pending.push(group);
     });
     return Promise.resolve(pending);
+  }
+
+  /* The modules' GeoJSON layers (党组织, 分包, 护学岗; labels.geojson_layers: [{ url, label, colour }]): toggles of
+     the layer control, off until chosen, each loaded once. A feature's properties give its popup: ``name`` linked
+     to ``url``, ``kind_label`` (or ``kind``), and the optional ``responsible``, ``leader_title``, ``duty`` and
+     ``members``; points are drawn as dots, lines as lines, in ``colour`` or the layer's. */
+  function geojsonLayers(map, control, labels) {
+    (labels.geojson_layers || []).forEach(function (spec) {
+      var group = L.layerGroup(), loaded = null;
+      function popup(p) {
+        var title = p.url ? '<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.name || "") + "</a>" : escapeHtml(p.name || "");
+        var lines = [p.kind_label || p.kind || "", p.responsible || "", p.leader_title || "", p.duty || ""];
+        if (p.members !== undefined && labels.members_of) { lines.push(labels.members_of.replace("%(n)s", p.members)); }
+        return "<strong>" + title + "</strong>" + lines.filter(function (x) { return x; }).map(function (x) { return "<br>" + escapeHtml(String(x)); }).join("");
+      }
+      function load() {
+        loaded = loaded || getJSON(spec.url).then(function (data) {
+          L.geoJSON(data, {
+            pointToLayer: function (feature, ll) {
+              var colour = (feature.properties && feature.properties.colour) || spec.colour;
+              return L.circleMarker(ll, { radius: 7, color: "#fff", weight: 1.5, fillColor: colour, fillOpacity: 0.95 });
+            },
+            style: function (feature) {
+              return { color: (feature.properties && feature.properties.colour) || spec.colour, weight: 5, opacity: 0.85 };
+            },
+            onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties || {})); },
+          }).eachLayer(function (layer) { group.addLayer(layer); });
+          return (data.features || []).length;
+        });
+        return loaded;
+      }
+      group.on("add", function () { load().catch(function () { loaded = null; }); });
+      control.addOverlay(group, swatch(spec.colour, true) + escapeHtml(spec.label));
+    });
   }
 
   window.WanggeMaps = { map: makeMap, basemap: basemapOf, base: base, pin: pin, pick: pick, full: full, labels: labelLayer, HeatLayer: HeatLayer };

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wangge.accounts.models import User
+from wangge.cogovernance.selectors import territory_assignments
 from wangge.core import geo
 from wangge.core.tracking import normalise_tracking_code
 from wangge.hazards.choices import OPEN_STATUSES as HAZARD_OPEN_STATUSES
@@ -25,6 +26,7 @@ from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
 from wangge.ledgers.choices import MerchantKind, MerchantStatus, RecordStatus
 from wangge.ledgers.models import Building, Estate, Merchant
+from wangge.party.selectors import territory_party
 from wangge.places.models import Point, PointType
 from wangge.territory import locator
 from wangge.territory.choices import TerritoryKind
@@ -70,6 +72,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "search_more": _("结果较多，只列出前几条，请输入更完整的名称"),
         "search_failed": _("搜索失败，请稍后再试"),
         **ledger_layer_labels(),
+        "geojson_layers": geojson_layers(),
+        "members_of": _("党员 %(n)s 名"),
     }
     in_scope: QuerySet[WorkOrder] = WorkOrder.objects.restrict(request.user)
     context = {
@@ -184,6 +188,8 @@ def map_grid_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "point_count": points.count(),
         "cases": selectors.decorate(open_cases),
         "case_count": cases.count(),
+        "party": territory_party(request.user, node),
+        "assignments": territory_assignments(request.user, node),
     }
     return render(request, "web/partials/grid_panel.html", context)
 
@@ -219,6 +225,30 @@ def _url_or_blank(name: str) -> str:
         return reverse(name, args=[0])
     except NoReverseMatch:
         return ""
+
+
+def _list_url_or_blank(name: str) -> str:
+    """A URL without arguments, or "" where that endpoint is not installed."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def geojson_layers() -> list[dict[str, str]]:
+    """The GeoJSON layers of the modules (党组织, 分包, 护学岗): toggles of the layer control, off until chosen.
+    Each answers a FeatureCollection scoped to the user, in the tiles' datum, whose features carry ``name``,
+    ``kind`` (and ``kind_label``), ``url`` and optionally ``colour``; a module not installed draws none."""
+    specs = (
+        ("web:party_map", _("党组织"), "#c92a2a"),
+        ("web:cogov_assignments_map", _("分包责任"), "#5f3dc4"),
+        ("web:volunteer_posts_geojson", _("护学岗等志愿岗位"), "#2b8a3e"),
+    )
+    return [
+        {"url": url, "label": str(label), "colour": colour}
+        for name, label, colour in specs
+        if (url := _list_url_or_blank(name))
+    ]
 
 
 def ledger_layer_urls() -> dict[str, str]:
