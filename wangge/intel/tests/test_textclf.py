@@ -194,9 +194,9 @@ def test_cross_validation_fits_each_fold_without_its_test_appeals(
     calls: list[tuple[set[str], list[str], set[str]]] = []
     real_fit = evaluation.fit_pipeline
 
-    def spy(docs, labels, unlabelled, params, keywords=None):  # type: ignore[no-untyped-def]
+    def spy(docs, labels, unlabelled, params, keywords=None, descriptions=None):  # type: ignore[no-untyped-def]
         calls.append(({d.title + d.body for d in docs}, list(labels), {d.title + d.body for d in unlabelled}))
-        return real_fit(docs, labels, unlabelled, params, keywords)
+        return real_fit(docs, labels, unlabelled, params, keywords, descriptions)
 
     monkeypatch.setattr(evaluation, "fit_pipeline", spy)
     texts, labels = data["texts"], data["labels"]

@@ -58,6 +58,7 @@ from wangge.intel.textclf.features import (
     WordVectors,
     dictionary_words,
     learn_lexicon,
+    taxonomy_descriptions,
     taxonomy_keywords,
 )
 from wangge.intel.textclf.grams import GramBlock, GramCoder
@@ -103,6 +104,7 @@ __all__ = [
     "segment",
     "select_pseudo_labels",
     "split_text",
+    "taxonomy_descriptions",
     "taxonomy_keywords",
     "train",
     "with_params",

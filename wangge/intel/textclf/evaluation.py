@@ -14,10 +14,10 @@ import scipy.sparse as sp
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
-from wangge.intel.textclf.features import AppealVectorizer, taxonomy_keywords
+from wangge.intel.textclf.features import AppealVectorizer, taxonomy_descriptions, taxonomy_keywords
 from wangge.intel.textclf.model import TrainedModel
 from wangge.intel.textclf.params import Params
-from wangge.intel.textclf.text import Doc, Text, clean, prepare_both
+from wangge.intel.textclf.text import Doc, Text, clean, prepare, prepare_both
 from wangge.intel.textclf.training import as_labels, check_training_set, fit_classifier, fit_pipeline
 
 
@@ -132,11 +132,12 @@ def cross_validate(
     started = time.perf_counter()
     docs, others = prepare_both(texts, unlabeled, n_jobs)
     keywords = taxonomy_keywords(taxonomy or [])
+    descriptions = _descriptions(taxonomy)
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     scores = []
     oof = [[""] * len(y) for _ in range(repeats)]
     for i, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(y)), y)):
-        fitted = fit_pipeline([docs[j] for j in train_idx], y[train_idx], others, params, keywords)
+        fitted = fit_pipeline([docs[j] for j in train_idx], y[train_idx], others, params, keywords, descriptions)
         predicted = fitted.classifier.predict(fitted.vectorizer.transform([docs[j] for j in test_idx]))
         scores.append(float(f1_score(y[test_idx], predicted, average="macro")))
         for j, label in zip(test_idx, predicted, strict=True):
@@ -176,6 +177,9 @@ class NestedResult:
     chosen: list[str]  # the candidate the inner loop chose for each outer fold
     inner: list[dict[str, tuple[float, float]]]  # per outer fold: candidate -> (inner mean, standard error)
     seconds: float
+    # With ``every_outer``: per candidate, its macro-F1 on each outer fold had it been chosen every time (for
+    # comparison only: a best of these figures is chosen on the test folds, the nested figure is not).
+    outer: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def mean(self) -> float:
@@ -194,6 +198,7 @@ class NestedResult:
             "scores": [round(s, 4) for s in self.scores],
             "chosen": list(self.chosen),
             "seconds": round(self.seconds, 1),
+            "outer": {name: [round(s, 4) for s in values] for name, values in self.outer.items()},
         }
 
 
@@ -218,9 +223,11 @@ def nested_cross_validate(
     n_jobs: int = 1,
     taxonomy: Sequence[Sequence[str]] | None = None,
     progress: Callable[[str], None] | None = None,
+    every_outer: bool = False,
 ) -> NestedResult:
     """Outer stratified k-fold macro-F1 where, inside each outer training part, an inner stratified k-fold
-    chooses among ``candidates`` (``choose``); the outer test part is seen only when it is scored."""
+    chooses among ``candidates`` (``choose``); the outer test part is seen only when it is scored. With
+    ``every_outer`` every candidate is also scored on every outer fold (``NestedResult.outer``)."""
     if not candidates:
         raise ValueError("nested cross-validation needs at least one candidate")
     y = as_labels(labels)
@@ -228,6 +235,7 @@ def nested_cross_validate(
     started = time.perf_counter()
     docs, others = prepare_both(texts, unlabeled, n_jobs)
     keywords = taxonomy_keywords(taxonomy or [])
+    descriptions = _descriptions(taxonomy)
     knobs = {c.name: c.knobs for c in candidates}
     by_name = {c.name: c for c in candidates}
 
@@ -236,14 +244,17 @@ def nested_cross_validate(
     scores: list[float] = []
     chosen: list[str] = []
     inner_results: list[dict[str, tuple[float, float]]] = []
+    outer_scores: dict[str, list[float]] = {c.name: [] for c in candidates} if every_outer else {}
     for i, (train_idx, test_idx) in enumerate(outer.split(np.zeros(len(y)), y)):
         train_docs, y_train = [docs[j] for j in train_idx], y[train_idx]
         test_docs = [docs[j] for j in test_idx]
         y_test = y[test_idx]
         if shared is not None:
-            run = _shared_runner(shared, keywords, candidates, train_docs, y_train, test_docs, y_test, others)
+            run = _shared_runner(
+                shared, keywords, candidates, train_docs, y_train, test_docs, y_test, others, descriptions
+            )
         else:
-            run = _separate_runner(keywords, train_docs, y_train, test_docs, y_test, others)
+            run = _separate_runner(keywords, train_docs, y_train, test_docs, y_test, others, descriptions)
         inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed + 1 + i)
         splits = list(inner.split(np.zeros(len(train_idx)), y_train))
         results: dict[str, tuple[float, float]] = {}
@@ -254,7 +265,10 @@ def nested_cross_validate(
             if progress is not None:
                 progress(f"outer {i + 1}: {candidate.name} inner {results[candidate.name][0]:.4f}±{se:.4f}")
         name = choose(results, knobs)
-        scores.append(run(by_name[name], np.arange(len(train_idx)), None))
+        everything = np.arange(len(train_idx))
+        for candidate in candidates if every_outer else ():
+            outer_scores[candidate.name].append(run(candidate, everything, None))
+        scores.append(outer_scores[name][-1] if every_outer else run(by_name[name], everything, None))
         chosen.append(name)
         inner_results.append(results)
         if progress is not None:
@@ -266,6 +280,7 @@ def nested_cross_validate(
         chosen=chosen,
         inner=inner_results,
         seconds=time.perf_counter() - started,
+        outer=outer_scores,
     )
 
 
@@ -281,6 +296,7 @@ def _shared_runner(
     test_docs: list[Doc],
     y_test: np.ndarray,
     others: list[Doc],
+    descriptions: tuple[list[Doc], list[str]] | None = None,
 ) -> Runner:
     """Scores of the candidates on one outer fold with one vectorizer fitted on its training texts and the
     unlabelled texts (vocabulary, IDF and word vectors read no label; the outer test texts are not in it), every
@@ -291,7 +307,11 @@ def _shared_runner(
     columns = vectorizer.block_columns()
     x_train, x_others = x_all[: len(train_docs)], x_all[len(train_docs) :]
     x_test = vectorizer.transform(test_docs)
+    x_weak = vectorizer.transform(descriptions[0]) if descriptions else None
+    y_weak = as_labels(descriptions[1]) if descriptions else None
+    title, body = vectorizer.view_columns()
     views = {c.name: _select(columns, c) for c in candidates}
+    halves = {c.name: _halves(columns, c, title, body) for c in candidates}
     cache: dict[str, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
 
     def run(candidate: Candidate, fit: np.ndarray, scored: np.ndarray | None) -> float:
@@ -299,7 +319,12 @@ def _shared_runner(
         if candidate.name not in cache:
             cache[candidate.name] = (select(x_train), select(x_others))
         x_fit, x_unlabelled = cache[candidate.name]
-        classifier, _xp, _yp = fit_classifier(x_fit[fit], y_train[fit], x_unlabelled, candidate.params)
+        weak = None
+        if x_weak is not None and y_weak is not None and candidate.use_taxonomy:
+            weak = (select(x_weak), y_weak)
+        classifier, _xp, _yp = fit_classifier(
+            x_fit[fit], y_train[fit], x_unlabelled, candidate.params, views=halves[candidate.name], weak=weak
+        )
         if scored is None:
             return float(f1_score(y_test, classifier.predict(select(x_test)), average="macro"))
         return float(f1_score(y_train[scored], classifier.predict(x_fit[scored]), average="macro"))
@@ -314,6 +339,7 @@ def _separate_runner(
     test_docs: list[Doc],
     y_test: np.ndarray,
     others: list[Doc],
+    descriptions: tuple[list[Doc], list[str]] | None = None,
 ) -> Runner:
     """As ``_shared_runner``, each fit building its own vectorizer (candidates that need different ones)."""
 
@@ -324,12 +350,22 @@ def _separate_runner(
             others,
             candidate.params,
             keywords if candidate.use_taxonomy else None,
+            descriptions if candidate.use_taxonomy else None,
         )
         texts = test_docs if scored is None else [train_docs[j] for j in scored]
         truth = y_test if scored is None else y_train[scored]
         return float(f1_score(truth, fitted.classifier.predict(fitted.vectorizer.transform(texts)), average="macro"))
 
     return run
+
+
+def _descriptions(taxonomy: Sequence[Sequence[str]] | None) -> tuple[list[Doc], list[str]] | None:
+    """The taxonomy's class descriptions as weakly labelled appeals (used by candidates with a description
+    weight), or None without a taxonomy."""
+    if not taxonomy:
+        return None
+    texts, labels = taxonomy_descriptions(taxonomy)
+    return (prepare(texts), labels) if texts else None
 
 
 # The fields that shape the vectorizer; candidates that agree on them share one (``nested_cross_validate``).
@@ -354,16 +390,34 @@ def _shared_vectorizer_params(candidates: Sequence[Candidate]) -> Params | None:
     )
 
 
-def _select(columns: dict[str, range], candidate: Candidate) -> Callable[[sp.csr_matrix], sp.csr_matrix]:
-    """The candidate's view of the shared features: its blocks, the vectors and taxonomy blocks at its weights."""
+def _block_weights(candidate: Candidate) -> dict[str, float]:
     p = candidate.params
-    weights = {
+    return {
         "chars": 1.0,
         "words": 1.0 if p.use_words else 0.0,
         "vectors": p.embedding_weight if p.embedding_dim > 0 else 0.0,
         "taxonomy": p.taxonomy_weight if candidate.use_taxonomy else 0.0,
     }
-    keep = np.concatenate([np.arange(r.start, r.stop) for name, r in columns.items() if weights[name] > 0])
+
+
+def _kept(columns: dict[str, range], candidate: Candidate) -> np.ndarray:
+    """The shared columns the candidate keeps, in order."""
+    weights = _block_weights(candidate)
+    return np.concatenate([np.arange(r.start, r.stop) for name, r in columns.items() if weights[name] > 0])
+
+
+def _halves(
+    columns: dict[str, range], candidate: Candidate, title: np.ndarray, body: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The title and body views (``AppealVectorizer.view_columns``) as columns of the candidate's own features."""
+    keep = _kept(columns, candidate)
+    return tuple(np.flatnonzero(np.isin(keep, half)) for half in (title, body))  # type: ignore[return-value]
+
+
+def _select(columns: dict[str, range], candidate: Candidate) -> Callable[[sp.csr_matrix], sp.csr_matrix]:
+    """The candidate's view of the shared features: its blocks, the vectors and taxonomy blocks at its weights."""
+    weights = _block_weights(candidate)
+    keep = _kept(columns, candidate)
     scale = np.concatenate([np.full(len(r), weights[name]) for name, r in columns.items() if weights[name] > 0])
     diagonal = sp.diags(scale.astype(np.float32))
 

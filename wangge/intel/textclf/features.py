@@ -46,6 +46,21 @@ def taxonomy_keywords(rows: Iterable[Sequence[str]]) -> dict[str, tuple[str, ...
     return {label: tuple(sorted(words)) for label, words in sorted(keywords.items())}
 
 
+def taxonomy_descriptions(rows: Iterable[Sequence[str]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Class descriptions of a classification tree as weakly labelled appeals: per second-level category, its
+    name as title and its name with its lower-level names (but "其他") as body, labelled with its first-level
+    class. Returns (texts, labels)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        names = [clean(name) for name in row]
+        if len(names) < 2 or not names[0] or not names[1]:
+            continue
+        parts = groups.setdefault((names[0], names[1]), [])
+        parts += [name for name in names[2:] if name and name != "其他" and name not in parts]
+    texts = [(second, " ".join([second, *parts])) for (_first, second), parts in groups.items()]
+    return texts, [first for first, _second in groups]
+
+
 def learn_lexicon(docs: Sequence[Doc], *, min_df: int, max_len: int) -> list[str]:
     """The words (2 to ``max_len`` characters) jieba found in at least ``min_df`` training texts.
 
@@ -286,6 +301,25 @@ class AppealVectorizer:
             out[name] = range(start, start + width)
             start += width
         return out
+
+    def view_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The columns of the title view and of the body view (every block has a title half and a body half):
+        the two views co-training learns from."""
+        width = self.word_vectors.vectors.shape[1] if self.word_vectors is not None else 0
+        halves = [
+            (len(self.title_chars), len(self.body_chars)),
+            (len(self.title_words), len(self.body_words)),
+            (width, width),
+            (len(self.keywords), len(self.keywords)),
+        ]
+        title: list[np.ndarray] = []
+        body: list[np.ndarray] = []
+        start = 0
+        for first, second in halves:
+            title.append(np.arange(start, start + first))
+            body.append(np.arange(start + first, start + first + second))
+            start += first + second
+        return np.concatenate(title), np.concatenate(body)
 
     @property
     def n_features(self) -> int:

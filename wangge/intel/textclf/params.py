@@ -29,6 +29,16 @@ class Params:
     pseudo_share: float = 0.1  # ... but at most this share of the unlabelled appeals
     pseudo_weight: float = 1.0  # sample weight of a pseudo-labelled appeal
     pseudo_rounds: int = 1  # each round relabels the unlabelled appeals with the previous model
+    # Co-training of the title and body views (0 rounds disables it; it replaces self-training): each round,
+    # a classifier on each view labels, for the other view, the unlabelled appeals it is surest of, as many per
+    # class as the labelled class shares predict: per round ``cotrain_share`` times the number of labelled
+    # appeals, half from each view.
+    cotrain_rounds: int = 0
+    cotrain_share: float = 0.1
+    # Sample weight of the taxonomy's class descriptions taken as weakly labelled appeals (one per second-level
+    # category: its name as title, its third-level names as body, its first-level class as label, for the classes
+    # the labelled appeals use); 0 leaves them out.
+    description_weight: float = 0.0
     calibration_folds: int = 5
     seed: int = 0
 
