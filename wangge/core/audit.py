@@ -170,6 +170,7 @@ AREA_LABELS: dict[str, Any] = {
     "cogovernance": _("共商共治"),
     "duty": _("值班备勤"),
     "emergency": _("预警与应急"),
+    "enterprises": _("助企包联"),
     "evaluations": _("好差评"),
     "inspections": _("巡查体检"),
     "meetings": _("调度会交办"),
