@@ -22,6 +22,7 @@ from wangge.accounts.models import Unit
 from wangge.core.errors import NotFound
 from wangge.core.masking import mask_numbers
 from wangge.core.replica import replica_reads
+from wangge.evaluations import selectors as evaluation_selectors
 from wangge.hazards import selectors as hazard_selectors
 from wangge.hazards.choices import HazardStatus
 from wangge.hazards.models import HazardFinding
@@ -191,6 +192,7 @@ def compute(scope: BulletinScope, day: dt.date, *, now: dt.datetime | None = Non
         "mediation": _mediation(scope, day),
         "inspections": _inspections(scope, day, as_of),
         "tasks_open": _tasks_open(scope, day),
+        "hall_rectifications": _hall_rectifications(scope, day),
     }
 
 
@@ -429,6 +431,14 @@ def _tasks_open(scope: BulletinScope, day: dt.date) -> list[dict[str, Any]] | No
     return meeting_selectors.open_tasks_for_bulletin(scope.territory, day)
 
 
+def _hall_rectifications(scope: BulletinScope, day: dt.date) -> list[dict[str, Any]] | None:
+    """The 办件 rectifications (差评整改, 好差评) still open at the end of the day, overdue first, with their
+    deadlines: listed every day until closed (``evaluations.selectors``, the one definition)."""
+    if scope.territory is None:
+        return None
+    return evaluation_selectors.open_rectifications_for_bulletin(scope.territory, day)
+
+
 def trend_of(today: int, avg: float) -> str:
     """The day's count against the previous week's daily average: the one trend rule (``hotspots.trend``)."""
     return Trend(trend(today, avg))
@@ -554,4 +564,8 @@ def headline(data: dict[str, Any]) -> str:
     if tasks:
         overdue = sum(1 for t in tasks if t["overdue"])
         text += f"调度会交办事项在办 {len(tasks)} 项" + (f"，其中逾期 {overdue} 项。" if overdue else "。")
+    fixes = data.get("hall_rectifications")  # bulletins stored before 好差评 have none
+    if fixes:
+        late = sum(1 for r in fixes if r["overdue"])
+        text += f"政务服务差评整改在办 {len(fixes)} 件" + (f"，其中超期 {late} 件。" if late else "。")
     return text

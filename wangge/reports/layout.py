@@ -489,6 +489,21 @@ OPEN_TASK_COLUMNS = [
 ]
 
 
+HALL_RECTIFICATION_COLUMNS = [
+    Column("序号", lambda r: r.get("_n", ""), INT, 6, align="center"),
+    Column("整改编号", lambda r: r["code"], TEXT, 18),
+    Column("办件编号", lambda r: r["application"], TEXT, 16),
+    Column("大厅", lambda r: r["hall"], TEXT, 18, wrap=True),
+    Column("窗口", lambda r: r["window"], TEXT, 14, wrap=True),
+    Column("事项", lambda r: r["item"], TEXT, 24, wrap=True),
+    Column("实施部门", lambda r: r["unit"], TEXT, 16, wrap=True),
+    Column("来源", lambda r: r["source"], TEXT, 10),
+    Column("状态", lambda r: r["status_label"], TEXT, 10),
+    Column("整改期限", lambda r: r["deadline"], TEXT, 12),
+    Column("超期天数", lambda r: r["days_overdue"] or "", TEXT, 10, align="right"),
+]
+
+
 def _field_tables(scope: str, date_text: str, data: dict[str, Any]) -> list[Table]:
     """The day's inspection rounds and the 交办 tasks still open; absent from units' bulletins and from those
     stored before the modules existed."""
@@ -536,6 +551,24 @@ def _field_tables(scope: str, date_text: str, data: dict[str, Any]) -> list[Tabl
                     f"在办 {len(tasks)} 项，其中逾期 {overdue} 项；办结核销前每日列入通报。"
                     if tasks
                     else "无在办的交办事项。"
+                ],
+                freeze_cols=2,
+            )
+        )
+    fixes = data.get("hall_rectifications")
+    if fixes is not None:
+        late = sum(1 for r in fixes if r["overdue"])
+        out.append(
+            Table(
+                "hall_rectifications",
+                "差评整改",
+                f"{scope}政务服务差评整改在办清单（截至{date_text}24时）",
+                HALL_RECTIFICATION_COLUMNS,
+                _numbered(fixes),
+                notes=[
+                    f"在办 {len(fixes)} 件，其中超期 {late} 件；差评整改（核实、整改、反馈、回访）办结前每日列入通报。"
+                    if fixes
+                    else "无在办的差评整改。"
                 ],
                 freeze_cols=2,
             )

@@ -21,6 +21,7 @@ from wangge.evaluations.services.callbacks import (
 from wangge.evaluations.services.ratings import (
     application_for_token,
     evaluation_create,
+    rating_hit,
     rating_link_token,
     receipt_code,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "callback_task_record",
     "evaluation_create",
     "month_bounds",
+    "rating_hit",
     "rating_link_token",
     "receipt_code",
     "rectification_open",

@@ -60,6 +60,12 @@ def application_for_token(token: str) -> Application:
     return app
 
 
+def rating_hit(address: str) -> ratelimit.Decision:
+    """Count one rating attempt from a client address (the public page and the API): refused past
+    ``conf.rating_rate()``."""
+    return ratelimit.hit("evaluations.rate", address or "-", conf.rating_rate())
+
+
 def _not_found() -> NotFound:
     return NotFound(_("办件编号或验证信息不正确"), code=ErrorCode.APPLICATION_NOT_FOUND)
 

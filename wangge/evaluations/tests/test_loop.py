@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -53,7 +54,7 @@ def fingerprint(r: Rectification) -> tuple:
     return (r.status, r.finding, r.measures, r.feedback, r.closed_at, r.events.count())
 
 
-def walk(world: SimpleNamespace, r: Rectification, actor: object) -> Rectification:
+def walk(world: SimpleNamespace, r: Rectification, actor: Any) -> Rectification:
     r = rectification_transition(actor=actor, rectification=r, name="verify", finding="属实", now=NOW)
     r = rectification_transition(actor=actor, rectification=r, name="rectify", measures="约谈窗口人员", now=NOW)
     return rectification_transition(actor=actor, rectification=r, name="feedback", feedback="已整改并致歉", now=NOW)
@@ -289,14 +290,19 @@ def test_a_callback_outcome_with_problems_opens_a_rectification(world: SimpleNam
     a, b, c = list(draw.tasks.all())[:3]
     callback_task_record(actor=world.clerk, task=a, reached=True, satisfied=True, now=JULY)
     callback_task_record(actor=world.clerk, task=b, reached=False, now=JULY)
-    done = callback_task_record(actor=world.clerk, task=c, reached=True, satisfied=False, problems="材料要求反复", now=JULY)
-    assert [CallbackTask.objects.get(pk=t.pk).status for t in (a, b)] == [CallbackStatus.DONE, CallbackStatus.UNREACHABLE]
+    done = callback_task_record(
+        actor=world.clerk, task=c, reached=True, satisfied=False, problems="材料要求反复", now=JULY
+    )
+    assert [CallbackTask.objects.get(pk=t.pk).status for t in (a, b)] == [
+        CallbackStatus.DONE,
+        CallbackStatus.UNREACHABLE,
+    ]
     r = Rectification.objects.get(callback_task=done)
     assert r.source == "callback" and r.status == RectificationStatus.VERIFYING
     with pytest.raises(Conflict):
         callback_task_record(actor=world.clerk, task=a, reached=False, now=JULY)
     with pytest.raises(ValidationFailed):
-        d = list(draw.tasks.filter(status=CallbackStatus.PENDING))[0]
+        d = draw.tasks.filter(status=CallbackStatus.PENDING).order_by("id")[0]
         callback_task_record(actor=world.clerk, task=d, reached=True, satisfied=None, now=JULY)
 
 
@@ -306,7 +312,7 @@ def test_outsiders_cannot_call_back_nor_reveal(world: SimpleNamespace, who: str)
 
     finished(world, 2)
     draw, _ = callback_draw(actor=SYSTEM, month=dt.date(2025, 6, 1), seed=3, share="1", now=JULY)
-    task = draw.tasks.first()
+    task = draw.tasks.order_by("id")[0]
     with pytest.raises((NotFound, PermissionDenied)):
         callback_task_record(actor=getattr(world, who), task=task, reached=False, now=JULY)
     with pytest.raises((NotFound, PermissionDenied)):

@@ -31,7 +31,7 @@ def test_xlsx_sheets_titles_and_frozen_headers(bulletin: Bulletin) -> None:
     wb = load_workbook(io.BytesIO(bulletin_xlsx(bulletin)))
     assert wb.sheetnames == [
         *("日通报", "分单位", "分街道", "超期工单", "督办工单", "热点分析", "热点诉求", "超期隐患"),
-        *("矛盾纠纷", "重大风险纠纷", "巡查体检", "漏巡逾期", "交办在办"),
+        *("矛盾纠纷", "重大风险纠纷", "巡查体检", "漏巡逾期", "交办在办", "差评整改"),
     ]
     units = wb["分单位"]
     assert units["A1"].value == "卫东区各承办单位办理情况（2025年6月11日）"
