@@ -20,10 +20,11 @@ from wangge.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from wangge.core.geo import CRS_CHOICES
 from wangge.reports import assessment as scoring
 from wangge.reports import bulletins, conf, weekly
-from wangge.reports.choices import AssessmentStatus, BulletinPeriod
+from wangge.reports.choices import AssessmentGrade, AssessmentStatus, BulletinPeriod
 from wangge.reports.errors import ErrorCode
 from wangge.reports.models import Assessment, Bulletin, DailyLog, PatrolCheckin
 from wangge.territory.models import Territory
+from wangge.workforce import services as workforce
 
 # --- 日通报 -------------------------------------------------------------------------------------------
 
@@ -443,6 +444,7 @@ def street_grid_workers(street: Territory) -> int:
 def assessment_ladder(*, actor: Any, street: Territory, year: int, month: int) -> list[Assessment]:
     """阶梯晋级: rank a street's confirmed assessments of the month and promote the configured share of its
     grid workers, best first, among those at or above the ladder minimum. Every assessment must be confirmed.
+    The settled month then moves the workers' persistent ladder levels (``workforce.services.ladder_settle``).
 
     Ties at the cut-off go to the higher automatic score, then to the earlier-confirmed assessment.
     """
@@ -471,7 +473,23 @@ def assessment_ladder(*, actor: Any, street: Territory, year: int, month: int) -
             a.version += 1
             a.save(update_fields=["street_rank", "promoted", "version", "updated_at"])
             audit.record(actor=actor, action="assessment.ladder", obj=a, before=before, after=audit.snapshot(a))
+        workforce.ladder_settle(actor=actor, street=street, month=period, outcomes=[_outcome(a) for a in ordered])
     return ordered
+
+
+def _outcome(a: Assessment) -> workforce.MonthOutcome:
+    """What the grid workforce's ladder level needs of a settled assessment."""
+    return workforce.MonthOutcome(
+        worker_id=a.worker_id,
+        grid_id=a.grid_id,
+        assessment_id=a.pk,
+        total=a.total,
+        grade=a.grade,
+        grade_label=str(a.get_grade_display()),
+        unqualified=a.grade == AssessmentGrade.UNQUALIFIED,
+        promoted=a.promoted,
+        street_rank=a.street_rank,
+    )
 
 
 def month_of(value: str) -> tuple[int, int]:
