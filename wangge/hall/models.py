@@ -7,7 +7,7 @@ rectification and the monthly callbacks) in ``wangge.evaluations``; both point a
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,7 @@ from wangge.core.scoping import ScopedModel
 from wangge.hall.choices import (
     ApplicantKind,
     ApplicationStatus,
+    AssistanceKind,
     Channel,
     HallKind,
     HandlingType,
@@ -94,7 +95,9 @@ class Bundle(TimeStampedModel):
 
     code = models.CharField(_("主题编码"), max_length=64, unique=True)
     name = models.CharField(_("一件事名称"), max_length=200)
-    items = models.ManyToManyField(Item, verbose_name=_("包含事项"), through="BundleItem", related_name="bundles")
+    items: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        Item, verbose_name=_("包含事项"), through="BundleItem", related_name="bundles"
+    )
     promised_limit_days = models.PositiveSmallIntegerField(_("承诺办结时限（工作日）"), default=0)
     lead_department = models.ForeignKey(
         "accounts.Unit", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="hall_bundles"
@@ -164,7 +167,9 @@ class Window(models.Model):
     name = models.CharField(_("窗口名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=WindowKind.choices)
     is_flexible = models.BooleanField(_("可切换（潮汐窗口）"), default=False)
-    items = models.ManyToManyField(Item, verbose_name=_("受理事项"), through="WindowItem", related_name="windows")
+    items: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        Item, verbose_name=_("受理事项"), through="WindowItem", related_name="windows"
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("窗口人员"), blank=True, related_name="hall_windows"
     )
@@ -260,6 +265,14 @@ class Application(ScopedModel, TimeStampedModel):
     notice = models.TextField(_("一次性告知"), blank=True)
     missing_materials = models.JSONField(_("缺少的材料"), default=list, blank=True)
     result = models.TextField(_("办理结果"), blank=True)
+    programme = models.ForeignKey(
+        "hall.Programme",
+        verbose_name=_("专项服务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+    )
     is_synthetic = models.BooleanField(_("演示合成"), default=False)
 
     class Meta:
@@ -268,6 +281,7 @@ class Application(ScopedModel, TimeStampedModel):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["hall", "received_at"], name="hall_app_hall_received"),
+            models.Index(fields=["received_at", "status"], name="hall_app_received_status"),
             models.Index(fields=["status", "due_at"], name="hall_app_status_due"),
         ]
 
@@ -297,3 +311,114 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Duty(models.Model):
+    """Who is on duty at a window on a day (窗口值班): the staff shown on the hall's page."""
+
+    window = models.ForeignKey(Window, verbose_name=_("窗口"), on_delete=models.CASCADE, related_name="duties")
+    day = models.DateField(_("日期"), db_index=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("值班人员"), on_delete=models.CASCADE, related_name="hall_duties"
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("窗口值班")
+        verbose_name_plural = _("窗口值班")
+        ordering = ["-day", "window_id"]
+        constraints = [models.UniqueConstraint(fields=["window", "day", "staff"], name="hall_duty_once")]
+
+    def __str__(self) -> str:
+        return f"{self.window_id} {self.day}"
+
+
+class Programme(ScopedModel, TimeStampedModel):
+    """A programme served at dedicated counters (专项服务专窗), e.g. the 契税补贴: its windows, the households it
+    means to reach, its period; its applications and assistance records point at it."""
+
+    scope_path_field: ClassVar[str | None] = "hall__territory__path"
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("专项名称"), max_length=100)
+    hall = models.ForeignKey(Hall, verbose_name=_("大厅"), on_delete=models.PROTECT, related_name="programmes")
+    department = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("牵头部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    items = models.ManyToManyField(Item, verbose_name=_("涉及事项"), blank=True, related_name="programmes")
+    windows = models.ManyToManyField(Window, verbose_name=_("专窗"), blank=True, related_name="programmes")
+    target_households = models.PositiveIntegerField(_("目标户数"), default=0)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("专项服务")
+        verbose_name_plural = _("专项服务")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assistance(ScopedModel, TimeStampedModel):
+    """帮办代办: a staff member or volunteer helped someone with an item — alongside (帮办), on their behalf
+    (代办) or at their home (上门办). The person helped is protected like an applicant."""
+
+    scope_path_field: ClassVar[str | None] = "hall__territory__path"
+    audit_protected_fields: ClassVar[tuple[str, ...]] = ("person_phone",)
+
+    kind = models.CharField(_("方式"), max_length=16, choices=AssistanceKind.choices, db_index=True)
+    hall = models.ForeignKey(Hall, verbose_name=_("大厅"), on_delete=models.PROTECT, related_name="assistances")
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assistances",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("专项服务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assistances",
+    )
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("帮办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    helper_name = models.CharField(_("帮办人姓名"), max_length=100)
+    person_name = models.CharField(_("服务对象"), max_length=100)
+    person_phone = ProtectedCharField(_("联系电话"), blank=True, default="")
+    person_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    at = models.DateTimeField(_("服务时间"), db_index=True)
+    address = models.CharField(_("上门地址"), max_length=200, blank=True)
+    note = models.TextField(_("服务内容"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_synthetic = models.BooleanField(_("演示合成"), default=False)
+
+    class Meta:
+        verbose_name = _("帮办代办记录")
+        verbose_name_plural = _("帮办代办记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.person_name}"

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from django_tasks.base import Task
 
 from wangge.emergency.tasks import escalate_unacknowledged_warnings
+from wangge.hall.tasks import mark_overdue_applications
 from wangge.inspections.tasks import generate_inspection_rounds
 from wangge.intel.tasks import retrain_classifier
 from wangge.meetings.tasks import remind_meeting_tasks
@@ -41,4 +42,5 @@ PERIODIC: tuple[PeriodicJob, ...] = (
     PeriodicJob("generate_inspection_rounds", generate_inspection_rounds, 300),  # 巡查体检: due rounds, missed ones
     PeriodicJob("escalate_unacknowledged_warnings", escalate_unacknowledged_warnings, 60),  # 预警: unacknowledged
     PeriodicJob("remind_meeting_tasks", remind_meeting_tasks, 3600),  # 交办: the day before the deadline, overdue
+    PeriodicJob("mark_overdue_applications", mark_overdue_applications, 600),  # 政务服务: 办件超期
 )
