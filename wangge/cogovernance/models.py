@@ -269,6 +269,9 @@ class Assignment(ScopedModel, TimeStampedModel):
     unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("分包单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    unit_name = models.CharField(
+        _("分包单位名称"), max_length=100, blank=True, help_text=_("未在平台建账的单位，如辖区文明单位")
+    )
     territory = models.ForeignKey(
         "territory.Territory", verbose_name=_("所在辖区节点"), on_delete=models.PROTECT, related_name="+"
     )
@@ -296,5 +299,6 @@ class Assignment(ScopedModel, TimeStampedModel):
 
     @property
     def responsible(self) -> str:
-        names = [n for n in (self.leader_name, self.unit.name if self.unit_id and self.unit else "") if n]
+        unit = self.unit.name if self.unit_id and self.unit else self.unit_name
+        names = [n for n in (self.leader_name, unit) if n]
         return " · ".join(names)

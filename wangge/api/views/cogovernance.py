@@ -154,6 +154,7 @@ class CogovAssignmentSerializer(serializers.ModelSerializer[Assignment]):
             "leader_name",
             "leader_title",
             "unit",
+            "unit_name",
             "duty",
             "since",
             "is_active",

@@ -67,6 +67,7 @@ def assignment_save(
     leader_name: str = "",
     leader_title: str = "",
     unit: Unit | None = None,
+    unit_name: str = "",
     duty: str = "",
     since: dt.date | None = None,
     assignment: Assignment | None = None,
@@ -95,7 +96,8 @@ def assignment_save(
     ):
         raise PermissionDenied(_("您不能设置该处的分包责任"), code=ErrorCode.NOT_CONVENER)
     leader_name = clean_text(leader_name or (getattr(leader, "display_name", "") if leader else ""), 50)
-    if not leader_name and unit is None:
+    unit_name = clean_text(unit_name, 100) if unit is None else ""
+    if not leader_name and unit is None and not unit_name:
         raise refuse("leader_name", ErrorCode.INVALID_ASSIGNMENT, _("请填写分包领导或分包单位"))
     with transaction.atomic():
         before = audit.snapshot(assignment)
@@ -108,6 +110,7 @@ def assignment_save(
         target.leader_name = leader_name
         target.leader_title = clean_text(leader_title, 60)
         target.unit = unit
+        target.unit_name = unit_name
         target.duty = clean_text(duty, 200)
         target.since = since
         target.is_active = True

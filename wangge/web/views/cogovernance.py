@@ -59,6 +59,7 @@ from wangge.territory.maps import display_points
 from wangge.territory.models import Territory
 from wangge.web.filters import tune_form
 from wangge.web.views.common import client_ip, is_htmx, paginate, querystring_without, run_step
+from wangge.web.views.party import capped
 from wangge.web.views.qr import qr_response
 from wangge.web.workflow_forms import StepForm
 
@@ -162,12 +163,12 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["territory"].queryset = (
+        fields["territory"].queryset = capped(
             Territory.objects.restrict(user)
             .filter(kind__in=[TerritoryKind.STREET, TerritoryKind.COMMUNITY, TerritoryKind.GRID])
-            .order_by("path")[:CHOICE_LIMIT]
+            .order_by("path")
         )
-        fields["estate"].queryset = Estate.objects.restrict(user).order_by("code")[:CHOICE_LIMIT]
+        fields["estate"].queryset = capped(Estate.objects.restrict(user).order_by("code"))
         self.initial.setdefault("held_on", timezone.localdate())
 
     def task_specs(self) -> list[dict[str, Any]]:
@@ -372,18 +373,21 @@ class AssignmentForm(forms.Form):
     leader_name = forms.CharField(label=gettext_lazy("分包领导"), max_length=50, required=False)
     leader_title = forms.CharField(label=gettext_lazy("职务"), max_length=60, required=False)
     unit = forms.ModelChoiceField(label=gettext_lazy("分包单位"), queryset=Unit.objects.none(), required=False)
+    unit_name = forms.CharField(
+        label=gettext_lazy("或：分包单位名称（如文明单位）"), max_length=100, required=False
+    )
     duty = forms.CharField(label=gettext_lazy("分包职责"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["territory"].queryset = (
-            Territory.objects.restrict(user).filter(kind=TerritoryKind.COMMUNITY).order_by("path")[:CHOICE_LIMIT]
+        fields["territory"].queryset = capped(
+            Territory.objects.restrict(user).filter(kind=TerritoryKind.COMMUNITY).order_by("path")
         )
-        fields["point"].queryset = (
-            Point.objects.restrict(user).filter(type__key__in=["road", "intersection"]).order_by("code")[:CHOICE_LIMIT]
+        fields["point"].queryset = capped(
+            Point.objects.restrict(user).filter(type__key__in=["road", "intersection"]).order_by("code")
         )
-        fields["unit"].queryset = Unit.objects.order_by("code")[:CHOICE_LIMIT]
+        fields["unit"].queryset = capped(Unit.objects.order_by("code"))
 
 
 @login_required
@@ -421,6 +425,7 @@ def cogov_assignments(request: HttpRequest) -> HttpResponse:
                     leader_name=d["leader_name"],
                     leader_title=d["leader_title"],
                     unit=d["unit"],
+                    unit_name=d["unit_name"],
                     duty=d["duty"],
                 )
             except DomainError as exc:

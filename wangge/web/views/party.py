@@ -52,6 +52,11 @@ CHILD_LEVEL: dict[str, str] = {parent: level for level, parent in PARENT_LEVEL.i
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
+def capped(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The first ``CHOICE_LIMIT`` rows of a choice list, as a queryset a form can still look a value up in."""
+    return qs.filter(pk__in=list(qs.values_list("pk", flat=True)[:CHOICE_LIMIT]))
+
+
 def get_org(user: Any, pk: int) -> PartyOrganisation:
     org: PartyOrganisation | None = (
         PartyOrganisation.objects.restrict(user)
@@ -132,10 +137,10 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         base = org.territory if org.territory.kind == TerritoryKind.GRID else _community(org)
         field: Any = self.fields["resident"]
-        field.queryset = (
+        field.queryset = capped(
             Resident.objects.restrict(user)
             .filter(grid__path__startswith=base.path, status=ResidentStatus.CURRENT, party_member__isnull=True)
-            .order_by("name", "id")[:CHOICE_LIMIT]
+            .order_by("name", "id")
         )
 
 
@@ -163,7 +168,7 @@ class LinkForm(forms.Form):
         fields: Any = self.fields
         fields["member"].queryset = org.members.filter(is_active=True).select_related("resident")
         fields["member"].label_from_instance = lambda m: m.resident.name
-        fields["household"].queryset = _households(user, org)[:CHOICE_LIMIT]
+        fields["household"].queryset = capped(_households(user, org))
         owners = [org.pk] + ([org.parent_id] if org.parent_id else [])
         fields["area"].queryset = LiaisonArea.objects.filter(organisation_id__in=owners)
 
@@ -367,10 +372,10 @@ class CadreForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["territory"]
-        field.queryset = (
+        field.queryset = capped(
             Territory.objects.restrict(user)
             .filter(kind__in=[TerritoryKind.STREET, TerritoryKind.COMMUNITY, TerritoryKind.GRID])
-            .order_by("path")[:CHOICE_LIMIT]
+            .order_by("path")
         )
 
 
