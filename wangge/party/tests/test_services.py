@@ -103,8 +103,9 @@ def test_the_tree_nests_each_level_under_the_one_above_and_is_scoped(w: SimpleNa
         chain.append(chain[-1].children[0])
     assert [n.org.level for n in chain] == [OrgLevel.COMMITTEE, OrgLevel.BRANCH, OrgLevel.GROUP, OrgLevel.CENTRE]
     for node in chain[1:]:
-        assert PARENT_LEVEL[node.org.level] == node.org.parent.level
-        assert LEVEL_ORDER[node.org.level] == LEVEL_ORDER[node.org.parent.level] + 1
+        parent = node.org.parent
+        assert parent is not None and PARENT_LEVEL[node.org.level] == parent.level
+        assert LEVEL_ORDER[node.org.level] == LEVEL_ORDER[parent.level] + 1
     assert roots[0].total_members == 2
     # A grid worker sees the organisations of their grid (the branch is their root); a stranger sees none.
     assert [n.org for n in tree(w.worker)] == [w.branch]

@@ -38,6 +38,7 @@ from wangge.territory.maps import (
     territory_collection,
 )
 from wangge.territory.models import Territory
+from wangge.volunteers.selectors import posts_for_territory
 from wangge.web import selectors
 from wangge.workorders import headlines
 from wangge.workorders.choices import ClockState, Status
@@ -190,6 +191,7 @@ def map_grid_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "case_count": cases.count(),
         "party": territory_party(request.user, node),
         "assignments": territory_assignments(request.user, node),
+        "posts": list(posts_for_territory(request.user, node)[:30]),
     }
     return render(request, "web/partials/grid_panel.html", context)
 
