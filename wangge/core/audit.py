@@ -201,6 +201,7 @@ AREA_LABELS: dict[str, Any] = {
     "web": _("工作台"),
     "workcalendar": _("工作日历"),
     "workorders": _("工单"),
+    "workforce": _("网格队伍"),
 }
 
 ACTION_LABELS: dict[str, Any] = {
@@ -381,6 +382,13 @@ ACTION_LABELS: dict[str, Any] = {
     "workorders.attachments_add": _("随办理步骤上传附件"),
     "workorders.caller_history": _("查询来电人历史诉求"),
     "workorders.reveal_reporter_phone": _("查看诉求人完整电话"),
+    "workforce.assignment_create": _("任命五长一员"),
+    "workforce.assignment_end": _("五长一员离任"),
+    "workforce.ladder_settle": _("阶梯等级评定"),
+    "workforce.profile_save": _("保存网格员档案"),
+    "workforce.record_create": _("登记奖惩与表彰"),
+    "workforce.sunk_assign": _("安排下沉人员"),
+    "workforce.task_assign": _("交办专项任务"),
 }
 
 # The last word of a code not listed above, as the fallback names it (longest ending first).
