@@ -38,7 +38,7 @@ class WorkerProfileFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = WorkerProfile
-        fields = ["territory", "kind", "route", "ladder_level", "is_active"]
+        fields = ["territory", "kind", "route", "ladder_level", "is_active", "q"]
 
     def search(self, qs: QuerySet[WorkerProfile], name: str, value: str) -> QuerySet[WorkerProfile]:
         return qs.filter(user__display_name__icontains=value) if value else qs
@@ -46,6 +46,7 @@ class WorkerProfileFilterSet(django_filters.FilterSet):
 
 class RoleAssignmentFilterSet(django_filters.FilterSet):
     territory = _Under("grid__path")
+    grid = django_filters.NumberFilter(field_name="grid_id", label=_("网格编号"))
     role = django_filters.CharFilter(field_name="role__key", label=_("角色键"))
     on = django_filters.DateFilter(method="in_force", label=_("在任日期"))
 
@@ -59,6 +60,8 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
 
 class SunkStaffFilterSet(django_filters.FilterSet):
     territory = _Under("grid__path")
+    grid = django_filters.NumberFilter(field_name="grid_id", label=_("网格编号"))
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("派出单位编号"))
     on = django_filters.DateFilter(method="in_force", label=_("下沉日期"))
 
     class Meta:
@@ -74,6 +77,7 @@ class SpecialTaskFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=TaskKind.choices, label=_("专项类别"))
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("状态"))
     overdue = django_filters.BooleanFilter(method="only_overdue", label=_("仅看逾期"))
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("承办网格员编号"))
 
     class Meta:
         model = SpecialTask
@@ -86,6 +90,7 @@ class SpecialTaskFilterSet(django_filters.FilterSet):
 class LadderChangeFilterSet(django_filters.FilterSet):
     territory = _Under("profile__grid__path")
     month = django_filters.DateFilter(label=_("考评月份（该月第一天）"))
+    worker = django_filters.NumberFilter(field_name="worker_id", label=_("网格员编号"))
 
     class Meta:
         model = LadderChange
@@ -97,6 +102,7 @@ class WorkerRecordFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=RecordKind.choices, label=_("类别"))
     start = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
     end = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
+    worker = django_filters.NumberFilter(field_name="worker_id", label=_("网格员编号"))
 
     class Meta:
         model = WorkerRecord
