@@ -184,11 +184,11 @@ def _day_tickets(hall: Hall, groups: dict[str, ItemGroup], day: dt.date, until: 
         events.append(TicketEvent(ticket=t, action=TicketAction.ISSUE, at=t.issued_at, data={"source": t.source}))
         if t.called_at:
             events.append(TicketEvent(ticket=t, action=TicketAction.CALL, at=t.called_at, window=t.window))
-        if t.status == TicketStatus.SKIPPED:
+        if t.status == TicketStatus.SKIPPED and t.finished_at:
             events.append(TicketEvent(ticket=t, action=TicketAction.SKIP, at=t.finished_at, window=t.window))
         if t.started_at:
             events.append(TicketEvent(ticket=t, action=TicketAction.START, at=t.started_at, window=t.window))
-        if t.status == TicketStatus.DONE:
+        if t.status == TicketStatus.DONE and t.finished_at:
             events.append(TicketEvent(ticket=t, action=TicketAction.FINISH, at=t.finished_at, window=t.window))
     TicketEvent.objects.bulk_create(events, batch_size=1000)
     return len(tickets) + len(events)

@@ -169,7 +169,7 @@ class QueueWindowViewSet(ListViewSet):
     scope = TERRITORY
 
     def _window(self, request: Request, pk: str | None) -> Window:
-        w = Window.objects.select_related("hall", "hall__territory").filter(pk=pk, is_active=True).first()
+        w = Window.objects.select_related("hall", "hall__territory").filter(pk=int(pk or 0), is_active=True).first()
         if w is None or not Hall.objects.restrict(request.user).filter(pk=w.hall_id).exists():
             raise NotFound(_("窗口不存在"), code=ErrorCode.NOT_WINDOW_STAFF)
         if not may_work(request.user, w):

@@ -108,7 +108,7 @@ def tidal_evaluate(
             made.append(switch)
             audit.record(
                 actor=actor,
-                action=f"queueing.tidal_{direction}",
+                action="queueing.tidal_open" if direction == SwitchDirection.OPEN else "queueing.tidal_close",
                 obj=window,
                 after={"group": group_id, "waiting": d.waiting, "reason": d.reason},
                 only_changes=False,

@@ -29,8 +29,8 @@ from wangge.core.errors import NotFound, ValidationFailed
 from wangge.hall.models import Application, Hall, Window
 from wangge.queueing.choices import AppointmentStatus, TicketAction, TicketSource, TicketStatus
 from wangge.queueing.errors import ErrorCode
-from wangge.queueing.models import Appointment, ItemGroup, Ticket, TicketCounter
-from wangge.queueing.selectors import current_ticket, local_day, window_group_ids
+from wangge.queueing.models import Appointment, ItemGroup, Ticket, TicketCounter, WindowGroup
+from wangge.queueing.selectors import current_ticket, local_day
 from wangge.queueing.services.booking import normalise_code
 from wangge.queueing.services.common import event, require_window
 from wangge.queueing.services.live import tidal_after_event
@@ -137,7 +137,7 @@ def window_call_next(
     require_window(actor, w)
     at = now or timezone.now()
     day = local_day(at)
-    groups = window_group_ids(w)
+    groups = WindowGroup.objects.filter(window=w, group__is_active=True).values("group_id")
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
         if Ticket.objects.filter(window=w, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).exists():
@@ -150,21 +150,23 @@ def window_call_next(
         claimed: Ticket | None = None
         for _attempt in range(CLAIM_TRIES):
             if skip_locked:
-                candidate = waiting.select_for_update(skip_locked=True, of=("self",)).only("pk").first()
+                candidate = waiting.select_for_update(skip_locked=True, of=("self",)).first()
             else:  # a claim lost to another window changed the row's status: the next read finds the next one
-                candidate = waiting.only("pk").first()
+                candidate = waiting.first()
             if candidate is None:
                 break
-            won = Ticket.objects.filter(pk=candidate.pk, status=TicketStatus.WAITING).update(
-                status=TicketStatus.CALLED,
-                window=w,
-                target_window=None,
-                called_at=at,
-                calls=1,
-                staff=user_of(actor),
-            )
-            if won:
-                claimed = Ticket.objects.select_related("group").get(pk=candidate.pk)
+            changes = {
+                "status": TicketStatus.CALLED,
+                "window": w,
+                "target_window": None,
+                "called_at": at,
+                "calls": 1,
+                "staff": user_of(actor),
+            }
+            if Ticket.objects.filter(pk=candidate.pk, status=TicketStatus.WAITING).update(**changes):
+                for name, value in changes.items():
+                    setattr(candidate, name, value)
+                claimed = candidate
                 break
         if claimed is None:
             raise ValidationFailed(_("当前没有等候的群众"), code=ErrorCode.NO_TICKET)

@@ -76,7 +76,7 @@ def _public_hall(code: str) -> Hall:
 
 
 def _staff_hall(user: Any, pk: int) -> Hall:
-    hall = Hall.objects.restrict(user).select_related("territory").filter(pk=pk).first()
+    hall: Hall | None = Hall.objects.restrict(user).select_related("territory").filter(pk=pk).first()
     if hall is None:
         raise Http404(_("大厅不存在"))
     return hall
@@ -104,7 +104,7 @@ def _queue_rows(hall: Hall) -> list[dict[str, Any]]:
 @login_required
 def queueing_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    halls = list(Hall.objects.restrict(request.user).filter(is_active=True).order_by("code")[:50])
+    halls: list[Hall] = list(Hall.objects.restrict(request.user).filter(is_active=True).order_by("code")[:50])
     rows = [{"hall": h, "figures": day_figures(h, today)} for h in halls]
     return render(request, "web/queueing/home.html", {"rows": rows, "today": today})
 
@@ -158,10 +158,10 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, window: Window, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_window"].queryset = Window.objects.filter(hall=window.hall_id, is_active=True).exclude(
-            pk=window.pk
-        )  # type: ignore[attr-defined]
-        self.fields["to_group"].queryset = ItemGroup.objects.filter(hall=window.hall_id, is_active=True)  # type: ignore[attr-defined]
+        others = Window.objects.filter(hall=window.hall_id, is_active=True).exclude(pk=window.pk)
+        self.fields["to_window"].queryset = others  # type: ignore[attr-defined]
+        groups = ItemGroup.objects.filter(hall=window.hall_id, is_active=True)
+        self.fields["to_group"].queryset = groups  # type: ignore[attr-defined]
 
 
 def _window_context(request: HttpRequest, w: Window) -> dict[str, Any]:
