@@ -12,8 +12,8 @@ was called twice.
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import statistics
 import threading
 import time
