@@ -4,7 +4,7 @@ opens its rectification — some taken through 核实 and 整改, one fed back a
 its deadline (overdue) — one appeal waiting for review and one upheld, and last month's callback draw with some of
 its calls made (one reached with a problem that opens a rectification, one unreachable).
 
-Deterministic (``random.Random`` with a fixed seed over the 办件 ids in order), idempotent (a 办件 already rated
+Deterministic (``random.Random`` seeded per 办件 id), idempotent (a 办件 already rated
 is left alone; the draw of a month is drawn once, its calls only when it is drawn); without finished 办件 (the hall
 step did not run) it does nothing.
 """
@@ -39,6 +39,7 @@ RATED_SHARE = 0.8  # of the finished 办件
 # Levels of the good ratings (5, 4, 3) and how many 差评 per month at most.
 GOOD_WEIGHTS = ((5, 78), (4, 17), (3, 5))
 BAD_PER_MONTH = 6
+BAD_SHARE = 0.02  # chance that a rated 办件 is one of the month's 差评
 COMMENTS_BAD = (
     "排队等候时间太长，窗口只开了一个",
     "材料要求前后说法不一致，跑了两趟",
@@ -79,17 +80,22 @@ def evaluations_seed(*, actor: Any, options: Any) -> tuple[int, int]:
     rated = set(
         Evaluation.objects.filter(application_id__in=[a.pk for a in apps]).values_list("application_id", flat=True)
     )
-    rng = random.Random(SEED)
     levels, weights = zip(*GOOD_WEIGHTS, strict=True)
     good: list[Evaluation] = []
     bad: list[tuple[Application, int, dt.datetime]] = []
+    month_of = {a.pk: timezone.localtime(a.finished_at).date().replace(day=1) for a in apps if a.finished_at}
     bad_count = {last: 0, this: 0}
+    for app_id in Evaluation.objects.filter(application_id__in=rated, is_bad=True).values_list(
+        "application_id", flat=True
+    ):
+        bad_count[month_of[app_id]] = bad_count.get(month_of[app_id], 0) + 1
     for a in apps:
         assert a.finished_at is not None
+        rng = random.Random(f"{SEED}:{a.pk}")  # each 办件's draw its own: a later run decides the same
         roll, level = rng.random(), rng.choices(levels, weights)[0]
         delay = dt.timedelta(minutes=rng.randrange(5, 600))
-        month = timezone.localtime(a.finished_at).date().replace(day=1)
-        wants_bad = rng.random() < 0.02
+        month = month_of[a.pk]
+        wants_bad = rng.random() < BAD_SHARE
         if roll >= RATED_SHARE or a.pk in rated:
             continue
         at = min(a.finished_at + delay, now)

@@ -289,6 +289,7 @@ def _evaluation_context(request: HttpRequest, ev: Evaluation, appeal_form: Appea
     return {
         "evaluation": ev,
         "phone": mask_phone(ev.rater_phone or ""),
+        "reasons": [str(Reason(x).label) for x in ev.reasons if x in Reason.values],
         "appeal": appeal,
         "may_appeal": may_appeal,
         "appeal_form": appeal_form or AppealForm(),
