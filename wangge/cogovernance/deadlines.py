@@ -34,8 +34,9 @@ def working_deadline(held_on: dt.date, days: int) -> dt.date:
     return add_working_days(held_on, days).value
 
 
-def overdue_q(now: dt.datetime) -> Q:
-    return Q(status__in=sorted(OPEN_TASK_STATUSES), deadline__lt=local_date(now))
+def overdue_q(now: dt.datetime, prefix: str = "") -> Q:
+    """Overdue at ``now``; ``prefix`` reaches the task through a relation (``"tasks__"`` from a meeting)."""
+    return Q(**{f"{prefix}status__in": sorted(OPEN_TASK_STATUSES), f"{prefix}deadline__lt": local_date(now)})
 
 
 def is_overdue(task: Any, now: dt.datetime) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wangge.cogovernance.choices import AssignmentKind, TaskStatus
 from wangge.cogovernance.deadlines import done_on_time, end_of, overdue_q
@@ -16,8 +17,8 @@ from wangge.cogovernance.models import Assignment, FollowUpTask, Meeting, Proper
 from wangge.territory.models import Territory
 
 DEFINITIONS = {
-    "overdue": "落实中且已过办结时限当日（北京时间）的落实事项",
-    "on_time": "在办结时限当日结束前办结的落实事项",
+    "overdue": _("落实中且已过办结时限当日（北京时间）的落实事项"),
+    "on_time": _("在办结时限当日结束前办结的落实事项"),
 }
 
 
@@ -51,7 +52,7 @@ def meeting_rows(meetings: QuerySet[Meeting], now: dt.datetime | None = None) ->
         n_resolutions=Count("resolutions", distinct=True),
         n_tasks=Count("tasks", distinct=True),
         n_open=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN), distinct=True),
-        n_overdue=Count("tasks", filter=Q(overdue_q(now)), distinct=True),
+        n_overdue=Count("tasks", filter=overdue_q(now, "tasks__"), distinct=True),
     )
 
 

@@ -38,7 +38,7 @@ from wangge.territory.models import Territory
 
 COMMUNITY = f"{WEIDONG.code}001001"  # 华西社区
 AREAS = 12  # 党员联户片区 (seed 004)
-GROUPS_PER_BRANCH = 3
+GROUPS_PER_BRANCH = 2
 MEMBERS_PER_GROUP = 3
 LINKS_PER_MEMBER = (3, 5)
 ADULT_BEFORE = dt.date(2004, 1, 1)

@@ -94,7 +94,7 @@ def test_the_owner_or_the_staff_complete_a_task_and_a_stranger_cannot(w: SimpleN
     refused(
         lambda: task_transition(actor=w.other_worker, task=w.own_task, name="complete", result="x"),
         DomainError,
-        "not_found",
+        ErrorCode.TASK_NOT_FOUND,
     )
     refused(
         lambda: task_transition(actor=w.leader, task=w.own_task, name="complete", result="x"),
@@ -123,7 +123,11 @@ def test_the_staff_cancel_and_reopen_and_the_owner_does_not(w: SimpleNamespace) 
     )
     again = task_transition(actor=w.community_staff, task=done, name="reopen", note="未张贴到位")
     assert again.status == TaskStatus.OPEN and again.done_at is None
-    refused(lambda: task_transition(actor=w.worker, task=w.task, name="cancel", note="x"), DomainError, "not_found")
+    refused(
+        lambda: task_transition(actor=w.worker, task=w.task, name="cancel", note="x"),
+        DomainError,
+        ErrorCode.TASK_NOT_FOUND,
+    )
     assert task_transition(actor=w.admin, task=w.task, name="cancel", note="方案调整").status == TaskStatus.CANCELLED
     refused(
         lambda: task_transition(actor=w.admin, task=w.task, name="fly"), ValidationFailed, ErrorCode.UNKNOWN_TRANSITION
