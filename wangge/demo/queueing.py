@@ -33,6 +33,7 @@ from wangge.queueing.models import (
     WindowGroup,
     WindowSwitch,
 )
+from wangge.queueing.services.booking import CODE_ALPHABET
 from wangge.workcalendar.arithmetic import is_working_day
 
 SEED = 4104030015
@@ -109,7 +110,7 @@ def _appointments(hall: Hall, rng: random.Random) -> int:
         for _k in range(n):
             phone = f"13{rng.randint(100000000, 999999999)}"
             Appointment.objects.create(
-                code=secrets.token_hex(4).upper(),
+                code="".join(rng.choice(CODE_ALPHABET) for _ in range(8)),
                 hall=hall,
                 group=slot.group,
                 slot=slot,

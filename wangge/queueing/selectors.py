@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wangge.hall.models import Hall, Window
 from wangge.queueing.choices import AppointmentStatus, TicketStatus
@@ -21,9 +22,9 @@ RECENT_SERVICES = 20  # finished tickets of a group the service time is averaged
 WALL_ROWS = 8  # numbers the wall screen lists
 
 DEFINITIONS = {
-    "waiting": "等候人数：当天该分组已取号、尚未被叫号的票数",
-    "service": "平均办理时长：该分组当天最近 20 件办结票号从开始办理到办结的平均分钟数；当天尚无办结时取分组设定值",
-    "expected": "预计等候：等候人数 × 平均办理时长 ÷ 当前服务该分组的窗口数，向上取整到分钟",
+    "waiting": _("等候人数：当天该分组已取号、尚未被叫号的票数"),
+    "service": _("平均办理时长：该分组当天最近 20 件办结票号从开始办理到办结的平均分钟数；当天尚无办结时取分组设定值"),
+    "expected": _("预计等候：等候人数 × 平均办理时长 ÷ 当前服务该分组的窗口数，向上取整到分钟"),
 }
 
 
