@@ -68,7 +68,9 @@ class VolunteerSerializer(serializers.ModelSerializer[Volunteer]):
     phone = serializers.SerializerMethodField(help_text=gettext_lazy("手机号（脱敏）"))
     territory = serializers.CharField(source="territory.code", read_only=True, help_text=gettext_lazy("辖区编码"))
     territory_name = serializers.CharField(source="territory.name", read_only=True)
-    roles = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True, help_text=gettext_lazy("角色键"))
+    roles: serializers.SlugRelatedField[VolunteerRole] = serializers.SlugRelatedField(
+        slug_field="key", many=True, read_only=True, help_text=gettext_lazy("角色键")
+    )
     from_resident = serializers.SerializerMethodField(help_text=gettext_lazy("是否来自居民台账"))
 
     class Meta:
@@ -97,7 +99,9 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
     territory = serializers.CharField(source="territory.code", read_only=True, help_text=gettext_lazy("辖区编码"))
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     leader_name = serializers.CharField(source="leader.name", read_only=True, default=None)
-    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=gettext_lazy("队员 ID"))
+    members: serializers.PrimaryKeyRelatedField[Volunteer] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=gettext_lazy("队员 ID")
+    )
 
     class Meta:
         model = Team

@@ -60,6 +60,7 @@ def volunteer_report_create(
     from wangge.workorders.services.intake import work_order_create
 
     require(actor)
+    volunteer = Volunteer.objects.select_related("territory").get(pk=volunteer.pk)  # as stored now
     if volunteer.status != VolunteerStatus.ACTIVE:
         raise ValidationFailed(_("该志愿者已退出，不能以志愿者身份反映"), code=ErrorCode.VOLUNTEER_LEFT)
     if role is not None and not volunteer.roles.filter(pk=role.pk).exists():

@@ -9,14 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.volunteers.selectors import posts_for_territory
-from wangge.volunteers.tests.factories import volunteer_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w() -> Any:
-    return volunteer_world()
 
 
 def test_geojson_lists_the_posts_in_the_users_scope(client: Client, w: Any) -> None:

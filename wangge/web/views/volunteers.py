@@ -20,8 +20,8 @@ decide every write.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -258,8 +258,10 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
                 )
         except DomainError as exc:
             status = exc.http_status
-            _refused(form, exc)
-            messages.error(request, exc.message)
+            if form.is_bound:
+                _refused(form, exc)
+            else:
+                messages.error(request, exc.message)
         else:
             messages.success(request, _("已登记志愿者“%(n)s”") % {"n": v.name})
             return redirect("web:volunteer_detail", pk=v.pk)
@@ -746,7 +748,7 @@ class SlotForm(forms.Form):
         else:
             community = post.territory.path[: max(4, len(post.territory.path) - 4)]
             people = people.filter(territory__path__startswith=community)
-        self.fields["volunteer"].queryset = people.order_by("name")[:300]  # type: ignore[attr-defined]
+        self.fields["volunteer"].queryset = people.order_by("name")  # type: ignore[attr-defined]
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -910,7 +912,7 @@ def volunteer_me(request: HttpRequest) -> HttpResponse:
         start = timezone.make_aware(dt.datetime.combine(s.date, s.start_time))
         end = timezone.make_aware(dt.datetime.combine(s.date, s.end_time))
         s.open = not hasattr(s, "check_in") and start - conf.opens_before() <= now <= end  # type: ignore[attr-defined]
-    context = {**record, "position_form": PositionForm(), "radius": int(conf.post_radius_m())}
+    context = {**record, "position_form": PositionForm(auto_id=False), "radius": int(conf.post_radius_m())}
     response = render(request, "web/volunteers/citizen_me.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
