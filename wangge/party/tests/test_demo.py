@@ -11,7 +11,7 @@ from wangge.accounts.choices import Role
 from wangge.accounts.tests.factories import territory_tree, user_with_role
 from wangge.demo.party import COMMUNITY, party_seed
 from wangge.demo.services import DEMO_ACTOR
-from wangge.ledgers.tests.factories import BuildingFactory, EstateFactory, HouseholdFactory, ResidentFactory
+from wangge.ledgers.tests.factories import BuildingFactory, EstateFactory, HouseholdFactory, ResidentFactory, id_number
 from wangge.party.choices import PARENT_LEVEL, OrgLevel
 from wangge.party.models import CadreArea, LiaisonArea, LiaisonLink, PartyMember, PartyOrganisation, RedSteward
 
@@ -22,13 +22,16 @@ def test_the_demo_builds_the_party_tree_of_huaxi_once(db: Any) -> None:
     tree = territory_tree("410403")
     assert tree.community_a.code == COMMUNITY
     estate = EstateFactory.create(community=tree.community_a)
+    n = 0
     for grid in (tree.grid_a1, tree.grid_a2):
         for b in range(4):
             building = BuildingFactory.create(grid=grid, estate=estate if (grid == tree.grid_a1 and b == 0) else None)
             for _h in range(5):
                 household = HouseholdFactory.create(building=building, grid=grid)
                 for _r in range(2):
-                    ResidentFactory.create(household=household, grid=grid, birth_date=dt.date(1970, 5, 1))
+                    n += 1
+                    born = dt.date(1950 + n % 40, 1 + n % 12, 1 + n % 28)
+                    ResidentFactory.create(household=household, grid=grid, birth_date=born, id_number=id_number(born))
     user_with_role(Role.COMMUNITY_STAFF, tree.community_a, username="demo_community_staff")
     user_with_role(Role.STREET_STAFF, tree.street_a, username="demo_street_staff")
 
