@@ -466,9 +466,8 @@ def _bundles(items: dict[str, Item], units: dict[str, Unit]) -> tuple[int, int]:
         if Bundle.objects.filter(code=code).exists():
             unchanged += 1
             continue
-        bundle = Bundle.objects.create(
-            code=code, name=name, promised_limit_days=days, lead_department=units[unit_code(WEIDONG.code, dept)]
-        )
+        lead = units.get(unit_code(WEIDONG.code, dept)) or items[names[0]].department
+        bundle = Bundle.objects.create(code=code, name=name, promised_limit_days=days, lead_department=lead)
         BundleItem.objects.bulk_create(
             [BundleItem(bundle=bundle, item=items[n], position=i) for i, n in enumerate(names, start=1)]
         )
@@ -804,7 +803,7 @@ def _month(plan: _Plan, first: dt.date, end: dt.date, rng: random.Random) -> int
             for _n in range(count):
                 w, ids, weights = windows[rng.randrange(len(windows))]
                 jobs.append((w, rng.choices(ids, weights)[0], None))
-            if hall.code == DISTRICT_HALL:
+            if hall.code == DISTRICT_HALL and plan.programme_windows:
                 for _n in range(PROGRAMME_PER_DAY):
                     w, _staff = plan.programme_windows[rng.randrange(len(plan.programme_windows))]
                     item_id = plan.programme.items.all()[0].pk
