@@ -206,6 +206,18 @@ AREA_LABELS: dict[str, Any] = {
 }
 
 ACTION_LABELS: dict[str, Any] = {
+    "evaluations.rate": _("好差评：评价"),
+    "evaluations.rectification_create": _("好差评：差评转整改"),
+    "evaluations.verify": _("好差评：整改核实"),
+    "evaluations.rectify": _("好差评：整改"),
+    "evaluations.feedback": _("好差评：整改反馈"),
+    "evaluations.callback": _("好差评：整改回访"),
+    "evaluations.withdraw": _("好差评：申诉成立撤销整改"),
+    "evaluations.appeal_create": _("好差评：提出申诉"),
+    "evaluations.appeal_uphold": _("好差评：申诉成立"),
+    "evaluations.appeal_refuse": _("好差评：申诉不成立"),
+    "evaluations.draw_create": _("好差评：抽取月度回访样本"),
+    "evaluations.callback_record": _("好差评：记录回访结果"),
     "accounts.password_set": _("设置密码"),
     "accounts.role_grant": _("授予角色"),
     "accounts.role_revoke": _("撤销角色"),
