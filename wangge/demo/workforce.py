@@ -288,6 +288,12 @@ def _sunk(rng: random.Random, grids: list[Territory], district: Territory) -> tu
     return len(rows), 0
 
 
+STEPS_TO: dict[str, list[str]] = {
+    TaskStatus.ACCEPTED: ["accept"],
+    TaskStatus.REPORTED: ["accept", "report"],
+    TaskStatus.DONE: ["accept", "report", "confirm"],
+}
+
 TASKS: list[tuple[str, str, int, int, str]] = [
     # kind, title, days ago assigned, deadline working days, where it stands
     (TaskKind.FLOOD, "汛前排查辖区易积水点与下穿桥涵", 30, 5, TaskStatus.DONE),
@@ -318,11 +324,7 @@ def _tasks(actor: Any, grids: list[Territory]) -> tuple[int, int]:
             now=at,
             is_synthetic=True,
         )
-        steps = {
-            TaskStatus.ACCEPTED: ["accept"],
-            TaskStatus.REPORTED: ["accept", "report"],
-            TaskStatus.DONE: ["accept", "report", "confirm"],
-        }.get(target, [])
+        steps: list[str] = STEPS_TO.get(target, [])
         for k, name in enumerate(steps):
             inputs = {"result": "已完成排查，发现问题已整改或转立工单。"} if name == "report" else {}
             task_transition(actor=actor, task=task, name=name, now=at + dt.timedelta(hours=4 * (k + 1)), **inputs)

@@ -7,6 +7,7 @@ the requester's territory and filtered by the app's FilterSets; the services dec
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -168,6 +169,20 @@ class WorkforcePayLineSerializer(serializers.Serializer[Any]):
     )
 
 
+PAY_FIELDS = (
+    "month",
+    "level",
+    "level_name",
+    "coefficient",
+    "kind_factor",
+    "score",
+    "base_part",
+    "score_part",
+    "records_part",
+    "total",
+)
+
+
 class WorkforceSunkStaffSerializer(serializers.ModelSerializer[SunkStaff]):
     grid = serializers.CharField(source="grid.code", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
@@ -262,7 +277,9 @@ class WorkforceRecordCreateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=RecordKind.choices)
     title = serializers.CharField(max_length=60)
     reason = serializers.CharField(max_length=300)
-    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, default=0)
+    amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal(0), required=False, default=Decimal(0)
+    )
     points = serializers.IntegerField(required=False, default=0)
 
 
@@ -329,7 +346,7 @@ class WorkerProfileViewSet(ListViewSet):
                 "worker": line.profile.user.username,
                 "name": str(line.profile.user),
                 "grid": line.profile.grid.code,
-                **{k: getattr(line, k) for k in WorkforcePayLineSerializer().fields if hasattr(line, k)},
+                **{k: getattr(line, k) for k in PAY_FIELDS},
             }
             for line in lines
         ]

@@ -38,7 +38,7 @@ from wangge.workforce import conf, selectors
 from wangge.workforce.choices import RECORD_COLOURS, TASK_COLOURS, RecordKind, TaskKind
 from wangge.workforce.filtersets import SpecialTaskFilterSet, WorkerProfileFilterSet, WorkerRecordFilterSet
 from wangge.workforce.models import SpecialTask, WorkerProfile, WorkerRecord
-from wangge.workforce.rules import is_overdue
+from wangge.workforce.rules import is_overdue, open_q
 from wangge.workforce.services import may_assign, may_keep, record_create, task_assign, task_transition
 from wangge.workforce.workflow import EVENT_LABELS, TRANSITIONS, available
 
@@ -95,7 +95,7 @@ def workforce_home(request: HttpRequest) -> HttpResponse:
     )
     tasks = _tasks(user)
     open_by_grid = dict(
-        tasks.filter(selectors.open_q()).values_list("grid_id").annotate(n=Count("id")).values_list("grid_id", "n")
+        tasks.filter(open_q()).values_list("grid_id").annotate(n=Count("id")).values_list("grid_id", "n")
     )
     for g in grids:
         g.workers = per_grid.get(g.pk, 0)  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ def workforce_grid(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = list(selectors.assignments_for_grid(grid))
     for a in assignments:
         a.phone_masked = mask_numbers(a.phone)  # type: ignore[attr-defined]
-    tasks = list(_tasks(user).filter(grid=grid).filter(selectors.open_q()).order_by("deadline", "id"))
+    tasks = list(_tasks(user).filter(grid=grid).filter(open_q()).order_by("deadline", "id"))
     _mark_tasks(tasks)
     workers = list(_profiles(user).filter(grid=grid, is_active=True).order_by("-ladder_level", "user_id"))
     for p in workers:
@@ -166,7 +166,9 @@ def workforce_worker(request: HttpRequest, pk: int) -> HttpResponse:
     for row in history:
         row.from_name = conf.level_name(row.from_level)  # type: ignore[attr-defined]
         row.to_name = conf.level_name(row.to_level)  # type: ignore[attr-defined]
-    records = list(WorkerRecord.objects.restrict(user).filter(worker_id=profile.user_id).select_related("recorded_by"))
+    records: list[WorkerRecord] = list(
+        WorkerRecord.objects.restrict(user).filter(worker_id=profile.user_id).select_related("recorded_by")
+    )
     for r in records:
         r.colour = RECORD_COLOURS.get(r.kind, "grey")  # type: ignore[attr-defined]
     tasks = list(_tasks(user).filter(assignee_id=profile.user_id).order_by("-assigned_at")[:20])
@@ -354,7 +356,9 @@ class RecordForm(forms.Form):
 @login_required
 def workforce_records(request: HttpRequest) -> HttpResponse:
     user = request.user
-    qs = WorkerRecord.objects.restrict(user).select_related("worker", "grid", "recorded_by").order_by("-date", "-id")
+    qs: QuerySet[WorkerRecord] = (
+        WorkerRecord.objects.restrict(user).select_related("worker", "grid", "recorded_by").order_by("-date", "-id")
+    )
     status = 200
     may_record = any(may_keep(user, g) for g in _grids(user)[:50])
     form = RecordForm(user=user, initial={"date": timezone.localdate()}) if may_record else None

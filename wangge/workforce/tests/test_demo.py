@@ -8,7 +8,7 @@ from typing import Any
 
 from wangge.demo import workforce as demo
 from wangge.demo.services import DEMO_ACTOR
-from wangge.workforce import selectors
+from wangge.workforce import rules, selectors
 from wangge.workforce.choices import RecordKind
 from wangge.workforce.models import (
     LadderChange,
@@ -40,7 +40,7 @@ def test_the_demo_seeds_the_workforce_once(w: SimpleNamespace, monkeypatch: Any)
     assert set(RoleAssignment.objects.values_list("grid__code", flat=True)) == {w.grid_a1.code, w.grid_a2.code}
     assert SunkStaff.objects.filter(unit=w.dept).exists()
     tasks = SpecialTask.objects.all()
-    assert tasks.count() == len(demo.TASKS) and tasks.filter(selectors.overdue_q()).count() >= 1
+    assert tasks.count() == len(demo.TASKS) and tasks.filter(rules.overdue_q()).count() >= 1
     assert created > 0
     # and a second run creates nothing
     again, unchanged = demo.workforce_seed(actor=DEMO_ACTOR, options=None)
