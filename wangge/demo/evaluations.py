@@ -189,7 +189,7 @@ def _work(opened: list[Rectification], system: SystemActor, now: dt.datetime) ->
 
 
 def _callbacks(month: dt.date, system: SystemActor, now: dt.datetime) -> int:
-    """Last month's draw (seed YYYYMM, the configured share) and a third of its calls made."""
+    """Last month's draw (seed YYYYMM, the configured share) and about one call in eight made."""
     first_of_this = timezone.localdate().replace(day=1)
     if month >= first_of_this:
         return 0
@@ -202,7 +202,7 @@ def _callbacks(month: dt.date, system: SystemActor, now: dt.datetime) -> int:
     made = 1
     tasks = list(draw.tasks.order_by("id"))
     for n, t in enumerate(tasks):
-        if rng.random() > 0.35:
+        if rng.random() > 0.12:
             continue
         if n % 17 == 0:
             callback_task_record(actor=system, task=t, reached=False, note="三次拨打无人接听", now=now)

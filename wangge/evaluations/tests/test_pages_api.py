@@ -72,6 +72,12 @@ def test_the_qr_page_counts_ratings_per_address(world: SimpleNamespace) -> None:
     assert codes == [200, 200, 429] and Evaluation.objects.count() == 2
 
 
+def test_the_window_qr_code_opens_the_rating_page(world: SimpleNamespace) -> None:
+    png = browser().get(reverse("web:evaluations_rate_window_qr", args=[world.window.pk, "png"]))
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert browser().get(reverse("web:evaluations_rate_window_qr", args=[world.window.pk, "gif"])).status_code == 404
+
+
 def test_the_online_link_page(world: SimpleNamespace) -> None:
     (app,) = finished(world, 1)
     url = reverse("web:evaluations_rate_link", args=[rating_link_token(app)])

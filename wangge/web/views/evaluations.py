@@ -171,6 +171,17 @@ def rate_window(request: HttpRequest, window_pk: int) -> HttpResponse:
     )
 
 
+def rate_window_qr(request: HttpRequest, window_pk: int, fmt: str) -> HttpResponse:
+    """The window's static 好差评 QR code (PNG or SVG) to print at the window: it opens :func:`rate_window`."""
+    from wangge.web.views.qr import qr_response
+
+    window = Window.objects.filter(pk=window_pk, is_active=True).first()
+    if window is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("web:evaluations_rate_window", args=[window.pk]))
+    return qr_response(url, fmt, f"rating-window-{window.pk}")
+
+
 def rate_link(request: HttpRequest, token: str) -> HttpResponse:
     """The online rating link of one 办件 (from the 办件's notice)."""
     try:
@@ -590,6 +601,7 @@ def callback_task_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 routes: list[URLPattern] = [
     path("hall/rate/w/<int:window_pk>/", rate_window, name="evaluations_rate_window"),
+    path("hall/rate/w/<int:window_pk>/qr.<slug:fmt>", rate_window_qr, name="evaluations_rate_window_qr"),
     path("hall/rate/link/<str:token>/", rate_link, name="evaluations_rate_link"),
     path("evaluations/", evaluation_figures, name="evaluations_figures"),
     path("evaluations/ratings/", evaluation_list, name="evaluations_list"),
