@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.permissions import ActorLike
 from wangge.core.actors import require, user_of
 from wangge.core.errors import NotFound, ValidationFailed
-from wangge.hall.models import Application, Hall, Window
+from wangge.hall.models import Application, Hall, Item, Window
 from wangge.queueing.choices import AppointmentStatus, TicketAction, TicketSource, TicketStatus
 from wangge.queueing.errors import ErrorCode
 from wangge.queueing.models import Appointment, ItemGroup, Ticket, TicketCounter, WindowGroup
@@ -39,6 +39,7 @@ __all__ = [
     "ticket_issue",
     "window_call_next",
     "window_finish",
+    "window_finish_receiving",
     "window_recall",
     "window_skip",
     "window_start",
@@ -251,6 +252,36 @@ def window_finish(
         data = {"application": application.code} if application is not None else {}
         event(t, TicketAction.FINISH, actor, at, window=w, data=data)
     return t
+
+
+def window_finish_receiving(
+    *,
+    actor: ActorLike,
+    window: Window | int,
+    item: Item | int,
+    applicant_name: str,
+    applicant_phone: str = "",
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """办结 and register the 办件 it produced, in one transaction: the hall's ``application_receive`` (its
+    checks: the actor serves the hall, the item is active) at this window, then :func:`window_finish` linking it."""
+    from wangge.hall.services import application_receive
+
+    require(actor)
+    w = _window(window)
+    require_window(actor, w)
+    with transaction.atomic():
+        _at_window(w, {TicketStatus.CALLED, TicketStatus.SERVING}, TicketAction.FINISH)
+        application = application_receive(
+            actor=actor,
+            item=item,
+            hall=w.hall,
+            applicant_name=applicant_name,
+            applicant_phone=applicant_phone,
+            window=w,
+            now=now,
+        )
+        return window_finish(actor=actor, window=w, application=application, now=now)
 
 
 def window_transfer(

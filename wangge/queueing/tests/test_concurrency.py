@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -63,7 +64,7 @@ def test_windows_calling_at_once_never_get_the_same_ticket(q: SimpleNamespace) -
         WindowGroupFactory.create(window=w, group=q.a)
     for _ in range(4):
         ticket_issue(actor=CITIZEN, hall=q.hall, group=q.a, evaluate=False)
-    out = _parallel([lambda w=w: window_call_next(actor=SYSTEM, window=w, evaluate=False) for w in windows])
+    out = _parallel([partial(window_call_next, actor=SYSTEM, window=w, evaluate=False) for w in windows])
     called = [t.pk for t in out if isinstance(t, Ticket)]
     refused = [e for e in out if isinstance(e, ValidationFailed)]
     assert len(called) == 4 and len(set(called)) == 4 and len(refused) == 2

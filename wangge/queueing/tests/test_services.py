@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wangge.core.actors import CITIZEN, SYSTEM
 from wangge.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from wangge.hall.models import Application
 from wangge.notifications.models import Notification
 from wangge.queueing.choices import AppointmentStatus, SwitchDirection, TicketStatus
 from wangge.queueing.errors import ErrorCode
@@ -27,6 +28,7 @@ from wangge.queueing.services import (
     tidal_rule_save,
     window_call_next,
     window_finish,
+    window_finish_receiving,
     window_recall,
     window_skip,
     window_start,
@@ -207,3 +209,14 @@ def test_a_rule_without_hysteresis_is_refused(q: SimpleNamespace) -> None:
             actor=q.staff, group=q.b, open_queue=6, open_wait_minutes=20, close_queue=2, close_wait_minutes=5
         )
     assert not hasattr(q.b, "tidal_rule") or SYSTEM
+
+
+def test_finishing_can_register_the_application(q: SimpleNamespace) -> None:
+    ticket_issue(actor=CITIZEN, hall=q.hall, group=q.a)
+    window_call_next(actor=q.staff, window=q.w1)
+    with pytest.raises(DomainError):
+        window_finish_receiving(actor=q.staff, window=q.w1, item=q.item, applicant_name="")
+    assert Ticket.objects.get().status == TicketStatus.CALLED and not Application.objects.exists()
+    done = window_finish_receiving(actor=q.staff, window=q.w1, item=q.item, applicant_name="张三")
+    assert done.status == TicketStatus.DONE and done.application is not None
+    assert done.application.window == q.w1 and done.application.item == q.item

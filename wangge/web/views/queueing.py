@@ -56,6 +56,7 @@ from wangge.queueing.services import (
     ticket_issue,
     window_call_next,
     window_finish,
+    window_finish_receiving,
     window_recall,
     window_skip,
     window_start,
@@ -175,6 +176,9 @@ def _window_context(request: HttpRequest, w: Window) -> dict[str, Any]:
         "groups": [{"group": g, "tidal": g.pk in tidal} for g in groups],
         "queues": [q for q in queue_status(w.hall) if q.group_id in {g.pk for g in groups}],
         "served": window_served_today(w),
+        "items": Item.objects.filter(pk__in=current.group.items.values("pk"), is_active=True).order_by("name")
+        if current is not None
+        else Item.objects.none(),
         "transfer": TransferForm(window=w),
         "recent": Ticket.objects.filter(window=w, day=timezone.localdate())
         .exclude(status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
@@ -212,6 +216,22 @@ def queueing_window_act(request: HttpRequest, pk: int, name: str) -> HttpRespons
             messages.error(request, _("请检查填写的内容"))
             return redirect("web:queueing_window", pk=w.pk)
         kwargs = {"to_window": form.cleaned_data.get("to_window"), "to_group": form.cleaned_data.get("to_group")}
+    if name == "finish" and request.POST.get("item"):
+        item = Item.objects.filter(pk=request.POST["item"] if request.POST["item"].isdigit() else 0).first()
+        try:
+            t = window_finish_receiving(
+                actor=request.user,
+                window=w,
+                item=item.pk if item else 0,
+                applicant_name=(request.POST.get("applicant_name") or "").strip(),
+                applicant_phone=(request.POST.get("applicant_phone") or "").strip(),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            code = t.application.code if t.application else ""
+            messages.success(request, _("已办结 %(number)s，登记办件 %(code)s") % {"number": t.number, "code": code})
+        return redirect("web:queueing_window", pk=w.pk)
     if name == "finish" and request.POST.get("application"):
         app = Application.objects.filter(code=request.POST["application"].strip(), hall=w.hall_id).first()
         if app is None:
