@@ -99,7 +99,7 @@ def nested(args: argparse.Namespace, labelled: textclf.Table, unlabelled: list, 
         sd = statistics.stdev(values) if len(values) > 1 else 0.0
         print(
             f"  {candidate.name:<32} {statistics.fmean(values):.4f} ± {sd:.4f} (se {sd / len(values) ** 0.5:.4f}), "
-            f"chosen {result.chosen.count(candidate.name)}/{len(values)}"
+            f"chosen {result.chosen.count(candidate.name)}/{len(values)}; folds " + " ".join(f"{v:.4f}" for v in values)
         )
     print(
         f"nested macro-F1 ({args.outer} outer x {args.inner} inner folds, {len(grid)} candidates): "
