@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from wangge.accounts.choices import Role
-from wangge.core.errors import PermissionDenied
+from wangge.core.errors import NotFound
 from wangge.reports import services
 from wangge.reports.models import Assessment
 from wangge.workforce.choices import LadderMove
@@ -54,6 +54,6 @@ def test_the_settled_ladder_moves_the_promoted_workers_level_once(staff: SimpleN
 
 def test_a_refused_ladder_moves_no_level(staff: SimpleNamespace) -> None:
     _confirmed(staff, staff.worker, 30)
-    with pytest.raises(PermissionDenied):  # community staff may not settle a street's ladder
+    with pytest.raises(NotFound):  # community staff do not even see the street's ladder
         services.assessment_ladder(actor=staff.community_staff, street=staff.street, year=2025, month=6)
     assert not LadderChange.objects.exists() and not WorkerProfile.objects.exists()
