@@ -3,6 +3,7 @@ problems through the real intake service, the month's service days and a matchma
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,7 +35,7 @@ def test_the_demo_seeds_once(w: SimpleNamespace, monkeypatch: Any) -> None:
     assert issues.count() == 2 and all(i.work_order.enterprise_related for i in issues)
     assert ServiceDay.objects.filter(kind="market_day").count() == 1 and ServiceDay.objects.count() == 5
     assert FinancingEvent.objects.get().participations.exists()
-    figures = enterprise_figures(w.admin, w.e1.created_at.date())
+    figures = enterprise_figures(w.admin, dt.date(2025, 6, 1))
     assert figures["enterprises"] == 20 and figures["visits"] > 0 and figures["financing"]["credit"] >= 0
     assert created > 0
     again = demo.enterprises_seed(actor=DEMO_ACTOR, options=None)
