@@ -86,7 +86,7 @@ class AppealFilterSet(django_filters.FilterSet):
 
 class CallbackTaskFilterSet(django_filters.FilterSet):
     hall = _hall_filter()
-    draw = django_filters.NumberFilter(label=_("抽样"), field_name="draw_id")
+    draw = django_filters.NumberFilter(label=_("抽样"), field_name="draw_id", min_value=1, max_value=2**31 - 1)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CallbackStatus.choices)
     reason = django_filters.ChoiceFilter(label=_("回访原因"), choices=CallbackReason.choices)
 

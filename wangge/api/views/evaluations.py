@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -116,7 +117,9 @@ class HallEvaluationCreateSerializer(serializers.Serializer[Any]):
         required=False, allow_blank=True, max_length=6, help_text=gettext_lazy("回执验证码")
     )
     token = serializers.CharField(required=False, allow_blank=True, help_text=gettext_lazy("评价链接令牌（网上评价）"))
-    window = serializers.IntegerField(required=False, allow_null=True, help_text=gettext_lazy("所扫二维码的窗口 ID"))
+    window = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text=gettext_lazy("所扫二维码的窗口 ID")
+    )
     reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=Reason.choices), required=False, help_text=_values(Reason)
     )
@@ -231,9 +234,11 @@ class HallCallbackDrawSerializer(serializers.ModelSerializer[CallbackDraw]):
 
 
 class HallCallbackDrawCreateSerializer(serializers.Serializer[Any]):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
-    share = serializers.DecimalField(max_digits=5, decimal_places=4, required=False, allow_null=True)
-    seed = serializers.IntegerField(min_value=0)
+    month = serializers.RegexField(r"^20\d{2}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    share = serializers.DecimalField(
+        max_digits=5, decimal_places=4, required=False, allow_null=True, min_value=Decimal("0.0001"), max_value=1
+    )
+    seed = serializers.IntegerField(min_value=0, max_value=2**63 - 1)
 
 
 class HallCallbackTaskSerializer(serializers.ModelSerializer[CallbackTask]):
@@ -277,6 +282,18 @@ class HallCallbackOutcomeSerializer(serializers.Serializer[Any]):
 
 class HallPhoneSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField()
+
+
+class HallFiguresQuerySerializer(serializers.Serializer[Any]):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for key in ("start", "end"):
+            day = attrs.get(key)
+            if day is not None and not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
+                raise serializers.ValidationError({key: _("日期超出范围")})
+        return attrs
 
 
 def _month_start(text: str) -> dt.date:
@@ -355,14 +372,10 @@ class HallEvaluationViewSet(ListViewSet):
         by = request.query_params.get("by") or "hall"
         if by not in GROUPS:
             raise serializers.ValidationError({"by": _("不支持的分组")})
-        field = serializers.DateField()
-        today = timezone.localdate()
-        end_day = field.to_internal_value(request.query_params["end"]) if request.query_params.get("end") else today
-        start_day = (
-            field.to_internal_value(request.query_params["start"])
-            if request.query_params.get("start")
-            else end_day.replace(day=1)
-        )
+        query = HallFiguresQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        end_day: dt.date = query.validated_data.get("end") or timezone.localdate()
+        start_day: dt.date = query.validated_data.get("start") or end_day.replace(day=1)
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(start_day, dt.time.min, tzinfo=tz)
         end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)

@@ -223,6 +223,10 @@ def _month(request: HttpRequest) -> tuple[dt.date, dt.date]:
         start = field.clean(request.GET.get("start")) or end.replace(day=1)
     except forms.ValidationError:
         start, end = today.replace(day=1), today
+    if not (
+        dt.date(2000, 1, 1) <= start <= dt.date(2099, 12, 31) and dt.date(2000, 1, 1) <= end <= dt.date(2099, 12, 31)
+    ):
+        start, end = today.replace(day=1), today
     return start, end
 
 
@@ -438,7 +442,7 @@ def rectification_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 class DrawForm(forms.Form):
-    month = forms.RegexField(label=gettext_lazy("月份"), regex=r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    month = forms.RegexField(label=gettext_lazy("月份"), regex=r"^20\d{2}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
     share = forms.DecimalField(
         label=gettext_lazy("抽取比例"), min_value=0, max_value=1, decimal_places=4, required=False
     )
