@@ -24,7 +24,6 @@ class ErrorCode(StrEnum):
 
     # -- tickets and windows
     HALL_CLOSED = "hall_closed"  # taking a ticket in a hall or group that is not active
-    TICKET_RATE = "ticket_rate"  # too many tickets from one address
     NOT_WINDOW_STAFF = "not_window_staff"  # acting at a window one does not staff
     WINDOW_BUSY = "window_busy"  # calling the next ticket while one is still called or served at the window
     NO_TICKET = "no_ticket"  # nobody waits for the window's groups

@@ -20,7 +20,6 @@ from wangge.api.views.common import ListViewSet
 from wangge.core.errors import NotFound, PermissionDenied
 from wangge.core.validators import mask_phone
 from wangge.hall.models import Application, Hall, Window
-from wangge.queueing.errors import ErrorCode
 from wangge.queueing.models import Appointment, ItemGroup, Slot, Ticket, WindowSwitch
 from wangge.queueing.selectors import queue_status, recent_calls
 from wangge.queueing.services import (
@@ -171,9 +170,9 @@ class QueueWindowViewSet(ListViewSet):
     def _window(self, request: Request, pk: str | None) -> Window:
         w = Window.objects.select_related("hall", "hall__territory").filter(pk=int(pk or 0), is_active=True).first()
         if w is None or not Hall.objects.restrict(request.user).filter(pk=w.hall_id).exists():
-            raise NotFound(_("窗口不存在"), code=ErrorCode.NOT_WINDOW_STAFF)
+            raise NotFound(_("窗口不存在"))
         if not may_work(request.user, w):
-            raise PermissionDenied(_("您不是该窗口的工作人员"), code=ErrorCode.NOT_WINDOW_STAFF)
+            raise PermissionDenied(_("您不是该窗口的工作人员"))
         return w
 
     def _done(self, t: Ticket) -> Response:
@@ -227,7 +226,7 @@ class QueueWindowViewSet(ListViewSet):
         code = (body.validated_data.get("application") or "").strip()
         app = Application.objects.filter(code=code, hall=w.hall_id).first() if code else None
         if code and app is None:
-            raise NotFound(_("办件编号不存在"), code=ErrorCode.TICKET_STATE)
+            raise NotFound(_("办件编号不存在"))
         return self._done(window_finish(actor=request.user, window=w, application=app))
 
 
