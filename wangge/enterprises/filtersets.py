@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from wangge.enterprises.choices import Industry, LiaisonLevel, Scale, ServiceDayKind
 from wangge.enterprises.models import Enterprise, FinancingEvent, Liaison, ServiceDay, Visit
 from wangge.territory.models import Territory
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number within the range of a database key (anything else is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**53)
+        super().__init__(*args, **kwargs)
 
 
 def _territories(request: HttpRequest | None) -> QuerySet[Territory]:
@@ -59,8 +71,8 @@ class EnterpriseFilterSet(_TerritoryMixin):
 class LiaisonFilterSet(_TerritoryMixin):
     territory_path = "enterprise__grid__path"
     level = django_filters.ChoiceFilter(label=_("包联层级"), choices=LiaisonLevel.choices)
-    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise_id", help_text=_("企业 ID"))
-    cadre = django_filters.NumberFilter(label=_("包联人"), field_name="cadre_id", help_text=_("包联人 ID"))
+    enterprise = IdFilter(label=_("企业"), field_name="enterprise_id", help_text=_("企业 ID"))
+    cadre = IdFilter(label=_("包联人"), field_name="cadre_id", help_text=_("包联人 ID"))
     active = django_filters.BooleanFilter(label=_("有效"), field_name="is_active")
 
     class Meta:
@@ -70,7 +82,7 @@ class LiaisonFilterSet(_TerritoryMixin):
 
 class VisitFilterSet(_TerritoryMixin):
     territory_path = "enterprise__grid__path"
-    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise_id", help_text=_("企业 ID"))
+    enterprise = IdFilter(label=_("企业"), field_name="enterprise_id", help_text=_("企业 ID"))
     date_from = django_filters.DateFilter(label=_("走访日期起"), field_name="visited_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("走访日期止"), field_name="visited_on", lookup_expr="lte")
     with_problems = django_filters.BooleanFilter(label=_("有反映问题"), method="filter_problems")
