@@ -10,12 +10,15 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from wangge.enterprises.choices import Industry, LiaisonLevel, Scale, ServiceDayKind
 from wangge.enterprises.models import Enterprise, FinancingEvent, Liaison, ServiceDay, Visit
 from wangge.territory.models import Territory
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """A row id: a whole number within the range of a database key (anything else is a 400)."""
 
