@@ -31,7 +31,9 @@ def require_convener(actor: Any, path: str | None) -> None:
 
 
 def refuse(field: str, code: ErrorCode, message: str) -> ValidationFailed:
-    return ValidationFailed(message, code=code, details=[{"field": field, "error": code, "message": message}])
+    return ValidationFailed(
+        message, code=ErrorCode(code), details=[{"field": field, "error": code, "message": message}]
+    )
 
 
 def clean_text(value: Any, limit: int) -> str:

@@ -25,4 +25,6 @@ def require_organiser(actor: Any, path: str | None) -> None:
 
 
 def refuse(field: str, code: ErrorCode, message: str) -> ValidationFailed:
-    return ValidationFailed(message, code=code, details=[{"field": field, "error": code, "message": message}])
+    return ValidationFailed(
+        message, code=ErrorCode(code), details=[{"field": field, "error": code, "message": message}]
+    )
