@@ -15,8 +15,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from wangge.core.errors import ValidationFailed
 from wangge.workforce.choices import OPEN_TASK_STATUSES
+from wangge.workforce.errors import ErrorCode
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -40,3 +43,12 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
 
 def is_overdue(task: Any, now: dt.datetime | None = None) -> bool:
     return task.status in OPEN_TASK_STATUSES and task.deadline < local_date(now or timezone.now())
+
+
+def month_of(value: str | None) -> dt.date:
+    """``YYYY-MM`` → its first day; a refusal (400) for anything else."""
+    try:
+        year, month = (int(x) for x in str(value or "").split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise ValidationFailed(_("月份格式应为 YYYY-MM"), code=ErrorCode.INVALID_MONTH) from None

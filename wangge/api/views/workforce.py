@@ -48,7 +48,7 @@ from wangge.workforce.models import (
     WorkerRecord,
     WorkforceRole,
 )
-from wangge.workforce.rules import is_overdue
+from wangge.workforce.rules import is_overdue, month_of
 from wangge.workforce.services import record_create, task_assign, task_transition
 from wangge.workforce.workflow import EVENT_LABELS, WORKFLOW
 
@@ -337,9 +337,7 @@ class WorkerProfileViewSet(ListViewSet):
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def pay(self, request: Request) -> Response:
-        month = selectors.parse_month(request.query_params.get("month"))
-        if month is None:
-            return Response({"code": "invalid_month", "message": _("月份格式应为 YYYY-MM")}, status=400)
+        month = month_of(request.query_params.get("month"))
         lines = selectors.monthly_pay(self.get_queryset().filter(is_active=True), month)
         data = [
             {

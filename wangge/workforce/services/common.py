@@ -44,14 +44,16 @@ def require_keeper(actor: ActorLike, node: Territory) -> None:
 def text(value: Any, field: str, limit: int, code: ErrorCode, *, required: bool = False) -> str:
     out = str(value or "").strip()
     if required and not out:
-        raise ValidationFailed(_("请填写此项"), code=code, details=[{"field": field, "reason": "required"}])
+        raise ValidationFailed(_("请填写此项"), code=ErrorCode(code), details=[{"field": field, "reason": "required"}])
     if len(out) > limit:
         raise ValidationFailed(
-            _("不能超过 %(n)s 字") % {"n": limit}, code=code, details=[{"field": field, "reason": "too_long"}]
+            _("不能超过 %(n)s 字") % {"n": limit},
+            code=ErrorCode(code),
+            details=[{"field": field, "reason": "too_long"}],
         )
     return out
 
 
 def check_period(start: dt.date, end: dt.date | None, code: ErrorCode) -> None:
     if end is not None and end < start:
-        raise ValidationFailed(_("结束日期不能早于开始日期"), code=code, details=[{"field": "end_date"}])
+        raise ValidationFailed(_("结束日期不能早于开始日期"), code=ErrorCode(code), details=[{"field": "end_date"}])

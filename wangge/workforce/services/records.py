@@ -44,17 +44,19 @@ def record_create(
     require_keeper(actor, profile.grid)
     code = ErrorCode.INVALID_RECORD
     if kind not in RecordKind.values:
-        raise ValidationFailed(_("类别不正确"), code=code, details=[{"field": "kind"}])
+        raise ValidationFailed(_("类别不正确"), code=ErrorCode(code), details=[{"field": "kind"}])
     try:
         money = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
         if not money.is_finite() or money < 0 or money >= Decimal("1e8"):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("金额应为不小于 0 的数字"), code=code, details=[{"field": "amount"}]) from None
+        raise ValidationFailed(
+            _("金额应为不小于 0 的数字"), code=ErrorCode(code), details=[{"field": "amount"}]
+        ) from None
     try:
         score = int(points or 0)
     except (TypeError, ValueError):
-        raise ValidationFailed(_("积分应为整数"), code=code, details=[{"field": "points"}]) from None
+        raise ValidationFailed(_("积分应为整数"), code=ErrorCode(code), details=[{"field": "points"}]) from None
     with transaction.atomic():
         r = WorkerRecord.objects.create(
             worker=worker,

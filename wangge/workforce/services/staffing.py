@@ -68,11 +68,11 @@ def assignment_create(
     require_keeper(actor, node)
     code = ErrorCode.INVALID_ASSIGNMENT
     if not role.is_active:
-        raise ValidationFailed(_("该角色已停用"), code=code, details=[{"field": "role"}])
+        raise ValidationFailed(_("该角色已停用"), code=ErrorCode(code), details=[{"field": "role"}])
     if role.level == TerritoryKind.BUILDING and building is None:
-        raise ValidationFailed(_("请选择楼栋"), code=code, details=[{"field": "building"}])
+        raise ValidationFailed(_("请选择楼栋"), code=ErrorCode(code), details=[{"field": "building"}])
     if building is not None and building.grid_id != node.pk:
-        raise ValidationFailed(_("楼栋不在该网格内"), code=code, details=[{"field": "building"}])
+        raise ValidationFailed(_("楼栋不在该网格内"), code=ErrorCode(code), details=[{"field": "building"}])
     person = text(name or (str(user) if user is not None else ""), "name", 50, code, required=True)
     phone_text = text(phone, "phone", 32, code)
     start = start_date or timezone.localdate()
@@ -136,12 +136,12 @@ def profile_save(
     require_keeper(actor, node)
     code = ErrorCode.INVALID_PROFILE
     if kind not in WorkerKind.values:
-        raise ValidationFailed(_("专兼职不正确"), code=code, details=[{"field": "kind"}])
+        raise ValidationFailed(_("专兼职不正确"), code=ErrorCode(code), details=[{"field": "kind"}])
     if route and route not in Route.values:
-        raise ValidationFailed(_("招录途径不正确"), code=code, details=[{"field": "route"}])
+        raise ValidationFailed(_("招录途径不正确"), code=ErrorCode(code), details=[{"field": "route"}])
     level = int(ladder_level or 1)
     if not 1 <= level <= conf.top_level():
-        raise ValidationFailed(_("阶梯等级不正确"), code=code, details=[{"field": "ladder_level"}])
+        raise ValidationFailed(_("阶梯等级不正确"), code=ErrorCode(code), details=[{"field": "ladder_level"}])
     with transaction.atomic():
         profile = WorkerProfile.objects.select_for_update().filter(user=user).first()
         before = audit.snapshot(profile)
@@ -180,9 +180,11 @@ def sunk_staff_assign(
     require_keeper(actor, node)
     code = ErrorCode.INVALID_SUNK_STAFF
     if unit.kind not in {UnitKind.DEPARTMENT, UnitKind.COMPANY} or not unit.is_active:
-        raise ValidationFailed(_("下沉人员须来自职能部门或公共服务企业"), code=code, details=[{"field": "unit"}])
+        raise ValidationFailed(
+            _("下沉人员须来自职能部门或公共服务企业"), code=ErrorCode(code), details=[{"field": "unit"}]
+        )
     if user is not None and user.unit_id not in (None, unit.pk):
-        raise ValidationFailed(_("该人员不属于派出单位"), code=code, details=[{"field": "user"}])
+        raise ValidationFailed(_("该人员不属于派出单位"), code=ErrorCode(code), details=[{"field": "user"}])
     person = text(name or (str(user) if user is not None else ""), "name", 50, code, required=True)
     start = start_date or timezone.localdate()
     check_period(start, end_date, code)

@@ -69,7 +69,7 @@ def task_assign(
         raise PermissionDenied(_("无权向该网格交办专项任务"), code=ErrorCode.FORBIDDEN)
     code = ErrorCode.INVALID_TASK
     if kind not in TaskKind.values:
-        raise ValidationFailed(_("专项类别不正确"), code=code, details=[{"field": "kind"}])
+        raise ValidationFailed(_("专项类别不正确"), code=ErrorCode(code), details=[{"field": "kind"}])
     try:
         days = int(deadline_days)
     except (TypeError, ValueError):
@@ -77,13 +77,15 @@ def task_assign(
     if not 1 <= days <= conf.max_deadline_days():
         raise ValidationFailed(
             _("时限应为 1-%(n)s 个工作日") % {"n": conf.max_deadline_days()},
-            code=code,
+            code=ErrorCode(code),
             details=[{"field": "deadline_days"}],
         )
     if assignee is not None and not permissions.has_role_over(
         assignee, {Role.GRID_WORKER, Role.GRID_LEADER}, node.path
     ):
-        raise ValidationFailed(_("承办人须为该网格的网格员或网格长"), code=code, details=[{"field": "assignee"}])
+        raise ValidationFailed(
+            _("承办人须为该网格的网格员或网格长"), code=ErrorCode(code), details=[{"field": "assignee"}]
+        )
     at = now or timezone.now()
     with transaction.atomic():
         task = SpecialTask.objects.create(
