@@ -570,3 +570,38 @@ def _inspection_scenarios() -> dict[type[models.Model], Scenario]:
 
 
 SCENARIOS.update(_inspection_scenarios())
+
+
+def _queueing_group(tree: Tree) -> Any:
+    from wangge.hall.tests.factories import HallFactory
+    from wangge.queueing.models import ItemGroup
+
+    return ItemGroup.objects.create(hall=HallFactory.create(territory=tree.street_a), prefix="A", name="社保医保")
+
+
+def _queueing_scenarios() -> dict[type[models.Model], Scenario]:
+    from wangge.hall.tests.factories import HallFactory
+    from wangge.queueing.models import ItemGroup
+
+    return {
+        ItemGroup: Scenario(
+            make=_queueing_group,
+            form=lambda g, tree: {
+                "hall": g.hall_id,
+                "prefix": g.prefix,
+                "name": g.name,
+                "items": [],
+                "service_minutes": g.service_minutes,
+                "position": g.position,
+                "is_active": "on",
+                "templates-TOTAL_FORMS": "0",
+                "templates-INITIAL_FORMS": "0",
+            },
+            outside=lambda tree: {"hall": HallFactory.create(territory=tree.street_b).pk},
+            inside=lambda tree: {"name": "社保医保综合"},
+            state=lambda g: (g.hall_id, g.name),
+        ),
+    }
+
+
+SCENARIOS.update(_queueing_scenarios())

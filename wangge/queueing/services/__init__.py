@@ -1,7 +1,8 @@
 """Writes of 预约与叫号.
 
 - Settings (managers): :func:`group_save`, :func:`window_groups_set`, :func:`slot_template_set`,
-  :func:`slots_generate` (working days from the working calendar), :func:`tidal_rule_save`.
+  :func:`slots_generate` (working days from the working calendar), :func:`tidal_rule_save`,
+  :func:`flexible_windows_set`.
 - Citizens (no login): :func:`appointment_book`, :func:`appointment_cancel`, :func:`ticket_issue`.
 - Windows: :func:`window_call_next`, :func:`window_recall`, :func:`window_skip`, :func:`window_start`,
   :func:`window_finish`, :func:`window_transfer`.
@@ -13,6 +14,7 @@ Every write is atomic; a refusal writes nothing.
 from wangge.queueing.services.booking import appointment_book, appointment_cancel, normalise_code
 from wangge.queueing.services.common import may_manage, may_work
 from wangge.queueing.services.config import (
+    flexible_windows_set,
     group_save,
     slot_template_set,
     slots_generate,
@@ -35,6 +37,7 @@ from wangge.queueing.services.tickets import (
 __all__ = [
     "appointment_book",
     "appointment_cancel",
+    "flexible_windows_set",
     "group_save",
     "may_manage",
     "may_work",

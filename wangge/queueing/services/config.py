@@ -20,7 +20,14 @@ from wangge.queueing.models import ItemGroup, Slot, SlotTemplate, TidalRule, Win
 from wangge.queueing.services.common import require_manager
 from wangge.workcalendar.arithmetic import is_working_day
 
-__all__ = ["group_save", "slot_template_set", "slots_generate", "tidal_rule_save", "window_groups_set"]
+__all__ = [
+    "flexible_windows_set",
+    "group_save",
+    "slot_template_set",
+    "slots_generate",
+    "tidal_rule_save",
+    "window_groups_set",
+]
 
 
 def group_save(
@@ -32,6 +39,7 @@ def group_save(
     items: Iterable[Item] = (),
     service_minutes: int = 8,
     position: int = 0,
+    is_active: bool = True,
     group: ItemGroup | None = None,
 ) -> ItemGroup:
     """Create a group (or change ``group``) with its letter and items."""
@@ -52,6 +60,7 @@ def group_save(
         g = group or ItemGroup(hall=hall)
         g.prefix, g.name = prefix, name.strip()[:60]
         g.service_minutes, g.position = max(1, int(service_minutes)), int(position)
+        g.is_active = bool(is_active)
         g.save()
         g.items.set(list(items))
         audit.record(
@@ -167,3 +176,26 @@ def tidal_rule_save(
         )
         audit.record(actor=actor, action="queueing.rule_save", obj=rule, before=before, after=audit.snapshot(rule))
     return rule
+
+
+def flexible_windows_set(*, actor: ActorLike, hall: Hall, windows: Sequence[Window]) -> list[int]:
+    """Which windows of the hall a tidal rule may lend to a pressed group (潮汐窗口); the others stop being
+    flexible (the groups already lent to them are given back at the next evaluation)."""
+    require(actor)
+    require_manager(actor, hall)
+    if any(w.hall_id != hall.pk for w in windows):
+        raise ValidationFailed(_("只能选择本大厅的窗口"), code=ErrorCode.INVALID_GROUP)
+    chosen = sorted(w.pk for w in windows)
+    with transaction.atomic():
+        mine = Window.objects.filter(hall=hall)
+        before = sorted(mine.filter(is_flexible=True).values_list("pk", flat=True))
+        mine.filter(pk__in=chosen).update(is_flexible=True)
+        mine.exclude(pk__in=chosen).update(is_flexible=False)
+        audit.record(
+            actor=actor,
+            action="queueing.flexible_windows_set",
+            obj=hall,
+            before={"windows": before},
+            after={"windows": chosen},
+        )
+    return chosen
