@@ -4,6 +4,7 @@
   ``hall.workflow`` — the only code that changes an application's status; :func:`applications_mark_overdue`
   flags the open ones past their due instant.
 - :func:`catalogue_import` / :func:`catalogue_export`: the 事项清单 workbook, all or nothing, updated by code.
+- :func:`applications_export`: the 办件 ledger as a workbook, scoped and masked.
 - :func:`assistance_record` (帮办代办) and :func:`duty_set` (窗口值班).
 
 Every write is atomic and audited; a refusal writes nothing.
@@ -18,10 +19,12 @@ from wangge.hall.services.applications import (
 )
 from wangge.hall.services.assistance import assistance_record, duty_set
 from wangge.hall.services.catalogue import catalogue_export, catalogue_import, may_edit_catalogue
+from wangge.hall.services.exporting import applications_export
 
 __all__ = [
     "application_receive",
     "application_transition",
+    "applications_export",
     "applications_mark_overdue",
     "assistance_record",
     "catalogue_export",

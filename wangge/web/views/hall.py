@@ -1,8 +1,9 @@
 """Pages of the service hall (政务服务), wired by wangge.web.urls through ``routes``: the hub (this month's
 figures, the halls, the programmes), the catalogue (items with filters, an item's materials with the waived
 certificates, the bundles, the 事项清单 import and export), a hall with its windows, the items each takes and the
-staff on duty, the 办件 ledger (one FilterSet with the API; the applicant's numbers masked and revealed through
-an audited request), receiving, an application with its history and the steps this user may take (forms
+staff on duty (set from the page by the hall's own staff), the 办件 ledger (one FilterSet with the API; the
+applicant's numbers masked and revealed through an audited request; an .xlsx of the filtered rows, masked),
+receiving, an application with its history and the steps this user may take (forms
 generated from the workflow), the figures page and the 帮办代办 records.
 
 Everything is scoped: an application or hall outside the user's scope answers 404 like a missing one. The
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.models import RoleGrant, User
 from wangge.accounts.roles import REVEAL
 from wangge.core import audit
 from wangge.core.errors import DomainError, ValidationFailed
@@ -38,14 +40,16 @@ from wangge.hall.selectors import DEFINITIONS, GROUPS, as_percent, figures
 from wangge.hall.services import (
     application_receive,
     application_transition,
+    applications_export,
     assistance_record,
     catalogue_export,
     catalogue_import,
+    duty_set,
     may_edit_catalogue,
 )
 from wangge.hall.services.catalogue import COLUMNS, error_report_xlsx
 from wangge.hall.services.common import serves
-from wangge.hall.workflow import EVENT_LABELS, TRANSITIONS, available
+from wangge.hall.workflow import EVENT_LABELS, RECEIVERS, TRANSITIONS, available
 from wangge.web import kept_files
 from wangge.web.filters import tune_form
 from wangge.web.kept_files import attachment
@@ -53,6 +57,8 @@ from wangge.web.views.common import client_ip, is_htmx, paginate, querystring_wi
 from wangge.web.workflow_forms import StepForm
 
 PER_PAGE = 30
+DUTY_DAYS_SHOWN = 7
+DUTY_DAYS_AHEAD = 90
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_REPORT_ROWS = 300
 REPORTS_DIR = "hall-reports"
@@ -161,11 +167,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
     tune_form(filterset.form)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
     page = paginate(request, rows, PER_PAGE)
+    labels = dict(HandlingMode.choices)
+    for i in page.object_list:
+        i.mode_names = [labels[m] for m in HandlingMode.values if m in (i.modes or [])]  # type: ignore[attr-defined]
     context = {
         "filterset": filterset,
         "page": page,
         "querystring": querystring_without(request, "page"),
-        "mode_labels": dict(HandlingMode.choices),
+        "mode_labels": labels,
         "may_edit_catalogue": may_edit_catalogue(request.user),
     }
     return render(request, "web/hall/items.html", context)
@@ -269,11 +278,55 @@ def catalogue_export_page(request: HttpRequest) -> HttpResponse:
 # --- halls ---------------------------------------------------------------------------------------------------
 
 
-@login_required
-def hall_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    hall: Hall | None = Hall.objects.restrict(request.user).select_related("territory").filter(pk=pk).first()
+def duty_candidates(hall: Hall) -> QuerySet[User]:
+    """The active users holding a receiving role over the hall's territory: who may be put on duty there."""
+    path = hall.territory.path
+    grants = RoleGrant.objects.filter(role__in=RECEIVERS, user__is_active=True, territory__isnull=False)
+    ids = {uid for uid, p in grants.values_list("user_id", "territory__path") if p and path.startswith(p)}
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+class DutyForm(forms.Form):
+    """Put someone on duty at a window of the hall for a day, or take them off."""
+
+    window = forms.ModelChoiceField(label=gettext_lazy("窗口"), queryset=Window.objects.none())
+    day = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    staff = forms.ModelChoiceField(label=gettext_lazy("值班人员"), queryset=User.objects.none())
+    on = forms.TypedChoiceField(
+        label=gettext_lazy("操作"),
+        choices=[("1", gettext_lazy("安排值班")), ("0", gettext_lazy("取消值班"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+
+    def __init__(self, *args: Any, hall: Hall, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        window_field: Any = self.fields["window"]
+        window_field.queryset = hall.windows.filter(is_active=True).order_by("number")
+        window_field.label_from_instance = lambda w: f"{w.number} {w.name}"
+        staff_field: Any = self.fields["staff"]
+        staff_field.queryset = duty_candidates(hall)
+        staff_field.label_from_instance = lambda u: u.display_name or u.username
+        self.initial.setdefault("day", timezone.localdate())
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        today = timezone.localdate()
+        if day < today:
+            raise forms.ValidationError(_("不能安排已过去的日期"))
+        if day > today + dt.timedelta(days=DUTY_DAYS_AHEAD):
+            raise forms.ValidationError(_("最多提前 %(n)d 天安排值班") % {"n": DUTY_DAYS_AHEAD})
+        return day
+
+
+def get_hall(user: Any, pk: int) -> Hall:
+    hall: Hall | None = Hall.objects.restrict(user).select_related("territory").filter(pk=pk).first()
     if hall is None:
         raise Http404(_("大厅不存在"))
+    return hall
+
+
+def hall_context(request: HttpRequest, hall: Hall, duty_form: DutyForm | None = None) -> dict[str, Any]:
     day = timezone.localdate()
     windows = list(
         hall.windows.annotate(item_count=Count("items", distinct=True))
@@ -286,13 +339,55 @@ def hall_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for w in windows:
         w.sample = list(w.items.order_by("code").values_list("name", flat=True)[:6])  # type: ignore[attr-defined]
-    context = {
+    may_set_duty = serves(request.user, hall)
+    if duty_form is None and may_set_duty:
+        duty_form = DutyForm(hall=hall)
+    upcoming = (
+        Duty.objects.filter(window__hall=hall, day__gt=day, day__lte=day + dt.timedelta(days=DUTY_DAYS_SHOWN))
+        .select_related("window", "staff")
+        .order_by("day", "window__number", "staff__username")
+    )
+    return {
         "hall": hall,
         "windows": windows,
         "day": day,
         "programmes": [p for p in programmes(request.user) if p.hall_id == hall.pk],
+        "duty_form": duty_form if may_set_duty else None,
+        "upcoming": list(upcoming),
+        "duty_days": DUTY_DAYS_SHOWN,
     }
-    return render(request, "web/hall/hall_detail.html", context)
+
+
+@login_required
+def hall_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hall = get_hall(request.user, pk)
+    return render(request, "web/hall/hall_detail.html", hall_context(request, hall))
+
+
+@login_required
+@require_POST
+def hall_duty(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set (or take off) a window's duty for a day; only the hall's own staff, like receiving."""
+    user = request.user
+    hall = get_hall(user, pk)
+    if not serves(user, hall):
+        return render(request, "web/hall/forbidden.html", status=403)
+    form = DutyForm(request.POST, hall=hall)
+    status = 400
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            duty_set(actor=user, window=d["window"], day=d["day"], staff=d["staff"], on=d["on"])
+        except DomainError as exc:
+            status = exc.http_status
+            form.add_error(None, exc.message)
+            for detail in exc.details if isinstance(exc.details, list) else []:
+                if isinstance(detail, dict) and detail.get("field") in form.fields:
+                    form.add_error(detail["field"], detail.get("reason") or _("请检查此项"))
+        else:
+            messages.success(request, _("值班安排已保存") if d["on"] else _("值班安排已取消"))
+            return redirect("web:hall_detail", pk=hall.pk)
+    return render(request, "web/hall/hall_detail.html", hall_context(request, hall, form), status=status)
 
 
 # --- the 办件 ledger ---------------------------------------------------------------------------------------------
@@ -317,6 +412,20 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "may_receive": bool(receiving_halls(user)),
     }
     return render(request, "web/hall/applications.html", context)
+
+
+@login_required
+def application_export(request: HttpRequest) -> HttpResponse:
+    """The ledger as filtered on its page (same FilterSet), in the user's scope, numbers masked; audited."""
+    user = request.user
+    qs: QuerySet[Application] = Application.objects.restrict(user)
+    filterset = ApplicationFilterSet(request.GET or None, queryset=qs, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponse(_("筛选条件不正确"), status=400)
+    rows = filterset.qs if filterset.is_bound else qs
+    filters = {k: v for k, v in request.GET.items() if k != "page" and v}
+    data = applications_export(actor=user, applications=rows, filters=filters, ip=client_ip(request))
+    return attachment(data, _("办件台账.xlsx"))
 
 
 class HallStepForm(StepForm):
@@ -561,8 +670,10 @@ routes: list[URLPattern] = [
     path("hall/items/export/", catalogue_export_page, name="hall_catalogue_export"),
     path("hall/bundles/", bundle_list, name="hall_bundles"),
     path("hall/halls/<int:pk>/", hall_detail, name="hall_detail"),
+    path("hall/halls/<int:pk>/duty/", hall_duty, name="hall_duty"),
     path("hall/applications/", application_list, name="hall_applications"),
     path("hall/applications/new/", application_receive_page, name="hall_receive"),
+    path("hall/applications/export/", application_export, name="hall_application_export"),
     path("hall/applications/<int:pk>/", application_detail, name="hall_application_detail"),
     path("hall/applications/<int:pk>/reveal/", application_reveal, name="hall_application_reveal"),
     path("hall/applications/<int:pk>/act/<slug:name>/", application_act, name="hall_application_act"),
