@@ -412,6 +412,7 @@ ACTION_LABELS: dict[str, Any] = {
     "workforce.profile_save": _("保存网格员档案"),
     "workforce.record_create": _("登记奖惩与表彰"),
     "workforce.sunk_assign": _("安排下沉人员"),
+    "workforce.sunk_end": _("结束下沉"),
     "workforce.task_assign": _("交办专项任务"),
 }
 

@@ -3,7 +3,8 @@
 - :func:`meeting_record` records a meeting of 有事共商 with its resolutions and follow-up tasks; :func:`task_add`
   adds one; :func:`task_transition` takes a step of ``cogovernance.workflow`` (the only code that changes a
   task's status);
-- :func:`property_register`, :func:`staff_add`, :func:`review_record`: 红色物业 of a 小区, its 亮牌 staff and
+- :func:`property_register`, :func:`staff_add`, :func:`staff_remove`,
+  :func:`review_record`: 红色物业 of a 小区, its 亮牌 staff and
   述职评议; :func:`rating_submit`: a resident's 亮牌 rating from the public page (rate-limited);
 - :func:`assignment_save` / :func:`assignment_end`: 分包 of leaders and units.
 
@@ -20,6 +21,7 @@ from wangge.cogovernance.services.properties import (
     rating_submit,
     review_record,
     staff_add,
+    staff_remove,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "rating_submit",
     "review_record",
     "staff_add",
+    "staff_remove",
     "task_add",
     "task_transition",
 ]

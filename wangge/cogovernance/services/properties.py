@@ -23,7 +23,15 @@ from wangge.core.actors import require
 from wangge.core.errors import DomainError
 from wangge.ledgers.models import Estate
 
-__all__ = ["RATING_RATE", "RatingLimited", "property_register", "rating_submit", "review_record", "staff_add"]
+__all__ = [
+    "RATING_RATE",
+    "RatingLimited",
+    "property_register",
+    "rating_submit",
+    "review_record",
+    "staff_add",
+    "staff_remove",
+]
 
 # At most this many ratings from one address per window (``WANGGE_COGOV_RATING_RATE`` overrides).
 RATING_RATE = "5/h"
@@ -95,6 +103,22 @@ def staff_add(
             property=property, name=name, post=post, badge_no=badge_no, is_party_member=is_party_member
         )
         audit.record(actor=actor, action="cogovernance.staff_add", obj=staff, after=audit.snapshot(staff))
+    return staff
+
+
+def staff_remove(*, actor: ActorLike, staff: BadgeStaff) -> BadgeStaff:
+    """Take a 亮牌 staff member off duty: the row and its ratings stay, the badge leaves the public page."""
+    require(actor)
+    require_convener(actor, staff.property.estate.community.path)
+    if not staff.is_active:
+        raise refuse("staff", ErrorCode.INVALID_PROPERTY, _("该服务人员已不在岗"))
+    with transaction.atomic():
+        before = audit.snapshot(staff)
+        staff.is_active = False
+        staff.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor, action="cogovernance.staff_remove", obj=staff, before=before, after=audit.snapshot(staff)
+        )
     return staff
 
 

@@ -214,3 +214,18 @@ def test_assignments_sit_on_communities_and_on_road_and_intersection_points(w: S
         ErrorCode.NOT_CONVENER,
     )
     assert not assignment_end(actor=w.admin, assignment=crossing).is_active
+
+
+def test_a_convener_takes_a_badge_off_duty_and_others_cannot(w: SimpleNamespace) -> None:
+    from wangge.cogovernance.services import staff_remove
+    from wangge.core.errors import PermissionDenied, ValidationFailed
+
+    with pytest.raises(PermissionDenied):
+        staff_remove(actor=w.worker, staff=w.staff)
+    w.staff.refresh_from_db()
+    assert w.staff.is_active
+    staff_remove(actor=w.community_staff, staff=w.staff)
+    w.staff.refresh_from_db()
+    assert not w.staff.is_active
+    with pytest.raises(ValidationFailed):
+        staff_remove(actor=w.community_staff, staff=w.staff)

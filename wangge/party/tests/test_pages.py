@@ -98,3 +98,67 @@ def test_the_map_offers_the_layer_and_the_territory_panel_lists_the_organisation
     assert "第一网格党支部" in panel and "甲社区党委" in panel
     other = client(w.other_worker).get(reverse("web:map_panel", args=[w.grid2.pk])).content.decode()
     assert "第一网格党支部" not in other
+
+
+# --- 红色管家 from the organisation page ------------------------------------------------------------------------
+
+
+def _steward_writer(w: SimpleNamespace, who: str) -> Any:
+    from wangge.accounts.choices import Role
+    from wangge.accounts.tests.factories import user_with_role
+
+    if who == "anonymous":
+        return None
+    if who == "no_role":
+        return UserFactory.create()
+    if who == "other_community":
+        return user_with_role(Role.COMMUNITY_STAFF, w.community_b, username="other_community_staff")
+    return getattr(w, who)
+
+
+def _stewards() -> list[tuple[int, int]]:
+    from wangge.party.models import RedSteward
+
+    return list(RedSteward.objects.order_by("building_id").values_list("building_id", "member_id"))
+
+
+@pytest.mark.parametrize(
+    ("who", "refused"), [("anonymous", 302), ("no_role", 404), ("other_community", 404), ("worker", 403)]
+)
+def test_the_steward_form_is_refused_outside_the_organisers_and_changes_nothing(
+    w: SimpleNamespace, who: str, refused: int
+) -> None:
+    before = _stewards()
+    url = reverse("web:party_org_add", args=[w.group.pk, "steward"])
+    answer = client(_steward_writer(w, who)).post(url, {"building": w.building.pk, "member": w.member.pk})
+    assert answer.status_code == refused
+    assert _stewards() == before
+
+
+def test_an_organiser_assigns_then_replaces_the_steward_of_a_building(w: SimpleNamespace) -> None:
+    from wangge.party.services import member_enrol
+    from wangge.party.tests.factories import SYSTEM
+
+    second = member_enrol(actor=SYSTEM, resident=w.r2, organisation=w.group)
+    c = client(w.community_staff)
+    page = c.get(reverse("web:party_org", args=[w.group.pk])).content.decode()
+    assert "设置红色管家" in page
+    url = reverse("web:party_org_add", args=[w.group.pk, "steward"])
+    assert c.post(url, {"building": w.building.pk, "member": w.member.pk}).status_code == 302
+    assert _stewards() == [(w.building.pk, w.member.pk)]
+    assert c.post(url, {"building": w.building.pk, "member": second.pk}).status_code == 302
+    assert _stewards() == [(w.building.pk, second.pk)]
+    shown = c.get(reverse("web:party_org", args=[w.group.pk])).content.decode()
+    assert "党员乙" in shown
+
+
+def test_a_bad_steward_form_writes_nothing(w: SimpleNamespace) -> None:
+    c = client(w.community_staff)
+    url = reverse("web:party_org_add", args=[w.group.pk, "steward"])
+    before = _stewards()
+    elsewhere = c.post(url, {"building": w.building2.pk, "member": w.member.pk})
+    assert elsewhere.status_code == 400 and 'class="errorlist' in elsewhere.content.decode()
+    not_ours = c.post(url, {"building": w.building.pk, "member": w.secretary.pk})
+    assert not_ours.status_code == 400
+    assert c.post(url, {"building": "", "member": ""}).status_code == 400
+    assert _stewards() == before

@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from wangge.accounts.models import Unit
-from wangge.cogovernance.choices import ASSIGNMENT_COLOURS, STARS, AssignmentKind, MeetingKind
+from wangge.cogovernance.choices import ASSIGNMENT_COLOURS, STARS, AssignmentKind, MeetingKind, Reviewer
 from wangge.cogovernance.deadlines import is_overdue
 from wangge.cogovernance.filtersets import AssignmentFilterSet, MeetingFilterSet
-from wangge.cogovernance.models import FollowUpTask, Meeting, RedProperty
+from wangge.cogovernance.models import BadgeStaff, FollowUpTask, Meeting, RedProperty
 from wangge.cogovernance.selectors import (
     DEFINITIONS,
     assignment_geometry,
@@ -46,7 +46,11 @@ from wangge.cogovernance.services import (
     may_assign,
     may_convene,
     meeting_record,
+    property_register,
     rating_submit,
+    review_record,
+    staff_add,
+    staff_remove,
 )
 from wangge.cogovernance.services import task_transition as run_task_transition
 from wangge.cogovernance.workflow import EVENT_LABELS, TRANSITIONS, available
@@ -289,12 +293,53 @@ def _public_url(request: HttpRequest, prop: RedProperty) -> str:
     return request.build_absolute_uri(reverse("web:cogov_rate", args=[prop.public_token]))
 
 
-@login_required
-def cogov_property_detail(request: HttpRequest, pk: int) -> HttpResponse:
+class PropertyForm(forms.Form):
+    """三方联动 of a 小区: the property company and its party branch, the owners' committee."""
+
+    estate = forms.ModelChoiceField(label=gettext_lazy("小区"), queryset=Estate.objects.none())
+    company = forms.CharField(label=gettext_lazy("物业服务企业"), max_length=120)
+    company_branch = forms.CharField(label=gettext_lazy("物业企业党组织"), max_length=120, required=False)
+    manager_name = forms.CharField(label=gettext_lazy("项目经理"), max_length=50, required=False)
+    owners_committee = forms.CharField(label=gettext_lazy("业主委员会"), max_length=120, required=False)
+    committee_chair = forms.CharField(label=gettext_lazy("业委会主任"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["estate"]
+        field.queryset = capped(Estate.objects.restrict(user).select_related("community").order_by("code"))
+
+
+class StaffForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    post = forms.CharField(label=gettext_lazy("岗位"), max_length=50)
+    badge_no = forms.CharField(label=gettext_lazy("亮牌编号"), max_length=20)
+    is_party_member = forms.BooleanField(label=gettext_lazy("党员"), required=False)
+
+
+class ReviewForm(forms.Form):
+    period = forms.CharField(label=gettext_lazy("评议期"), max_length=40, help_text=gettext_lazy("例如：2026年下半年"))
+    held_on = forms.DateField(label=gettext_lazy("评议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reviewer = forms.ChoiceField(label=gettext_lazy("评议方"), choices=Reviewer.choices)
+    score = forms.DecimalField(
+        label=gettext_lazy("得分（0–100）"), min_value=0, max_value=100, max_digits=4, decimal_places=1
+    )
+    note = forms.CharField(
+        label=gettext_lazy("评议意见"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("held_on", timezone.localdate())
+
+
+def _property_context(
+    request: HttpRequest, prop: RedProperty, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
     user = request.user
-    prop = get_property(user, pk)
+    bound = bound or {}
     joint = meeting_rows(Meeting.objects.restrict(user).filter(estate=prop.estate)).order_by("-held_on")[:20]
-    context = {
+    may = may_convene(user, prop.estate.community.path)
+    context: dict[str, Any] = {
         "prop": prop,
         "figures": property_figures(prop),
         "staff": staff_figures(prop),
@@ -302,8 +347,114 @@ def cogov_property_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ratings": list(prop.ratings.select_related("staff").order_by("-created_at")[:20]),
         "meetings": list(joint),
         "public_url": _public_url(request, prop),
+        "may_convene": may,
     }
-    return render(request, "web/cogovernance/property.html", context)
+    if may:
+        context["staff_form"] = bound.get("staff") or StaffForm()
+        context["review_form"] = bound.get("review") or ReviewForm()
+    return context
+
+
+@login_required
+def cogov_property_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    prop = get_property(request.user, pk)
+    return render(request, "web/cogovernance/property.html", _property_context(request, prop))
+
+
+@login_required
+def cogov_property_register(request: HttpRequest) -> HttpResponse:
+    """Register a 小区's 红色物业, or change it (``?estate=<pk>`` fills in the current one)."""
+    user = request.user
+    initial: dict[str, Any] = {}
+    raw = request.GET.get("estate", "")
+    if raw.isdigit():
+        current = properties(user).filter(estate_id=int(raw)).first()
+        initial = {"estate": int(raw)}
+        if current is not None:
+            initial.update(
+                company=current.company,
+                company_branch=current.company_branch,
+                manager_name=current.manager_name,
+                owners_committee=current.owners_committee,
+                committee_chair=current.committee_chair,
+            )
+    status = 200
+    form = PropertyForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                prop = property_register(
+                    actor=user,
+                    estate=d["estate"],
+                    company=d["company"],
+                    company_branch=d["company_branch"],
+                    manager_name=d["manager_name"],
+                    owners_committee=d["owners_committee"],
+                    committee_chair=d["committee_chair"],
+                )
+            except DomainError as exc:
+                status = exc.http_status
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("web:cogov_property", pk=prop.pk)
+    return render(request, "web/cogovernance/property_form.html", {"form": form}, status=status)
+
+
+@login_required
+def cogov_property_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """The conveners' forms of a 红色物业 page: ``staff`` (add a 亮牌 member), ``staff-remove``, ``review``."""
+    user = request.user
+    prop = get_property(user, pk)
+    if request.method != "POST" or what not in {"staff", "staff-remove", "review"}:
+        return redirect("web:cogov_property", pk=prop.pk)
+    if what == "staff-remove":
+        raw = request.POST.get("staff", "")
+        member: BadgeStaff | None = prop.staff.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if member is None:
+            raise Http404
+        try:
+            staff_remove(actor=user, staff=member)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            context = _property_context(request, prop)
+            return render(request, "web/cogovernance/property.html", context, status=exc.http_status)
+        messages.success(request, _("已离岗"))
+        return redirect("web:cogov_property", pk=prop.pk)
+    form: forms.Form = StaffForm(request.POST) if what == "staff" else ReviewForm(request.POST)
+    status = 400
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if what == "staff":
+                staff_add(
+                    actor=user,
+                    property=prop,
+                    name=d["name"],
+                    post=d["post"],
+                    badge_no=d["badge_no"],
+                    is_party_member=d["is_party_member"],
+                )
+            else:
+                review_record(
+                    actor=user,
+                    property=prop,
+                    period=d["period"],
+                    held_on=d["held_on"],
+                    reviewer=d["reviewer"],
+                    score=d["score"],
+                    note=d["note"],
+                )
+        except DomainError as exc:
+            status = exc.http_status
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("web:cogov_property", pk=prop.pk)
+    bound = {"staff" if what == "staff" else "review": form}
+    return render(request, "web/cogovernance/property.html", _property_context(request, prop, bound), status=status)
 
 
 @login_required
@@ -373,9 +524,7 @@ class AssignmentForm(forms.Form):
     leader_name = forms.CharField(label=gettext_lazy("分包领导"), max_length=50, required=False)
     leader_title = forms.CharField(label=gettext_lazy("职务"), max_length=60, required=False)
     unit = forms.ModelChoiceField(label=gettext_lazy("分包单位"), queryset=Unit.objects.none(), required=False)
-    unit_name = forms.CharField(
-        label=gettext_lazy("或：分包单位名称（如文明单位）"), max_length=100, required=False
-    )
+    unit_name = forms.CharField(label=gettext_lazy("或：分包单位名称（如文明单位）"), max_length=100, required=False)
     duty = forms.CharField(label=gettext_lazy("分包职责"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -489,7 +638,9 @@ routes: list[URLPattern] = [
     path("cogovernance/meetings/new/", cogov_meeting_new, name="cogov_meeting_new"),
     path("cogovernance/meetings/<int:pk>/", cogov_meeting_detail, name="cogov_meeting"),
     path("cogovernance/tasks/<int:pk>/act/<slug:name>/", cogov_task_act, name="cogov_task_act"),
+    path("cogovernance/properties/register/", cogov_property_register, name="cogov_property_register"),
     path("cogovernance/properties/<int:pk>/", cogov_property_detail, name="cogov_property"),
+    path("cogovernance/properties/<int:pk>/act/<slug:what>/", cogov_property_act, name="cogov_property_act"),
     path("cogovernance/properties/<int:pk>/qr.<str:fmt>", cogov_property_qr, name="cogov_property_qr"),
     path("cogovernance/assignments/", cogov_assignments, name="cogov_assignments"),
     path("cogovernance/assignments.geojson", cogov_assignments_map, name="cogov_assignments_map"),

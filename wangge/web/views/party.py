@@ -39,6 +39,7 @@ from wangge.party.services import (
     member_change,
     member_enrol,
     organisation_create,
+    steward_assign,
 )
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.maps import display_points
@@ -173,6 +174,37 @@ class LinkForm(forms.Form):
         fields["area"].queryset = LiaisonArea.objects.filter(organisation_id__in=owners)
 
 
+def _buildings(user: Any, org: PartyOrganisation) -> QuerySet[Building]:
+    """The buildings whose 红色管家 an organisation's members may be: its own building, its 小区's or household's,
+    else every building under its territory."""
+    qs: QuerySet[Building] = Building.objects.restrict(user)
+    if org.building_id:
+        qs = qs.filter(pk=org.building_id)
+    elif org.household_id:
+        qs = qs.filter(households__pk=org.household_id)
+    elif org.estate_id:
+        qs = qs.filter(estate_id=org.estate_id)
+    else:
+        qs = qs.filter(grid__path__startswith=org.territory.path)
+    return qs.order_by("code")
+
+
+class StewardForm(forms.Form):
+    building = forms.ModelChoiceField(label=gettext_lazy("楼栋"), queryset=Building.objects.none())
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("红色管家（党员）"),
+        queryset=PartyMember.objects.none(),
+        help_text=gettext_lazy("该楼栋已有红色管家时将被替换"),
+    )
+
+    def __init__(self, *args: Any, user: Any, org: PartyOrganisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["building"].queryset = capped(_buildings(user, org))
+        fields["member"].queryset = org.members.filter(is_active=True).select_related("resident")
+        fields["member"].label_from_instance = lambda m: m.resident.name
+
+
 def _figures_of(nodes: list[Any]) -> dict[str, int]:
     out = {"organisations": 0, "members": 0, "households": 0}
 
@@ -248,6 +280,7 @@ def _org_context(
         context["member_form"] = bound.get("member") or MemberForm(user=user, org=org)
         context["link_form"] = bound.get("link") or LinkForm(user=user, org=org)
         context["area_form"] = bound.get("area") or AreaForm()
+        context["steward_form"] = bound.get("steward") or StewardForm(user=user, org=org)
         if places:
             context["child_form"] = bound.get("child") or ChildForm(places=places)
     return context
@@ -278,10 +311,11 @@ def _place_kwargs(user: Any, value: str) -> dict[str, Any]:
 
 @login_required
 def party_org_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """The organisers' forms of an organisation page: ``member``, ``child``, ``area``, ``link``."""
+    """The organisers' forms of an organisation page: ``member``, ``child``, ``area``, ``link``, ``steward`` (set or
+    replace the 红色管家 of a building)."""
     user = request.user
     org = get_org(user, pk)
-    if request.method != "POST" or what not in {"member", "child", "area", "link"}:
+    if request.method != "POST" or what not in {"member", "child", "area", "link", "steward"}:
         return redirect("web:party_org", pk=org.pk)
     form: forms.Form
     if what == "member":
@@ -290,6 +324,8 @@ def party_org_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         form = ChildForm(request.POST, places=_places(user, org))
     elif what == "area":
         form = AreaForm(request.POST)
+    elif what == "steward":
+        form = StewardForm(request.POST, user=user, org=org)
     else:
         form = LinkForm(request.POST, user=user, org=org)
     status = 400
@@ -314,6 +350,8 @@ def party_org_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 )
             elif what == "area":
                 liaison_area_create(actor=user, organisation=org, name=d["name"])
+            elif what == "steward":
+                steward_assign(actor=user, building=d["building"], member=d["member"])
             else:
                 liaison_link(actor=user, member=d["member"], household=d["household"], area=d["area"])
         except DomainError as exc:
