@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,22 +25,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.accounts.choices import Role
-from wangge.accounts.models import User
+from wangge.accounts.choices import Role, UnitKind
+from wangge.accounts.models import Unit, User
 from wangge.core.errors import DomainError
 from wangge.core.masking import mask_numbers
+from wangge.core.validators import normalise_phone, validate_phone
 from wangge.core.workflow import Transition
+from wangge.ledgers.models import Building
 from wangge.territory.choices import TerritoryKind
 from wangge.territory.models import Territory
 from wangge.web.filters import tune_form
 from wangge.web.views.common import is_htmx, paginate, querystring_without, run_step
 from wangge.web.workflow_forms import StepForm
 from wangge.workforce import conf, selectors
-from wangge.workforce.choices import RECORD_COLOURS, TASK_COLOURS, RecordKind, TaskKind
+from wangge.workforce.choices import RECORD_COLOURS, TASK_COLOURS, RecordKind, Route, TaskKind, WorkerKind
 from wangge.workforce.filtersets import SpecialTaskFilterSet, WorkerProfileFilterSet, WorkerRecordFilterSet
-from wangge.workforce.models import SpecialTask, WorkerProfile, WorkerRecord
+from wangge.workforce.models import RoleAssignment, SpecialTask, SunkStaff, WorkerProfile, WorkerRecord, WorkforceRole
 from wangge.workforce.rules import is_overdue, open_q
-from wangge.workforce.services import may_assign, may_keep, record_create, task_assign, task_transition
+from wangge.workforce.services import (
+    assignment_create,
+    assignment_end,
+    may_assign,
+    may_keep,
+    profile_save,
+    record_create,
+    sunk_staff_assign,
+    sunk_staff_end,
+    task_assign,
+    task_transition,
+)
 from wangge.workforce.workflow import EVENT_LABELS, TRANSITIONS, available
 
 PER_PAGE = 30
@@ -136,6 +150,7 @@ def workforce_grid(request: HttpRequest, pk: int) -> HttpResponse:
         "sunk": list(selectors.sunk_staff_for_grid(grid)),
         "tasks": tasks,
         "may_assign": may_assign(user, grid),
+        "may_keep": may_keep(user, grid),
     }
     return render(request, "web/workforce/grid.html", context)
 
@@ -180,6 +195,7 @@ def workforce_worker(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "records": records,
         "tasks": tasks,
+        "may_keep": may_keep(user, profile.grid),
     }
     return render(request, "web/workforce/worker.html", context)
 
@@ -330,6 +346,295 @@ def workforce_task_act(request: HttpRequest, pk: int, name: str) -> HttpResponse
     return render(request, "web/workforce/task_detail.html", _task_context(request, task, {name: form}), status=status)
 
 
+# --- 五长一员, profiles and 下沉 (community / street staff and admins over the grid) --------------------------
+
+
+def _kept_grid(user: Any, pk: int) -> Territory:
+    """The grid in the user's scope (404 otherwise) that the user keeps the records of (403 otherwise)."""
+    grid = _grids(user).filter(pk=pk).first()
+    if grid is None:
+        raise Http404(_("网格不存在"))
+    if not may_keep(user, grid):
+        raise DjangoPermissionDenied
+    return grid
+
+
+def _dated(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AssignmentForm(forms.Form):
+    role = forms.ModelChoiceField(queryset=WorkforceRole.objects.none(), label=gettext_lazy("角色"))
+    building = forms.ModelChoiceField(
+        queryset=Building.objects.none(), required=False, label=gettext_lazy("楼栋（楼栋长、单元长必选）")
+    )
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=gettext_lazy("工作人员账号（选填）"),
+        help_text=gettext_lazy("留空：由居民担任，请填写姓名和联系电话"),
+    )
+    name = forms.CharField(required=False, max_length=50, label=gettext_lazy("姓名"))
+    phone = forms.CharField(
+        required=False,
+        max_length=32,
+        label=gettext_lazy("联系电话"),
+        help_text=gettext_lazy("加密保存，页面上只显示部分号码"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    start_date = _dated(gettext_lazy("任职日期"))
+    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("备注"))
+
+    def __init__(self, *args: Any, grid: Territory, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role: Any = self.fields["role"]
+        role.queryset = WorkforceRole.objects.filter(is_active=True).order_by("ordering", "key")
+        role.label_from_instance = lambda r: r.name
+        building: Any = self.fields["building"]
+        building.queryset = Building.objects.filter(grid=grid).order_by("code", "id")
+        user: Any = self.fields["user"]
+        user.queryset = (
+            User.objects.filter(is_active=True, grants__territory__path__startswith=grid.path)
+            .distinct()
+            .order_by("display_name", "username")
+        )
+        user.label_from_instance = lambda u: str(u)
+
+    def clean_phone(self) -> str:
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if phone:
+            validate_phone(phone)
+            phone = normalise_phone(phone)
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("user") is None:
+            if not (d.get("name") or "").strip():
+                self.add_error("name", _("居民担任时请填写姓名"))
+            if not d.get("phone") and "phone" not in self.errors:
+                self.add_error("phone", _("居民担任时请填写联系电话"))
+        role = d.get("role")
+        if role is not None and role.level == TerritoryKind.BUILDING and d.get("building") is None:
+            self.add_error("building", _("请选择楼栋"))
+        return d
+
+
+class EndForm(forms.Form):
+    end_date = _dated(gettext_lazy("结束日期"))
+
+
+class ProfileForm(forms.Form):
+    kind = forms.ChoiceField(choices=WorkerKind.choices, label=gettext_lazy("专兼职"))
+    route = forms.ChoiceField(
+        choices=[("", gettext_lazy("未登记")), *Route.choices], required=False, label=gettext_lazy("招录途径")
+    )
+    start_date = _dated(gettext_lazy("入职日期"), required=False)
+    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("备注"))
+
+
+class SunkForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("派出单位"))
+    name = forms.CharField(max_length=50, label=gettext_lazy("姓名"))
+    duty = forms.CharField(required=False, max_length=100, label=gettext_lazy("下沉职责"))
+    start_date = _dated(gettext_lazy("下沉开始"))
+    end_date = _dated(gettext_lazy("下沉结束（选填）"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit: Any = self.fields["unit"]
+        unit.queryset = Unit.objects.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.COMPANY], is_active=True).order_by(
+            "code", "id"
+        )
+        unit.label_from_instance = lambda u: u.name
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        start, end = d.get("start_date"), d.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("结束日期不能早于开始日期"))
+        return d
+
+
+def _form_page(
+    request: HttpRequest, form: forms.Form, *, title: str, back: str, submit: str, status: int = 200, note: str = ""
+) -> HttpResponse:
+    context = {"form": form, "title": title, "back": back, "submit": submit, "note": note}
+    return render(request, "web/workforce/form.html", context, status=status)
+
+
+def _write(form: forms.Form, call: Any) -> tuple[Any, int]:
+    """Run a service for a valid form: (its result, 200), or (None, the refusal's status) with the message on the
+    form."""
+    try:
+        return call(), 200
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None, exc.http_status
+
+
+@login_required
+def workforce_assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    grid = _kept_grid(user, pk)
+    back = reverse("web:workforce_grid", args=[grid.pk])
+    status = 200
+    if request.method == "POST":
+        form = AssignmentForm(request.POST, grid=grid)
+        if form.is_valid():
+            d = form.cleaned_data
+            done, status = _write(
+                form,
+                lambda: assignment_create(
+                    actor=user,
+                    role=d["role"],
+                    grid=grid,
+                    user=d["user"],
+                    name=d["name"],
+                    phone=d["phone"],
+                    building=d["building"],
+                    start_date=d["start_date"],
+                    note=d["note"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("已任命"))
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        form = AssignmentForm(grid=grid, initial={"start_date": timezone.localdate()})
+    title = _("任命五长一员") + " · " + grid.name
+    return _form_page(request, form, title=title, back=back, submit=_("任命"), status=status)
+
+
+@login_required
+def workforce_assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    found = RoleAssignment.objects.restrict(user).select_related("grid", "role").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("任职记录不存在"))
+    _kept_grid(user, found.grid_id)
+    back = reverse("web:workforce_grid", args=[found.grid_id])
+    status = 200
+    if request.method == "POST":
+        form = EndForm(request.POST)
+        if form.is_valid():
+            end = form.cleaned_data["end_date"]
+            done, status = _write(form, lambda: assignment_end(actor=user, assignment=found, end_date=end))
+            if done is not None:
+                messages.success(request, _("已离任"))
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        form = EndForm(initial={"end_date": timezone.localdate()})
+    title = _("五长一员离任") + f" · {found.role.name} · {found.name}"
+    return _form_page(request, form, title=title, back=back, submit=_("确认离任"), status=status)
+
+
+@login_required
+def workforce_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    profile = _profiles(user).filter(pk=pk).first()
+    if profile is None:
+        raise Http404(_("网格员不存在"))
+    grid = _kept_grid(user, profile.grid_id)
+    back = reverse("web:workforce_worker", args=[profile.pk])
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            done, status = _write(
+                form,
+                lambda: profile_save(
+                    actor=user,
+                    user=profile.user,
+                    grid=grid,
+                    kind=d["kind"],
+                    route=d["route"],
+                    start_date=d["start_date"],
+                    is_active=profile.is_active,
+                    note=d["note"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("档案已保存"))
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        form = ProfileForm(
+            initial={
+                "kind": profile.kind,
+                "route": profile.route,
+                "start_date": profile.start_date,
+                "note": profile.note,
+            }
+        )
+    title = _("编辑网格员档案") + f" · {profile.user}"
+    return _form_page(request, form, title=title, back=back, submit=_("保存"), status=status)
+
+
+@login_required
+def workforce_sunk_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    grid = _kept_grid(user, pk)
+    back = reverse("web:workforce_grid", args=[grid.pk])
+    status = 200
+    if request.method == "POST":
+        form = SunkForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            done, status = _write(
+                form,
+                lambda: sunk_staff_assign(
+                    actor=user,
+                    grid=grid,
+                    unit=d["unit"],
+                    name=d["name"],
+                    duty=d["duty"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("已安排下沉"))
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        form = SunkForm(initial={"start_date": timezone.localdate()})
+    title = _("安排下沉人员") + " · " + grid.name
+    return _form_page(request, form, title=title, back=back, submit=_("安排"), status=status)
+
+
+@login_required
+def workforce_sunk_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    found = SunkStaff.objects.restrict(user).select_related("grid", "unit").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("下沉记录不存在"))
+    _kept_grid(user, found.grid_id)
+    back = reverse("web:workforce_grid", args=[found.grid_id])
+    status = 200
+    if request.method == "POST":
+        form = EndForm(request.POST)
+        if form.is_valid():
+            end = form.cleaned_data["end_date"]
+            done, status = _write(form, lambda: sunk_staff_end(actor=user, staff=found, end_date=end))
+            if done is not None:
+                messages.success(request, _("下沉已结束"))
+                return redirect(back)
+        else:
+            status = 400
+    else:
+        form = EndForm(initial={"end_date": timezone.localdate()})
+    title = _("结束下沉") + f" · {found.name} · {found.unit.name}"
+    return _form_page(request, form, title=title, back=back, submit=_("确认结束"), status=status)
+
+
 # --- rewards, pay and awards ---------------------------------------------------------------------------------
 
 
@@ -427,6 +732,11 @@ routes: list[URLPattern] = [
     path("workforce/grids/<int:pk>/", workforce_grid, name="workforce_grid"),
     path("workforce/workers/", workforce_worker_list, name="workforce_workers"),
     path("workforce/workers/<int:pk>/", workforce_worker, name="workforce_worker"),
+    path("workforce/workers/<int:pk>/edit/", workforce_profile_edit, name="workforce_profile_edit"),
+    path("workforce/grids/<int:pk>/assignments/new/", workforce_assignment_new, name="workforce_assignment_new"),
+    path("workforce/assignments/<int:pk>/end/", workforce_assignment_end, name="workforce_assignment_end"),
+    path("workforce/grids/<int:pk>/sunk/new/", workforce_sunk_new, name="workforce_sunk_new"),
+    path("workforce/sunk/<int:pk>/end/", workforce_sunk_end, name="workforce_sunk_end"),
     path("workforce/tasks/", workforce_task_list, name="workforce_tasks"),
     path("workforce/tasks/new/", workforce_task_new, name="workforce_task_new"),
     path("workforce/tasks/<int:pk>/", workforce_task_detail, name="workforce_task_detail"),

@@ -201,3 +201,21 @@ def sunk_staff_assign(
         )
         audit.record(actor=actor, action="workforce.sunk_assign", obj=s, after=audit.snapshot(s))
     return s
+
+
+def sunk_staff_end(*, actor: ActorLike, staff: SunkStaff | int, end_date: dt.date) -> SunkStaff:
+    """End a 下沉 assignment on a day (the member leaves the grid's 下沉力量 after it)."""
+    require(actor)
+    pk = staff.pk if isinstance(staff, SunkStaff) else int(staff)
+    with transaction.atomic():
+        visible: QuerySet[SunkStaff] = SunkStaff.objects.restrict(actor)
+        found: SunkStaff | None = visible.select_for_update(of=("self",)).select_related("grid").filter(pk=pk).first()
+        if found is None:
+            raise NotFound(_("下沉记录不存在"), code=ErrorCode.NOT_FOUND)
+        require_keeper(actor, found.grid)
+        check_period(found.start_date, end_date, ErrorCode.INVALID_SUNK_STAFF)
+        before = audit.snapshot(found)
+        found.end_date = end_date
+        found.save(update_fields=["end_date", "updated_at"])
+        audit.record(actor=actor, action="workforce.sunk_end", obj=found, before=before, after=audit.snapshot(found))
+    return found
