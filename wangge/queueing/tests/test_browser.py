@@ -45,6 +45,7 @@ def test_kiosk_ticket_called_at_the_window_shows_on_the_wall(
     kiosk.click(f"button.q-group[value='{q.a.pk}']")
     kiosk.wait_for_selector("#ticket-number")
     assert kiosk.inner_text("#ticket-number") == "A001"
+    kiosk.wait_for_function("() => /\\d+ 秒后自动返回/.test(document.getElementById('q-kiosk-left').textContent)")
 
     wall_context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     wall = wall_context.new_page()

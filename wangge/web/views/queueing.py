@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -33,7 +34,7 @@ from wangge.core.errors import DomainError
 from wangge.core.validators import mask_phone
 from wangge.hall.models import Application, Hall, Item, Window
 from wangge.queueing.choices import TicketAction, TicketSource, TicketStatus
-from wangge.queueing.models import Appointment, ItemGroup, Ticket, WindowGroup, WindowSwitch
+from wangge.queueing.models import Appointment, ItemGroup, SlotTemplate, Ticket, TidalRule, WindowGroup, WindowSwitch
 from wangge.queueing.selectors import (
     DEFINITIONS,
     bookable_slots,
@@ -50,10 +51,15 @@ from wangge.queueing.selectors import (
 from wangge.queueing.services import (
     appointment_book,
     appointment_cancel,
+    flexible_windows_set,
+    group_save,
+    may_manage,
     may_work,
     normalise_code,
+    slot_template_set,
     ticket_by_token,
     ticket_issue,
+    tidal_rule_save,
     window_call_next,
     window_finish,
     window_finish_receiving,
@@ -137,6 +143,7 @@ def queueing_hall(request: HttpRequest, pk: int) -> HttpResponse:
         "windows": window_rows,
         "switches": WindowSwitch.objects.filter(hall=hall).select_related("window", "group")[:20],
         "definitions": DEFINITIONS,
+        "may_manage": may_manage(request.user, hall),
     }
     return render(request, "web/queueing/hall.html", context)
 
@@ -245,6 +252,254 @@ def queueing_window_act(request: HttpRequest, pk: int, name: str) -> HttpRespons
     else:
         messages.success(request, _("%(action)s：%(number)s") % {"action": action.label, "number": t.number})
     return redirect("web:queueing_window", pk=w.pk)
+
+
+# --- managers: groups, slot template, tidal rules -----------------------------------------------------------
+
+
+def _managed_hall(user: Any, pk: int) -> Hall:
+    """The hall, if the user sees it (else 404) and manages it (else 403)."""
+    hall = _staff_hall(user, pk)
+    if not may_manage(user, hall):
+        raise PermissionDenied
+    return hall
+
+
+def _managed_group(user: Any, hall_pk: int, group_pk: int) -> ItemGroup:
+    hall = _managed_hall(user, hall_pk)
+    group = ItemGroup.objects.filter(hall=hall, pk=group_pk).first()
+    if group is None:
+        raise Http404(_("业务分组不存在"))
+    group.hall = hall
+    return group
+
+
+class FlexibleWindowsForm(forms.Form):
+    windows = forms.ModelMultipleChoiceField(
+        queryset=Window.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("可切换的潮汐窗口"),
+        help_text=gettext_lazy("潮汐规则只会把这些窗口临时调给排队压力大的分组"),
+    )
+
+    def __init__(self, *args: Any, hall: Hall, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["windows"].queryset = Window.objects.filter(hall=hall, is_active=True).order_by("number")  # type: ignore[attr-defined]
+
+
+@login_required
+def queueing_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    hall = _managed_hall(request.user, pk)
+    windows = Window.objects.filter(hall=hall, is_active=True)
+    form = FlexibleWindowsForm(
+        request.POST or None, hall=hall, initial={"windows": list(windows.filter(is_flexible=True))}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                flexible_windows_set(actor=request.user, hall=hall, windows=list(form.cleaned_data["windows"]))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = exc.http_status
+            else:
+                messages.success(request, _("已保存潮汐窗口"))
+                return redirect("web:queueing_settings", pk=hall.pk)
+        else:
+            status = 400
+    groups = list(ItemGroup.objects.filter(hall=hall).prefetch_related("items").order_by("position", "prefix"))
+    counts: dict[int, int] = {}
+    for group_id in SlotTemplate.objects.filter(group__in=groups).values_list("group_id", flat=True):
+        counts[group_id] = counts.get(group_id, 0) + 1
+    rules = {r.group_id: r for r in TidalRule.objects.filter(group__in=groups)}
+    rows = [{"group": g, "templates": counts.get(g.pk, 0), "rule": rules.get(g.pk)} for g in groups]
+    context = {"hall": hall, "rows": rows, "form": form}
+    return render(request, "web/queueing/settings.html", context, status=status)
+
+
+class GroupForm(forms.Form):
+    letter = forms.RegexField(
+        regex=r"^[A-Za-z]{1,2}$",
+        max_length=2,
+        label=gettext_lazy("号码字头"),
+        help_text=gettext_lazy("一至两个字母，如 A 表示 A001"),
+        error_messages={"invalid": gettext_lazy("号码字头须为一至两个字母")},
+    )
+    name = forms.CharField(label=gettext_lazy("分组名称"), max_length=60)
+    items = forms.ModelMultipleChoiceField(
+        queryset=Item.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("包含事项"),
+    )
+    service_minutes = forms.IntegerField(label=gettext_lazy("预计每件办理分钟数"), min_value=1, max_value=240)
+    position = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=999, initial=0)
+    is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = Item.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+
+    def clean_letter(self) -> str:
+        return str(self.cleaned_data["letter"]).upper()
+
+
+@login_required
+def queueing_group(request: HttpRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
+    if group_pk is None:
+        hall = _managed_hall(request.user, pk)
+        group = None
+        initial: dict[str, Any] = {"service_minutes": 8, "position": 0, "is_active": True}
+    else:
+        group = _managed_group(request.user, pk, group_pk)
+        hall = group.hall
+        initial = {
+            "letter": group.prefix,
+            "name": group.name,
+            "items": list(group.items.all()),
+            "service_minutes": group.service_minutes,
+            "position": group.position,
+            "is_active": group.is_active,
+        }
+    form = GroupForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                group_save(
+                    actor=request.user,
+                    hall=hall,
+                    prefix=data["letter"],
+                    name=data["name"],
+                    items=list(data["items"]),
+                    service_minutes=data["service_minutes"],
+                    position=data["position"],
+                    is_active=data["is_active"],
+                    group=group,
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = exc.http_status
+            else:
+                messages.success(request, _("业务分组已保存"))
+                return redirect("web:queueing_settings", pk=hall.pk)
+        else:
+            status = 400
+    return render(request, "web/queueing/group_form.html", {"hall": hall, "group": group, "form": form}, status=status)
+
+
+WEEKDAYS = [
+    (0, gettext_lazy("星期一")),
+    (1, gettext_lazy("星期二")),
+    (2, gettext_lazy("星期三")),
+    (3, gettext_lazy("星期四")),
+    (4, gettext_lazy("星期五")),
+    (5, gettext_lazy("星期六")),
+    (6, gettext_lazy("星期日")),
+]
+
+
+class SlotRowForm(forms.Form):
+    weekday = forms.TypedChoiceField(choices=[("", "—"), *WEEKDAYS], coerce=int, label=gettext_lazy("星期"))
+    starts_at = forms.TimeField(label=gettext_lazy("开始时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label=gettext_lazy("结束时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    capacity = forms.IntegerField(label=gettext_lazy("可预约人数"), min_value=1, max_value=200)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            raise forms.ValidationError(_("结束时间须晚于开始时间"))
+        return data
+
+
+class BaseSlotRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        seen: set[tuple[int, dt.time]] = set()
+        for f in self.forms:
+            if not hasattr(f, "cleaned_data") or not f.cleaned_data or f.cleaned_data.get("DELETE"):
+                continue
+            key = (f.cleaned_data["weekday"], f.cleaned_data["starts_at"])
+            if key in seen:
+                raise forms.ValidationError(_("同一天同一开始时间只能有一个时段"))
+            seen.add(key)
+
+
+SlotRows = forms.formset_factory(SlotRowForm, formset=BaseSlotRows, extra=3, can_delete=True, max_num=200)
+
+
+@login_required
+def queueing_template(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    group = _managed_group(request.user, pk, group_pk)
+    initial = [
+        {"weekday": t.weekday, "starts_at": t.starts_at, "ends_at": t.ends_at, "capacity": t.capacity}
+        for t in SlotTemplate.objects.filter(group=group)
+    ]
+    formset = SlotRows(request.POST or None, initial=initial, prefix="rows")
+    status = 200
+    if request.method == "POST":
+        if formset.is_valid():
+            kept = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            rows = [(r["weekday"], r["starts_at"], r["ends_at"], r["capacity"]) for r in kept]
+            try:
+                n = slot_template_set(actor=request.user, group=group, rows=rows)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = exc.http_status
+            else:
+                messages.success(request, _("已保存 %(n)s 个每周预约时段") % {"n": n})
+                return redirect("web:queueing_settings", pk=group.hall.pk)
+        else:
+            status = 400
+    context = {"hall": group.hall, "group": group, "formset": formset}
+    return render(request, "web/queueing/template_form.html", context, status=status)
+
+
+class RuleForm(forms.Form):
+    open_queue = forms.IntegerField(label=gettext_lazy("开启：等候人数达到"), min_value=1, max_value=999)
+    open_wait_minutes = forms.IntegerField(label=gettext_lazy("开启：预计等候分钟达到"), min_value=1, max_value=999)
+    close_queue = forms.IntegerField(label=gettext_lazy("恢复：等候人数不超过"), min_value=0, max_value=999)
+    close_wait_minutes = forms.IntegerField(label=gettext_lazy("恢复：预计等候分钟不超过"), min_value=0, max_value=999)
+    max_windows = forms.IntegerField(label=gettext_lazy("最多调入窗口数"), min_value=1, max_value=20)
+    is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        pairs = (("close_queue", "open_queue"), ("close_wait_minutes", "open_wait_minutes"))
+        for low, high in pairs:
+            if data.get(low) is not None and data.get(high) is not None and data[low] >= data[high]:
+                self.add_error(low, _("恢复阈值须低于开启阈值"))
+        return data
+
+
+@login_required
+def queueing_rule(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    group = _managed_group(request.user, pk, group_pk)
+    rule = TidalRule.objects.filter(group=group).first()
+    fields = ("open_queue", "open_wait_minutes", "close_queue", "close_wait_minutes", "max_windows", "is_active")
+    initial = {f: getattr(rule or TidalRule(), f) for f in fields}
+    form = RuleForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                tidal_rule_save(actor=request.user, group=group, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = exc.http_status
+            else:
+                messages.success(request, _("潮汐规则已保存"))
+                return redirect("web:queueing_settings", pk=group.hall.pk)
+        else:
+            status = 400
+    flexible = Window.objects.filter(hall=group.hall, is_active=True, is_flexible=True).order_by("number")
+    context = {"hall": group.hall, "group": group, "form": form, "flexible": flexible}
+    return render(request, "web/queueing/rule_form.html", context, status=status)
 
 
 # --- citizen pages: booking ----------------------------------------------------------------------------------
@@ -410,6 +665,11 @@ routes: list[URLPattern] = [
     path("queueing/", queueing_home, name="queueing_home"),
     path("queueing/halls/<int:pk>/", queueing_hall, name="queueing_hall"),
     path("queueing/halls/<int:pk>/appointments/", queueing_appointments, name="queueing_appointments"),
+    path("queueing/halls/<int:pk>/settings/", queueing_settings, name="queueing_settings"),
+    path("queueing/halls/<int:pk>/groups/new/", queueing_group, name="queueing_group_new"),
+    path("queueing/halls/<int:pk>/groups/<int:group_pk>/", queueing_group, name="queueing_group"),
+    path("queueing/halls/<int:pk>/groups/<int:group_pk>/template/", queueing_template, name="queueing_template"),
+    path("queueing/halls/<int:pk>/groups/<int:group_pk>/rule/", queueing_rule, name="queueing_rule"),
     path("queueing/windows/<int:pk>/", queueing_window, name="queueing_window"),
     path("queueing/windows/<int:pk>/<slug:name>/", queueing_window_act, name="queueing_window_act"),
     path("citizen/hall/", queueing_citizen_halls, name="queueing_citizen_halls"),
