@@ -345,6 +345,7 @@ class FinancingEvent(ScopedModel, TimeStampedModel):
         "territory.Territory", verbose_name=_("举办辖区"), on_delete=models.PROTECT, related_name="+"
     )
     place = models.CharField(_("地点"), max_length=120, blank=True)
+    organiser = models.CharField(_("主办单位"), max_length=120, blank=True)
     online = models.BooleanField(_("线上直播"), default=False)
     banks = models.ManyToManyField(Bank, verbose_name=_("参与银行"), blank=True, related_name="events")
     products = models.ManyToManyField(FinancingProduct, verbose_name=_("推介产品"), blank=True, related_name="events")

@@ -34,16 +34,24 @@ from wangge.enterprises.filtersets import (
     VisitFilterSet,
 )
 from wangge.enterprises.models import (
+    Bank,
     Enterprise,
     FinancingEvent,
     FinancingParticipation,
+    FinancingProduct,
     Issue,
     Liaison,
     ServiceDay,
     Visit,
 )
 from wangge.enterprises.selectors import enterprise_figures, enterprise_issues, participations_of
-from wangge.enterprises.services import enterprise_from_merchant, enterprise_save, visit_record
+from wangge.enterprises.services import (
+    enterprise_from_merchant,
+    enterprise_save,
+    financing_event_offer_set,
+    financing_event_save,
+    visit_record,
+)
 from wangge.ledgers.models import Merchant
 from wangge.territory.models import Territory
 
@@ -224,11 +232,24 @@ class EnterpriseParticipationSerializer(serializers.ModelSerializer[FinancingPar
 class EnterpriseFinancingEventSerializer(serializers.ModelSerializer[FinancingEvent]):
     territory = serializers.CharField(source="territory.code", read_only=True, help_text=gettext_lazy("辖区编码"))
     banks: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    products: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     participations = serializers.SerializerMethodField()
 
     class Meta:
         model = FinancingEvent
-        fields = ["id", "title", "held_on", "territory", "place", "online", "banks", "note", "participations"]
+        fields = [
+            "id",
+            "title",
+            "held_on",
+            "territory",
+            "place",
+            "organiser",
+            "online",
+            "banks",
+            "products",
+            "note",
+            "participations",
+        ]
 
     @extend_schema_field(EnterpriseParticipationSerializer(many=True))
     def get_participations(self, obj: FinancingEvent) -> list[dict[str, Any]]:
@@ -236,6 +257,31 @@ class EnterpriseFinancingEventSerializer(serializers.ModelSerializer[FinancingEv
         request = self.context.get("request")
         rows = participations_of(obj, getattr(request, "user", None))
         return [dict(r) for r in EnterpriseParticipationSerializer(rows, many=True).data]
+
+
+class EnterpriseFinancingOfferSerializer(serializers.Serializer[Any]):
+    banks: Any = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Bank.objects.all(), help_text=gettext_lazy("参与银行 ID")
+    )
+    products: Any = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=FinancingProduct.objects.all(),
+        required=False,
+        default=list,
+        help_text=gettext_lazy("推介产品 ID（须属于参与银行）"),
+    )
+
+
+class EnterpriseFinancingEventCreateSerializer(EnterpriseFinancingOfferSerializer):
+    title = serializers.CharField(max_length=120)
+    held_on = serializers.DateField()
+    territory = serializers.CharField(max_length=40, help_text=gettext_lazy("举办辖区编码（区、街道或社区）"))
+    place = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
+    organiser = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, default="", help_text=gettext_lazy("主办单位")
+    )
+    online = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class EnterpriseFiguresQuerySerializer(serializers.Serializer[Any]):
@@ -376,16 +422,49 @@ class EnterpriseServiceDayViewSet(ListViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="政银企对接活动列表"), retrieve=extend_schema(summary="政银企对接活动详情（含对接企业）")
+    list=extend_schema(summary="政银企对接活动列表"),
+    retrieve=extend_schema(summary="政银企对接活动详情（含对接企业）"),
+    create=extend_schema(
+        summary="创建政银企对接活动（日期、地点、主办单位、举办辖区、参与银行及推介产品）",
+        request=EnterpriseFinancingEventCreateSerializer,
+        responses={201: EnterpriseFinancingEventSerializer},
+    ),
 )
-class EnterpriseFinancingEventViewSet(ListViewSet):
+class EnterpriseFinancingEventViewSet(ListViewSet, mixins.CreateModelMixin):
     filterset_class = FinancingEventFilterSet
     serializer_class = EnterpriseFinancingEventSerializer
-    queryset = FinancingEvent.objects.select_related("territory").prefetch_related("banks")
+    queryset = FinancingEvent.objects.select_related("territory").prefetch_related("banks", "products")
     scope = TERRITORY
 
     def refine_queryset(self, qs: QuerySet[FinancingEvent]) -> QuerySet[FinancingEvent]:
         return qs.order_by("-held_on", "-id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = EnterpriseFinancingEventCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = dict(body.validated_data)
+        territory = Territory.objects.restrict(request.user).filter(code=d.pop("territory")).first()
+        if territory is None:
+            raise NotFound(_("辖区不存在"))
+        event = financing_event_save(actor=request.user, territory=territory, **d)
+        fresh = self.get_queryset().get(pk=event.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="调整对接活动的参与银行和推介产品",
+        request=EnterpriseFinancingOfferSerializer,
+        responses={200: EnterpriseFinancingEventSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def offer(self, request: Request, pk: str | None = None) -> Response:
+        event = self.get_object()
+        body = EnterpriseFinancingOfferSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        financing_event_offer_set(actor=request.user, event=event, banks=d["banks"], products=d["products"])
+        fresh = self.get_queryset().get(pk=event.pk)
+        return Response(self.get_serializer(fresh).data)
 
 
 def register(router: SimpleRouter) -> None:

@@ -8,7 +8,9 @@
   enterprise's rating of its closed case.
 - :func:`service_days_generate` makes the recurring service days from their rule; :func:`service_day_record` keeps
   the attendance and the problems raised on the day.
-- :func:`financing_event_save` / :func:`participation_save` keep the 政银企 matchmaking events.
+- :func:`financing_event_save` creates or changes a 政银企 matchmaking event (date, place, organiser, territory, banks
+  and their products), :func:`financing_event_offer_set` changes its banks and products, :func:`participation_save`
+  keeps the enterprises taking part.
 
 Every write is atomic and audited; a refusal writes nothing.
 """
@@ -21,7 +23,7 @@ from wangge.enterprises.services.enterprises import (
     liaison_assign,
     liaison_end,
 )
-from wangge.enterprises.services.financing import financing_event_save, participation_save
+from wangge.enterprises.services.financing import financing_event_offer_set, financing_event_save, participation_save
 from wangge.enterprises.services.service_days import RULES, rule_dates, service_day_record, service_days_generate
 from wangge.enterprises.services.visits import issue_rate, visit_record
 
@@ -29,6 +31,7 @@ __all__ = [
     "RULES",
     "enterprise_from_merchant",
     "enterprise_save",
+    "financing_event_offer_set",
     "financing_event_save",
     "industry_of",
     "is_liaison",

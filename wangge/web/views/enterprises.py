@@ -52,6 +52,8 @@ from wangge.enterprises.selectors import (
 from wangge.enterprises.services import (
     enterprise_from_merchant,
     enterprise_save,
+    financing_event_offer_set,
+    financing_event_save,
     is_liaison,
     issue_rate,
     liaison_assign,
@@ -596,8 +598,121 @@ def financing_list(request: HttpRequest) -> HttpResponse:
         "querystring": querystring_without(request, "page"),
         "figures": figures,
         "month": month,
+        "may_create": bool(_organised_nodes(user)),
     }
     return render(request, "web/enterprises/financing_list.html", context)
+
+
+def _organised_nodes(user: Any) -> list[Territory]:
+    """The district, street and community nodes the user may organise a matchmaking event over."""
+    kinds = [TerritoryKind.DISTRICT, TerritoryKind.STREET, TerritoryKind.COMMUNITY]
+    nodes = Territory.objects.restrict(user, "change").filter(kind__in=kinds).order_by("path")[:200]
+    return [t for t in nodes if may_organise(user, t.path)]
+
+
+class FinancingOfferForm(forms.Form):
+    banks = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("参与银行"),
+        queryset=Bank.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    products = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("推介产品"),
+        queryset=FinancingProduct.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("只能选择所选银行的产品"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["banks"].queryset = Bank.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["products"].queryset = FinancingProduct.objects.select_related("bank").order_by(  # type: ignore[attr-defined]
+            "bank__name", "name"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        banks = {b.pk for b in d.get("banks") or ()}
+        if any(p.bank_id not in banks for p in d.get("products") or ()):
+            self.add_error("products", _("推介产品须属于参与银行"))
+        return d
+
+
+class FinancingEventForm(FinancingOfferForm):
+    title = forms.CharField(label=gettext_lazy("活动名称"), max_length=120)
+    held_on = forms.DateField(label=gettext_lazy("举办日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    territory = forms.ModelChoiceField(label=gettext_lazy("举办辖区"), queryset=Territory.objects.none())
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=120, required=False)
+    organiser = forms.CharField(label=gettext_lazy("主办单位"), max_length=120, required=False)
+    online = forms.BooleanField(label=gettext_lazy("线上直播"), required=False)
+    note = forms.CharField(
+        label=gettext_lazy("说明（选填）"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    field_order = ["title", "held_on", "territory", "place", "organiser", "online", "banks", "products", "note"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pks = [t.pk for t in _organised_nodes(user)]
+        self.fields["territory"].queryset = Territory.objects.filter(pk__in=pks).order_by("path")  # type: ignore[attr-defined]
+
+
+@login_required
+def financing_new(request: HttpRequest) -> HttpResponse:
+    """Create a 政银企 matchmaking event: street staff, dispatchers and admins over a territory node."""
+    user = request.user
+    form = FinancingEventForm(request.POST or None, user=user)
+    if not form.fields["territory"].queryset.exists():  # type: ignore[attr-defined]
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                event = financing_event_save(actor=user, **form.cleaned_data)
+            except DomainError as exc:
+                status = exc.http_status
+                _refused(form, exc)
+            else:
+                messages.success(request, _("已创建对接活动“%(n)s”") % {"n": event.title})
+                return redirect("web:enterprise_financing_detail", pk=event.pk)
+        else:
+            status = 400
+    else:
+        form.initial = {"held_on": timezone.localdate()}
+    context = {"form": form, "event": None}
+    return render(request, "web/enterprises/financing_form.html", context, status=status)
+
+
+@login_required
+def financing_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the banks and products of a matchmaking event."""
+    user = request.user
+    event: FinancingEvent | None = (
+        FinancingEvent.objects.restrict(user).select_related("territory").filter(pk=pk).first()
+    )
+    if event is None or not may_organise(user, event.territory.path):
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = FinancingOfferForm(request.POST)
+        if form.is_valid():
+            try:
+                financing_event_offer_set(
+                    actor=user, event=event, banks=form.cleaned_data["banks"], products=form.cleaned_data["products"]
+                )
+            except DomainError as exc:
+                status = exc.http_status
+                _refused(form, exc)
+            else:
+                messages.success(request, _("已调整参与银行和推介产品"))
+                return redirect("web:enterprise_financing_detail", pk=event.pk)
+        else:
+            status = 400
+    else:
+        form = FinancingOfferForm(initial={"banks": list(event.banks.all()), "products": list(event.products.all())})
+    context = {"form": form, "event": event}
+    return render(request, "web/enterprises/financing_form.html", context, status=status)
 
 
 class ParticipationForm(forms.Form):
@@ -663,6 +778,7 @@ def financing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "total_credit": sum(r.credit_granted for r in rows),
         "total_loans": sum(r.loan_disbursed for r in rows),
         "form": form,
+        "may_organise": organiser,
     }
     return render(request, "web/enterprises/financing_detail.html", context, status=status)
 
@@ -681,5 +797,7 @@ routes: list[URLPattern] = [
     path("enterprises/service-days/", service_day_list, name="enterprise_service_days"),
     path("enterprises/service-days/<int:pk>/", service_day_detail, name="enterprise_service_day_detail"),
     path("enterprises/financing/", financing_list, name="enterprise_financing"),
+    path("enterprises/financing/new/", financing_new, name="enterprise_financing_new"),
     path("enterprises/financing/<int:pk>/", financing_detail, name="enterprise_financing_detail"),
+    path("enterprises/financing/<int:pk>/offer/", financing_offer, name="enterprise_financing_offer"),
 ]
