@@ -29,6 +29,7 @@ from wangge.web import outbox, selectors
 from wangge.web.forms import AppealForm, IntakeForm, TransitionForm
 from wangge.web.views import offline
 from wangge.web.views.common import client_ip, is_htmx, run_step
+from wangge.workforce.selectors import sunk_staff_for_grid
 from wangge.workorders.choices import Channel, DurationUnit
 from wangge.workorders.models import Attachment, WorkOrder
 from wangge.workorders.services import appeal_submit, work_order_transition
@@ -220,10 +221,14 @@ def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     merge = TRANSITIONS["merge"]
     can_merge = merge in available(user, wo)
     context = case_context(request, wo)
+    sunk = list(sunk_staff_for_grid(wo.grid, on=timezone.localdate())) if wo.grid is not None else []
+    for s in sunk:
+        s.phone_masked = mask_phone(s.unit.phone)  # type: ignore[attr-defined]  # staff reach through their unit
     context.update(
         {
             "suggestion": suggestion,
             "can_merge": can_merge,
+            "sunk": sunk,
             "dispatch": {"transition": t, "form": form, "multipart": False},
         }
     )

@@ -511,7 +511,9 @@ def workforce_assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def workforce_assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    found = RoleAssignment.objects.restrict(user).select_related("grid", "role").filter(pk=pk).first()
+    found: RoleAssignment | None = (
+        RoleAssignment.objects.restrict(user).select_related("grid", "role").filter(pk=pk).first()
+    )
     if found is None:
         raise Http404(_("任职记录不存在"))
     _kept_grid(user, found.grid_id)
@@ -613,7 +615,7 @@ def workforce_sunk_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def workforce_sunk_end(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    found = SunkStaff.objects.restrict(user).select_related("grid", "unit").filter(pk=pk).first()
+    found: SunkStaff | None = SunkStaff.objects.restrict(user).select_related("grid", "unit").filter(pk=pk).first()
     if found is None:
         raise Http404(_("下沉记录不存在"))
     _kept_grid(user, found.grid_id)
