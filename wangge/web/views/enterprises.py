@@ -642,7 +642,9 @@ class FinancingOfferForm(forms.Form):
 
 class FinancingEventForm(FinancingOfferForm):
     title = forms.CharField(label=gettext_lazy("活动名称"), max_length=120)
-    held_on = forms.DateField(label=gettext_lazy("举办日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=gettext_lazy("举办日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     territory = forms.ModelChoiceField(label=gettext_lazy("举办辖区"), queryset=Territory.objects.none())
     place = forms.CharField(label=gettext_lazy("地点"), max_length=120, required=False)
     organiser = forms.CharField(label=gettext_lazy("主办单位"), max_length=120, required=False)
