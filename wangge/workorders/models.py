@@ -281,7 +281,7 @@ class WorkOrder(ScopedModel):
     escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
     # Citizens who reported the same problem on an open case instead of filing a duplicate (我也反映).
     voice_count = models.PositiveIntegerField(_("附议人数"), default=0)
-    # 涉企: an enterprise's appeal (raised on a 助企 visit or service day, or marked at intake); the 助企 figures count it.
+    # 涉企: an enterprise's appeal (from a 助企 visit or service day, or marked at intake); the 助企 figures count it.
     enterprise_related = models.BooleanField(_("涉企"), default=False, db_index=True)
 
     # Clocks of the case as a whole.

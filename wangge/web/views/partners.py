@@ -43,7 +43,7 @@ MODULES = (
 
 def installed_modules() -> list[tuple[str, object, object]]:
     """The modules whose home page is installed, with their URL."""
-    found = []
+    found: list[tuple[str, object, object]] = []
     for name, title, text in MODULES:
         try:
             found.append((reverse(name), title, text))
