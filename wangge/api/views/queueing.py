@@ -168,7 +168,8 @@ class QueueWindowViewSet(ListViewSet):
     scope = TERRITORY
 
     def _window(self, request: Request, pk: str | None) -> Window:
-        w = Window.objects.select_related("hall", "hall__territory").filter(pk=int(pk or 0), is_active=True).first()
+        number = int(pk) if pk and pk.isdigit() and len(pk) < 12 else 0  # an id that is no id is not found
+        w = Window.objects.select_related("hall", "hall__territory").filter(pk=number, is_active=True).first()
         if w is None or not Hall.objects.restrict(request.user).filter(pk=w.hall_id).exists():
             raise NotFound(_("窗口不存在"))
         if not may_work(request.user, w):
