@@ -186,4 +186,6 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("demo_admin", "admin", "管理员", f"平顶山市（{CITY_CODE}）", CITY_CODE, None),
     # The only demo login that sees the 重点人员 ledger (not even demo_admin does by default).
     DemoLogin("demo_key_person_officer", "key_person_officer", "重点人员管控专员", f"卫东区（{_W}）", _W, None),
+    # A window of the district's 政务服务中心 (the hall demo step seats this login at a window).
+    DemoLogin("demo_hall_staff", "hall_staff", "窗口工作人员", f"卫东区政务服务中心（{_W}）", _W, None),
 )

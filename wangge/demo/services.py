@@ -1040,7 +1040,6 @@ def demo_seed(
 def demo_login_table() -> list[tuple[str, str, str]]:
     """(username, role, scope) of every demo login, for the README and the command's output."""
     rows = [(login.username, login.role_label, login.scope) for login in DEMO_LOGINS]
-    # Logins made by the module steps, with the same password: a window of the district hall, a liaison cadre.
-    rows.append(("demo_hall_staff", "窗口工作人员", "卫东区 政务服务中心"))
+    # A login made by a module step, with the same password: a liaison cadre of 助企包联.
     rows.append(("demo_cadre", "包联干部", "卫东区 5 家包联企业（我的包联企业）"))
     return rows
